@@ -1,0 +1,133 @@
+# quarry — one entry point: deps, build, test, run, sanitize, bench, eval.
+#
+# `make run` and `make test` first make sure the build dependencies are
+# installed (`make deps`), then build through a recursive make, so that the
+# pkg-config queries below run after the packages exist.
+
+CC      ?= cc
+BUILD   ?= build/release
+OPT     ?= -O2 -g
+SAN     ?=
+PKGS    := lua5.4 lua5.4-lpeg libedit libutf8proc
+DEBPKGS := pkg-config liblua5.4-dev lua-lpeg-dev libedit-dev libutf8proc-dev
+
+WARN := -std=c11 -Wall -Wextra -Wshadow -Wundef -Wwrite-strings \
+        -Wmissing-prototypes -Wstrict-prototypes -Wold-style-definition -Werror
+
+PKG_CFLAGS = $(shell pkg-config --cflags lua5.4 libedit libutf8proc 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs lua5.4 libedit libutf8proc 2>/dev/null)
+# LPeg is linked statically (its symbols are unprefixed; we never include its
+# internal headers). The compiler knows the multiarch library directory.
+LPEG_A     = $(shell $(CC) -print-file-name=liblua5.4-lpeg.a)
+
+CPPFLAGS += -Iinclude -Icore -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
+CFLAGS   += $(WARN) $(OPT) $(SAN) $(PKG_CFLAGS) -MMD -MP
+LDFLAGS  += $(SAN)
+LDLIBS   += $(LPEG_A) $(PKG_LIBS) -lm
+
+LIB_SRC := $(sort $(wildcard core/base/*.c core/text/*.c core/lookup/*.c \
+                            core/corpus/*.c core/query/*.c core/lua/*.c))
+CLI_SRC := $(sort $(wildcard core/cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+# Files compiled into the binary, so that ./quarry runs from any directory:
+# the Lua standard library, the text data (abbreviations) and the API reference.
+EMBED := $(sort $(wildcard scripts/quarry/*.lua scripts/reports/*.lua core/text/data/*.txt)) docs/lua-api.md
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+UNIT_OBJ := $(BUILD)/tests/unit.o
+
+.PHONY: all deps run test check sanitize bench eval clean
+.DEFAULT_GOAL := all
+
+all: quarry
+
+# The top-level ./quarry is the release build; other builds stay in $(BUILD).
+ifeq ($(BUILD),build/release)
+quarry: $(BUILD)/quarry
+	cp $< $@
+endif
+
+$(BUILD)/quarry: $(CLI_OBJ) $(BUILD)/libquarry.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libquarry.a $(LDLIBS)
+
+libquarry.a: $(BUILD)/libquarry.a
+	cp $< $@
+
+$(BUILD)/libquarry.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/embed: core/build/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -o $@ $<
+
+$(BUILD)/gen/embedded.c: $(BUILD)/embed $(EMBED)
+	@mkdir -p $(dir $@)
+	$(BUILD)/embed $@ $(EMBED)
+
+$(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
+	$(CC) $(CPPFLAGS) $(filter-out -MMD -MP,$(CFLAGS)) -c -o $@ $<
+
+$(BUILD)/tests/unit.o: tests/unit/unit.c tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(UNIT_OBJ) $(BUILD)/libquarry.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(UNIT_OBJ) $(BUILD)/libquarry.a $(LDLIBS)
+
+units: $(UNIT_BIN)
+.PHONY: units
+
+# Build dependencies: install the Debian packages when pkg-config cannot find
+# them (with sudo when not root). Nothing is downloaded at build or run time.
+deps:
+	@missing=""; \
+	command -v cc >/dev/null 2>&1 || missing="gcc libc6-dev"; \
+	if ! command -v pkg-config >/dev/null 2>&1; then missing="$$missing $(DEBPKGS)"; \
+	else for p in $(PKGS); do pkg-config --exists $$p || missing="$$missing $(DEBPKGS)"; done; \
+	  [ -f "$(LPEG_A)" ] || missing="$$missing lua-lpeg-dev"; fi; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "make deps: installing $$(echo $$missing | tr ' ' '\n' | sort -u | tr '\n' ' ')"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
+	    $$(echo $$missing | tr ' ' '\n' | sort -u) >/dev/null || exit 1; \
+	fi
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./quarry run scripts/reports/overview.lua corpus/
+
+test: deps
+	@$(MAKE) --no-print-directory all units
+	@QUARRY=./quarry UNITS=$(BUILD)/tests tests/run
+
+check: test
+
+# ASan + UBSan build of everything, running the whole suite.
+sanitize: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" build/asan/quarry units
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  QUARRY=build/asan/quarry UNITS=build/asan/tests tests/run
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	bench/run
+
+eval: deps
+	@$(MAKE) --no-print-directory all
+	tests/eval
+
+clean:
+	rm -rf build quarry libquarry.a
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,69 @@
+/* buf.c — growable byte buffers and arrays. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quarry/base.h"
+
+qr_status qr_grow(void **p, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap) return QR_OK;
+  size_t ncap = *cap ? *cap : 16;
+  while (ncap < need) {
+    if (ncap > SIZE_MAX / 2) return QR_ENOMEM;
+    ncap *= 2;
+  }
+  if (ncap > SIZE_MAX / elem) return QR_ENOMEM;
+  void *np = realloc(*p, ncap * elem);
+  if (!np) return QR_ENOMEM;
+  *p = np;
+  *cap = ncap;
+  return QR_OK;
+}
+
+qr_status qr_buf_reserve(qr_buf *b, size_t extra) {
+  if (extra > SIZE_MAX - b->len - 1) return QR_ENOMEM;
+  return qr_grow((void **)&b->data, &b->cap, b->len + extra + 1, 1);
+}
+
+qr_status qr_buf_append(qr_buf *b, const void *p, size_t n) {
+  if (qr_buf_reserve(b, n)) return QR_ENOMEM;
+  if (n) memcpy(b->data + b->len, p, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+  return QR_OK;
+}
+
+qr_status qr_buf_putc(qr_buf *b, char c) {
+  if (b->len + 1 >= b->cap && qr_buf_reserve(b, 1)) return QR_ENOMEM;
+  b->data[b->len++] = c;
+  b->data[b->len] = '\0';
+  return QR_OK;
+}
+
+qr_status qr_buf_puts(qr_buf *b, const char *s) { return qr_buf_append(b, s, strlen(s)); }
+
+qr_status qr_buf_printf(qr_buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0) return QR_EARG;
+  if (qr_buf_reserve(b, (size_t)n)) return QR_ENOMEM;
+  va_start(ap, fmt);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+  return QR_OK;
+}
+
+void qr_buf_reset(qr_buf *b) {
+  b->len = 0;
+  if (b->data) b->data[0] = '\0';
+}
+
+void qr_buf_free(qr_buf *b) {
+  free(b->data);
+  b->data = NULL;
+  b->len = b->cap = 0;
+}

@@ -1,0 +1,209 @@
+/* args.c — option parsing and output files for the commands. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+int cli_fail(const char *cmd, int code, const char *fmt, ...) {
+  va_list ap;
+  fprintf(stderr, "quarry%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  return code;
+}
+
+/* Is name in the space-separated list allowed? */
+static int allows(const char *allowed, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = allowed; (p = strstr(p, name)) != NULL; p += n)
+    if ((p == allowed || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0')) return 1;
+  return 0;
+}
+
+/* Parses a size such as 512M or 2G into bytes; -1 when malformed. */
+static long long parse_size(const char *s) {
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (end == s || errno || v < 0) return -1;
+  double mult = 1;
+  switch (*end) {
+  case 'k': case 'K': mult = 1024.0; end++; break;
+  case 'm': case 'M': mult = 1024.0 * 1024; end++; break;
+  case 'g': case 'G': mult = 1024.0 * 1024 * 1024; end++; break;
+  case '\0': break;
+  default: return -1;
+  }
+  if (*end == 'B' || *end == 'b') end++;
+  if (*end) return -1;
+  return (long long)(v * mult);
+}
+
+int cli_parse(const char *cmd, int argc, char **argv, int first, const char *allowed,
+              cli_opts *o) {
+  memset(o, 0, sizeof *o);
+  o->args = calloc((size_t)argc + 1, sizeof *o->args);
+  if (!o->args) return cli_fail(cmd, -1, "out of memory"), -1;
+  for (int i = first; i < argc; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--") == 0) {
+      o->script_args = (const char **)argv + i + 1;
+      o->nscript_args = argc - i - 1;
+      break;
+    }
+    if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      o->help = 1;
+      continue;
+    }
+    if (a[0] != '-' || strcmp(a, "-") == 0) {
+      o->args[o->nargs++] = a;
+      continue;
+    }
+    /* --name=value, --name value, -o value */
+    const char *name = a + (a[1] == '-' ? 2 : 1);
+    const char *eq = strchr(name, '=');
+    char key[64];
+    size_t kl = eq ? (size_t)(eq - name) : strlen(name);
+    if (kl >= sizeof key) kl = sizeof key - 1;
+    memcpy(key, name, kl);
+    key[kl] = '\0';
+    if (strcmp(key, "o") == 0) strcpy(key, "output");
+    if (a[1] != '-' && strcmp(key, "output") != 0) {
+      cli_fail(cmd, -1, "unknown option '%s' (see quarry %s --help)", a, cmd);
+      return -1;
+    }
+    if (!allows(allowed, key)) {
+      cli_fail(cmd, -1, "unknown option '%s' (see quarry %s --help)", a, cmd);
+      return -1;
+    }
+    const char *val = eq ? eq + 1 : NULL;
+    if (!val) {
+      if (i + 1 >= argc) {
+        cli_fail(cmd, -1, "option '%s' needs a value", a);
+        return -1;
+      }
+      val = argv[++i];
+    }
+    if (strcmp(key, "format") == 0) o->format = val;
+    else if (strcmp(key, "output") == 0) o->output = val;
+    else if (strcmp(key, "gazetteer") == 0) o->gazetteer = val;
+    else if (strcmp(key, "abbreviations") == 0) o->abbrevs = val;
+    else if (strcmp(key, "max-memory") == 0) {
+      o->max_memory = parse_size(val);
+      if (o->max_memory <= 0) {
+        cli_fail(cmd, -1, "bad size '%s' for --max-memory (e.g. 512M, 4G)", val);
+        return -1;
+      }
+    } else if (strcmp(key, "timeout") == 0) {
+      char *end;
+      o->timeout = strtod(val, &end);
+      if (end == val || *end || o->timeout <= 0) {
+        cli_fail(cmd, -1, "bad number of seconds '%s' for --timeout", val);
+        return -1;
+      }
+    }
+  }
+  return 0;
+}
+
+void cli_opts_free(cli_opts *o) {
+  free(o->args);
+  o->args = NULL;
+}
+
+int cli_output_open(cli_output *out, const char *path, qr_error *err) {
+  memset(out, 0, sizeof *out);
+  if (!path || strcmp(path, "-") == 0) {
+    out->fp = stdout;
+    return 0;
+  }
+  size_t n = strlen(path);
+  out->target = strdup(path);
+  out->tmp = malloc(n + 16);
+  if (!out->target || !out->tmp) {
+    free(out->target);
+    free(out->tmp);
+    qr_error_set(err, QR_ENOMEM, "out of memory");
+    return -1;
+  }
+  /* the temporary file lives beside the target, so that rename is atomic */
+  snprintf(out->tmp, n + 16, "%s.tmp.XXXXXX", path);
+  int fd = mkstemp(out->tmp);
+  if (fd < 0) {
+    qr_error_set(err, QR_EIO, "%s: cannot create: %s", path, strerror(errno));
+    free(out->target);
+    free(out->tmp);
+    memset(out, 0, sizeof *out);
+    return -1;
+  }
+  out->fp = fdopen(fd, "w");
+  if (!out->fp) {
+    qr_error_set(err, QR_EIO, "%s: %s", path, strerror(errno));
+    close(fd);
+    unlink(out->tmp);
+    free(out->target);
+    free(out->tmp);
+    memset(out, 0, sizeof *out);
+    return -1;
+  }
+  return 0;
+}
+
+int cli_output_commit(cli_output *out, qr_error *err) {
+  int rc = 0;
+  if (!out->target) {
+    if (fflush(stdout) != 0) {
+      qr_error_set(err, QR_EIO, "<stdout>: %s", strerror(errno));
+      rc = -1;
+    }
+    memset(out, 0, sizeof *out);
+    return rc;
+  }
+  if (fflush(out->fp) != 0 || ferror(out->fp)) {
+    qr_error_set(err, QR_EIO, "%s: %s", out->target, strerror(errno));
+    rc = -1;
+  }
+  if (fclose(out->fp) != 0 && rc == 0) {
+    qr_error_set(err, QR_EIO, "%s: %s", out->target, strerror(errno));
+    rc = -1;
+  }
+  /* mkstemp creates 0600; give the file the usual permissions */
+  if (rc == 0) {
+    mode_t mask = umask(0);
+    umask(mask);
+    chmod(out->tmp, 0666 & ~mask);
+  }
+  if (rc == 0 && rename(out->tmp, out->target) != 0) {
+    qr_error_set(err, QR_EIO, "%s: %s", out->target, strerror(errno));
+    rc = -1;
+  }
+  if (rc != 0) unlink(out->tmp);
+  free(out->target);
+  free(out->tmp);
+  memset(out, 0, sizeof *out);
+  return rc;
+}
+
+void cli_output_abort(cli_output *out) {
+  if (out->target) {
+    fclose(out->fp);
+    unlink(out->tmp);
+  } else if (out->fp) {
+    fflush(out->fp);
+  }
+  free(out->target);
+  free(out->tmp);
+  memset(out, 0, sizeof *out);
+}
+
+int cli_flush(cli_output *out, qr_buf *b) {
+  if (b->len && fwrite(b->data, 1, b->len, out->fp) != b->len) return -1;
+  qr_buf_reset(b);
+  return 0;
+}

@@ -1,0 +1,71 @@
+/* cli/cli.h — what the commands of the quarry binary share. Internal. */
+#ifndef QUARRY_CLI_H
+#define QUARRY_CLI_H
+
+#include <stdio.h>
+
+#include "quarry/base.h"
+
+/* Exit codes, as documented in `quarry help`. */
+enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2 };
+
+/* Parsed command-line options common to the commands. */
+typedef struct cli_opts {
+  const char *format;     /* --format */
+  const char *output;     /* -o FILE */
+  const char *gazetteer;  /* --gazetteer FILE */
+  const char *abbrevs;    /* --abbreviations FILE */
+  const char **args;      /* positional arguments */
+  int nargs;
+  const char **script_args;   /* after "--" */
+  int nscript_args;
+  int help;
+  long long max_memory;   /* --max-memory, bytes; 0 = default */
+  double timeout;         /* --timeout, seconds; 0 = none */
+} cli_opts;
+
+/* Parses argv[first..argc) into o; allowed is the list of long options the
+ * command accepts ("format", "output", ...). On a usage error prints it to
+ * stderr (naming the command) and returns -1. o->args points into a static
+ * array the caller frees with cli_opts_free. */
+int cli_parse(const char *cmd, int argc, char **argv, int first, const char *allowed,
+              cli_opts *o);
+void cli_opts_free(cli_opts *o);
+
+/* Prints "quarry CMD: message" to stderr and returns code. */
+int cli_fail(const char *cmd, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* An output destination: stdout, or a temporary file beside the target that
+ * is renamed into place only when the command succeeds, so that a failed run
+ * never leaves a partial file. */
+typedef struct cli_output {
+  FILE *fp;
+  char *target;   /* the -o path, or NULL for stdout */
+  char *tmp;      /* the temporary path */
+} cli_output;
+
+int cli_output_open(cli_output *out, const char *path, qr_error *err);
+/* Flushes and renames into place; on failure removes the temporary file. */
+int cli_output_commit(cli_output *out, qr_error *err);
+/* Removes the temporary file (when there is one) and closes. */
+void cli_output_abort(cli_output *out);
+
+/* Writes b's contents to out and empties b; returns 0 or -1 on a write error. */
+int cli_flush(cli_output *out, qr_buf *b);
+
+/* The commands. Each returns an exit code. */
+int cmd_tokens(int argc, char **argv);
+int cmd_entities(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+/* Prints the help of a command (or the overview when cmd is NULL) to fp;
+ * returns 0, or -1 when there is no such command. */
+int cli_usage(FILE *fp, const char *cmd);
+
+#endif

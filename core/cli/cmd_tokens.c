@@ -1,0 +1,176 @@
+/* cmd_tokens.c — `quarry tokens`: tokenize and split files, write CoNLL-U,
+ * JSON Lines or tokenized text.
+ *
+ * Files are processed in blocks of about 1 MB cut at paragraph breaks, so
+ * memory stays flat whatever the file size and the token arrays stay in
+ * cache; a cut never falls inside a sentence, because sentences never run
+ * across a blank line. */
+#include <string.h>
+
+#include "cli/cli.h"
+#include "quarry/file.h"
+#include "quarry/json.h"
+#include "quarry/text.h"
+
+enum { FMT_TEXT, FMT_CONLLU, FMT_JSONL };
+
+#define BLOCK (1u << 20)
+
+/* The end of the block that starts at a: just after a blank line past a +
+ * BLOCK, else after any line break, else at white space, else the end. */
+static size_t block_end(const char *s, size_t n, size_t a) {
+  if (n - a <= BLOCK + BLOCK / 2) return n;
+  size_t limit = a + 8 * (size_t)BLOCK < n ? a + 8 * (size_t)BLOCK : n;
+  for (size_t i = a + BLOCK; i + 1 < limit; i++)
+    if (s[i] == '\n') {
+      size_t j = i + 1;
+      while (j < limit && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r')) j++;
+      if (j < limit && s[j] == '\n') return j + 1;
+    }
+  for (size_t i = a + BLOCK; i < limit; i++)
+    if (s[i] == '\n') return i + 1;
+  for (size_t i = a + BLOCK; i < limit; i++)
+    if (s[i] == ' ' || s[i] == '\t') return i + 1;
+  return limit;
+}
+
+typedef struct tokjob {
+  const qr_segmenter *seg;
+  int format;
+  const char *doc;     /* file name, for JSON Lines */
+  size_t sent_no;      /* sentences written so far */
+  size_t base;         /* byte offset of the block in the file */
+  qr_tokens toks;
+  qr_sentences sents;
+  qr_buf out;
+} tokjob;
+
+static qr_status write_jsonl(tokjob *j, const char *text) {
+  const qr_tokens *t = &j->toks;
+  for (size_t s = 0; s < j->sents.n; s++) {
+    j->sent_no++;
+    size_t t0 = j->sents.first[s], t1 = t0 + j->sents.count[s];
+    for (size_t i = t0; i < t1; i++) {
+      qr_buf *o = &j->out;
+      size_t st = j->base + t->start[i];
+      int space_after = i + 1 < t->n ? (t->flags[i + 1] & QR_TF_SPACE_BEFORE) != 0 : 1;
+      if (qr_buf_puts(o, "{\"doc\":") || qr_json_put_string(o, j->doc, strlen(j->doc)) ||
+          qr_buf_printf(o, ",\"sent\":%zu,\"i\":%zu,\"text\":", j->sent_no, i - t0 + 1) ||
+          qr_json_put_string(o, text + t->start[i], t->len[i]) ||
+          qr_buf_printf(o, ",\"kind\":\"%s\",\"start\":%zu,\"stop\":%zu",
+                        qr_token_kind_name(t->kind[i]), st + 1, st + t->len[i]))
+        return QR_ENOMEM;
+      if (t->split[i]) {
+        if (qr_buf_puts(o, ",\"parts\":[") ||
+            qr_json_put_string(o, text + t->start[i], t->split[i]) || qr_buf_putc(o, ',') ||
+            qr_json_put_string(o, text + t->start[i] + t->split[i], t->len[i] - t->split[i]) ||
+            qr_buf_putc(o, ']'))
+          return QR_ENOMEM;
+      }
+      if ((t->flags[i] & QR_TF_CLITIC) && qr_buf_puts(o, ",\"clitic\":true")) return QR_ENOMEM;
+      if (!space_after && qr_buf_puts(o, ",\"space_after\":false")) return QR_ENOMEM;
+      if (qr_buf_puts(o, "}\n")) return QR_ENOMEM;
+    }
+  }
+  return QR_OK;
+}
+
+static qr_status run_block(tokjob *j, const char *text, size_t len) {
+  qr_tokens_reset(&j->toks);
+  qr_sentences_reset(&j->sents);
+  qr_status rc = qr_tokenize(j->seg, text, len, &j->toks);
+  if (!rc) rc = qr_split_sentences(j->seg, text, len, &j->toks, 0, &j->sents);
+  if (rc) return rc;
+  switch (j->format) {
+  case FMT_CONLLU:
+    return qr_write_conllu(&j->out, text, len, &j->toks, &j->sents, 0, j->sents.n, "",
+                           &j->sent_no, 0);
+  case FMT_JSONL: return write_jsonl(j, text);
+  default: return qr_write_tokenized(&j->out, text, &j->toks, &j->sents, 0, j->sents.n);
+  }
+}
+
+int cmd_tokens(int argc, char **argv) {
+  cli_opts o;
+  if (cli_parse("tokens", argc, argv, 2, "format output abbreviations", &o) < 0)
+    return EXIT_USAGE;
+  if (o.help) {
+    cli_opts_free(&o);
+    cli_usage(stdout, "tokens");
+    return EXIT_OK;
+  }
+  int format = FMT_TEXT;
+  if (o.format) {
+    if (strcmp(o.format, "conllu") == 0) format = FMT_CONLLU;
+    else if (strcmp(o.format, "jsonl") == 0) format = FMT_JSONL;
+    else if (strcmp(o.format, "text") == 0) format = FMT_TEXT;
+    else {
+      cli_opts_free(&o);
+      return cli_fail("tokens", EXIT_USAGE, "unknown format '%s' (expected conllu, jsonl or text)",
+                      o.format);
+    }
+  }
+  static const char *stdin_only[] = {"-"};
+  const char **files = o.nargs ? o.args : stdin_only;
+  int nfiles = o.nargs ? o.nargs : 1;
+
+  int code = EXIT_OK;
+  qr_error err = {0};
+  tokjob j;
+  memset(&j, 0, sizeof j);
+  j.format = format;
+  qr_segmenter *seg = qr_segmenter_new();
+  cli_output out = {0};
+  if (!seg) {
+    code = cli_fail("tokens", EXIT_DATA, "out of memory");
+    goto done;
+  }
+  if (o.abbrevs) {
+    qr_file af;
+    if (qr_file_open(&af, o.abbrevs, &err) ||
+        qr_segmenter_load_abbrevs(seg, af.data, af.len, o.abbrevs, &err)) {
+      qr_file_close(&af);
+      code = cli_fail("tokens", EXIT_DATA, "%s", err.msg);
+      goto done;
+    }
+    qr_file_close(&af);
+  }
+  j.seg = seg;
+  if (cli_output_open(&out, o.output, &err) < 0) {
+    code = cli_fail("tokens", EXIT_DATA, "%s", err.msg);
+    goto done;
+  }
+  for (int f = 0; f < nfiles && code == EXIT_OK; f++) {
+    qr_file in;
+    if (qr_file_open(&in, files[f], &err)) {
+      code = cli_fail("tokens", EXIT_DATA, "%s", err.msg);
+      break;
+    }
+    j.doc = strcmp(files[f], "-") == 0 ? "<stdin>" : files[f];
+    size_t a = 0;
+    if (format == FMT_CONLLU && nfiles > 1 && qr_buf_printf(&j.out, "# newdoc id = %s\n", j.doc))
+      code = cli_fail("tokens", EXIT_DATA, "out of memory");
+    while (a < in.len && code == EXIT_OK) {
+      size_t e = block_end(in.data, in.len, a);
+      j.base = a;
+      qr_status rc = run_block(&j, in.data + a, e - a);
+      if (rc) code = cli_fail("tokens", EXIT_DATA, "%s: %s", j.doc, qr_status_string(rc));
+      else if (cli_flush(&out, &j.out) < 0)
+        code = cli_fail("tokens", EXIT_DATA, "cannot write output");
+      a = e;
+    }
+    qr_file_close(&in);
+  }
+  if (code == EXIT_OK) {
+    if (cli_output_commit(&out, &err) < 0) code = cli_fail("tokens", EXIT_DATA, "%s", err.msg);
+  } else {
+    cli_output_abort(&out);
+  }
+done:
+  qr_tokens_free(&j.toks);
+  qr_sentences_free(&j.sents);
+  qr_buf_free(&j.out);
+  qr_segmenter_free(seg);
+  cli_opts_free(&o);
+  return code;
+}

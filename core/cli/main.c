@@ -1,0 +1,52 @@
+/* main.c — the quarry binary: dispatches to a command.
+ *
+ * As in lua.c, main only sets up and calls the real main under lua_pcall
+ * with a traceback handler, so that no error, not even one at start-up,
+ * escapes as a crash. */
+#include <string.h>
+
+#include "cli/cli.h"
+
+typedef struct command {
+  const char *name;
+  int (*fn)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+  {"run", cmd_run},
+  {"tokens", cmd_tokens},
+  {"entities", cmd_entities},
+  {"version", cmd_version},
+  {"help", cmd_help},
+  {NULL, NULL},
+};
+
+int cmd_version(int argc, char **argv) {
+  (void)argc;
+  (void)argv;
+  printf("quarry %s (Lua API %d)\n", QR_VERSION, QR_API_VERSION);
+  return EXIT_OK;
+}
+
+int cmd_help(int argc, char **argv) {
+  const char *topic = argc > 2 ? argv[2] : NULL;
+  if (cli_usage(stdout, topic) < 0)
+    return cli_fail("help", EXIT_USAGE, "no command '%s' (see quarry help)", topic);
+  return EXIT_OK;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    /* the REPL is the default command once it exists; until then, help */
+    cli_usage(stderr, NULL);
+    return EXIT_USAGE;
+  }
+  const char *name = argv[1];
+  if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) return cmd_help(1, argv);
+  if (strcmp(name, "--version") == 0) return cmd_version(argc, argv);
+  for (const command *c = commands; c->name; c++)
+    if (strcmp(c->name, name) == 0) return c->fn(argc, argv);
+  cli_fail(NULL, EXIT_USAGE, "unknown command '%s'", name);
+  fprintf(stderr, "Run 'quarry help' for the list of commands.\n");
+  return EXIT_USAGE;
+}

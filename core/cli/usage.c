@@ -1,0 +1,90 @@
+/* usage.c — the help text of every command. */
+#include <string.h>
+
+#include "cli/cli.h"
+
+typedef struct usage {
+  const char *cmd;
+  const char *text;
+} usage;
+
+static const char overview[] =
+  "quarry — a corpus-analysis workbench\n"
+  "\n"
+  "usage: quarry COMMAND [ARGS] [--help]\n"
+  "\n"
+  "commands:\n"
+  "  run SCRIPT [CORPUS...]    run a Lua script (the corpus is open as `corpus`)\n"
+  "  tokens [FILE...|-]        tokenize and split into sentences\n"
+  "  entities CORPUS...        list the gazetteer's entities found in a corpus\n"
+  "  version                   print the version\n"
+  "  help [COMMAND]            this text, or the help of a command\n"
+  "\n"
+  "exit status: 0 ok, 1 data or script error, 2 usage error.\n"
+  "Documentation: README.md and docs/ (docs/lua-api.md for scripts).\n";
+
+static const usage usages[] = {
+  {"run",
+   "usage: quarry run SCRIPT [CORPUS...] [options] [-- ARGS...]\n"
+   "\n"
+   "Runs the Lua script SCRIPT. When CORPUS paths are given (directories of\n"
+   "*.txt files, text files, or .jsonl files with one document per line) they\n"
+   "are opened as one corpus, available to the script as the global `corpus`.\n"
+   "The script gets ARGS in the table `arg` (arg[0] is the script) and the\n"
+   "globals `quarry` and `report`.\n"
+   "\n"
+   "options:\n"
+   "  --gazetteer FILE    entities to look up (default: gazetteer.tsv in the\n"
+   "                      corpus directory, when there is one)\n"
+   "  --format FORMAT     how report.table() and print write: table (default),\n"
+   "                      csv, json, jsonl, md\n"
+   "  -o, --output FILE   write the report to FILE (replaced only when the\n"
+   "                      script succeeds)\n"
+   "  --max-memory SIZE   stop the script when its Lua heap exceeds SIZE\n"
+   "                      (e.g. 512M, 4G; default 4G)\n"
+   "  --timeout SECONDS   stop the script after SECONDS\n"
+   "\n"
+   "A script error prints file:line and a traceback and exits 1.\n"},
+  {"tokens",
+   "usage: quarry tokens [FILE...|-] [--format text|conllu|jsonl] [-o FILE]\n"
+   "\n"
+   "Tokenizes the files (standard input when none or '-') and splits them into\n"
+   "sentences, following the UD English conventions.\n"
+   "\n"
+   "formats:\n"
+   "  text     one sentence per line, tokens separated by spaces (default)\n"
+   "  conllu   CoNLL-U with # sent_id, # text, multiword tokens, SpaceAfter=No\n"
+   "  jsonl    one JSON object per token: doc, sent, i, text, kind, start, stop\n"
+   "           (1-based inclusive byte offsets), parts, clitic, space_after\n"
+   "\n"
+   "options:\n"
+   "  --abbreviations FILE   more abbreviations (docs/segmentation.md)\n"
+   "  -o, --output FILE      write to FILE instead of standard output\n"},
+  {"entities",
+   "usage: quarry entities CORPUS... [--gazetteer FILE] [--format table|jsonl|tsv] [-o FILE]\n"
+   "\n"
+   "Lists every mention of a gazetteer entry in the corpus, in document order.\n"
+   "The gazetteer defaults to gazetteer.tsv in the (first) corpus directory.\n"
+   "\n"
+   "formats:\n"
+   "  table   an aligned table (default)\n"
+   "  tsv     doc, start, stop, text, type, id separated by tabs, with a header\n"
+   "  jsonl   one JSON object per mention: doc, start, stop, text, type, id\n"
+   "          (start and stop are 1-based inclusive byte offsets)\n"},
+  {"version", "usage: quarry version\n\nPrints the version of quarry and of its Lua API.\n"},
+  {"help", "usage: quarry help [COMMAND]\n\nPrints the overview, or the help of COMMAND.\n"},
+  {NULL, NULL},
+};
+
+int cli_usage(FILE *fp, const char *cmd) {
+  if (!cmd) {
+    fputs(overview, fp);
+    return 0;
+  }
+  for (const usage *u = usages; u->cmd; u++)
+    if (strcmp(u->cmd, cmd) == 0) {
+      fputs(u->text, fp);
+      return 0;
+    }
+  return -1;
+}

@@ -1,0 +1,126 @@
+/* segmenter.c — the data the tokenizer and splitter consult: abbreviations
+ * (with their class) and frequent sentence starters, loaded from the data
+ * files embedded in the binary (core/text/data/). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/embedded.h"
+#include "text/segmenter.h"
+
+qr_segmenter *qr_segmenter_new_empty(void) {
+  qr_segmenter *seg = calloc(1, sizeof *seg);
+  if (!seg) return NULL;
+  seg->abbrevs = qr_lexicon_new();
+  seg->starters = qr_lexicon_new();
+  if (!seg->abbrevs || !seg->starters) {
+    qr_segmenter_free(seg);
+    return NULL;
+  }
+  return seg;
+}
+
+/* Loads the word list of an embedded data file, one word per line. */
+static qr_status load_starters(qr_segmenter *seg, const char *text, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    size_t e = i;
+    while (e < len && text[e] != '\n') e++;
+    size_t a = i, b = e;
+    while (a < b && (text[a] == ' ' || text[a] == '\t')) a++;
+    while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t' || text[b - 1] == '\r')) b--;
+    if (b > a && text[a] != '#' && qr_segmenter_add_starter(seg, text + a, b - a))
+      return QR_ENOMEM;
+    i = e + 1;
+  }
+  return QR_OK;
+}
+
+qr_segmenter *qr_segmenter_new(void) {
+  qr_segmenter *seg = qr_segmenter_new_empty();
+  if (!seg) return NULL;
+  const qr_embedded_file *ab = qr_embedded_find("core/text/data/abbrev-en.txt");
+  const qr_embedded_file *st = qr_embedded_find("core/text/data/starters-en.txt");
+  if ((ab && qr_segmenter_load_abbrevs(seg, ab->data, ab->len, ab->name, NULL)) ||
+      (st && load_starters(seg, st->data, st->len))) {
+    qr_segmenter_free(seg);
+    return NULL;
+  }
+  return seg;
+}
+
+void qr_segmenter_free(qr_segmenter *seg) {
+  if (!seg) return;
+  qr_lexicon_free(seg->abbrevs);
+  qr_lexicon_free(seg->starters);
+  free(seg->abbrev_class);
+  free(seg);
+}
+
+qr_status qr_segmenter_add_abbrev(qr_segmenter *seg, const char *abbr, size_t len,
+                                  qr_abbrev_class cls) {
+  if (len < 2 || abbr[len - 1] != '.' || cls < QR_ABBR_PLAIN || cls > QR_ABBR_NUMBER)
+    return QR_EARG;
+  for (size_t i = 0; i < len; i++)
+    if (abbr[i] == ' ' || abbr[i] == '\t' || abbr[i] == '\n') return QR_EARG;
+  uint32_t id;
+  qr_status rc = qr_lexicon_intern(seg->abbrevs, abbr, len, &id);
+  if (rc) return rc;
+  if (qr_grow((void **)&seg->abbrev_class, &seg->abbrev_cap, (size_t)id + 1, 1)) return QR_ENOMEM;
+  seg->abbrev_class[id] = (uint8_t)cls;
+  return QR_OK;
+}
+
+int qr_segmenter_abbrev(const qr_segmenter *seg, const char *s, size_t len) {
+  if (!seg) return 0;
+  uint32_t id = qr_lexicon_find(seg->abbrevs, s, len);
+  return id == QR_LEX_NONE ? 0 : seg->abbrev_class[id];
+}
+
+qr_status qr_segmenter_add_starter(qr_segmenter *seg, const char *word, size_t len) {
+  uint32_t id;
+  return qr_lexicon_intern(seg->starters, word, len, &id);
+}
+
+int qr_segmenter_is_starter(const qr_segmenter *seg, const char *s, size_t n) {
+  return seg && qr_lexicon_find(seg->starters, s, n) != QR_LEX_NONE;
+}
+
+/* The lexicon format: "abbreviation [class]" per line, where class is plain
+ * (the default), title or number; # starts a comment. */
+qr_status qr_segmenter_load_abbrevs(qr_segmenter *seg, const char *text, size_t len,
+                                    const char *name, qr_error *err) {
+  size_t i = 0, line = 0;
+  while (i < len) {
+    size_t e = i;
+    while (e < len && text[e] != '\n') e++;
+    line++;
+    size_t a = i, b = e;
+    for (size_t k = a; k < b; k++)
+      if (text[k] == '#') { b = k; break; }
+    while (a < b && (text[a] == ' ' || text[a] == '\t')) a++;
+    while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t' || text[b - 1] == '\r')) b--;
+    if (b > a) {
+      size_t w = a;
+      while (w < b && text[w] != ' ' && text[w] != '\t') w++;
+      size_t c = w;
+      while (c < b && (text[c] == ' ' || text[c] == '\t')) c++;
+      qr_abbrev_class cls = QR_ABBR_PLAIN;
+      if (c < b) {
+        size_t cl = b - c;
+        if (cl == 5 && memcmp(text + c, "plain", 5) == 0) cls = QR_ABBR_PLAIN;
+        else if (cl == 5 && memcmp(text + c, "title", 5) == 0) cls = QR_ABBR_TITLE;
+        else if (cl == 6 && memcmp(text + c, "number", 6) == 0) cls = QR_ABBR_NUMBER;
+        else
+          return qr_error_set(err, QR_EDATA, "%s:%zu: unknown abbreviation class '%.*s' "
+                              "(expected plain, title or number)", name, line, (int)cl, text + c);
+      }
+      if (text[w - 1] != '.')
+        return qr_error_set(err, QR_EDATA, "%s:%zu: abbreviation '%.*s' must end with a period",
+                            name, line, (int)(w - a), text + a);
+      qr_status rc = qr_segmenter_add_abbrev(seg, text + a, w - a, cls);
+      if (rc) return qr_error_set(err, rc, "%s:%zu: cannot add abbreviation", name, line);
+    }
+    i = e + 1;
+  }
+  return QR_OK;
+}

@@ -1,0 +1,1040 @@
+/* tokenizer.c — one pass over the bytes of a text, UD English conventions.
+ *
+ * The text is cut into chunks at white space; each chunk is then split the way
+ * a careful reader would: special whole forms first (URLs, e-mail addresses,
+ * @mentions, #hashtags, emoticons), then opening punctuation from the front,
+ * closing punctuation from the back (keeping the period of an abbreviation),
+ * and finally the core is cut at its infixes (hyphens, slashes, clitics,
+ * stray punctuation). ASCII takes a table-driven fast path; only bytes >= 0x80
+ * are decoded and classified through utf8proc. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "quarry/text.h"
+#include "quarry/utf8.h"
+#include "text/segmenter.h"
+
+/* ASCII byte classes. */
+enum {
+  B_SPACE = 1, B_NL, B_UPPER, B_LOWER, B_DIGIT, B_PUNCT, B_SYMBOL, B_HIGH, B_CTRL
+};
+
+static const uint8_t ascii_class[128] = {
+  /* controls */
+  B_CTRL, B_CTRL, B_CTRL, B_CTRL, B_CTRL, B_CTRL, B_CTRL, B_CTRL,
+  B_CTRL, B_SPACE, B_NL, B_NL, B_NL, B_SPACE, B_CTRL, B_CTRL,
+  B_CTRL, B_CTRL, B_CTRL, B_CTRL, B_CTRL, B_CTRL, B_CTRL, B_CTRL,
+  B_CTRL, B_CTRL, B_CTRL, B_CTRL, B_CTRL, B_CTRL, B_CTRL, B_CTRL,
+  /*  ! " # $ % & ' */
+  B_SPACE, B_PUNCT, B_PUNCT, B_PUNCT, B_SYMBOL, B_PUNCT, B_PUNCT, B_PUNCT,
+  /* ( ) * + , - . / */
+  B_PUNCT, B_PUNCT, B_PUNCT, B_SYMBOL, B_PUNCT, B_PUNCT, B_PUNCT, B_PUNCT,
+  B_DIGIT, B_DIGIT, B_DIGIT, B_DIGIT, B_DIGIT, B_DIGIT, B_DIGIT, B_DIGIT,
+  /* 8 9 : ; < = > ? */
+  B_DIGIT, B_DIGIT, B_PUNCT, B_PUNCT, B_SYMBOL, B_SYMBOL, B_SYMBOL, B_PUNCT,
+  /* @ A-O */
+  B_PUNCT, B_UPPER, B_UPPER, B_UPPER, B_UPPER, B_UPPER, B_UPPER, B_UPPER,
+  B_UPPER, B_UPPER, B_UPPER, B_UPPER, B_UPPER, B_UPPER, B_UPPER, B_UPPER,
+  /* P-Z [ \ ] ^ _ */
+  B_UPPER, B_UPPER, B_UPPER, B_UPPER, B_UPPER, B_UPPER, B_UPPER, B_UPPER,
+  B_UPPER, B_UPPER, B_UPPER, B_PUNCT, B_PUNCT, B_PUNCT, B_SYMBOL, B_PUNCT,
+  /* ` a-o */
+  B_SYMBOL, B_LOWER, B_LOWER, B_LOWER, B_LOWER, B_LOWER, B_LOWER, B_LOWER,
+  B_LOWER, B_LOWER, B_LOWER, B_LOWER, B_LOWER, B_LOWER, B_LOWER, B_LOWER,
+  /* p-z { | } ~ DEL */
+  B_LOWER, B_LOWER, B_LOWER, B_LOWER, B_LOWER, B_LOWER, B_LOWER, B_LOWER,
+  B_LOWER, B_LOWER, B_LOWER, B_PUNCT, B_SYMBOL, B_PUNCT, B_SYMBOL, B_CTRL,
+};
+
+/* A decoded character: its code point, byte length and class. */
+typedef struct ch {
+  int32_t cp;
+  int len;
+  qr_cclass cls;
+} ch;
+
+typedef struct tokctx {
+  const qr_segmenter *seg;
+  const unsigned char *s;
+  size_t n;
+  qr_tokens *out;
+  uint8_t flags;     /* white-space flags for the next token */
+  qr_status rc;
+} tokctx;
+
+static ch char_at(const unsigned char *s, size_t n, size_t i) {
+  ch c;
+  unsigned b = s[i];
+  if (b < 0x80) {
+    c.cp = (int32_t)b;
+    c.len = 1;
+    switch (ascii_class[b]) {
+    case B_SPACE: c.cls = QR_CC_SPACE; break;
+    case B_NL: c.cls = QR_CC_NEWLINE; break;
+    case B_UPPER: c.cls = QR_CC_UPPER; break;
+    case B_LOWER: c.cls = QR_CC_LOWER; break;
+    case B_DIGIT: c.cls = QR_CC_DIGIT; break;
+    case B_PUNCT: c.cls = QR_CC_PUNCT; break;
+    case B_SYMBOL: c.cls = QR_CC_SYMBOL; break;
+    default: c.cls = QR_CC_CONTROL; break;
+    }
+    return c;
+  }
+  c.len = qr_utf8_decode(s + i, n - i, &c.cp);
+  c.cls = qr_char_class(c.cp);
+  return c;
+}
+
+/* The character that ends at byte e (exclusive): walks back over continuation
+ * bytes, at most three, and accepts the decode only if it spans exactly. */
+static ch char_before(const unsigned char *s, size_t lo, size_t e) {
+  size_t b = e - 1;
+  int k = 0;
+  while (b > lo && k < 3 && (s[b] & 0xC0) == 0x80) { b--; k++; }
+  ch c = char_at(s, e, b);
+  if (b + (size_t)c.len != e) return char_at(s, e, e - 1);   /* a stray byte */
+  return c;
+}
+
+static int is_alpha(qr_cclass c) {
+  return c == QR_CC_UPPER || c == QR_CC_LOWER || c == QR_CC_LETTER || c == QR_CC_MARK;
+}
+static int is_alnum(qr_cclass c) { return is_alpha(c) || c == QR_CC_DIGIT; }
+static int is_apos(int32_t cp) { return cp == '\'' || cp == 0x2019 || cp == 0x02BC; }
+static int is_hyphen(int32_t cp) { return cp == '-' || cp == 0x2010 || cp == 0x2011; }
+static int is_dash(int32_t cp) { return cp == 0x2012 || cp == 0x2013 || cp == 0x2014 || cp == 0x2015; }
+static int lower_ascii(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+/* Case-insensitive ASCII comparison of s[0,n) with the NUL-terminated lit. */
+static int eq_nocase(const unsigned char *s, size_t n, const char *lit) {
+  size_t i = 0;
+  for (; i < n && lit[i]; i++)
+    if (lower_ascii(s[i]) != lit[i]) return 0;
+  return i == n && lit[i] == '\0';
+}
+
+static int starts_nocase(const unsigned char *s, size_t n, const char *lit) {
+  size_t i = 0;
+  for (; lit[i]; i++)
+    if (i >= n || lower_ascii(s[i]) != lit[i]) return 0;
+  return 1;
+}
+
+/* ---- emitting ---------------------------------------------------------- */
+
+static void emit(tokctx *t, size_t start, size_t len, int kind, int flags, size_t split) {
+  if (t->rc || len == 0) return;
+  qr_tokens *o = t->out;
+  if (o->n == o->cap) {
+    size_t cap = o->cap;
+    if (qr_grow((void **)&o->start, &cap, o->n + 1, sizeof *o->start) ||
+        qr_grow((void **)&o->len, &o->cap, o->n + 1, sizeof *o->len)) {
+      t->rc = QR_ENOMEM;
+      return;
+    }
+    /* the remaining arrays follow the capacity of the first two */
+    void *k = realloc(o->kind, o->cap), *f = realloc(o->flags, o->cap);
+    if (k) o->kind = k;
+    if (f) o->flags = f;
+    void *sp = (k && f) ? realloc(o->split, o->cap) : NULL;
+    if (sp) o->split = sp;
+    if (!k || !f || !sp) {
+      o->cap = o->n;   /* keep the invariant: every array holds cap elements */
+      t->rc = QR_ENOMEM;
+      return;
+    }
+  }
+  o->start[o->n] = (uint32_t)start;
+  o->len[o->n] = (uint32_t)len;
+  o->kind[o->n] = (uint8_t)kind;
+  o->flags[o->n] = (uint8_t)(flags | t->flags);
+  o->split[o->n] = (uint8_t)(split < 256 ? split : 0);
+  o->n++;
+  t->flags = 0;
+}
+
+/* The kind of a word-like piece: number when it starts with a digit and has
+ * no letters other than an ordinal or plural suffix (1990s, 20th, 3rd). */
+static int piece_kind(const unsigned char *s, size_t a, size_t b) {
+  size_t i = a, letters = 0, digits = 0, first_letter = b;
+  int first_digit = s[a] >= '0' && s[a] <= '9';
+  if (s[a] == '.' && a + 1 < b && s[a + 1] >= '0' && s[a + 1] <= '9') first_digit = 1;
+  while (i < b) {
+    ch c = char_at(s, b, i);
+    if (c.cls == QR_CC_DIGIT) digits++;
+    else if (is_alpha(c.cls) || c.cls == QR_CC_NUMBER) {
+      if (!letters) first_letter = i;
+      letters++;
+    }
+    i += (size_t)c.len;
+  }
+  if (!letters && !digits) {
+    ch c = char_at(s, b, a);
+    if (c.cls == QR_CC_BAD || c.cls == QR_CC_SYMBOL || c.cls == QR_CC_CONTROL) return QR_TOK_SYMBOL;
+    if (c.cls == QR_CC_EMOJI || c.cls == QR_CC_JOINER) return QR_TOK_EMOJI;
+    return QR_TOK_PUNCT;
+  }
+  if (first_digit && !letters) return QR_TOK_NUMBER;
+  if (first_digit && letters) {
+    size_t tail = b - first_letter;
+    const unsigned char *t = s + first_letter;
+    if (eq_nocase(t, tail, "s") || eq_nocase(t, tail, "st") || eq_nocase(t, tail, "nd") ||
+        eq_nocase(t, tail, "rd") || eq_nocase(t, tail, "th"))
+      return QR_TOK_NUMBER;
+  }
+  return QR_TOK_WORD;
+}
+
+static void emit_piece(tokctx *t, size_t a, size_t b, int flags, size_t split) {
+  if (b <= a) return;
+  int kind = piece_kind(t->s, a, b);
+  for (size_t i = a; i < b; i++) {
+    if (t->s[i] >= 0x80) {   /* flag invalid UTF-8 so that users can find it */
+      ch c = char_at(t->s, b, i);
+      if (c.cls == QR_CC_BAD) { flags |= QR_TF_BAD_UTF8; break; }
+      i += (size_t)c.len - 1;
+    }
+  }
+  if (kind == QR_TOK_WORD && b - a > 1 && t->s[b - 1] == '.') flags |= QR_TF_ABBREV;
+  emit(t, a, b - a, kind, flags, split);
+}
+
+static int is_decoration(int32_t cp) {
+  return cp == '-' || cp == '=' || cp == '_' || cp == '+' || cp == '*' || cp == '~' || cp == '#';
+}
+
+/* Brackets, quotes and separators are tokens of their own even when repeated. */
+static int stands_alone(int32_t cp) {
+  switch (cp) {
+  case '(': case ')': case '[': case ']': case '{': case '}': case '"': case ',': case ';':
+  case ':': case 0x201C: case 0x201D: case 0x2018: case 0x2019: case 0x00AB: case 0x00BB:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* The end of the first punctuation or symbol token of [a, b): a run of
+ * periods (an ellipsis), a run of . ! ? ("?!", "!."), a run of line-drawing
+ * characters ("----==", "____") and a run of one repeated character ("$$$",
+ * ">>") each stay one token; brackets, quotes, commas and anything else are
+ * single. *kind and *flags get the token's kind and flags. */
+static size_t punct_token_end(const unsigned char *s, size_t a, size_t b, int *kind, int *flags) {
+  ch c = char_at(s, b, a);
+  size_t e = a + (size_t)c.len;
+  *flags = 0;
+  *kind = QR_TOK_PUNCT;
+  if (c.cp == '.' && e < b && s[e] == '.') {
+    while (e < b && s[e] == '.') e++;
+    *flags = QR_TF_TERMINAL;
+  } else if (c.cp == '.' || c.cp == '!' || c.cp == '?') {
+    while (e < b && (s[e] == '!' || s[e] == '?' || (s[e] == '.' && !(e + 1 < b && s[e + 1] == '.'))))
+      e++;
+    *flags = QR_TF_TERMINAL;
+  } else if (c.cp == 0x2026) {
+    *flags = QR_TF_TERMINAL;
+  } else if (is_decoration(c.cp) && e < b && is_decoration(s[e])) {
+    while (e < b && is_decoration(s[e])) e++;
+  } else if (c.cls == QR_CC_EMOJI) {
+    /* an emoji with its modifiers, joiners and ZWJ-joined successors */
+    while (e < b) {
+      ch d = char_at(s, b, e);
+      if (d.cls == QR_CC_JOINER) {
+        e += (size_t)d.len;
+        if (d.cp == 0x200D && e < b) {
+          ch f = char_at(s, b, e);
+          if (f.cls == QR_CC_EMOJI) e += (size_t)f.len;
+        }
+      } else if (c.cp >= 0x1F1E6 && c.cp <= 0x1F1FF && d.cp >= 0x1F1E6 && d.cp <= 0x1F1FF &&
+                 e - a == 4) {
+        e += (size_t)d.len;   /* a regional-indicator pair: a flag */
+      } else {
+        break;
+      }
+    }
+    *kind = QR_TOK_EMOJI;
+  } else {
+    if (!stands_alone(c.cp) && c.cls != QR_CC_BAD) {
+      while (e < b) {   /* the same character repeated: "$$$", ">>", "''" */
+        ch d = char_at(s, b, e);
+        if (d.cp != c.cp) break;
+        e += (size_t)d.len;
+      }
+    }
+    if (c.cls == QR_CC_JOINER) *kind = QR_TOK_EMOJI;
+    else if (c.cls != QR_CC_PUNCT) {
+      *kind = QR_TOK_SYMBOL;
+      if (c.cls == QR_CC_BAD) *flags = QR_TF_BAD_UTF8;
+    }
+  }
+  return e;
+}
+
+/* Emits the punctuation and symbols of [a, b) as tokens. */
+static void emit_punct_run(tokctx *t, size_t a, size_t b) {
+  while (a < b && !t->rc) {
+    int kind, flags;
+    size_t e = punct_token_end(t->s, a, b, &kind, &flags);
+    emit(t, a, e - a, kind, flags, 0);
+    a = e;
+  }
+}
+
+/* ---- special forms ----------------------------------------------------- */
+
+static const char *const tlds[] = {
+  "com", "org", "net", "edu", "gov", "mil", "int", "info", "biz", "io", "co", "uk", "us",
+  "ca", "au", "de", "fr", "ru", "kr", "kp", "jp", "cn", "in", "it", "es", "nl", "se", "no",
+  "ch", "be", "at", "pl", "br", "mx", "tv", "me", "ly", "eu", "ai", "app", "dev", "html",
+  "htm", "php", "asp", "aspx", NULL};
+
+static const char *const extensions[] = {
+  "txt", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "csv", "tsv", "json", "xml", "jpg",
+  "jpeg", "png", "gif", "svg", "mp3", "mp4", "avi", "mov", "wav", "zip", "gz", "tar", "exe",
+  "dll", "js", "py", "c", "h", "lua", "sh", "rb", "java", "md", "rtf", "odt", "dat", "log",
+  "ini", "cfg", "bak", "tmp", "DOC", "PDF", "TXT", "XLS", NULL};
+
+static int is_extension(const unsigned char *s, size_t n) {
+  for (int i = 0; extensions[i]; i++)
+    if (strlen(extensions[i]) == n && memcmp(s, extensions[i], n) == 0) return 1;
+  return 0;
+}
+
+static int is_tld(const unsigned char *s, size_t n) {
+  for (int i = 0; tlds[i]; i++)
+    if (eq_nocase(s, n, tlds[i])) return 1;
+  return 0;
+}
+
+/* Characters that end a URL or address when they close the chunk. */
+static int url_trailer(const unsigned char *s, size_t a, size_t e, size_t *tl) {
+  ch c = char_before(s, a, e);
+  *tl = (size_t)c.len;
+  switch (c.cp) {
+  case '.': case ',': case ';': case ':': case '!': case '?': case '"': case '\'':
+  case ')': case ']': case '}': case '>': case 0x201D: case 0x2019: case 0x00BB:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* Trims trailing punctuation from a URL [a, e), keeping a ')' that closes a
+ * '(' inside it (Wikipedia links). */
+static size_t trim_url(const unsigned char *s, size_t a, size_t e) {
+  size_t tl;
+  while (e > a && url_trailer(s, a, e, &tl)) {
+    if (s[e - 1] == ')') {
+      int open = 0;
+      for (size_t i = a; i < e; i++) open += s[i] == '(' ? 1 : s[i] == ')' ? -1 : 0;
+      if (open >= 0) break;
+    }
+    e -= tl;
+  }
+  return e;
+}
+
+static int is_url_char(unsigned char c) {
+  return c > 0x20 && c != '<' && c != '>' && c != '"' && c < 0x7F;
+}
+
+/* A host name: labels of letters, digits and hyphens joined by dots, ending
+ * in a known top-level domain, with at least one label of two letters or
+ * more before it (so that "U.S." is not a host). Returns its end or 0. */
+static size_t scan_host(const unsigned char *s, size_t a, size_t b) {
+  size_t i = a, last_label = a, labels = 0, long_label = 0;
+  while (i < b) {
+    size_t ls = i;
+    while (i < b && (ascii_class[s[i] & 0x7F] == B_LOWER || ascii_class[s[i] & 0x7F] == B_UPPER ||
+                     ascii_class[s[i] & 0x7F] == B_DIGIT || s[i] == '-') && s[i] < 0x80)
+      i++;
+    if (i == ls) return 0;
+    labels++;
+    if (i - ls >= 2 && labels > 0) long_label += 1;
+    last_label = ls;
+    if (i < b && s[i] == '.' && i + 1 < b && s[i + 1] < 0x80 &&
+        ascii_class[s[i + 1]] != B_PUNCT && ascii_class[s[i + 1]] != B_SPACE) {
+      i++;
+      continue;
+    }
+    break;
+  }
+  if (labels < 2 || long_label < 2) return 0;
+  if (!is_tld(s + last_label, i - last_label)) return 0;
+  return i;
+}
+
+/* URL at a: a scheme, "www.", or a bare host name with a known TLD. */
+static size_t match_url(const unsigned char *s, size_t a, size_t b) {
+  size_t n = b - a, e;
+  if (starts_nocase(s + a, n, "http://") || starts_nocase(s + a, n, "https://") ||
+      starts_nocase(s + a, n, "ftp://") || starts_nocase(s + a, n, "www.") ||
+      starts_nocase(s + a, n, "mailto:") || starts_nocase(s + a, n, "file://")) {
+    e = a;
+    while (e < b && is_url_char(s[e])) e++;
+    e = trim_url(s, a, e);
+    return e > a + 7 || (e > a + 4 && starts_nocase(s + a, n, "www.")) ? e : 0;
+  }
+  size_t h = scan_host(s, a, b);
+  if (!h) return 0;
+  e = h;
+  if (e < b && (s[e] == '/' || s[e] == ':')) {
+    while (e < b && is_url_char(s[e])) e++;
+  }
+  return trim_url(s, a, e);
+}
+
+static size_t match_email(const unsigned char *s, size_t a, size_t b) {
+  size_t i = a;
+  while (i < b && s[i] < 0x80 &&
+         (ascii_class[s[i]] == B_LOWER || ascii_class[s[i]] == B_UPPER ||
+          ascii_class[s[i]] == B_DIGIT || s[i] == '.' || s[i] == '_' || s[i] == '%' ||
+          s[i] == '+' || s[i] == '-'))
+    i++;
+  if (i == a || i >= b || s[i] != '@' || s[a] == '.') return 0;
+  size_t h = scan_host(s, i + 1, b);
+  if (!h) {   /* any dotted host is fine after an @ */
+    size_t j = i + 1, dots = 0;
+    while (j < b && s[j] < 0x80 &&
+           (ascii_class[s[j]] == B_LOWER || ascii_class[s[j]] == B_UPPER ||
+            ascii_class[s[j]] == B_DIGIT || s[j] == '-' || (s[j] == '.' && j + 1 < b &&
+                                                             s[j + 1] != '.')))
+      dots += s[j++] == '.';
+    while (j > i + 1 && s[j - 1] == '.') j--, dots--;
+    if (!dots || j <= i + 3) return 0;
+    h = j;
+  }
+  return h;
+}
+
+static const char *const emoticons[] = {
+  ":-)", ":-(", ":-D", ":-P", ":-p", ";-)", ":-/", ":-O", ":-o", ":'(", ":')", ":-|",
+  ":)", ":(", ":D", ":P", ":p", ";)", ":/", ":O", ":o", ":|", ":]", ":[", "=)", "=(",
+  ";D", ":*", "<3", "</3", "^_^", "^^", "-_-", "o_O", "O_o", "T_T", ">:(", "XD", "xD", NULL};
+
+/* An emoticon at exactly [a, b) or at the start of [a, b) followed by a
+ * non-letter. Letters-only forms (XD) must fill the chunk. */
+static size_t match_emoticon(const unsigned char *s, size_t a, size_t b, int whole) {
+  for (int i = 0; emoticons[i]; i++) {
+    size_t m = strlen(emoticons[i]);
+    if (m > b - a || memcmp(s + a, emoticons[i], m) != 0) continue;
+    int alpha_start = ascii_class[(unsigned char)emoticons[i][0]] == B_UPPER ||
+                      ascii_class[(unsigned char)emoticons[i][0]] == B_LOWER;
+    if (a + m == b) return m;
+    if (whole || alpha_start) continue;
+    ch next = char_at(s, b, a + m);
+    if (!is_alnum(next.cls)) return m;
+  }
+  return 0;
+}
+
+/* An emoticon that ends exactly at b, preceded by a letter or the chunk
+ * start (so "word:)" splits as word + :)). */
+static size_t match_emoticon_end(const unsigned char *s, size_t a, size_t b) {
+  for (int i = 0; emoticons[i]; i++) {
+    size_t m = strlen(emoticons[i]);
+    if (m > b - a || memcmp(s + b - m, emoticons[i], m) != 0) continue;
+    if (ascii_class[(unsigned char)emoticons[i][0]] == B_UPPER ||
+        ascii_class[(unsigned char)emoticons[i][0]] == B_LOWER)
+      continue;
+    if (emoticons[i][0] != ':' && emoticons[i][0] != ';' && emoticons[i][0] != '<' &&
+        emoticons[i][0] != '^' && emoticons[i][0] != '=')
+      continue;
+    if (b - m == a) return m;
+    ch prev = char_before(s, a, b - m);
+    if (is_alpha(prev.cls)) return m;
+  }
+  return 0;
+}
+
+/* Words written with a slash that UD keeps whole (b/c, w/o, w/). */
+static size_t match_slash_word(const unsigned char *s, size_t a, size_t b) {
+  static const char *const words[] = {"b/c", "w/o", "w/", "a/c", "n/a", "s/he", "i/o", NULL};
+  for (int i = 0; words[i]; i++) {
+    size_t m = strlen(words[i]);
+    if (b - a >= m && starts_nocase(s + a, m, words[i]) &&
+        (a + m == b || !is_alnum(char_at(s, b, a + m).cls)))
+      return m;
+  }
+  return 0;
+}
+
+/* ---- prefixes and suffixes --------------------------------------------- */
+
+/* Opening characters split from the front of a chunk. */
+static int is_prefix_char(int32_t cp) {
+  switch (cp) {
+  case '(': case '[': case '{': case '<': case '"': case '\'': case '`': case '*':
+  case '$': case '#': case '@': case '-': case '/': case ',': case ';': case ':': case '!':
+  case '?': case '&': case '+': case '=': case '~': case '%': case '.': case '|': case '^':
+  case 0x201C: case 0x2018: case 0x201E: case 0x00AB: case 0x2039: case 0x00BF: case 0x00A1:
+  case 0x00A3: case 0x20AC: case 0x00A5: case 0x20A9: case 0x20BD: case 0x00A9: case 0x00AE:
+  case 0x2022: case 0x00B7: case 0x2026: case 0x201D: case 0x2019: case 0x00BB:
+    return 1;
+  default:
+    return is_dash(cp);
+  }
+}
+
+/* Closing characters split from the back of a chunk. */
+static int is_suffix_char(int32_t cp) {
+  switch (cp) {
+  case ')': case ']': case '}': case '>': case '"': case '\'': case ',': case ';': case ':':
+  case '!': case '?': case '.': case '%': case '*': case '`': case '-': case '/': case '|':
+  case '+': case '&': case '=': case '~': case '#': case '@': case '$':
+  case 0x201D: case 0x2019: case 0x201C: case 0x2018: case 0x00BB: case 0x203A: case 0x2026:
+  case 0x00A2: case 0x00B0: case 0x2122: case 0x00AE: case 0x00A9: case 0x20AC: case 0x00A3:
+    return 1;
+  default:
+    return is_dash(cp);
+  }
+}
+
+/* Words that keep an apostrophe at their start ('em, '90s) or their end
+ * (goin', ol'). */
+static int apostrophe_initial_word(const unsigned char *s, size_t a, size_t b) {
+  size_t n = b - a;
+  static const char *const words[] = {"em", "til", "tis", "twas", "cause", "n", "bout", NULL};
+  for (int i = 0; words[i]; i++)
+    if (eq_nocase(s + a, n, words[i])) return 1;
+  /* '90s, '08 */
+  return n >= 2 && s[a] >= '0' && s[a] <= '9' && s[a + 1] >= '0' && s[a + 1] <= '9' &&
+         (n == 2 || (n == 3 && (s[a + 2] == 's' || s[a + 2] == 'S')));
+}
+
+/* Does [a, e) — a core whose last character is a period — keep that period?
+ * Yes for abbreviations of the lexicon, dotted acronyms (U.S., a.m., Ph.D.),
+ * and single capital letters (initials). The check looks at the last piece
+ * after a hyphen or slash, so that "ex-Gov." keeps its period too. */
+/* The class of the abbreviation s[0, n) (with its period), trying the word
+ * as written, with its first letter's case flipped ("Corp." for "corp.") and,
+ * for an all-capital word, in title case ("LTD." for "Ltd."). */
+static int abbrev_class(const qr_segmenter *seg, const unsigned char *s, size_t n) {
+  int cls = qr_segmenter_abbrev(seg, (const char *)s, n);
+  if (cls || n > 32) return cls;
+  char tmp[33];
+  memcpy(tmp, s, n);
+  int c0 = (unsigned char)tmp[0];
+  if (c0 >= 'a' && c0 <= 'z') {
+    tmp[0] = (char)(c0 - 32);
+    cls = qr_segmenter_abbrev(seg, tmp, n);
+    return cls == QR_ABBR_PLAIN ? cls : 0;   /* "jan." yes; "mr." is rare enough */
+  }
+  int caps = 1;
+  for (size_t i = 1; i + 1 < n; i++) caps &= !(tmp[i] >= 'a' && tmp[i] <= 'z');
+  if (caps && n > 2) {
+    for (size_t i = 1; i + 1 < n; i++)
+      if (tmp[i] >= 'A' && tmp[i] <= 'Z') tmp[i] = (char)(tmp[i] + 32);
+    return qr_segmenter_abbrev(seg, tmp, n);
+  }
+  return 0;
+}
+
+/* Does [a, e) — a core whose last character is a period — keep that period?
+ * Yes for abbreviations of the lexicon, dotted acronyms (U.S., a.m., Ph.D.),
+ * and single capital letters (initials). An abbreviation of the number class
+ * (No., pp., c.) keeps it only before a number. The check looks at the last
+ * piece after a hyphen or slash, so that "ex-Gov." keeps its period too. b is
+ * the end of the chunk: what follows it is the next chunk. */
+static int keeps_period(const tokctx *t, size_t a, size_t e, size_t b) {
+  const unsigned char *s = t->s;
+  size_t w = e - 1;   /* the period */
+  size_t p = w;
+  while (p > a && !is_hyphen(s[p - 1]) && s[p - 1] != '/' && s[p - 1] != '(') p--;
+  if (p == w) return 0;
+  size_t n = e - p;
+  int cls = abbrev_class(t->seg, s + p, n);
+  if (cls == QR_ABBR_NUMBER) {
+    if (e != b) return 0;   /* "No.," : the period ends something else */
+    size_t j = b;
+    while (j < t->n && (s[j] == ' ' || s[j] == '\t')) j++;
+    return j < t->n && ((s[j] >= '0' && s[j] <= '9') || s[j] == '#');
+  }
+  if (cls) return 1;
+  /* a single letter: an initial (J.) */
+  ch c = char_at(s, w, p);
+  if (p + (size_t)c.len == w && (c.cls == QR_CC_UPPER)) return 1;
+  /* dotted acronym: letters in groups of one to four joined by periods */
+  size_t i = p, groups = 0, glen = 0;
+  while (i < w) {
+    ch d = char_at(s, w, i);
+    if (is_alpha(d.cls)) {
+      glen++;
+      if (glen > 4) return 0;
+    } else if (d.cp == '.') {
+      if (glen == 0) return 0;
+      groups++;
+      glen = 0;
+    } else {
+      return 0;
+    }
+    i += (size_t)d.len;
+  }
+  return groups >= 1 && glen >= 1;
+}
+
+/* ---- the core of a chunk ----------------------------------------------- */
+
+static const char *const bound_prefixes[] = {
+  "non", "e", "re", "anti", "co", "mid", "pre", "pro", "cross", "post", "semi", "ex", "sub",
+  "multi", "counter", "mini", "socio", "psycho", "intra", "inter", "micro", "super", "neo",
+  "un", "de", "bi", "tri", "quasi", "pseudo", "ultra", "hyper", "macro", "meta", "infra",
+  "trans", "over", "under", "mis", "dis", "out", "self-", NULL};
+
+static int in_list(const unsigned char *s, size_t n, const char *const *list) {
+  for (int i = 0; list[i]; i++)
+    if (eq_nocase(s, n, list[i])) return 1;
+  return 0;
+}
+
+static size_t digits_at(const unsigned char *s, size_t i, size_t b) {
+  size_t j = i;
+  while (j < b && s[j] >= '0' && s[j] <= '9') j++;
+  return j - i;
+}
+
+/* A phone number or extension: digit groups 3-3-4 or 1..3-4 (713-853-3989,
+ * 646-8420, 3-5213). */
+static size_t match_phone(const unsigned char *s, size_t a, size_t b) {
+  size_t g1 = digits_at(s, a, b);
+  if (g1 < 1 || g1 > 3 || a + g1 >= b || s[a + g1] != '-') return 0;
+  size_t g2 = digits_at(s, a + g1 + 1, b);
+  if (g2 == 4 && a + g1 + 5 == b) return g1 + 5;   /* 646-8420, extension 3-5213 */
+  if (g1 != 3) return 0;
+  if (g2 != 3 || a + 7 >= b || s[a + 7] != '-') return 0;
+  size_t g3 = digits_at(s, a + 8, b);
+  return g3 == 4 && a + 12 == b ? 12 : 0;
+}
+
+/* A date written with slashes: d/d/d, or m/d with a day from 10 to 31. */
+static int slash_date(const unsigned char *s, size_t a, size_t b) {
+  size_t i = a, groups = 0, last = 0, first = 0;
+  while (i < b) {
+    size_t d = digits_at(s, i, b);
+    if (d == 0 || d > 4) return 0;
+    unsigned v = 0;
+    for (size_t k = 0; k < d; k++) v = v * 10 + (unsigned)(s[i + k] - '0');
+    if (groups == 0) first = v;
+    last = v;
+    groups++;
+    i += d;
+    if (i < b) {
+      if (s[i] != '/') return 0;
+      i++;
+    }
+  }
+  if (groups == 3) return 1;
+  return groups == 2 && first >= 1 && first <= 12 && last >= 10 && last <= 31;
+}
+
+/* Clitics split from the end of a word: 's 'm 're 've 'll 'd and n't. */
+static size_t clitic_len(const unsigned char *s, size_t a, size_t e, int *is_nt) {
+  *is_nt = 0;
+  static const char *const clitics[] = {"s", "m", "re", "ve", "ll", "d", NULL};
+  for (int i = 0; clitics[i]; i++) {
+    size_t m = strlen(clitics[i]);
+    for (int form = 0; form < 2; form++) {
+      size_t alen = form ? 3 : 1;   /* ' or ’ */
+      if (e - a < m + alen + 1) continue;
+      size_t p = e - m - alen;
+      if (form ? !(s[p] == 0xE2 && s[p + 1] == 0x80 && s[p + 2] == 0x99) : s[p] != '\'')
+        continue;
+      if (!eq_nocase(s + p + alen, m, clitics[i])) continue;
+      return m + alen;
+    }
+  }
+  /* n't: the n belongs to the clitic (do + n't, ca + n't) */
+  for (int form = 0; form < 2; form++) {
+    size_t alen = form ? 3 : 1;
+    if (e - a < alen + 3) continue;
+    size_t p = e - 1 - alen;   /* the apostrophe */
+    if (lower_ascii(s[e - 1]) != 't') continue;
+    if (form ? !(s[p] == 0xE2 && s[p + 1] == 0x80 && s[p + 2] == 0x99) : s[p] != '\'') continue;
+    if (lower_ascii(s[p - 1]) != 'n') continue;
+    *is_nt = 1;
+    return alen + 2;
+  }
+  return 0;
+}
+
+/* Fused forms that UD writes as two words: the length of the first part. */
+static size_t fused_split(const unsigned char *s, size_t n) {
+  static const struct { const char *form; unsigned char split; } fused[] = {
+    {"cannot", 3}, {"gonna", 3}, {"wanna", 3}, {"gotta", 3}, {"outta", 3}, {"gimme", 3},
+    {"lemme", 3}, {"dunno", 2}, {"hafta", 3}, {"kinda", 4}, {"sorta", 4}, {"dont", 2},
+    {"didnt", 3}, {"doesnt", 4}, {"isnt", 2}, {"wasnt", 3}, {"cant", 2}, {"wont", 2},
+    {"havent", 4}, {"hasnt", 3}, {"couldnt", 5}, {"wouldnt", 5}, {"shouldnt", 6},
+    {"arent", 3}, {"werent", 4}, {"lotta", 3}, {NULL, 0}};
+  for (int i = 0; fused[i].form; i++)
+    if (eq_nocase(s, n, fused[i].form)) return fused[i].split;
+  return 0;
+}
+
+/* Units that UD splits from a number written against them (375mm, 5pm). */
+static const char *const units[] = {
+  "m", "mm", "cm", "km", "k", "kg", "mg", "ml", "b", "bn", "mb", "gb", "kb", "tb", "am", "pm",
+  "ft", "x", "hz", "khz", "mhz", "ghz", "hr", "hrs", "min", "mins", "sec", "secs", "day", "days",
+  "yr", "yrs", "lb", "lbs", "oz", "mph", "kph", "percent", "f", "c", "t", "p", "o", "hh", "sq",
+  "minutes", "hours", "persons", "people", "kw", "mw", "w", "v", "g", NULL};
+
+/* Emits the word piece [a, b): splits a clitic or n't off its end, or marks a
+ * fused form. */
+static void emit_word(tokctx *t, size_t a, size_t b) {
+  const unsigned char *s = t->s;
+  if (b <= a) return;
+  int is_nt;
+  size_t cl = clitic_len(s, a, b, &is_nt);
+  if (cl && is_nt) {
+    size_t host = b - cl - a;
+    /* "n't" alone, or a host that is no word: just a token */
+    emit_piece(t, a, b, 0, host ? host : 0);
+    return;
+  }
+  if (cl) {
+    size_t p = b - cl;
+    ch prev = char_before(s, a, p);
+    if (is_alnum(prev.cls)) {
+      emit_piece(t, a, p, 0, 0);
+      emit(t, p, cl, QR_TOK_WORD, QR_TF_CLITIC, 0);
+      return;
+    }
+  }
+  if (s[a] >= '0' && s[a] <= '9') {
+    /* a number glued to a unit splits (375mm, 8gb, 5pm); ordinals and
+     * decades (20th, 1990s) and item letters (4a) do not */
+    size_t i = a;
+    while (i < b && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == ',')) i++;
+    size_t j = i;
+    while (j < b && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z'))) j++;
+    if (i > a && j == b && i < b && s[i - 1] >= '0' && s[i - 1] <= '9' &&
+        (in_list(s + i, b - i, units) && (s[i] >= 'a' || b - i == 1))) {
+      emit_piece(t, a, i, 0, 0);
+      emit_piece(t, i, b, 0, 0);
+      return;
+    }
+  }
+  size_t fs = b - a <= 8 ? fused_split(s + a, b - a) : 0;
+  emit_piece(t, a, b, 0, fs);
+}
+
+/* Splits the core [a, b) of a chunk at its infixes. */
+static void split_core(tokctx *t, size_t a, size_t b) {
+  const unsigned char *s = t->s;
+  size_t ps = a, p = a;
+  size_t ph = match_phone(s, a, b);
+  if (ph) {
+    emit(t, a, ph, QR_TOK_NUMBER, 0, 0);
+    return;
+  }
+  while (p < b && !t->rc) {
+    ch c = char_at(s, b, p);
+    if (is_alnum(c.cls) || c.cls == QR_CC_JOINER || c.cls == QR_CC_NUMBER) {
+      p += (size_t)c.len;
+      continue;
+    }
+    size_t nx = p + (size_t)c.len;
+    ch prev = p > ps ? char_before(s, ps, p) : (ch){0, 0, QR_CC_SPACE};
+    ch next = nx < b ? char_at(s, b, nx) : (ch){0, 0, QR_CC_SPACE};
+    int between_alnum = p > ps && is_alnum(prev.cls) && nx < b && is_alnum(next.cls);
+    int between_digits = p > ps && prev.cls == QR_CC_DIGIT && next.cls == QR_CC_DIGIT;
+
+    if ((c.cp == '-' || c.cp == '+') && p == a && next.cls == QR_CC_DIGIT) {
+      p = nx;   /* the sign of -5, +1 */
+      continue;
+    }
+    if (is_apos(c.cp) && p == ps && p == a && is_alnum(next.cls)) {
+      p = nx;   /* '90s, 'em: the tokenizer only lets such words through */
+      continue;
+    }
+    if (is_hyphen(c.cp) && nx == b && p > ps && is_alpha(prev.cls)) {
+      p = nx;   /* a cut-off word: "w- we", "pre- and post-war" */
+      continue;
+    }
+    if (c.cp == '(' && p > ps && is_alpha(prev.cls) && b - p == 3 && s[p + 1] == 's' &&
+        s[p + 2] == ')') {
+      p = b;    /* friend(s) */
+      continue;
+    }
+    if (is_hyphen(c.cp) && between_alnum) {
+      if (in_list(s + ps, p - ps, bound_prefixes)) {
+        p = nx;
+        continue;
+      }
+      emit_word(t, ps, p);
+      emit(t, p, (size_t)c.len, QR_TOK_PUNCT, 0, 0);
+      ps = p = nx;
+      continue;
+    }
+    if (c.cp == '/' && between_alnum) {
+      /* dates stay whole; find the extent of the digit/slash run */
+      size_t e = p;
+      while (e < b && ((s[e] >= '0' && s[e] <= '9') || s[e] == '/')) e++;
+      if (between_digits && (ps == a || !is_alpha(char_before(s, a, ps).cls)) &&
+          slash_date(s, ps, e) && (e == b || !is_alnum(char_at(s, b, e).cls))) {
+        p = e;
+        continue;
+      }
+      emit_word(t, ps, p);
+      emit(t, p, 1, QR_TOK_PUNCT, 0, 0);
+      ps = p = nx;
+      continue;
+    }
+    if ((c.cp == ',' || c.cp == ':') && between_digits) {
+      p = nx;   /* 7,000 and 10:30 */
+      continue;
+    }
+    if (c.cp == '.') {
+      if (nx < b && s[nx] == '.') {   /* an ellipsis inside: word...word */
+        emit_word(t, ps, p);
+        size_t e = nx;
+        while (e < b && s[e] == '.') e++;
+        emit(t, p, e - p, QR_TOK_PUNCT, QR_TF_TERMINAL, 0);
+        ps = p = e;
+        continue;
+      }
+      /* word.word: a missing space, unless the right side is a domain or a
+       * file extension (Amazon.com, notes.txt) */
+      if (p - ps >= 3 && prev.cls == QR_CC_LOWER && is_alpha(next.cls)) {
+        size_t e = nx;
+        while (e < b && is_alpha(char_at(s, b, e).cls)) e += (size_t)char_at(s, b, e).len;
+        int lower_after = 0, all_alpha = 1;
+        for (size_t k = nx + (size_t)next.len; k < e; k++) lower_after |= s[k] >= 'a' && s[k] <= 'z';
+        for (size_t k = ps; k < p; k++) all_alpha &= s[k] >= 'a' && s[k] <= 'z';
+        if (e == b && all_alpha && e - nx >= 2 && (lower_after || next.cls == QR_CC_UPPER) &&
+            !is_tld(s + nx, e - nx) && !is_extension(s + nx, e - nx)) {
+          emit_word(t, ps, p);
+          emit(t, p, 1, QR_TOK_PUNCT, QR_TF_TERMINAL, 0);
+          ps = p = nx;
+          continue;
+        }
+      }
+      p = nx;   /* 3.5, U.S, file.txt */
+      continue;
+    }
+    if (is_apos(c.cp) || c.cp == '&' || c.cp == '_' || c.cp == '@' || c.cp == '+' ||
+        c.cp == '#' || c.cp == '=' || c.cp == 0x00B7 || c.cp == '%') {
+      if (p > ps && nx < b && !(is_apos(c.cp) && !is_alnum(next.cls))) {
+        p = nx;   /* O'Brien, AT&T, snake_case, C++ */
+        continue;
+      }
+    }
+    /* anything else splits: the run of such characters is punctuation */
+    emit_word(t, ps, p);
+    size_t e = nx;
+    while (e < b) {
+      ch d = char_at(s, b, e);
+      if (is_alnum(d.cls) || d.cls == QR_CC_NUMBER) break;
+      if (is_apos(d.cp) || d.cp == '.' || d.cp == '\'') break;
+      e += (size_t)d.len;
+    }
+    emit_punct_run(t, p, e);
+    ps = p = e;
+  }
+  emit_word(t, ps, b);
+}
+
+/* ---- chunks ------------------------------------------------------------ */
+
+static void tokenize_chunk(tokctx *t, size_t a, size_t b) {
+  const unsigned char *s = t->s;
+  while (a < b && !t->rc) {
+    size_t m;
+    unsigned c0 = s[a];
+    /* special whole forms at the front */
+    if (c0 < 0x80 && (ascii_class[c0] == B_LOWER || ascii_class[c0] == B_UPPER ||
+                      ascii_class[c0] == B_DIGIT)) {
+      if ((m = match_url(s, a, b)) > a) {
+        emit(t, a, m - a, QR_TOK_URL, 0, 0);
+        a = m;
+        continue;
+      }
+      if ((m = match_email(s, a, b)) > a) {
+        emit(t, a, m - a, QR_TOK_EMAIL, 0, 0);
+        a = m;
+        continue;
+      }
+    }
+    if (c0 == ':' || c0 == ';' || c0 == '=' || c0 == '<' || c0 == '^' || c0 == '>' ||
+        c0 == 'X' || c0 == 'x' || c0 == '-' || c0 == 'o' || c0 == 'O' || c0 == 'T') {
+      if ((m = match_emoticon(s, a, b, c0 == 'X' || c0 == 'x' || c0 == 'o' || c0 == 'O' ||
+                                           c0 == 'T')) > 0) {
+        emit(t, a, m, QR_TOK_EMOJI, 0, 0);
+        a += m;
+        continue;
+      }
+    }
+    if ((c0 == '@' || c0 == '#') && a + 1 < b) {
+      ch c1 = char_at(s, b, a + 1);
+      if (is_alpha(c1.cls) || (c0 == '@' && c1.cls == QR_CC_DIGIT) || c1.cp == '_') {
+        size_t e = a + 1;
+        while (e < b) {
+          ch d = char_at(s, b, e);
+          if (!is_alnum(d.cls) && d.cp != '_') break;
+          e += (size_t)d.len;
+        }
+        emit(t, a, e - a, c0 == '@' ? QR_TOK_MENTION : QR_TOK_HASHTAG, 0, 0);
+        a = e;
+        continue;
+      }
+    }
+    /* opening punctuation */
+    ch c = char_at(s, b, a);
+    if (is_prefix_char(c.cp) || c.cls == QR_CC_EMOJI || c.cls == QR_CC_BAD ||
+        c.cls == QR_CC_CONTROL || (c.cls == QR_CC_PUNCT && a + (size_t)c.len < b &&
+                                   !is_apos(c.cp))) {
+      if (c.cp == '\'' || c.cp == 0x2019) {
+        size_t e = a + (size_t)c.len, w = e;
+        while (w < b && is_alnum(char_at(s, b, w).cls)) w += (size_t)char_at(s, b, w).len;
+        if (w > e && apostrophe_initial_word(s, e, w)) goto core;
+      }
+      if (c.cp == '.' && a + 1 < b && s[a + 1] >= '0' && s[a + 1] <= '9') goto core;   /* .5 */
+      if ((c.cp == '-' || c.cp == '+') && a + 1 < b && s[a + 1] >= '0' && s[a + 1] <= '9') {
+        /* a sign: -5 and +1 stay whole */
+        goto core;
+      }
+      int kind, flags;
+      size_t e = punct_token_end(s, a, b, &kind, &flags);
+      emit(t, a, e - a, kind, flags, 0);
+      a = e;
+      continue;
+    }
+  core:;
+    if ((m = match_slash_word(s, a, b)) > 0) {
+      emit(t, a, m, QR_TOK_WORD, 0, 0);
+      a += m;
+      continue;
+    }
+    /* closing punctuation, peeled from the back */
+    size_t e = b;
+    while (e > a) {
+      if ((m = match_emoticon_end(s, a, e)) > 0 && e - m > a) {
+        e -= m;
+        continue;
+      }
+      ch d = char_before(s, a, e);
+      if (!is_suffix_char(d.cp) && d.cls != QR_CC_EMOJI && d.cls != QR_CC_JOINER &&
+          !(d.cls == QR_CC_PUNCT && !is_apos(d.cp)) && d.cls != QR_CC_BAD)
+        break;
+      if (d.cp == '.') {
+        if (e - a >= 2 && s[e - 2] == '.') {
+          /* "Inc.." is an abbreviation and a period; a longer run is an
+           * ellipsis, all of it */
+          if (e - a >= 3 && s[e - 3] != '.' && keeps_period(t, a, e - 1, e - 1)) {
+            e--;
+            break;
+          }
+          while (e > a && s[e - 1] == '.') e--;
+          continue;
+        }
+        if (e - a >= 2 && keeps_period(t, a, e, b)) break;
+      }
+      if (is_apos(d.cp) && e - (size_t)d.len > a) {
+        /* a final apostrophe after a word: goin' keeps it; students' is a
+         * plural possessive, an attached clitic like 's */
+        size_t p = e - (size_t)d.len, w = p;
+        while (w > a && is_alpha(char_before(s, a, w).cls)) w -= (size_t)char_before(s, a, w).len;
+        if (w == a && p - a >= 3 && lower_ascii(s[p - 1]) == 'n' && lower_ascii(s[p - 2]) == 'i')
+          break;
+        if (w == a && p > a && lower_ascii(s[p - 1]) == 's') {
+          split_core(t, a, p);
+          emit(t, p, (size_t)d.len, QR_TOK_PUNCT, QR_TF_CLITIC, 0);
+          emit_punct_run(t, e, b);
+          return;
+        }
+      }
+      if (d.cp == '-' && e - a >= 2 && is_alpha(char_before(s, a, e - 1).cls) && e == b) {
+        /* a dangling hyphen (pre- and post-war): UD keeps "pre-" whole */
+        size_t w = e - 1;
+        while (w > a && is_alpha(char_before(s, a, w).cls)) w -= (size_t)char_before(s, a, w).len;
+        if (w == a) break;
+      }
+      e -= (size_t)d.len;
+    }
+    if (e > a) split_core(t, a, e);
+    emit_punct_run(t, e, b);
+    return;
+  }
+}
+
+qr_status qr_tokenize(const qr_segmenter *seg, const char *text, size_t len, qr_tokens *out) {
+  if (len >= UINT32_MAX) return QR_ELIMIT;
+  tokctx t = {seg, (const unsigned char *)text, len, out, 0, QR_OK};
+  const unsigned char *s = t.s;
+  size_t i = 0;
+  int newlines = 0;
+  /* a UTF-8 byte-order mark at the start is not text */
+  if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) i = 3;
+  while (i < len) {
+    unsigned c = s[i];
+    if (c < 0x80) {
+      int k = ascii_class[c];
+      if (k == B_SPACE || (k == B_CTRL && c != 0x7F && c < 0x20 && c != 0)) {
+        t.flags |= QR_TF_SPACE_BEFORE;
+        i++;
+        continue;
+      }
+      if (k == B_NL) {
+        newlines++;
+        t.flags |= QR_TF_SPACE_BEFORE | QR_TF_NEWLINE_BEFORE;
+        if (newlines >= 2) t.flags |= QR_TF_PARA_BEFORE;
+        i++;
+        continue;
+      }
+    } else {
+      ch d = char_at(s, len, i);
+      if (d.cls == QR_CC_SPACE || d.cls == QR_CC_NEWLINE) {
+        t.flags |= QR_TF_SPACE_BEFORE;
+        if (d.cls == QR_CC_NEWLINE) {
+          newlines += d.cp == 0x2029 ? 2 : 1;
+          t.flags |= QR_TF_NEWLINE_BEFORE;
+          if (newlines >= 2) t.flags |= QR_TF_PARA_BEFORE;
+        }
+        i += (size_t)d.len;
+        continue;
+      }
+    }
+    /* a chunk: up to the next white space */
+    size_t j = i;
+    while (j < len) {
+      unsigned b = s[j];
+      if (b < 0x80) {
+        int k = ascii_class[b];
+        if (k == B_SPACE || k == B_NL || (k == B_CTRL && b < 0x20 && b != 0)) break;
+        j++;
+      } else {
+        ch d = char_at(s, len, j);
+        if (d.cls == QR_CC_SPACE || d.cls == QR_CC_NEWLINE) break;
+        j += (size_t)d.len;
+      }
+    }
+    newlines = 0;
+    tokenize_chunk(&t, i, j);
+    if (t.rc) return t.rc;
+    i = j;
+  }
+  return t.rc;
+}
+
+void qr_tokens_reset(qr_tokens *t) { t->n = 0; }
+
+void qr_tokens_free(qr_tokens *t) {
+  free(t->start);
+  free(t->len);
+  free(t->kind);
+  free(t->flags);
+  free(t->split);
+  memset(t, 0, sizeof *t);
+}
+
+static const char *const kind_names[QR_TOK_KIND_MAX] = {
+  "?", "word", "number", "punct", "symbol", "url", "email", "hashtag", "mention", "emoji"};
+
+const char *qr_token_kind_name(int kind) {
+  return kind > 0 && kind < QR_TOK_KIND_MAX ? kind_names[kind] : "?";
+}
+
+int qr_token_kind_from_name(const char *name) {
+  for (int k = 1; k < QR_TOK_KIND_MAX; k++)
+    if (strcmp(name, kind_names[k]) == 0) return k;
+  return 0;
+}

@@ -1,0 +1,73 @@
+/* quarry/base.h — status codes, error reports and growable buffers shared by
+ * every module of the core.
+ *
+ * Memory rule: a function that can fail returns a qr_status and, when given a
+ * qr_error, fills it with a message naming the file and position at fault.
+ * Out of memory is a result (QR_ENOMEM), never an exit. */
+#ifndef QUARRY_BASE_H
+#define QUARRY_BASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define QR_VERSION "0.1.0"
+#define QR_API_VERSION 1
+
+typedef enum qr_status {
+  QR_OK = 0,
+  QR_ENOMEM,   /* an allocation failed */
+  QR_EIO,      /* a file could not be read or written */
+  QR_EDATA,    /* the input is malformed (the message says where) */
+  QR_EARG,     /* the caller passed something unusable */
+  QR_ELIMIT    /* a size limit was exceeded (e.g. a document over 4 GiB) */
+} qr_status;
+
+/* An error report: the status and a message, truncated to fit. Filled by the
+ * function that failed; a NULL qr_error pointer means "status only". */
+typedef struct qr_error {
+  qr_status status;
+  char msg[512];
+} qr_error;
+
+/* Fills err (when not NULL) with a printf-style message; returns st so that
+ * callers can write `return qr_error_set(err, QR_EDATA, "...")`. */
+qr_status qr_error_set(qr_error *err, qr_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* Clears err to QR_OK and an empty message. */
+void qr_error_clear(qr_error *err);
+
+/* A short name for a status ("out of memory", "bad data", ...). */
+const char *qr_status_string(qr_status st);
+
+/* A growable byte buffer. The buffer owns data; qr_buf_free releases it.
+ * data is always NUL-terminated when non-NULL (the NUL is not counted in len). */
+typedef struct qr_buf {
+  char *data;
+  size_t len, cap;
+} qr_buf;
+
+qr_status qr_buf_reserve(qr_buf *b, size_t extra);
+qr_status qr_buf_append(qr_buf *b, const void *p, size_t n);
+qr_status qr_buf_putc(qr_buf *b, char c);
+qr_status qr_buf_puts(qr_buf *b, const char *s);
+qr_status qr_buf_printf(qr_buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void qr_buf_reset(qr_buf *b);   /* len = 0, keeps the memory */
+void qr_buf_free(qr_buf *b);    /* releases the memory, leaves an empty buffer */
+
+/* Grows the array *p of elements of size elem so that it holds at least need
+ * elements, doubling its capacity *cap. *p keeps its contents; on failure it is
+ * left untouched and QR_ENOMEM is returned. */
+qr_status qr_grow(void **p, size_t *cap, size_t need, size_t elem);
+
+/* A 64-bit hash of n bytes (not cryptographic; fast on short keys). */
+uint64_t qr_hash_bytes(const void *p, size_t n);
+
+#endif

@@ -1,0 +1,144 @@
+/* quarry/text.h — tokenizer and sentence splitter.
+ *
+ * Tokens follow the UD English conventions, so that the output can be scored
+ * against UD gold data:
+ *  - possessives and clitics are tokens of their own, marked QR_TF_CLITIC
+ *    (Russia’s → Russia + ’s; I'm → I + 'm); a clitic with its host is one
+ *    surface token (a CoNLL-U multiword token);
+ *  - n't contractions and a few fused forms stay one token that knows where it
+ *    splits (don't = do + n't, cannot = can + not, gonna = gon + na);
+ *  - hyphenated compounds and ranges split at the hyphen (Jong - un, 18 - 19),
+ *    except after bound prefixes (re-elect, non-avian, e-mail);
+ *  - abbreviations keep their dots (U.S., a.m., Mr.) and numbers their
+ *    separators (7,000; 3.5; 10:30).
+ *
+ * Offsets are 0-based byte offsets into the text given to the tokenizer; a
+ * token is text[start, start + len). Invalid UTF-8 bytes become symbol tokens
+ * flagged QR_TF_BAD_UTF8 and never shift offsets. */
+#ifndef QUARRY_TEXT_H
+#define QUARRY_TEXT_H
+
+#include "quarry/base.h"
+
+typedef enum qr_token_kind {
+  QR_TOK_WORD = 1,
+  QR_TOK_NUMBER,
+  QR_TOK_PUNCT,
+  QR_TOK_SYMBOL,
+  QR_TOK_URL,
+  QR_TOK_EMAIL,
+  QR_TOK_HASHTAG,   /* #word */
+  QR_TOK_MENTION,   /* @user */
+  QR_TOK_EMOJI,     /* pictographs and text emoticons such as :-) */
+  QR_TOK_KIND_MAX
+} qr_token_kind;
+
+/* Token flags. */
+enum {
+  QR_TF_SPACE_BEFORE = 1 << 0,   /* white space precedes the token */
+  QR_TF_NEWLINE_BEFORE = 1 << 1, /* a line break precedes it */
+  QR_TF_PARA_BEFORE = 1 << 2,    /* a blank line precedes it (a new paragraph) */
+  QR_TF_CLITIC = 1 << 3,         /* attached to the previous token: one surface token */
+  QR_TF_ABBREV = 1 << 4,         /* a word ending in a period that is part of it */
+  QR_TF_BAD_UTF8 = 1 << 5,       /* holds invalid UTF-8 */
+  QR_TF_TERMINAL = 1 << 6        /* a sentence terminator (. ! ? … and their runs) */
+};
+
+/* The tokens of a text, as parallel arrays (struct of arrays). The struct owns
+ * the arrays; qr_tokens_free releases them. split[i] is 0, or the byte length
+ * of the first part of a contraction (2 for "don't" = "do" + "n't"). */
+typedef struct qr_tokens {
+  uint32_t *start, *len;
+  uint8_t *kind, *flags, *split;
+  size_t n, cap;
+} qr_tokens;
+
+void qr_tokens_reset(qr_tokens *t);   /* n = 0, keeps memory */
+void qr_tokens_free(qr_tokens *t);
+
+/* Sentences as token ranges [first, first + count) into a qr_tokens. */
+typedef struct qr_sentences {
+  uint32_t *first, *count;
+  uint8_t *flags;            /* QR_SF_* */
+  size_t n, cap;
+} qr_sentences;
+
+enum {
+  QR_SF_PARA_START = 1 << 0,   /* the sentence starts a paragraph */
+  QR_SF_HEADLINE = 1 << 1      /* a line of its own without terminal punctuation */
+};
+
+void qr_sentences_reset(qr_sentences *s);
+void qr_sentences_free(qr_sentences *s);
+
+/* A segmenter holds what tokenizing and splitting need besides the text: the
+ * abbreviation lexicon and the list of frequent sentence starters. It is
+ * read-only while in use, so one segmenter can serve many threads. */
+typedef struct qr_segmenter qr_segmenter;
+
+/* Abbreviation classes, as written in the lexicon files (see
+ * docs/segmentation.md): a title (Mr., Gen.) almost never ends a sentence; a
+ * plain abbreviation (etc., Inc., U.S.) may. */
+typedef enum qr_abbrev_class {
+  QR_ABBR_PLAIN = 1,
+  QR_ABBR_TITLE,      /* precedes a name: Mr. Dr. Gen. St. */
+  QR_ABBR_NUMBER      /* precedes a number: No. Nos. Art. pp. */
+} qr_abbrev_class;
+
+/* Creates a segmenter with the built-in English abbreviations and sentence
+ * starters. Returns NULL when out of memory. Free with qr_segmenter_free. */
+qr_segmenter *qr_segmenter_new(void);
+/* Creates an empty segmenter (no abbreviations at all). */
+qr_segmenter *qr_segmenter_new_empty(void);
+void qr_segmenter_free(qr_segmenter *seg);
+
+/* Adds one abbreviation, with its final period ("Gen."). */
+qr_status qr_segmenter_add_abbrev(qr_segmenter *seg, const char *abbr, size_t len,
+                                  qr_abbrev_class cls);
+/* Loads abbreviations from text in the lexicon format (one per line:
+ * "abbreviation [class]", # comments). name is used in error messages. */
+qr_status qr_segmenter_load_abbrevs(qr_segmenter *seg, const char *text, size_t len,
+                                    const char *name, qr_error *err);
+/* Looks up a word with its final period; returns its class or 0. */
+int qr_segmenter_abbrev(const qr_segmenter *seg, const char *s, size_t len);
+/* Adds a frequent sentence starter ("The", "He"): a capitalised word that,
+ * after an abbreviation, signals a new sentence. */
+qr_status qr_segmenter_add_starter(qr_segmenter *seg, const char *word, size_t len);
+
+/* Tokenizes text[0, len) and appends the tokens to out. Offsets in out are
+ * relative to text. Fails only when out of memory, or with QR_ELIMIT for a text
+ * of 4 GiB or more. */
+qr_status qr_tokenize(const qr_segmenter *seg, const char *text, size_t len, qr_tokens *out);
+
+/* Splits the tokens [first, toks->n) of text into sentences, appended to out
+ * (token indices are indices into toks). */
+qr_status qr_split_sentences(const qr_segmenter *seg, const char *text, size_t len,
+                             const qr_tokens *toks, size_t first, qr_sentences *out);
+
+/* The name of a token kind ("word", "number", ...), and the kind of a name
+ * (0 when unknown). */
+const char *qr_token_kind_name(int kind);
+int qr_token_kind_from_name(const char *name);
+
+/* ---- writing tokens and sentences ------------------------------------- */
+
+/* Appends sentences [s0, s1) of sents as CoNLL-U: "# sent_id", "# text",
+ * one line per token (multiword token lines for contractions and clitics,
+ * SpaceAfter=No in MISC), a blank line after each sentence. Sentence ids are
+ * prefix + a counter that *sent_no holds and advances (prefix may be "").
+ * When par_marks is set, "# newpar" precedes a sentence that starts a
+ * paragraph. */
+qr_status qr_write_conllu(qr_buf *out, const char *text, size_t len, const qr_tokens *toks,
+                          const qr_sentences *sents, size_t s0, size_t s1, const char *prefix,
+                          size_t *sent_no, int par_marks);
+
+/* Appends one line per sentence, tokens separated by single spaces. */
+qr_status qr_write_tokenized(qr_buf *out, const char *text, const qr_tokens *toks,
+                             const qr_sentences *sents, size_t s0, size_t s1);
+
+/* Appends the text of tokens [t0, t1) with every run of white space between
+ * them collapsed into one space. */
+qr_status qr_write_span_text(qr_buf *out, const char *text, const qr_tokens *toks, size_t t0,
+                             size_t t1);
+
+#endif
