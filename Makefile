@@ -32,7 +32,8 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
 # Files compiled into the binary, so that ./quarry runs from any directory:
 # the Lua standard library, the text data (abbreviations) and the API reference.
-EMBED := $(sort $(wildcard scripts/quarry/*.lua scripts/reports/*.lua core/text/data/*.txt)) docs/lua-api.md
+EMBED := $(sort $(wildcard scripts/quarry/*.lua scripts/quarry/cmd/*.lua scripts/reports/*.lua \
+                          core/text/data/*.txt)) docs/lua-api.md
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)

@@ -1,0 +1,605 @@
+/* corpus.c — documents, their loading, and their annotation.
+ *
+ * Each document is annotated as it is added: tokenized and split (appended
+ * to the corpus-wide arrays), its tokens interned in the lexicon, and, when a
+ * gazetteer is set, its mentions found. Folding is memoised per distinct form
+ * (fold_of), so a token costs one hash lookup beyond tokenizing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quarry/corpus.h"
+#include "quarry/file.h"
+#include "quarry/json.h"
+#include "quarry/utf8.h"
+
+#define UNKNOWN (QR_LEX_NONE - 1)
+
+typedef struct docrec {
+  uint64_t id_off, source_off;   /* into strings */
+  const char *text;
+  size_t len, source_line;
+  size_t title_start, title_len;
+  size_t tok_first, tok_count, sent_first, sent_count, ment_first, ment_count;
+  size_t meta_first, meta_count;
+} docrec;
+
+struct qr_corpus {
+  qr_segmenter *seg;
+  docrec *docs;
+  size_t ndocs, docs_cap;
+  qr_lexicon *docids;      /* document ids; the id of document i is string i */
+  qr_buf strings;          /* ids, sources, metadata, NUL-terminated */
+
+  qr_file *files;          /* mapped inputs, kept until the corpus is freed */
+  size_t nfiles, files_cap;
+  char **owned;            /* texts the corpus allocated (JSON Lines, added text) */
+  size_t nowned, owned_cap;
+
+  qr_tokens toks;
+  uint32_t *form, *fold;   /* per token */
+  size_t ids_cap;
+  qr_sentences sents;
+  qr_mentions ments;
+  qr_lexicon *lex;
+  uint32_t *fold_of;       /* per lexicon id: the id of its folded form, or UNKNOWN */
+  size_t fold_cap;
+
+  uint64_t *meta_off;      /* key offset; the JSON value follows the key's NUL */
+  size_t nmeta, meta_cap;
+  uint64_t *warn_off;
+  size_t nwarn, warn_cap;
+
+  /* the gazetteer and, per lexicon id, its keys (cached for its version) */
+  const qr_gazetteer *gaz;
+  uint64_t gaz_version;
+  qr_tokkey *gkeys;
+  size_t gkeys_n, gkeys_cap;
+
+  /* postings: the tokens of fold id f are post_pos[post_start[f] .. post_start[f+1]) */
+  uint32_t *post_start, *post_pos;
+  size_t post_tokens;      /* how many tokens the postings cover; rebuilt when stale */
+  size_t post_nlex;        /* ... and how many lexicon ids */
+
+  qr_buf scratch;
+};
+
+qr_corpus *qr_corpus_new(void) {
+  qr_corpus *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->seg = qr_segmenter_new();
+  c->docids = qr_lexicon_new();
+  c->lex = qr_lexicon_new();
+  if (!c->seg || !c->docids || !c->lex) {
+    qr_corpus_free(c);
+    return NULL;
+  }
+  return c;
+}
+
+void qr_corpus_free(qr_corpus *c) {
+  if (!c) return;
+  qr_segmenter_free(c->seg);
+  qr_lexicon_free(c->docids);
+  qr_lexicon_free(c->lex);
+  qr_buf_free(&c->strings);
+  qr_buf_free(&c->scratch);
+  for (size_t i = 0; i < c->nfiles; i++) qr_file_close(&c->files[i]);
+  free(c->files);
+  for (size_t i = 0; i < c->nowned; i++) free(c->owned[i]);
+  free(c->owned);
+  free(c->docs);
+  qr_tokens_free(&c->toks);
+  free(c->form);
+  free(c->fold);
+  qr_sentences_free(&c->sents);
+  qr_mentions_free(&c->ments);
+  free(c->fold_of);
+  free(c->meta_off);
+  free(c->warn_off);
+  free(c->gkeys);
+  free(c->post_start);
+  free(c->post_pos);
+  free(c);
+}
+
+qr_segmenter *qr_corpus_segmenter(qr_corpus *c) { return c->seg; }
+size_t qr_corpus_ndocs(const qr_corpus *c) { return c->ndocs; }
+const qr_tokens *qr_corpus_tokens(const qr_corpus *c) { return &c->toks; }
+const uint32_t *qr_corpus_forms(const qr_corpus *c) { return c->form; }
+const uint32_t *qr_corpus_folds(const qr_corpus *c) { return c->fold; }
+const qr_sentences *qr_corpus_sentences(const qr_corpus *c) { return &c->sents; }
+const qr_mentions *qr_corpus_mentions(const qr_corpus *c) { return &c->ments; }
+const qr_lexicon *qr_corpus_lexicon(const qr_corpus *c) { return c->lex; }
+const qr_gazetteer *qr_corpus_gazetteer(const qr_corpus *c) { return c->gaz; }
+size_t qr_corpus_nwarnings(const qr_corpus *c) { return c->nwarn; }
+
+const char *qr_corpus_warning(const qr_corpus *c, size_t k) {
+  return k < c->nwarn ? c->strings.data + c->warn_off[k] : NULL;
+}
+
+void qr_corpus_doc(const qr_corpus *c, size_t i, qr_doc *out) {
+  const docrec *d = &c->docs[i];
+  out->id = c->strings.data + d->id_off;
+  out->text = d->text;
+  out->len = d->len;
+  out->title_start = d->title_start;
+  out->title_len = d->title_len;
+  out->source = c->strings.data + d->source_off;
+  out->source_line = d->source_line;
+  out->tok_first = d->tok_first;
+  out->tok_count = d->tok_count;
+  out->sent_first = d->sent_first;
+  out->sent_count = d->sent_count;
+  out->ment_first = d->ment_first;
+  out->ment_count = d->ment_count;
+  out->meta_first = d->meta_first;
+  out->meta_count = d->meta_count;
+}
+
+long qr_corpus_find(const qr_corpus *c, const char *id) {
+  uint32_t k = qr_lexicon_find(c->docids, id, strlen(id));
+  return k == QR_LEX_NONE || k >= c->ndocs ? -1 : (long)k;
+}
+
+void qr_corpus_meta(const qr_corpus *c, size_t k, const char **key, const char **json_value) {
+  const char *s = c->strings.data + c->meta_off[k];
+  *key = s;
+  *json_value = s + strlen(s) + 1;
+}
+
+size_t qr_corpus_doc_of_token(const qr_corpus *c, size_t t) {
+  size_t lo = 0, hi = c->ndocs;
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (c->docs[mid].tok_first <= t) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+uint32_t qr_corpus_fold_of(const qr_corpus *c, uint32_t form) {
+  if (form >= c->fold_cap || c->fold_of[form] == UNKNOWN) return QR_LEX_NONE;
+  return c->fold_of[form];
+}
+
+size_t qr_corpus_sentence_of_token(const qr_corpus *c, size_t t) {
+  size_t lo = 0, hi = c->sents.n;
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (c->sents.first[mid] <= t) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+size_t qr_corpus_memory(const qr_corpus *c) {
+  return sizeof *c + c->docs_cap * sizeof *c->docs + qr_lexicon_memory(c->lex) +
+         qr_lexicon_memory(c->docids) + c->strings.cap +
+         c->toks.cap * (3 * sizeof(uint32_t) + 3) + c->ids_cap * 2 * sizeof(uint32_t) +
+         c->sents.cap * (2 * sizeof(uint32_t) + 1) + c->ments.cap * (3 * sizeof(uint32_t) + 1) +
+         c->fold_cap * sizeof(uint32_t) + c->gkeys_cap * sizeof *c->gkeys +
+         (c->post_start ? (qr_lexicon_size(c->lex) + 1 + c->post_tokens) * sizeof(uint32_t) : 0);
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static qr_status put_string(qr_corpus *c, const char *s, size_t n, uint64_t *off) {
+  *off = c->strings.len;
+  if (qr_buf_append(&c->strings, s, n) || qr_buf_putc(&c->strings, '\0')) return QR_ENOMEM;
+  return QR_OK;
+}
+
+static void warn(qr_corpus *c, const char *fmt, const char *a, size_t x, size_t y, size_t z) {
+  char msg[600];
+  snprintf(msg, sizeof msg, fmt, a, x, y, z);
+  uint64_t off;
+  if (qr_grow((void **)&c->warn_off, &c->warn_cap, c->nwarn + 1, sizeof *c->warn_off) ||
+      put_string(c, msg, strlen(msg), &off))
+    return;   /* a lost warning is better than a failed load */
+  c->warn_off[c->nwarn++] = off;
+}
+
+/* Line and column (1-based, column in bytes) of offset pos in text. */
+static void line_col(const char *text, size_t pos, size_t *line, size_t *col) {
+  size_t l = 1, ls = 0;
+  for (size_t i = 0; i < pos; i++)
+    if (text[i] == '\n') l++, ls = i + 1;
+  *line = l;
+  *col = pos - ls + 1;
+}
+
+/* The title: the first non-empty line, trimmed, at most 300 bytes (cut at a
+ * character boundary). */
+static void find_title(const char *t, size_t n, size_t *start, size_t *len) {
+  size_t i = 0;
+  if (n >= 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0) i = 3;
+  for (;;) {
+    while (i < n && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r')) i++;
+    if (i < n && t[i] == '\n') {
+      i++;
+      continue;
+    }
+    break;
+  }
+  size_t e = i;
+  while (e < n && t[e] != '\n') e++;
+  while (e > i && (t[e - 1] == ' ' || t[e - 1] == '\t' || t[e - 1] == '\r')) e--;
+  if (e - i > 300) {
+    e = i + 300;
+    while (e > i && ((unsigned char)t[e] & 0xC0) == 0x80) e--;
+  }
+  *start = i;
+  *len = e - i;
+}
+
+static qr_status intern_tokens(qr_corpus *c, const char *text, size_t first) {
+  qr_tokens *t = &c->toks;
+  /* form and fold share the capacity ids_cap */
+  if (qr_grow((void **)&c->form, &c->ids_cap, t->n, sizeof *c->form)) return QR_ENOMEM;
+  void *p = realloc(c->fold, c->ids_cap * sizeof *c->fold);
+  if (!p) return QR_ENOMEM;
+  c->fold = p;
+  for (size_t i = first; i < t->n; i++) {
+    uint32_t id;
+    qr_status rc = qr_lexicon_intern(c->lex, text + t->start[i], t->len[i], &id);
+    if (rc) return rc;
+    if (id >= c->fold_cap) {
+      size_t old = c->fold_cap;
+      if (qr_grow((void **)&c->fold_of, &c->fold_cap, (size_t)id + 1, sizeof *c->fold_of))
+        return QR_ENOMEM;
+      for (size_t k = old; k < c->fold_cap; k++) c->fold_of[k] = UNKNOWN;
+    }
+    if (c->fold_of[id] == UNKNOWN) {
+      qr_buf_reset(&c->scratch);
+      uint32_t fid;
+      size_t n;
+      const char *s = qr_lexicon_str(c->lex, id, &n);
+      /* s may move when the lexicon grows: fold into scratch first */
+      if (qr_utf8_fold(s, n, &c->scratch) ||
+          qr_lexicon_intern(c->lex, c->scratch.data, c->scratch.len, &fid))
+        return QR_ENOMEM;
+      if (fid >= c->fold_cap) {
+        size_t old = c->fold_cap;
+        if (qr_grow((void **)&c->fold_of, &c->fold_cap, (size_t)fid + 1, sizeof *c->fold_of))
+          return QR_ENOMEM;
+        for (size_t k = old; k < c->fold_cap; k++) c->fold_of[k] = UNKNOWN;
+      }
+      c->fold_of[id] = fid;
+      c->fold_of[fid] = fid;   /* folding is idempotent */
+    }
+    c->form[i] = id;
+    c->fold[i] = c->fold_of[id];
+  }
+  return QR_OK;
+}
+
+static qr_status match_doc(qr_corpus *c, docrec *d);
+
+/* Adds one document whose text stays valid for the corpus's lifetime. */
+static qr_status add_doc(qr_corpus *c, const char *id, const char *text, size_t len,
+                         const char *source, size_t source_line, size_t meta_first,
+                         size_t meta_count, qr_error *err) {
+  const char *where = source && *source ? source : id;
+  if (len >= UINT32_MAX)
+    return qr_error_set(err, QR_ELIMIT, "%s: document larger than 4 GiB", where);
+  const char *nul = memchr(text, '\0', len);
+  if (nul) {
+    size_t line, col;
+    line_col(text, (size_t)(nul - text), &line, &col);
+    if (source_line)
+      return qr_error_set(err, QR_EDATA, "%s:%zu: text contains a NUL character", where,
+                          source_line);
+    return qr_error_set(err, QR_EDATA,
+                        "%s:%zu:%zu: NUL byte: this looks like a binary file, not UTF-8 text",
+                        where, line, col);
+  }
+  size_t bad_at, nbad = qr_utf8_check(text, len, &bad_at);
+  if (nbad) {
+    size_t line, col;
+    line_col(text, bad_at, &line, &col);
+    if (source_line)
+      warn(c, "%s:%zu: %zu invalid UTF-8 sequence(s) in the text, first at byte %zu", where,
+           source_line, nbad, bad_at + 1);
+    else
+      warn(c, "%s:%zu:%zu: invalid UTF-8 (%zu invalid sequence(s) in the file)", where, line, col,
+           nbad);
+  }
+  if (qr_lexicon_find(c->docids, id, strlen(id)) != QR_LEX_NONE) {
+    if (source_line)
+      return qr_error_set(err, QR_EDATA, "%s:%zu: duplicate document id '%s'", where, source_line,
+                          id);
+    return qr_error_set(err, QR_EDATA, "%s: duplicate document id '%s'", where, id);
+  }
+  if (qr_grow((void **)&c->docs, &c->docs_cap, c->ndocs + 1, sizeof *c->docs)) {
+    return qr_error_set(err, QR_ENOMEM, "out of memory");
+  }
+  docrec *d = &c->docs[c->ndocs];
+  memset(d, 0, sizeof *d);
+  d->text = text;
+  d->len = len;
+  d->source_line = source_line;
+  d->meta_first = meta_first;
+  d->meta_count = meta_count;
+  find_title(text, len, &d->title_start, &d->title_len);
+  d->tok_first = c->toks.n;
+  d->sent_first = c->sents.n;
+  d->ment_first = c->ments.n;
+  qr_status rc;
+  if (put_string(c, id, strlen(id), &d->id_off) ||
+      put_string(c, source ? source : "", source ? strlen(source) : 0, &d->source_off))
+    rc = QR_ENOMEM;
+  else
+    rc = qr_tokenize(c->seg, text, len, &c->toks);
+  if (!rc) rc = qr_split_sentences(c->seg, text, len, &c->toks, d->tok_first, &c->sents);
+  if (!rc) rc = intern_tokens(c, text, d->tok_first);
+  d->tok_count = c->toks.n - d->tok_first;
+  d->sent_count = c->sents.n - d->sent_first;
+  c->ndocs++;
+  if (!rc && c->gaz) rc = match_doc(c, d);
+  uint32_t did;
+  if (!rc) rc = qr_lexicon_intern(c->docids, id, strlen(id), &did);
+  if (rc) {
+    /* undo: the document and its annotations go, the corpus stays usable */
+    c->ndocs--;
+    c->toks.n = d->tok_first;
+    c->sents.n = d->sent_first;
+    c->ments.n = d->ment_first;
+    return qr_error_set(err, rc, "%s: %s", where, qr_status_string(rc));
+  }
+  return QR_OK;
+}
+
+static qr_status keep_owned(qr_corpus *c, char *p) {
+  if (qr_grow((void **)&c->owned, &c->owned_cap, c->nowned + 1, sizeof *c->owned)) {
+    free(p);
+    return QR_ENOMEM;
+  }
+  c->owned[c->nowned++] = p;
+  return QR_OK;
+}
+
+qr_status qr_corpus_add_text(qr_corpus *c, const char *id, const char *text, size_t len,
+                             qr_error *err) {
+  char *copy = malloc(len ? len : 1);
+  if (!copy || keep_owned(c, copy)) return qr_error_set(err, QR_ENOMEM, "out of memory");
+  if (len) memcpy(copy, text, len);
+  return add_doc(c, id, copy, len, "", 0, c->nmeta, 0, err);
+}
+
+/* ---- JSON Lines ---------------------------------------------------------- */
+
+static qr_status add_jsonl_line(qr_corpus *c, const char *path, size_t lineno, const char *s,
+                                size_t n, qr_json *js, qr_buf *tmp, qr_error *err) {
+  qr_error jerr;
+  if (qr_json_parse(js, s, n, &jerr))
+    return qr_error_set(err, jerr.status, "%s:%zu: %s", path, lineno, jerr.msg);
+  if (js->nodes[0].type != QR_JSON_OBJECT)
+    return qr_error_set(err, QR_EDATA, "%s:%zu: expected a JSON object", path, lineno);
+  long text_node = -1, id_node = -1;
+  size_t meta_first = c->nmeta, i = 1;
+  for (uint32_t m = 0; m < js->nodes[0].size; m++) {
+    size_t key = i, val = i + 1;
+    i = js->nodes[val].skip;
+    if (qr_json_key_is(js, key, s, "text")) {
+      if (js->nodes[val].type != QR_JSON_STRING)
+        return qr_error_set(err, QR_EDATA, "%s:%zu: \"text\" must be a string", path, lineno);
+      text_node = (long)val;
+      continue;
+    }
+    if (qr_json_key_is(js, key, s, "id")) {
+      if (js->nodes[val].type != QR_JSON_STRING && js->nodes[val].type != QR_JSON_NUMBER)
+        return qr_error_set(err, QR_EDATA, "%s:%zu: \"id\" must be a string or a number", path,
+                            lineno);
+      id_node = (long)val;
+      continue;
+    }
+    /* any other field: metadata, its value kept as JSON text */
+    qr_buf_reset(tmp);
+    uint64_t off;
+    const qr_json_node *v = &js->nodes[val];
+    size_t vs = v->start - (v->type == QR_JSON_STRING), ve = v->end + (v->type == QR_JSON_STRING);
+    if (qr_json_string(js, key, s, tmp) ||
+        qr_grow((void **)&c->meta_off, &c->meta_cap, c->nmeta + 1, sizeof *c->meta_off) ||
+        put_string(c, tmp->data ? tmp->data : "", tmp->len, &off) ||
+        qr_buf_append(&c->strings, s + vs, ve - vs) || qr_buf_putc(&c->strings, '\0'))
+      return qr_error_set(err, QR_ENOMEM, "out of memory");
+    c->meta_off[c->nmeta++] = off;
+  }
+  if (text_node < 0)
+    return qr_error_set(err, QR_EDATA, "%s:%zu: no \"text\" field", path, lineno);
+  qr_buf_reset(tmp);
+  if (id_node >= 0) {
+    const qr_json_node *v = &js->nodes[id_node];
+    if (v->type == QR_JSON_STRING ? qr_json_string(js, (size_t)id_node, s, tmp)
+                                  : qr_buf_append(tmp, s + v->start, v->end - v->start))
+      return qr_error_set(err, QR_ENOMEM, "out of memory");
+    if (tmp->len == 0) return qr_error_set(err, QR_EDATA, "%s:%zu: empty \"id\"", path, lineno);
+    if (memchr(tmp->data, '\0', tmp->len))
+      return qr_error_set(err, QR_EDATA, "%s:%zu: \"id\" contains a NUL", path, lineno);
+  } else if (qr_buf_printf(tmp, "%s:%zu", path, lineno)) {
+    return qr_error_set(err, QR_ENOMEM, "out of memory");
+  }
+  qr_buf text = {0};
+  if (qr_json_string(js, (size_t)text_node, s, &text) || keep_owned(c, text.data ? text.data
+                                                                                : strdup("")))
+    return qr_error_set(err, QR_ENOMEM, "out of memory");
+  const char *t = c->owned[c->nowned - 1];
+  return add_doc(c, tmp->data, t, text.len, path, lineno, meta_first, c->nmeta - meta_first, err);
+}
+
+static qr_status add_jsonl(qr_corpus *c, const char *path, const qr_file *f, qr_error *err) {
+  qr_json js = {0};
+  qr_buf tmp = {0};
+  qr_status rc = QR_OK;
+  size_t i = 0, lineno = 0;
+  if (f->len >= 3 && memcmp(f->data, "\xEF\xBB\xBF", 3) == 0) i = 3;
+  while (i < f->len && rc == QR_OK) {
+    const char *nl = memchr(f->data + i, '\n', f->len - i);
+    size_t e = nl ? (size_t)(nl - f->data) : f->len;
+    lineno++;
+    size_t a = i, b = e;
+    while (a < b && (f->data[a] == ' ' || f->data[a] == '\t' || f->data[a] == '\r')) a++;
+    while (b > a && (f->data[b - 1] == ' ' || f->data[b - 1] == '\t' || f->data[b - 1] == '\r'))
+      b--;
+    if (b > a) rc = add_jsonl_line(c, path, lineno, f->data + a, b - a, &js, &tmp, err);
+    i = e + 1;
+  }
+  qr_json_free(&js);
+  qr_buf_free(&tmp);
+  return rc;
+}
+
+/* ---- files and directories ---------------------------------------------- */
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static qr_status add_file(qr_corpus *c, const char *path, const char *id, qr_error *err) {
+  if (qr_grow((void **)&c->files, &c->files_cap, c->nfiles + 1, sizeof *c->files))
+    return qr_error_set(err, QR_ENOMEM, "out of memory");
+  qr_file *f = &c->files[c->nfiles];
+  qr_status rc = qr_file_open(f, path, err);
+  if (rc) return rc;
+  c->nfiles++;
+  if (ends_with(path, ".jsonl")) return add_jsonl(c, path, f, err);
+  return add_doc(c, id, f->data, f->len, path, 0, c->nmeta, 0, err);
+}
+
+qr_status qr_corpus_add_path(qr_corpus *c, const char *path, qr_error *err) {
+  int dir = qr_path_is_dir(path);
+  if (dir < 0) {
+    qr_file probe;   /* for the system's own message (no such file ...) */
+    qr_status rc = qr_file_open(&probe, path, err);
+    qr_file_close(&probe);
+    return rc ? rc : qr_error_set(err, QR_EIO, "%s: cannot read", path);
+  }
+  if (!dir) {
+    const char *id = path;
+    while (id[0] == '.' && id[1] == '/') id += 2;
+    return add_file(c, path, id, err);
+  }
+  qr_pathlist files = {0};
+  qr_status rc = qr_dir_list(path, ".txt", &files, err);
+  size_t root = strlen(path);
+  while (root > 1 && path[root - 1] == '/') root--;
+  for (size_t i = 0; rc == QR_OK && i < files.n; i++) {
+    const char *id = files.paths[i] + root;
+    while (*id == '/') id++;
+    rc = add_file(c, files.paths[i], id, err);
+  }
+  qr_pathlist_free(&files);
+  return rc;
+}
+
+/* ---- entities ------------------------------------------------------------ */
+
+/* Fills c->gkeys so that it holds the gazetteer keys of every lexicon id
+ * (keys of forms depend only on the form). */
+static qr_status update_gkeys(qr_corpus *c) {
+  size_t n = qr_lexicon_size(c->lex);
+  if (c->gaz_version != qr_gazetteer_version(c->gaz)) c->gkeys_n = 0;
+  if (c->gkeys_n >= n) return QR_OK;
+  if (qr_grow((void **)&c->gkeys, &c->gkeys_cap, n, sizeof *c->gkeys)) return QR_ENOMEM;
+  for (size_t id = c->gkeys_n; id < n; id++) {
+    size_t len;
+    const char *s = qr_lexicon_str(c->lex, (uint32_t)id, &len);
+    /* the kind only matters for dots: a form with letters and a final dot is a
+     * word (an abbreviation) */
+    qr_tokkey *k = &c->gkeys[id];
+    k->flags = 0;
+    qr_status rc = qr_gazetteer_form_keys(c->gaz, s, len, QR_TOK_WORD, &c->scratch, &k->fold,
+                                          &k->exact);
+    if (rc) return rc;
+  }
+  c->gkeys_n = n;
+  c->gaz_version = qr_gazetteer_version(c->gaz);
+  return QR_OK;
+}
+
+static qr_status match_doc(qr_corpus *c, docrec *d) {
+  qr_status rc = update_gkeys(c);
+  if (rc) return rc;
+  d->ment_first = c->ments.n;
+  size_t n = d->tok_count;
+  if (n) {
+    qr_tokkey *keys = malloc(n * sizeof *keys);
+    if (!keys) return QR_ENOMEM;
+    for (size_t k = 0; k < n; k++) {
+      size_t i = d->tok_first + k;
+      /* the keys of a form are cached per lexicon id; the flags depend on
+       * the token's neighbours */
+      keys[k] = c->gkeys[c->form[i]];
+      keys[k].flags = qr_gazetteer_token_flags(d->text, &c->toks, i, d->tok_first);
+      if (keys[k].flags & QR_KF_SKIP) keys[k].fold = keys[k].exact = QR_LEX_NONE;
+    }
+    rc = qr_gazetteer_match_keys(c->gaz, keys, n, d->tok_first, &c->ments);
+    free(keys);
+  }
+  d->ment_count = c->ments.n - d->ment_first;
+  return rc;
+}
+
+qr_status qr_corpus_match(qr_corpus *c, const qr_gazetteer *g, qr_error *err) {
+  c->gaz = g;
+  c->gkeys_n = 0;
+  qr_mentions_reset(&c->ments);
+  for (size_t i = 0; i < c->ndocs; i++) {
+    docrec *d = &c->docs[i];
+    if (!g) {
+      d->ment_first = d->ment_count = 0;
+      continue;
+    }
+    qr_status rc = match_doc(c, d);
+    if (rc) {
+      c->gaz = NULL;
+      qr_mentions_reset(&c->ments);
+      for (size_t k = 0; k < c->ndocs; k++) c->docs[k].ment_first = c->docs[k].ment_count = 0;
+      return qr_error_set(err, rc, "matching the gazetteer: %s", qr_status_string(rc));
+    }
+  }
+  return QR_OK;
+}
+
+/* ---- postings ------------------------------------------------------------ */
+
+qr_status qr_corpus_postings(qr_corpus *c, uint32_t fold, const uint32_t **pos, size_t *n) {
+  size_t nlex = qr_lexicon_size(c->lex);
+  if (!c->post_start || c->post_tokens != c->toks.n || c->post_nlex != nlex) {
+    /* a counting sort of token positions by folded id */
+    uint32_t *start = calloc(nlex + 1, sizeof *start);
+    uint32_t *p = malloc((c->toks.n ? c->toks.n : 1) * sizeof *p);
+    if (!start || !p) {
+      free(start);
+      free(p);
+      return QR_ENOMEM;
+    }
+    for (size_t i = 0; i < c->toks.n; i++) start[c->fold[i] + 1]++;
+    for (size_t f = 0; f < nlex; f++) start[f + 1] += start[f];
+    uint32_t *fill = malloc((nlex + 1) * sizeof *fill);
+    if (!fill) {
+      free(start);
+      free(p);
+      return QR_ENOMEM;
+    }
+    memcpy(fill, start, (nlex + 1) * sizeof *fill);
+    for (size_t i = 0; i < c->toks.n; i++) p[fill[c->fold[i]]++] = (uint32_t)i;
+    free(fill);
+    free(c->post_start);
+    free(c->post_pos);
+    c->post_start = start;
+    c->post_pos = p;
+    c->post_tokens = c->toks.n;
+    c->post_nlex = nlex;
+  }
+  if (fold >= nlex) {
+    *pos = c->post_pos;
+    *n = 0;
+    return QR_OK;
+  }
+  *pos = c->post_pos + c->post_start[fold];
+  *n = c->post_start[fold + 1] - c->post_start[fold];
+  return QR_OK;
+}

@@ -1,0 +1,276 @@
+/* gazetteer.c — entries: ids, types, names and attributes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lookup/gazetteer_impl.h"
+#include "quarry/file.h"
+#include "quarry/utf8.h"
+
+qr_gazetteer *qr_gazetteer_new(void) {
+  qr_gazetteer *g = calloc(1, sizeof *g);
+  if (!g) return NULL;
+  g->seg = qr_segmenter_new();
+  g->ids = qr_lexicon_new();
+  g->types = qr_lexicon_new();
+  g->keys = qr_lexicon_new();
+  g->edge_slots = 64;
+  g->edge_key = calloc(g->edge_slots, sizeof *g->edge_key);
+  g->edge_child = calloc(g->edge_slots, sizeof *g->edge_child);
+  /* node 0 is the root */
+  g->accept = malloc(16 * sizeof *g->accept);
+  g->accept_n = malloc(16 * sizeof *g->accept_n);
+  g->nodes_cap = 16;
+  if (!g->seg || !g->ids || !g->types || !g->keys || !g->edge_key || !g->edge_child ||
+      !g->accept || !g->accept_n) {
+    qr_gazetteer_free(g);
+    return NULL;
+  }
+  g->accept[0] = NO_ENTRY;
+  g->accept_n[0] = 0;
+  g->nnodes = 1;
+  return g;
+}
+
+void qr_gazetteer_free(qr_gazetteer *g) {
+  if (!g) return;
+  qr_segmenter_free(g->seg);
+  qr_lexicon_free(g->ids);
+  qr_lexicon_free(g->types);
+  qr_lexicon_free(g->keys);
+  qr_buf_free(&g->strings);
+  free(g->type);
+  free(g->policy);
+  free(g->name_first);
+  free(g->name_count);
+  free(g->attr_first);
+  free(g->attr_count);
+  free(g->name_off);
+  free(g->attr_off);
+  free(g->accept);
+  free(g->accept_n);
+  free(g->edge_key);
+  free(g->edge_child);
+  free(g);
+}
+
+size_t qr_gazetteer_size(const qr_gazetteer *g) { return g->n; }
+uint64_t qr_gazetteer_version(const qr_gazetteer *g) { return g->version; }
+
+long qr_gazetteer_find(const qr_gazetteer *g, const char *id) {
+  uint32_t k = qr_lexicon_find(g->ids, id, strlen(id));
+  return k == QR_LEX_NONE || k >= g->n ? -1 : (long)k;
+}
+
+const char *qr_gazetteer_id(const qr_gazetteer *g, size_t e) {
+  return qr_lexicon_str(g->ids, (uint32_t)e, NULL);
+}
+
+const char *qr_gazetteer_type(const qr_gazetteer *g, size_t e) {
+  return qr_lexicon_str(g->types, g->type[e], NULL);
+}
+
+size_t qr_gazetteer_nnames(const qr_gazetteer *g, size_t e) { return g->name_count[e]; }
+
+const char *qr_gazetteer_name(const qr_gazetteer *g, size_t e, size_t k) {
+  if (k >= g->name_count[e]) return NULL;
+  return g->strings.data + g->name_off[g->name_first[e] + k];
+}
+
+size_t qr_gazetteer_nattrs(const qr_gazetteer *g, size_t e) { return g->attr_count[e]; }
+
+void qr_gazetteer_attr(const qr_gazetteer *g, size_t e, size_t k, const char **key,
+                       const char **value) {
+  const char *s = g->strings.data + g->attr_off[g->attr_first[e] + k];
+  *key = s;
+  *value = s + strlen(s) + 1;
+}
+
+qr_case_policy qr_gazetteer_case(const qr_gazetteer *g, size_t e) {
+  return (qr_case_policy)g->policy[e];
+}
+
+size_t qr_gazetteer_memory(const qr_gazetteer *g) {
+  return sizeof *g + qr_lexicon_memory(g->ids) + qr_lexicon_memory(g->types) +
+         qr_lexicon_memory(g->keys) + g->strings.cap +
+         g->cap * (sizeof *g->type + sizeof *g->policy + 4 * sizeof(uint32_t)) +
+         g->names_cap * sizeof *g->name_off + g->attrs_cap * sizeof *g->attr_off +
+         g->nodes_cap * (sizeof *g->accept + sizeof *g->accept_n) +
+         g->edge_slots * (sizeof *g->edge_key + sizeof *g->edge_child);
+}
+
+static int valid_id(const char *s) {
+  if (!*s) return 0;
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c <= ' ' || c == 0x7F) return 0;
+  }
+  return 1;
+}
+
+static int valid_type(const char *s) {
+  if (!*s) return 0;
+  for (; *s; s++)
+    if (!((*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_')) return 0;
+  return 1;
+}
+
+static int valid_key(const char *s) {
+  if (!*s) return 0;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+          *s == '_'))
+      return 0;
+  return 1;
+}
+
+static qr_status put_string(qr_gazetteer *g, const char *s, uint64_t *off) {
+  *off = g->strings.len;
+  return qr_buf_append(&g->strings, s, strlen(s) + 1);
+}
+
+/* Makes room for one more entry in every per-entry array. */
+static qr_status grow_entries(qr_gazetteer *g) {
+  if (g->n < g->cap) return QR_OK;
+  size_t cap = g->cap ? g->cap * 2 : 64;
+  void *p;
+#define GROW(field)                                       \
+  if (!(p = realloc(g->field, cap * sizeof *g->field))) return QR_ENOMEM; \
+  g->field = p;
+  GROW(type) GROW(policy) GROW(name_first) GROW(name_count) GROW(attr_first) GROW(attr_count)
+#undef GROW
+  g->cap = cap;
+  return QR_OK;
+}
+
+/* Checks the whole entry before anything is changed, so that a failed add
+ * leaves the gazetteer as it was (only memory may have grown). */
+qr_status qr_gaz_check(const qr_gazetteer *g, const char *id, const char *type,
+                             const char *const *names, size_t nnames, const char *const *attrs,
+                             size_t nattrs, qr_error *err) {
+  if (!valid_id(id)) return qr_error_set(err, QR_EDATA, "bad id '%s' (no spaces allowed)", id);
+  if (!valid_type(type))
+    return qr_error_set(err, QR_EDATA, "bad type '%s' (expected upper-case letters, digits, _)",
+                        type);
+  long e = qr_gazetteer_find(g, id);
+  if (e >= 0 && strcmp(qr_gazetteer_type(g, (size_t)e), type) != 0)
+    return qr_error_set(err, QR_EDATA, "id '%s' already exists with type %s", id,
+                        qr_gazetteer_type(g, (size_t)e));
+  if (e < 0 && nnames == 0) return qr_error_set(err, QR_EDATA, "entry '%s' has no name", id);
+  for (size_t k = 0; k < nnames; k++) {
+    size_t bad;
+    const char *nm = names[k];
+    if (!*nm) return qr_error_set(err, QR_EDATA, "empty name for '%s'", id);
+    if (qr_utf8_check(nm, strlen(nm), &bad))
+      return qr_error_set(err, QR_EDATA, "name %zu of '%s' is not valid UTF-8 (byte %zu)", k + 1,
+                          id, bad + 1);
+    int words = qr_gaz_name_words(g, nm);
+    if (words < 0) return qr_error_set(err, QR_ENOMEM, "out of memory");
+    if (words == 0)
+      return qr_error_set(err, QR_EDATA, "name '%s' of '%s' has no word in it", nm, id);
+  }
+  for (size_t k = 0; k < nattrs; k++) {
+    if (!valid_key(attrs[2 * k]))
+      return qr_error_set(err, QR_EDATA, "bad attribute name '%s' (letters, digits, _)",
+                          attrs[2 * k]);
+  }
+  return QR_OK;
+}
+
+qr_status qr_gazetteer_add(qr_gazetteer *g, const char *id, const char *type,
+                           const char *const *names, size_t nnames, const char *const *attrs,
+                           size_t nattrs, qr_case_policy policy, qr_error *err) {
+  qr_status rc = qr_gaz_check(g, id, type, names, nnames, attrs, nattrs, err);
+  if (rc) return rc;
+  long found = qr_gazetteer_find(g, id);
+  size_t e;
+  if (found >= 0) {
+    /* more names for an existing entry: names live contiguously per entry,
+     * so the entry's names move to the end of the array */
+    e = (size_t)found;
+    size_t old_first = g->name_first[e], old_n = g->name_count[e];
+    if (qr_grow((void **)&g->name_off, &g->names_cap, g->nnames + old_n + nnames,
+                sizeof *g->name_off))
+      return qr_error_set(err, QR_ENOMEM, "out of memory");
+    if (old_first + old_n != g->nnames) {
+      memmove(g->name_off + g->nnames, g->name_off + old_first, old_n * sizeof *g->name_off);
+      g->name_first[e] = (uint32_t)g->nnames;
+      g->nnames += old_n;
+    }
+  } else {
+    uint32_t idk, tk;
+    if (grow_entries(g) || qr_lexicon_intern(g->types, type, strlen(type), &tk))
+      return qr_error_set(err, QR_ENOMEM, "out of memory");
+    rc = qr_lexicon_intern(g->ids, id, strlen(id), &idk);
+    if (rc) return qr_error_set(err, rc, "out of memory");
+    e = g->n++;
+    g->type[e] = tk;
+    g->policy[e] = (uint8_t)policy;
+    g->name_first[e] = (uint32_t)g->nnames;
+    g->name_count[e] = 0;
+    g->attr_first[e] = (uint32_t)g->nattrs;
+    g->attr_count[e] = 0;
+  }
+  if (policy != QR_CASE_AUTO) g->policy[e] = (uint8_t)policy;
+  if (qr_grow((void **)&g->name_off, &g->names_cap, g->nnames + nnames, sizeof *g->name_off))
+    return qr_error_set(err, QR_ENOMEM, "out of memory");
+  for (size_t k = 0; k < nnames; k++) {
+    /* a name given twice (or equal to the preferred one) is kept once */
+    int dup = 0;
+    for (size_t j = 0; j < g->name_count[e]; j++)
+      if (strcmp(qr_gazetteer_name(g, e, j), names[k]) == 0) dup = 1;
+    if (dup) continue;
+    if (put_string(g, names[k], &g->name_off[g->nnames]))
+      return qr_error_set(err, QR_ENOMEM, "out of memory");
+    g->nnames++;
+    g->name_count[e]++;
+  }
+  if (nattrs) {
+    if (g->attr_first[e] + g->attr_count[e] != g->nattrs && g->attr_count[e]) {
+      if (qr_grow((void **)&g->attr_off, &g->attrs_cap, g->nattrs + g->attr_count[e],
+                  sizeof *g->attr_off))
+        return qr_error_set(err, QR_ENOMEM, "out of memory");
+      memmove(g->attr_off + g->nattrs, g->attr_off + g->attr_first[e],
+              g->attr_count[e] * sizeof *g->attr_off);
+      g->attr_first[e] = (uint32_t)g->nattrs;
+      g->nattrs += g->attr_count[e];
+    } else if (!g->attr_count[e]) {
+      g->attr_first[e] = (uint32_t)g->nattrs;
+    }
+    if (qr_grow((void **)&g->attr_off, &g->attrs_cap, g->nattrs + nattrs, sizeof *g->attr_off))
+      return qr_error_set(err, QR_ENOMEM, "out of memory");
+    for (size_t k = 0; k < nattrs; k++) {
+      uint64_t off;
+      if (put_string(g, attrs[2 * k], &off) || qr_buf_append(&g->strings, attrs[2 * k + 1],
+                                                             strlen(attrs[2 * k + 1]) + 1))
+        return qr_error_set(err, QR_ENOMEM, "out of memory");
+      g->attr_off[g->nattrs++] = off;
+      g->attr_count[e]++;
+    }
+  }
+  /* compile every name (again): the case policy may have changed */
+  for (size_t k = 0; k < g->name_count[e]; k++) {
+    rc = qr_gaz_compile_name(g, e, qr_gazetteer_name(g, e, k), err);
+    if (rc) return rc;
+  }
+  g->version++;
+  return QR_OK;
+}
+
+qr_status qr_gazetteer_load_file(qr_gazetteer *g, const char *path, qr_error *err) {
+  qr_file f;
+  qr_status rc = qr_file_open(&f, path, err);
+  if (rc) return rc;
+  rc = qr_gazetteer_load_tsv(g, f.data, f.len, path, err);
+  qr_file_close(&f);
+  return rc;
+}
+
+void qr_mentions_reset(qr_mentions *m) { m->n = 0; }
+
+void qr_mentions_free(qr_mentions *m) {
+  free(m->tok_first);
+  free(m->tok_count);
+  free(m->entry);
+  free(m->flags);
+  memset(m, 0, sizeof *m);
+}

@@ -1,0 +1,53 @@
+/* lookup/gazetteer_impl.h — the inside of a qr_gazetteer. Internal to
+ * core/lookup. */
+#ifndef QUARRY_LOOKUP_GAZETTEER_IMPL_H
+#define QUARRY_LOOKUP_GAZETTEER_IMPL_H
+
+#include "quarry/gazetteer.h"
+#include "quarry/lexicon.h"
+
+#define NO_ENTRY UINT32_MAX
+
+struct qr_gazetteer {
+  qr_segmenter *seg;       /* tokenizes names the way texts are tokenized */
+  qr_lexicon *ids;         /* entry ids: the id of entry i is string i */
+  qr_lexicon *types;       /* type names */
+  qr_buf strings;          /* names and attributes, NUL-terminated, back to back */
+
+  /* per entry */
+  uint32_t *type;
+  uint8_t *policy;
+  uint32_t *name_first, *name_count;   /* into name_off */
+  uint32_t *attr_first, *attr_count;   /* into attr_off */
+  size_t n, cap;
+
+  uint64_t *name_off;      /* offsets into strings */
+  size_t nnames, names_cap;
+  uint64_t *attr_off;      /* key offset; the value follows the key's NUL */
+  size_t nattrs, attrs_cap;
+
+  /* the trie over token keys */
+  qr_lexicon *keys;        /* folded keys, and exact keys prefixed with \1 */
+  uint32_t *accept;        /* per node: the first entry named here, or NO_ENTRY */
+  uint16_t *accept_n;      /* per node: how many entries are named here */
+  size_t nnodes, nodes_cap;
+  uint64_t *edge_key;      /* hash table: (node << 32 | key) + 1, 0 when empty */
+  uint32_t *edge_child;
+  size_t nedges, edge_slots;
+
+  uint64_t version;
+};
+
+/* Checks an entry as qr_gazetteer_add would, without changing anything. */
+qr_status qr_gaz_check(const qr_gazetteer *g, const char *id, const char *type,
+                       const char *const *names, size_t nnames, const char *const *attrs,
+                       size_t nattrs, qr_error *err);
+
+/* The number of tokens of name that take part in matching (hyphens between
+ * words do not), or -1 when out of memory. */
+int qr_gaz_name_words(const qr_gazetteer *g, const char *name);
+
+/* Compiles name number k of entry e into the trie. */
+qr_status qr_gaz_compile_name(qr_gazetteer *g, size_t e, const char *name, qr_error *err);
+
+#endif

@@ -1,0 +1,103 @@
+/* lua/lqr.h — what the files of the Lua binding share. Internal. */
+#ifndef QUARRY_LUA_LQR_H
+#define QUARRY_LUA_LQR_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "quarry/corpus.h"
+#include "quarry/gazetteer.h"
+
+#define LQR_CORPUS "quarry.Corpus"
+#define LQR_DOC "quarry.Document"
+#define LQR_SENT "quarry.Sentence"
+#define LQR_TOKEN "quarry.Token"
+#define LQR_VIEW "quarry.View"
+#define LQR_GAZ "quarry.Gazetteer"
+
+/* The box a Corpus userdata holds. c is NULL once the corpus is closed;
+ * every object made from it checks that before use. */
+typedef struct lqr_corpus {
+  qr_corpus *c;
+} lqr_corpus;
+
+typedef struct lqr_gazetteer {
+  qr_gazetteer *g;
+} lqr_gazetteer;
+
+/* What a view (a sequence of documents, sentences, tokens or mentions)
+ * ranges over. */
+typedef enum lqr_what { W_DOCS, W_SENTS, W_TOKENS, W_MENTIONS } lqr_what;
+
+/* Document, Sentence and Token userdata: an index into the corpus arrays,
+ * plus the position within the view that made them (for iteration). The
+ * corpus userdata is their user value, which keeps it alive. */
+typedef struct lqr_elem {
+  lqr_corpus *box;
+  size_t index;
+  size_t pos;     /* 1-based position in the iterating view, 0 if none */
+} lqr_elem;
+
+/* A View: count elements from first (contiguous) or listed in idx. */
+typedef struct lqr_view {
+  lqr_corpus *box;
+  lqr_what what;
+  size_t first, count;
+  uint32_t *idx;   /* owned; NULL for a contiguous range */
+} lqr_view;
+
+/* lqr_corpus.c */
+lqr_corpus *lqr_checkcorpus(lua_State *L, int arg);   /* raises if closed */
+qr_corpus *lqr_corpus_of(lua_State *L, lqr_corpus *box);
+void lqr_open_corpus(lua_State *L);
+int lqr_open(lua_State *L);
+
+/* lqr_elems.c */
+void lqr_open_elems(lua_State *L);
+/* Pushes a new element userdata for index; corpus_idx is the stack index of
+ * the corpus userdata (or of any object whose user value is it). */
+void lqr_push_elem(lua_State *L, lqr_what what, lqr_corpus *box, int corpus_idx, size_t index,
+                   size_t pos);
+/* Pushes a view of a contiguous range and returns it; a caller may then
+ * give it an index list (v->idx = malloc'ed array, owned by the view). */
+lqr_view *lqr_push_view(lua_State *L, lqr_what what, lqr_corpus *box, int corpus_idx,
+                        size_t first, size_t count);
+/* Pushes mention k of the corpus as a plain table. */
+void lqr_push_mention(lua_State *L, const qr_corpus *c, size_t k);
+/* Pushes the text of tokens [t0, t1) of document d with white space runs
+ * collapsed to single spaces. */
+void lqr_push_span(lua_State *L, const qr_corpus *c, const qr_doc *d, size_t t0, size_t t1);
+
+/* lqr_gazetteer.c */
+void lqr_open_gazetteer(lua_State *L);
+int lqr_gazetteer_new(lua_State *L);
+lqr_gazetteer *lqr_checkgaz(lua_State *L, int arg);
+/* Pushes a table describing entry e of g (id, type, name, names, attrs). */
+void lqr_push_entry(lua_State *L, const qr_gazetteer *g, size_t e);
+
+/* lqr_text.c */
+void lqr_open_text(lua_State *L);
+/* The segmenter shared by the state (borrowed). */
+const qr_segmenter *lqr_segmenter(lua_State *L);
+int lqr_tokenize(lua_State *L);
+int lqr_sentences(lua_State *L);
+
+/* lqr_json.c */
+int lqr_json_encode(lua_State *L);
+int lqr_json_decode(lua_State *L);
+/* Pushes the Lua value of the JSON text s[0, n); raises on malformed JSON. */
+void lqr_push_json(lua_State *L, const char *s, size_t n, const char *what);
+
+/* Pushes a "rowset": a new table with the given columns in its columns field. */
+void lqr_new_rows(lua_State *L, int nrows, const char *const *columns);
+
+/* Pushes a guard: a userdata whose __gc releases the pointer stored in the
+ * returned slot with release (free when NULL). C results are put there
+ * before Lua tables are built from them, so that a memory error while
+ * building leaks nothing. */
+void **lqr_guard(lua_State *L, void (*release)(void *));
+
+/* Raises a Lua error for a qr_error (the message, or the status name). */
+int lqr_error(lua_State *L, const qr_error *err);
+
+#endif

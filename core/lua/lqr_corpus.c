@@ -1,0 +1,564 @@
+/* lqr_corpus.c — the Corpus object: quarry.open and its methods.
+ *
+ * A Corpus userdata holds a box with the qr_corpus; its first user value is
+ * the Gazetteer userdata in use (kept alive by it), its second the corpus's
+ * display name. Bulk operations (freq, kwic, entities) run in C and return
+ * plain tables. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua/lqr.h"
+#include "quarry/file.h"
+#include "quarry/query.h"
+#include "quarry/utf8.h"
+
+int lqr_error(lua_State *L, const qr_error *err) {
+  return luaL_error(L, "%s", err->msg[0] ? err->msg : qr_status_string(err->status));
+}
+
+void lqr_new_rows(lua_State *L, int nrows, const char *const *columns) {
+  lua_createtable(L, nrows, 1);
+  int n = 0;
+  while (columns[n]) n++;
+  lua_createtable(L, n, 0);
+  for (int i = 0; i < n; i++) {
+    lua_pushstring(L, columns[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "columns");
+}
+
+lqr_corpus *lqr_checkcorpus(lua_State *L, int arg) {
+  lqr_corpus *box = luaL_checkudata(L, arg, LQR_CORPUS);
+  if (!box->c) luaL_error(L, "the corpus is closed");
+  return box;
+}
+
+qr_corpus *lqr_corpus_of(lua_State *L, lqr_corpus *box) {
+  if (!box->c) luaL_error(L, "the corpus is closed");
+  return box->c;
+}
+
+static int corpus_gc(lua_State *L) {
+  lqr_corpus *box = luaL_checkudata(L, 1, LQR_CORPUS);
+  qr_corpus_free(box->c);
+  box->c = NULL;
+  return 0;
+}
+
+static size_t count_mentions(const qr_corpus *c) { return qr_corpus_mentions(c)->n; }
+
+/* "3,912": thousands separated, for summaries people read */
+static void push_count(lua_State *L, size_t n) {
+  char digits[32], out[48];
+  int len = snprintf(digits, sizeof digits, "%zu", n), o = 0;
+  for (int i = 0; i < len; i++) {
+    if (i && (len - i) % 3 == 0) out[o++] = ',';
+    out[o++] = digits[i];
+  }
+  lua_pushlstring(L, out, (size_t)o);
+}
+
+static int corpus_tostring(lua_State *L) {
+  lqr_corpus *box = luaL_checkudata(L, 1, LQR_CORPUS);
+  lua_getiuservalue(L, 1, 2);
+  const char *name = lua_tostring(L, -1);
+  if (!box->c) {
+    lua_pushfstring(L, "<corpus %s (closed)>", name ? name : "?");
+    return 1;
+  }
+  qr_corpus *c = box->c;
+  push_count(L, qr_corpus_ndocs(c));
+  push_count(L, qr_corpus_tokens(c)->n);
+  push_count(L, count_mentions(c));
+  lua_pushfstring(L, "<corpus %s: %s docs, %s tokens, %s entities>", name ? name : "?",
+                  lua_tostring(L, -3), lua_tostring(L, -2), lua_tostring(L, -1));
+  return 1;
+}
+
+static int corpus_len(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)qr_corpus_ndocs(lqr_checkcorpus(L, 1)->c));
+  return 1;
+}
+
+static int corpus_docs(lua_State *L) {
+  lqr_corpus *box = lqr_checkcorpus(L, 1);
+  lqr_push_view(L, W_DOCS, box, 1, 0, qr_corpus_ndocs(box->c));
+  return 1;
+}
+
+static int corpus_doc(lua_State *L) {
+  lqr_corpus *box = lqr_checkcorpus(L, 1);
+  size_t n = qr_corpus_ndocs(box->c);
+  long i;
+  if (lua_type(L, 2) == LUA_TNUMBER) {
+    lua_Integer k = luaL_checkinteger(L, 2);
+    i = k >= 1 && (size_t)k <= n ? (long)k - 1 : -1;
+  } else {
+    i = qr_corpus_find(box->c, luaL_checkstring(L, 2));
+  }
+  if (i < 0) {
+    luaL_pushfail(L);
+    return 1;
+  }
+  lqr_push_elem(L, W_DOCS, box, 1, (size_t)i, 0);
+  return 1;
+}
+
+static int corpus_stats(lua_State *L) {
+  qr_corpus *c = lqr_checkcorpus(L, 1)->c;
+  size_t bytes = 0;
+  for (size_t i = 0; i < qr_corpus_ndocs(c); i++) {
+    qr_doc d;
+    qr_corpus_doc(c, i, &d);
+    bytes += d.len;
+  }
+  lua_createtable(L, 0, 7);
+  lua_pushinteger(L, (lua_Integer)qr_corpus_ndocs(c));
+  lua_setfield(L, -2, "docs");
+  lua_pushinteger(L, (lua_Integer)qr_corpus_tokens(c)->n);
+  lua_setfield(L, -2, "tokens");
+  lua_pushinteger(L, (lua_Integer)qr_corpus_sentences(c)->n);
+  lua_setfield(L, -2, "sentences");
+  lua_pushinteger(L, (lua_Integer)count_mentions(c));
+  lua_setfield(L, -2, "entities");
+  lua_pushinteger(L, (lua_Integer)qr_lexicon_size(qr_corpus_lexicon(c)));
+  lua_setfield(L, -2, "types");
+  lua_pushinteger(L, (lua_Integer)bytes);
+  lua_setfield(L, -2, "bytes");
+  lua_pushinteger(L, (lua_Integer)qr_corpus_memory(c));
+  lua_setfield(L, -2, "memory");
+  return 1;
+}
+
+static int corpus_warnings(lua_State *L) {
+  qr_corpus *c = lqr_checkcorpus(L, 1)->c;
+  size_t n = qr_corpus_nwarnings(c);
+  lua_createtable(L, (int)n, 0);
+  for (size_t k = 0; k < n; k++) {
+    lua_pushstring(L, qr_corpus_warning(c, k));
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  return 1;
+}
+
+static int corpus_name(lua_State *L) {
+  lqr_checkcorpus(L, 1);
+  lua_getiuservalue(L, 1, 2);
+  return 1;
+}
+
+static int corpus_gazetteer(lua_State *L) {
+  lqr_checkcorpus(L, 1);
+  lua_getiuservalue(L, 1, 1);
+  return 1;
+}
+
+/* c:set_gazetteer(g or nil): finds g's entities anew. */
+static int corpus_set_gazetteer(lua_State *L) {
+  lqr_corpus *box = lqr_checkcorpus(L, 1);
+  qr_gazetteer *g = NULL;
+  if (!lua_isnoneornil(L, 2)) g = lqr_checkgaz(L, 2)->g;
+  qr_error err = {0};
+  if (qr_corpus_match(box->c, g, &err)) return lqr_error(L, &err);
+  lua_settop(L, 2);
+  lua_setiuservalue(L, 1, 1);
+  return 0;
+}
+
+/* ---- freq ------------------------------------------------------------------ */
+
+static uint32_t check_kinds(lua_State *L, int idx, int *entity) {
+  *entity = 0;
+  if (lua_isnil(L, idx)) return 1u << QR_TOK_WORD;
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    const char *k = lua_tostring(L, idx);
+    if (strcmp(k, "all") == 0) return ~0u;
+    if (strcmp(k, "entity") == 0) {
+      *entity = 1;
+      return 0;
+    }
+    int kind = qr_token_kind_from_name(k);
+    if (!kind)
+      luaL_error(L, "bad kind '%s' (expected word, number, punct, symbol, url, email, hashtag, "
+                 "mention, emoji, all or entity)", k);
+    return 1u << kind;
+  }
+  if (lua_type(L, idx) != LUA_TTABLE) luaL_error(L, "bad kind (expected a string or a list)");
+  uint32_t mask = 0;
+  lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, idx, i);
+    const char *k = lua_tostring(L, -1);
+    int kind = k ? qr_token_kind_from_name(k) : 0;
+    if (!kind) luaL_error(L, "bad kind '%s' in list", k ? k : luaL_typename(L, -1));
+    mask |= 1u << kind;
+    lua_pop(L, 1);
+  }
+  return mask;
+}
+
+static lua_Integer opt_int_field(lua_State *L, int t, const char *name, lua_Integer def,
+                                 lua_Integer min) {
+  lua_getfield(L, t, name);
+  lua_Integer v = def;
+  if (!lua_isnil(L, -1)) {
+    int ok;
+    v = lua_tointegerx(L, -1, &ok);
+    if (!ok) luaL_error(L, "option '%s' must be an integer", name);
+    if (v < min) luaL_error(L, "option '%s' must be at least %d", name, (int)min);
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+static int opt_bool_field(lua_State *L, int t, const char *name, int def) {
+  lua_getfield(L, t, name);
+  int v = lua_isnil(L, -1) ? def : lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+/* The "doc" option (an index or an id) as a document index, or -1 when absent. */
+static long opt_doc(lua_State *L, int t, qr_corpus *c) {
+  lua_getfield(L, t, "doc");
+  long d = -1;
+  if (lua_type(L, -1) == LUA_TNUMBER) {
+    lua_Integer i = lua_tointeger(L, -1);
+    if (i < 1 || (size_t)i > qr_corpus_ndocs(c)) luaL_error(L, "option 'doc': no document %d", (int)i);
+    d = (long)i - 1;
+  } else if (lua_type(L, -1) == LUA_TSTRING) {
+    d = qr_corpus_find(c, lua_tostring(L, -1));
+    if (d < 0) luaL_error(L, "option 'doc': no document '%s'", lua_tostring(L, -1));
+  } else if (!lua_isnil(L, -1)) {
+    luaL_error(L, "option 'doc' must be a document index or id");
+  }
+  lua_pop(L, 1);
+  return d;
+}
+
+/* c:freq{kind=, fold=, top=, min=, type=, doc=} */
+static int corpus_freq(lua_State *L) {
+  lqr_corpus *box = lqr_checkcorpus(L, 1);
+  if (lua_isnoneornil(L, 2)) {
+    lua_settop(L, 1);
+    lua_newtable(L);
+  }
+  luaL_checktype(L, 2, LUA_TTABLE);
+  qr_freq_opts o;
+  memset(&o, 0, sizeof o);
+  int entity;
+  lua_getfield(L, 2, "kind");
+  o.kinds = check_kinds(L, lua_gettop(L), &entity);
+  lua_pop(L, 1);
+  o.fold = opt_bool_field(L, 2, "fold", 1);
+  o.top = (size_t)opt_int_field(L, 2, "top", 0, 0);
+  o.min_count = (uint64_t)opt_int_field(L, 2, "min", 1, 1);
+  long doc = opt_doc(L, 2, box->c);
+  if (doc >= 0) {
+    o.doc_first = (size_t)doc;
+    o.doc_count = 1;
+  }
+  lua_getfield(L, 2, "type");
+  o.type = lua_tostring(L, -1);   /* stays on the stack while used */
+  if (o.type) entity = 1;
+  qr_corpus *c = box->c;
+  void **guard = lqr_guard(L, NULL);
+  int buf = lua_gettop(L);
+  qr_freq_row *own;
+  size_t n;
+  qr_status rc = entity ? qr_freq_entities(c, &o, &own, &n) : qr_freq_forms(c, &o, &own, &n);
+  if (rc) return luaL_error(L, "freq: %s", qr_status_string(rc));
+  *guard = own;
+  static const char *const form_cols[] = {"form", "count", "docs", NULL};
+  static const char *const ent_cols[] = {"id", "type", "name", "count", "docs", NULL};
+  const qr_gazetteer *g = qr_corpus_gazetteer(c);
+  lqr_new_rows(L, (int)n, entity ? ent_cols : form_cols);
+  for (size_t i = 0; i < n; i++) {
+    lua_createtable(L, 0, 5);
+    if (entity) {
+      lua_pushstring(L, qr_gazetteer_id(g, own[i].key));
+      lua_setfield(L, -2, "id");
+      lua_pushstring(L, qr_gazetteer_type(g, own[i].key));
+      lua_setfield(L, -2, "type");
+      lua_pushstring(L, qr_gazetteer_name(g, own[i].key, 0));
+      lua_setfield(L, -2, "name");
+    } else {
+      size_t len;
+      const char *s = qr_lexicon_str(qr_corpus_lexicon(c), own[i].key, &len);
+      lua_pushlstring(L, s, len);
+      lua_setfield(L, -2, "form");
+    }
+    lua_pushinteger(L, (lua_Integer)own[i].count);
+    lua_setfield(L, -2, "count");
+    lua_pushinteger(L, (lua_Integer)own[i].docs);
+    lua_setfield(L, -2, "docs");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_remove(L, buf);
+  return 1;
+}
+
+/* ---- kwic ------------------------------------------------------------------ */
+
+/* Looks up the words of a phrase: pushes a buffer (a userdata) of lexicon
+ * ids, one per word (QR_LEX_NONE for a word the corpus lacks), returns it and
+ * sets *nids. */
+static uint32_t *phrase_ids(lua_State *L, qr_corpus *c, const char *q, size_t qn, int exact,
+                            size_t *nids) {
+  /* a text has at most one token per byte: the buffer is made before any
+   * malloc, so nothing below can leak by raising */
+  uint32_t *ids = lua_newuserdatauv(L, (qn + 1) * sizeof *ids, 0);
+  qr_tokens t = {0};
+  qr_status rc = qr_tokenize(qr_corpus_segmenter(c), q, qn, &t);
+  if (rc) {
+    qr_tokens_free(&t);
+    luaL_error(L, "kwic: %s", qr_status_string(rc));
+  }
+  qr_buf fold = {0};
+  const qr_lexicon *lx = qr_corpus_lexicon(c);
+  for (size_t i = 0; i < t.n; i++) {
+    const char *s = q + t.start[i];
+    size_t n = t.len[i];
+    if (!exact) {
+      qr_buf_reset(&fold);
+      if (qr_utf8_fold(s, n, &fold)) {
+        ids[i] = QR_LEX_NONE;
+        continue;
+      }
+      s = fold.data;
+      n = fold.len;
+    }
+    ids[i] = qr_lexicon_find(lx, s ? s : "", n);
+  }
+  *nids = t.n;
+  qr_buf_free(&fold);
+  qr_tokens_free(&t);
+  return ids;
+}
+
+/* c:kwic(phrase | {entity = id}, {width = 5, limit = 0, case = false}) */
+static int corpus_kwic(lua_State *L) {
+  lqr_corpus *box = lqr_checkcorpus(L, 1);
+  qr_corpus *c = box->c;
+  if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
+  else {
+    lua_settop(L, 2);
+    lua_newtable(L);
+  }
+  lua_Integer width = opt_int_field(L, 3, "width", 5, 0);
+  lua_Integer limit = opt_int_field(L, 3, "limit", 0, 0);
+  int exact = opt_bool_field(L, 3, "case", 0);
+  long only_doc = opt_doc(L, 3, c);
+  qr_hit *hits = NULL;
+  size_t nhits = 0;
+  qr_status rc;
+  void **guard = lqr_guard(L, NULL);
+  int buf = lua_gettop(L);
+  if (lua_type(L, 2) == LUA_TTABLE) {
+    lua_getfield(L, 2, "entity");
+    const char *id = lua_tostring(L, -1);
+    if (!id) return luaL_argerror(L, 2, "expected a phrase or {entity = id}");
+    const qr_gazetteer *g = qr_corpus_gazetteer(c);
+    long e = g ? qr_gazetteer_find(g, id) : -1;
+    if (e < 0) return luaL_error(L, "kwic: no entity '%s' in the corpus's gazetteer", id);
+    rc = qr_find_entity(c, (uint32_t)e, only_doc >= 0 ? 0 : (size_t)limit, &hits, &nhits);
+  } else {
+    size_t qn;
+    const char *q = luaL_checklstring(L, 2, &qn);
+    size_t nids;
+    uint32_t *ids = phrase_ids(L, c, q, qn, exact, &nids);
+    if (nids == 0) return luaL_argerror(L, 2, "the phrase has no words");
+    rc = qr_find_phrase(c, ids, nids, exact, only_doc >= 0 ? 0 : (size_t)limit, &hits, &nhits);
+  }
+  *guard = hits;
+  if (rc) return luaL_error(L, "kwic: %s", qr_status_string(rc));
+  if (only_doc >= 0) {   /* keep the hits of one document, up to the limit */
+    size_t k = 0;
+    for (size_t h = 0; h < nhits; h++)
+      if ((long)qr_corpus_doc_of_token(c, hits[h].first) == only_doc &&
+          (!limit || k < (size_t)limit))
+        hits[k++] = hits[h];
+    nhits = k;
+  }
+  const qr_hit *own = hits;
+  static const char *const cols[] = {"doc", "left", "match", "right", NULL};
+  lqr_new_rows(L, (int)nhits, cols);
+  for (size_t k = 0; k < nhits; k++) {
+    size_t first = own[k].first, last = first + own[k].count;
+    size_t d = qr_corpus_doc_of_token(c, first);
+    qr_doc doc;
+    qr_corpus_doc(c, d, &doc);
+    size_t t0 = doc.tok_first, t1 = doc.tok_first + doc.tok_count;
+    size_t l0 = first - t0 > (size_t)width ? first - (size_t)width : t0;
+    size_t r1 = t1 - last > (size_t)width ? last + (size_t)width : t1;
+    const qr_tokens *t = qr_corpus_tokens(c);
+    lua_createtable(L, 0, 7);
+    lua_pushstring(L, doc.id);
+    lua_setfield(L, -2, "doc");
+    lqr_push_span(L, c, &doc, l0, first);
+    lua_setfield(L, -2, "left");
+    lqr_push_span(L, c, &doc, first, last);
+    lua_setfield(L, -2, "match");
+    lqr_push_span(L, c, &doc, last, r1);
+    lua_setfield(L, -2, "right");
+    lua_pushinteger(L, (lua_Integer)t->start[first] + 1);
+    lua_setfield(L, -2, "start");
+    lua_pushinteger(L, (lua_Integer)(t->start[last - 1] + t->len[last - 1]));
+    lua_setfield(L, -2, "stop");
+    lua_pushinteger(L, (lua_Integer)(qr_corpus_sentence_of_token(c, first) -
+                                     doc.sent_first + 1));
+    lua_setfield(L, -2, "sentence");
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_remove(L, buf);
+  return 1;
+}
+
+/* ---- entities ---------------------------------------------------------------- */
+
+/* c:entities([{type = T}]) -> a view of the mentions (only type T) */
+static int corpus_entities(lua_State *L) {
+  lqr_corpus *box = lqr_checkcorpus(L, 1);
+  qr_corpus *c = box->c;
+  const qr_mentions *m = qr_corpus_mentions(c);
+  const char *type = NULL;
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_getfield(L, 2, "type");
+    type = lua_tostring(L, -1);
+    lua_pop(L, 1);   /* the string stays alive in the options table */
+  }
+  lqr_view *v = lqr_push_view(L, W_MENTIONS, box, 1, 0, m->n);
+  if (!type) return 1;
+  const qr_gazetteer *g = qr_corpus_gazetteer(c);
+  size_t n = 0;
+  for (size_t k = 0; k < m->n; k++)
+    n += g && strcmp(qr_gazetteer_type(g, m->entry[k]), type) == 0;
+  v->idx = malloc((n ? n : 1) * sizeof *v->idx);
+  if (!v->idx) return luaL_error(L, "entities: out of memory");
+  n = 0;
+  for (size_t k = 0; k < m->n; k++)
+    if (g && strcmp(qr_gazetteer_type(g, m->entry[k]), type) == 0) v->idx[n++] = (uint32_t)k;
+  v->count = n;
+  return 1;
+}
+
+/* ---- quarry.open ------------------------------------------------------------- */
+
+static void check_paths(lua_State *L, int idx) {
+  if (lua_type(L, idx) == LUA_TSTRING) return;
+  if (lua_type(L, idx) != LUA_TTABLE)
+    luaL_argerror(L, idx, "expected a path or a list of paths");
+  lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+  if (n == 0) luaL_argerror(L, idx, "the list of paths is empty");
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, idx, i);
+    if (lua_type(L, -1) != LUA_TSTRING) luaL_argerror(L, idx, "every path must be a string");
+    lua_pop(L, 1);
+  }
+}
+
+/* quarry.open(path | {paths}, {gazetteer = path | g | false, quiet = bool})
+ * The gazetteer defaults to gazetteer.tsv in the first directory given. */
+int lqr_open(lua_State *L) {
+  check_paths(L, 1);
+  if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
+  else {
+    lua_settop(L, 1);
+    lua_newtable(L);
+  }
+  lua_settop(L, 2);
+  int quiet = opt_bool_field(L, 2, "quiet", 0);
+  /* the userdata first, owning nothing; then the corpus */
+  lqr_corpus *box = lua_newuserdatauv(L, sizeof *box, 2);
+  box->c = NULL;
+  luaL_setmetatable(L, LQR_CORPUS);
+  int ud = lua_gettop(L);
+  box->c = qr_corpus_new();
+  if (!box->c) return luaL_error(L, "out of memory");
+  int npaths = lua_type(L, 1) == LUA_TSTRING ? 1 : (int)lua_rawlen(L, 1);
+  const char *first_dir = NULL;
+  for (int i = 1; i <= npaths; i++) {
+    if (lua_type(L, 1) == LUA_TSTRING) lua_pushvalue(L, 1);
+    else lua_rawgeti(L, 1, i);
+    const char *path = lua_tostring(L, -1);
+    qr_error err = {0};
+    if (qr_corpus_add_path(box->c, path, &err)) return lqr_error(L, &err);
+    if (!first_dir && qr_path_is_dir(path) == 1) first_dir = path;   /* kept by arg 1 */
+    if (i == 1) {
+      lua_pushvalue(L, -1);
+      if (npaths > 1) {
+        lua_pushfstring(L, " (+%d)", npaths - 1);
+        lua_concat(L, 2);
+      }
+      lua_setiuservalue(L, ud, 2);
+    }
+    lua_pop(L, 1);
+  }
+  if (!quiet)
+    for (size_t k = 0; k < qr_corpus_nwarnings(box->c); k++)
+      fprintf(stderr, "quarry: warning: %s\n", qr_corpus_warning(box->c, k));
+  /* the gazetteer */
+  lua_getfield(L, 2, "gazetteer");
+  int gi = lua_gettop(L);
+  if (lua_isnil(L, gi) && first_dir) {
+    lua_pushfstring(L, "%s/gazetteer.tsv", first_dir);
+    FILE *probe = fopen(lua_tostring(L, -1), "r");
+    if (probe) {
+      fclose(probe);
+      lua_replace(L, gi);
+    } else {
+      lua_pop(L, 1);
+    }
+  }
+  if (lua_type(L, gi) == LUA_TSTRING) {
+    lua_pushcfunction(L, lqr_gazetteer_new);
+    lua_pushvalue(L, gi);
+    lua_call(L, 1, 1);
+    lua_replace(L, gi);
+  }
+  if (lua_toboolean(L, gi)) {
+    qr_gazetteer *g = lqr_checkgaz(L, gi)->g;
+    qr_error err = {0};
+    if (qr_corpus_match(box->c, g, &err)) return lqr_error(L, &err);
+    lua_pushvalue(L, gi);
+    lua_setiuservalue(L, ud, 1);
+  }
+  lua_settop(L, ud);
+  return 1;
+}
+
+static const luaL_Reg corpus_methods[] = {
+  {"docs", corpus_docs},
+  {"doc", corpus_doc},
+  {"freq", corpus_freq},
+  {"kwic", corpus_kwic},
+  {"entities", corpus_entities},
+  {"stats", corpus_stats},
+  {"warnings", corpus_warnings},
+  {"name", corpus_name},
+  {"gazetteer", corpus_gazetteer},
+  {"set_gazetteer", corpus_set_gazetteer},
+  {"close", corpus_gc},
+  {NULL, NULL},
+};
+
+static const luaL_Reg corpus_meta[] = {
+  {"__gc", corpus_gc},
+  {"__close", corpus_gc},
+  {"__len", corpus_len},
+  {"__tostring", corpus_tostring},
+  {NULL, NULL},
+};
+
+void lqr_open_corpus(lua_State *L) {
+  luaL_newmetatable(L, LQR_CORPUS);
+  luaL_setfuncs(L, corpus_meta, 0);
+  luaL_newlib(L, corpus_methods);
+  lua_setfield(L, -2, "__index");
+  lua_pushliteral(L, "quarry.Corpus");
+  lua_setfield(L, -2, "__name");
+  lua_pop(L, 1);
+}

@@ -1,0 +1,279 @@
+/* lqr_gazetteer.c — the Gazetteer object: build, extend and query entity
+ * lists from Lua. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua/lqr.h"
+#include "quarry/file.h"
+
+lqr_gazetteer *lqr_checkgaz(lua_State *L, int arg) {
+  lqr_gazetteer *b = luaL_checkudata(L, arg, LQR_GAZ);
+  if (!b->g) luaL_error(L, "the gazetteer is closed");
+  return b;
+}
+
+static int gaz_gc(lua_State *L) {
+  lqr_gazetteer *b = luaL_checkudata(L, 1, LQR_GAZ);
+  qr_gazetteer_free(b->g);
+  b->g = NULL;
+  return 0;
+}
+
+/* quarry.gazetteer([path]) -> a Gazetteer, empty or read from a TSV file */
+int lqr_gazetteer_new(lua_State *L) {
+  const char *path = luaL_optstring(L, 1, NULL);
+  lqr_gazetteer *b = lua_newuserdatauv(L, sizeof *b, 0);
+  b->g = NULL;
+  luaL_setmetatable(L, LQR_GAZ);
+  b->g = qr_gazetteer_new();
+  if (!b->g) return luaL_error(L, "out of memory");
+  if (path) {
+    qr_error err = {0};
+    if (qr_gazetteer_load_file(b->g, path, &err)) return lqr_error(L, &err);
+  }
+  return 1;
+}
+
+static int gaz_load(lua_State *L) {
+  lqr_gazetteer *b = lqr_checkgaz(L, 1);
+  const char *path = luaL_checkstring(L, 2);
+  qr_error err = {0};
+  if (qr_gazetteer_load_file(b->g, path, &err)) return lqr_error(L, &err);
+  lua_settop(L, 1);
+  return 1;
+}
+
+void lqr_push_entry(lua_State *L, const qr_gazetteer *g, size_t e) {
+  lua_createtable(L, 0, 6);
+  lua_pushstring(L, qr_gazetteer_id(g, e));
+  lua_setfield(L, -2, "id");
+  lua_pushstring(L, qr_gazetteer_type(g, e));
+  lua_setfield(L, -2, "type");
+  lua_pushstring(L, qr_gazetteer_name(g, e, 0));
+  lua_setfield(L, -2, "name");
+  size_t nn = qr_gazetteer_nnames(g, e);
+  lua_createtable(L, (int)nn, 0);
+  for (size_t k = 0; k < nn; k++) {
+    lua_pushstring(L, qr_gazetteer_name(g, e, k));
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "names");
+  size_t na = qr_gazetteer_nattrs(g, e);
+  lua_createtable(L, 0, (int)na);
+  for (size_t k = 0; k < na; k++) {
+    const char *key, *val;
+    qr_gazetteer_attr(g, e, k, &key, &val);
+    lua_pushstring(L, val);
+    lua_setfield(L, -2, key);
+  }
+  lua_setfield(L, -2, "attrs");
+  static const char *const policies[] = {"auto", "fold", "exact"};
+  lua_pushstring(L, policies[qr_gazetteer_case(g, e)]);
+  lua_setfield(L, -2, "case");
+}
+
+/* Collects the strings of the list (or single string) at idx onto the stack
+ * and returns how many; raises naming what when an element is no string. */
+static int push_strings(lua_State *L, int idx, const char *what) {
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    lua_pushvalue(L, idx);
+    return 1;
+  }
+  if (lua_type(L, idx) != LUA_TTABLE) luaL_error(L, "%s must be a string or a list of strings", what);
+  int n = (int)lua_rawlen(L, idx);
+  luaL_checkstack(L, n + 4, "too many names");
+  for (int i = 1; i <= n; i++) {
+    lua_rawgeti(L, idx, i);
+    if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "%s must be strings", what);
+  }
+  return n;
+}
+
+/* g:add(id, type, names [, attrs]) or g:add{id=, type=, names=, attrs=} */
+static int gaz_add(lua_State *L) {
+  lqr_gazetteer *b = lqr_checkgaz(L, 1);
+  if (lua_istable(L, 2)) {
+    lua_settop(L, 2);
+    lua_getfield(L, 2, "id");
+    lua_getfield(L, 2, "type");
+    lua_getfield(L, 2, "names");
+    if (lua_isnil(L, -1)) {
+      lua_pop(L, 1);
+      lua_getfield(L, 2, "name");
+    }
+    lua_getfield(L, 2, "attrs");
+    lua_remove(L, 2);   /* now: g, id, type, names, attrs */
+  }
+  const char *id = luaL_checkstring(L, 2);
+  const char *type = luaL_checkstring(L, 3);
+  if (lua_isnoneornil(L, 4)) luaL_argerror(L, 4, "expected a name or a list of names");
+  if (!lua_isnoneornil(L, 5)) luaL_checktype(L, 5, LUA_TTABLE);
+  lua_settop(L, 5);
+  qr_case_policy policy = QR_CASE_AUTO;
+  /* attributes: string keys with string (or number) values, copied as
+   * key, value, key, value ... into a list; "case" is the case policy */
+  int nattrs = 0;
+  lua_newtable(L);
+  int list = lua_gettop(L);
+  if (!lua_isnil(L, 5)) {
+    lua_pushnil(L);
+    while (lua_next(L, 5)) {
+      if (lua_type(L, -2) != LUA_TSTRING || !lua_isstring(L, -1))
+        return luaL_error(L, "attributes must map names to strings");
+      const char *k = lua_tostring(L, -2);
+      const char *v = lua_tostring(L, -1);   /* converts the value, not the key */
+      if (strcmp(k, "case") == 0) {
+        if (strcmp(v, "fold") == 0) policy = QR_CASE_FOLD;
+        else if (strcmp(v, "exact") == 0) policy = QR_CASE_EXACT;
+        else if (strcmp(v, "auto") != 0)
+          return luaL_error(L, "bad case '%s' (expected fold, exact or auto)", v);
+      } else {
+        lua_pushvalue(L, -2);
+        lua_rawseti(L, list, 2 * nattrs + 1);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, list, 2 * nattrs + 2);
+        nattrs++;
+      }
+      lua_pop(L, 1);   /* the value; the key stays for lua_next */
+    }
+  }
+  int name_base = lua_gettop(L) + 1;
+  int nnames = push_strings(L, 4, "names");
+  /* the strings stay alive on the stack and in the list; the arrays of
+   * pointers come from a userdata, so nothing leaks if anything raises */
+  const char **ptrs = lua_newuserdatauv(L, sizeof *ptrs * (size_t)(2 * nattrs + nnames + 1), 0);
+  const char **attrs = ptrs;
+  for (int k = 0; k < 2 * nattrs; k++) {
+    lua_rawgeti(L, list, k + 1);
+    ptrs[k] = lua_tostring(L, -1);   /* anchored by the list */
+    lua_pop(L, 1);
+  }
+  const char **names = ptrs + 2 * nattrs;
+  for (int k = 0; k < nnames; k++) names[k] = lua_tostring(L, name_base + k);
+  qr_error err = {0};
+  if (qr_gazetteer_add(b->g, id, type, names, (size_t)nnames, attrs, (size_t)nattrs, policy,
+                       &err))
+    return lqr_error(L, &err);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* The tokens and mentions of g:match, owned by a guard (see lqr_guard). */
+typedef struct work {
+  qr_tokens t;
+  qr_mentions m;
+} work;
+
+static void free_work(void *p) {
+  work *w = p;
+  qr_tokens_free(&w->t);
+  qr_mentions_free(&w->m);
+  free(w);
+}
+
+/* g:match(text) -> the mentions in text, as tables */
+static int gaz_match(lua_State *L) {
+  lqr_gazetteer *b = lqr_checkgaz(L, 1);
+  size_t n;
+  const char *text = luaL_checklstring(L, 2, &n);
+  const qr_segmenter *seg = lqr_segmenter(L);
+  void **guard = lqr_guard(L, free_work);
+  work *w = calloc(1, sizeof *w);
+  if (!w) return luaL_error(L, "out of memory");
+  *guard = w;
+  qr_status rc = qr_tokenize(seg, text, n, &w->t);
+  if (!rc) rc = qr_gazetteer_match(b->g, text, &w->t, 0, w->t.n, &w->m);
+  if (rc) return luaL_error(L, "match: %s", qr_status_string(rc));
+  lua_createtable(L, (int)w->m.n, 0);
+  for (size_t k = 0; k < w->m.n; k++) {
+    size_t first = w->m.tok_first[k], last = first + w->m.tok_count[k] - 1;
+    uint32_t e = w->m.entry[k];
+    lua_createtable(L, 0, 7);
+    lua_pushstring(L, qr_gazetteer_id(b->g, e));
+    lua_setfield(L, -2, "id");
+    lua_pushstring(L, qr_gazetteer_type(b->g, e));
+    lua_setfield(L, -2, "type");
+    lua_pushstring(L, qr_gazetteer_name(b->g, e, 0));
+    lua_setfield(L, -2, "name");
+    size_t s0 = w->t.start[first], s1 = w->t.start[last] + w->t.len[last];
+    lua_pushlstring(L, text + s0, s1 - s0);
+    lua_setfield(L, -2, "text");
+    lua_pushinteger(L, (lua_Integer)s0 + 1);
+    lua_setfield(L, -2, "start");
+    lua_pushinteger(L, (lua_Integer)s1);
+    lua_setfield(L, -2, "stop");
+    lua_pushboolean(L, (w->m.flags[k] & QR_MF_AMBIGUOUS) != 0);
+    lua_setfield(L, -2, "ambiguous");
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  return 1;
+}
+
+/* g:entries([{type = T}]) -> a list of entry tables */
+static int gaz_entries(lua_State *L) {
+  lqr_gazetteer *b = lqr_checkgaz(L, 1);
+  const char *type = NULL;
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_getfield(L, 2, "type");
+    type = lua_tostring(L, -1);
+  }
+  lua_newtable(L);
+  lua_Integer k = 0;
+  for (size_t e = 0; e < qr_gazetteer_size(b->g); e++) {
+    if (type && strcmp(type, qr_gazetteer_type(b->g, e)) != 0) continue;
+    lqr_push_entry(L, b->g, e);
+    lua_rawseti(L, -2, ++k);
+  }
+  return 1;
+}
+
+/* g:entry(id) -> the entry table, or nil */
+static int gaz_entry(lua_State *L) {
+  lqr_gazetteer *b = lqr_checkgaz(L, 1);
+  long e = qr_gazetteer_find(b->g, luaL_checkstring(L, 2));
+  if (e < 0) {
+    luaL_pushfail(L);
+    return 1;
+  }
+  lqr_push_entry(L, b->g, (size_t)e);
+  return 1;
+}
+
+static int gaz_len(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)qr_gazetteer_size(lqr_checkgaz(L, 1)->g));
+  return 1;
+}
+
+static int gaz_tostring(lua_State *L) {
+  lqr_gazetteer *b = luaL_checkudata(L, 1, LQR_GAZ);
+  if (!b->g) lua_pushliteral(L, "<gazetteer (closed)>");
+  else lua_pushfstring(L, "<gazetteer: %d entries>", (int)qr_gazetteer_size(b->g));
+  return 1;
+}
+
+static const luaL_Reg gaz_methods[] = {
+  {"add", gaz_add},
+  {"load", gaz_load},
+  {"match", gaz_match},
+  {"entries", gaz_entries},
+  {"entry", gaz_entry},
+  {"close", gaz_gc},
+  {NULL, NULL},
+};
+
+static const luaL_Reg gaz_meta[] = {
+  {"__gc", gaz_gc},
+  {"__close", gaz_gc},
+  {"__len", gaz_len},
+  {"__tostring", gaz_tostring},
+  {NULL, NULL},
+};
+
+void lqr_open_gazetteer(lua_State *L) {
+  luaL_newmetatable(L, LQR_GAZ);
+  luaL_setfuncs(L, gaz_meta, 0);
+  luaL_newlib(L, gaz_methods);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+}

@@ -1,0 +1,101 @@
+/* quarry/corpus.h — a set of documents and their annotations.
+ *
+ * A document has an id (its path relative to the corpus root, or the id field
+ * of a JSON Lines record), a title (its first non-empty line), metadata and
+ * its UTF-8 text. Files are memory-mapped read-only and never modified.
+ *
+ * Annotations are flat arrays over the whole corpus (struct of arrays):
+ * tokens, sentences and entity mentions, with each document owning a
+ * contiguous range of each. Token offsets are relative to their document's
+ * text. Every token carries the lexicon ids of its form and of its folded
+ * form, so that counting and queries work on integers. */
+#ifndef QUARRY_CORPUS_H
+#define QUARRY_CORPUS_H
+
+#include "quarry/base.h"
+#include "quarry/gazetteer.h"
+#include "quarry/lexicon.h"
+#include "quarry/text.h"
+
+typedef struct qr_corpus qr_corpus;
+
+/* A read-only view of one document. All pointers are borrowed and valid
+ * until the corpus is freed. */
+typedef struct qr_doc {
+  const char *id;          /* NUL-terminated */
+  const char *text;        /* not NUL-terminated: use len */
+  size_t len;
+  size_t title_start, title_len;   /* the title, a span of text */
+  const char *source;      /* the file it was read from ("" for added text) */
+  size_t source_line;      /* the line of a JSON Lines record, else 0 */
+  size_t tok_first, tok_count;     /* ranges of the corpus arrays */
+  size_t sent_first, sent_count;
+  size_t ment_first, ment_count;
+  size_t meta_first, meta_count;
+} qr_doc;
+
+/* Creates an empty corpus with the default English segmenter. NULL when out
+ * of memory. */
+qr_corpus *qr_corpus_new(void);
+void qr_corpus_free(qr_corpus *c);
+
+/* The segmenter used for documents added from now on (borrowed; add
+ * abbreviations to it before adding documents). */
+qr_segmenter *qr_corpus_segmenter(qr_corpus *c);
+
+/* Adds documents from path: a directory (every file ending in .txt below it,
+ * recursively, in sorted order), a .jsonl file (one JSON object per line with
+ * "id" and "text"; other fields become metadata), or any other file (one
+ * document). Each document is tokenized and split as it is added. A file that
+ * is not UTF-8 text (NUL bytes) is an error naming it; invalid UTF-8 inside a
+ * text is kept (never shifting offsets) and reported by qr_corpus_warnings. */
+qr_status qr_corpus_add_path(qr_corpus *c, const char *path, qr_error *err);
+
+/* Adds one document from memory; the corpus copies text. */
+qr_status qr_corpus_add_text(qr_corpus *c, const char *id, const char *text, size_t len,
+                             qr_error *err);
+
+/* Finds the mentions of g's entries in every document, replacing earlier
+ * mentions. g is borrowed: the corpus remembers it (qr_corpus_gazetteer)
+ * until the next call, and the caller keeps it alive that long. NULL
+ * clears the mentions. */
+qr_status qr_corpus_match(qr_corpus *c, const qr_gazetteer *g, qr_error *err);
+const qr_gazetteer *qr_corpus_gazetteer(const qr_corpus *c);
+
+size_t qr_corpus_ndocs(const qr_corpus *c);
+void qr_corpus_doc(const qr_corpus *c, size_t i, qr_doc *out);
+/* The index of the document with this id, or -1. */
+long qr_corpus_find(const qr_corpus *c, const char *id);
+/* The document holding token t (binary search). */
+size_t qr_corpus_doc_of_token(const qr_corpus *c, size_t t);
+
+/* The annotation arrays (borrowed, read-only). Token offsets are relative to
+ * the text of the token's document. */
+const qr_tokens *qr_corpus_tokens(const qr_corpus *c);
+const uint32_t *qr_corpus_forms(const qr_corpus *c);   /* lexicon id of each token's form */
+const uint32_t *qr_corpus_folds(const qr_corpus *c);   /* ... of its folded form */
+const qr_sentences *qr_corpus_sentences(const qr_corpus *c);
+const qr_mentions *qr_corpus_mentions(const qr_corpus *c);
+const qr_lexicon *qr_corpus_lexicon(const qr_corpus *c);
+/* The lexicon id of the folded form of form id `form` (QR_LEX_NONE when the
+ * id is not a form of this corpus). */
+uint32_t qr_corpus_fold_of(const qr_corpus *c, uint32_t form);
+/* The sentence holding token t (binary search). */
+size_t qr_corpus_sentence_of_token(const qr_corpus *c, size_t t);
+
+/* Metadata of a document: entry k of its meta range. Values are JSON texts
+ * (strings keep their quotes), so any JSON value survives. */
+void qr_corpus_meta(const qr_corpus *c, size_t k, const char **key, const char **json_value);
+
+/* Warnings collected while loading (invalid UTF-8 ...), one message each. */
+size_t qr_corpus_nwarnings(const qr_corpus *c);
+const char *qr_corpus_warning(const qr_corpus *c, size_t k);
+
+/* Positions of every token with folded-form id `fold`, in corpus order; the
+ * index is built on first use. Returns the count and sets *pos. */
+qr_status qr_corpus_postings(qr_corpus *c, uint32_t fold, const uint32_t **pos, size_t *n);
+
+/* Bytes of memory held by the annotations (the texts themselves excluded). */
+size_t qr_corpus_memory(const qr_corpus *c);
+
+#endif

@@ -1,0 +1,22 @@
+-- quarry entities — every mention of a gazetteer entry in the corpus, in
+-- document order. Run by `quarry entities CORPUS...`, with the corpus open as
+-- `corpus` and the output format as the first argument.
+local format = ...
+
+if not corpus:gazetteer() then
+  error("no gazetteer: give --gazetteer FILE, or put gazetteer.tsv in the corpus directory", 0)
+end
+
+local columns = { "doc", "start", "stop", "text", "type", "id" }
+local mentions = corpus:entities()
+
+if format == "tsv" then
+  -- tab-separated values: tabs and line breaks inside fields become spaces
+  local function clean(v) return (tostring(v):gsub("[\t\r\n]", " ")) end
+  print(table.concat(columns, "\t"))
+  for m in mentions do
+    print(clean(m.doc), m.start, m.stop, clean(m.text), m.type, clean(m.id))
+  end
+else
+  report.table(mentions, { columns = columns })
+end

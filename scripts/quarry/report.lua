@@ -1,0 +1,559 @@
+-- report.lua — turns rowsets into text (aligned tables, CSV, JSON, JSON
+-- Lines, Markdown) and writes the report of a quarry script.
+--
+-- A rowset is an array of rows; a row is keyed by column name, or is an
+-- array mapped positionally onto the column names. render() is pure; the
+-- setup/table/print/finish quartet keeps one output state, because a Lua
+-- state runs one report. Plain Lua 5.4 and its standard library only, so
+-- that the module can be tested, and reused, without quarry's C side.
+local report = {}
+
+local concat, sort = table.concat, table.sort
+local format, rep = string.format, string.rep
+local mtype = math.type
+
+report.formats = { "table", "csv", "json", "jsonl", "md" }
+
+local canonical = {
+  table = "table", csv = "csv", json = "json", jsonl = "jsonl",
+  md = "md", markdown = "md",
+}
+
+local ELLIPSIS = "…"
+local REPLACEMENT = "\u{FFFD}"
+
+-- Errors deep inside rendering are raised without a position (level 0);
+-- the public functions re-raise them at their caller, which is the line a
+-- script author can act on.
+local function fail(fmt, ...)
+  error(format(fmt, ...), 0)
+end
+
+local function check_format(name, level)
+  local f = canonical[name]
+  if not f then
+    error(format("unknown format '%s' (expected table, csv, json, jsonl or md)",
+                 tostring(name)), level + 1)
+  end
+  return f
+end
+
+---------------------------------------------------------------------------
+-- Scalars
+
+local function finite(v)
+  return v == v and v ~= math.huge and v ~= -math.huge
+end
+
+-- "display" is for people (table, md): two decimals; "exact" is for
+-- programs (csv, json): enough digits to round-trip what was computed.
+local function number_text(v, style)
+  if mtype(v) == "integer" then return format("%d", v) end
+  if not finite(v) then
+    if style == "exact" then return nil end
+    if v ~= v then return "nan" end
+    return v > 0 and "inf" or "-inf"
+  end
+  return format(style == "display" and "%.2f" or "%.14g", v)
+end
+
+-- utf8.len is strict (no surrogates, no overlong forms), so whatever it
+-- accepts is safe to put in JSON as is.
+local function repair_utf8(s)
+  if utf8.len(s) then return s end
+  local parts, i = {}, 1
+  while true do
+    local n, bad = utf8.len(s, i)
+    if n then
+      parts[#parts + 1] = s:sub(i)
+      break
+    end
+    parts[#parts + 1] = s:sub(i, bad - 1)
+    parts[#parts + 1] = REPLACEMENT
+    i = bad + 1
+  end
+  return concat(parts)
+end
+
+local escapes = {
+  ['"'] = '\\"', ["\\"] = "\\\\", ["\n"] = "\\n", ["\r"] = "\\r",
+  ["\t"] = "\\t", ["\b"] = "\\b", ["\f"] = "\\f",
+}
+for b = 0, 31 do
+  local c = string.char(b)
+  escapes[c] = escapes[c] or format("\\u%04x", b)
+end
+
+local function json_string(s)
+  return '"' .. (repair_utf8(s):gsub('[\0-\31"\\]', escapes)) .. '"'
+end
+
+---------------------------------------------------------------------------
+-- JSON values
+
+-- Numbers sort before strings, strings before the rest, so that mixed
+-- key sets still come out in the same order every run.
+local type_rank = { number = 1, string = 2 }
+
+local function key_before(a, b)
+  local ra, rb = type_rank[type(a)] or 3, type_rank[type(b)] or 3
+  if ra ~= rb then return ra < rb end
+  if ra == 3 then return tostring(a) < tostring(b) end
+  return a < b
+end
+
+local function key_text(k)
+  local t = type(k)
+  if t == "string" then return k end
+  if t == "number" then return number_text(k, "exact") or tostring(k) end
+  if t == "boolean" then return tostring(k) end
+  fail("cannot encode a %s as a JSON object key", t)
+end
+
+local encode
+
+-- A sequence is exactly the keys 1..n; anything else is an object. The
+-- empty table has to be one of the two, and rowsets make [] more likely.
+local function is_sequence(t)
+  local count, max = 0, 0
+  for k in pairs(t) do
+    if mtype(k) ~= "integer" or k < 1 then return false end
+    count = count + 1
+    if k > max then max = k end
+  end
+  return count == max
+end
+
+local function encode_table(t, out, path)
+  if path[t] then fail("cannot encode a table that contains itself") end
+  path[t] = true
+  if is_sequence(t) then
+    out[#out + 1] = "["
+    for i = 1, #t do
+      if i > 1 then out[#out + 1] = "," end
+      encode(t[i], out, path)
+    end
+    out[#out + 1] = "]"
+  else
+    local keys = {}
+    for k in pairs(t) do keys[#keys + 1] = { text = key_text(k), key = k } end
+    sort(keys, function(a, b) return a.text < b.text end)
+    out[#out + 1] = "{"
+    for i, k in ipairs(keys) do
+      if i > 1 then out[#out + 1] = "," end
+      out[#out + 1] = json_string(k.text)
+      out[#out + 1] = ":"
+      encode(t[k.key], out, path)
+    end
+    out[#out + 1] = "}"
+  end
+  -- Only the tables on the current path count: a table shared by two
+  -- cells is not a cycle.
+  path[t] = nil
+end
+
+encode = function(v, out, path)
+  local t = type(v)
+  if v == nil then
+    out[#out + 1] = "null"
+  elseif t == "boolean" then
+    out[#out + 1] = tostring(v)
+  elseif t == "number" then
+    out[#out + 1] = number_text(v, "exact") or "null"
+  elseif t == "string" then
+    out[#out + 1] = json_string(v)
+  elseif t == "table" then
+    encode_table(v, out, path)
+  else
+    out[#out + 1] = json_string(tostring(v))
+  end
+end
+
+local function json_value(v)
+  local out = {}
+  encode(v, out, {})
+  return concat(out)
+end
+
+-- The text of one cell for the text formats; nil means "empty".
+local function cell_text(v, style)
+  local t = type(v)
+  if v == nil then return "" end
+  if t == "number" then return number_text(v, style) or "" end
+  if t == "string" then return v end
+  if t == "table" then return json_value(v) end
+  return tostring(v)
+end
+
+---------------------------------------------------------------------------
+-- Rowsets
+
+local function resolve_columns(rows, opts)
+  local cols = opts.columns or rows.columns
+  if cols ~= nil then
+    if type(cols) ~= "table" then
+      fail("columns must be an array of names, got a %s", type(cols))
+    end
+    return cols
+  end
+  local seen, list = {}, {}
+  for _, row in ipairs(rows) do
+    if type(row) == "table" then
+      for k in pairs(row) do
+        if not seen[k] then
+          seen[k] = true
+          list[#list + 1] = k
+        end
+      end
+    end
+  end
+  sort(list, key_before)
+  return list
+end
+
+-- A row with integer keys only is an array row. An empty row is looked up
+-- by name, so that proxy rows served by __index still work.
+local function is_positional(row)
+  if next(row) == nil then return false end
+  for k in pairs(row) do
+    if mtype(k) ~= "integer" then return false end
+  end
+  return true
+end
+
+local function positive_integer(v, name, min)
+  if v == nil then return nil end
+  local n = math.tointeger(v)
+  if not n or n < min then
+    fail("%s must be an integer >= %d, got %s", name, min, tostring(v))
+  end
+  return n
+end
+
+-- Everything the formats share: the columns, and the shown rows as
+-- arrays of values in column order (with holes for nil).
+local function prepare(rows, opts)
+  if type(rows) ~= "table" then
+    fail("bad rowset (table expected, got %s)", type(rows))
+  end
+  if opts ~= nil and type(opts) ~= "table" then
+    fail("bad options (table expected, got %s)", type(opts))
+  end
+  opts = opts or {}
+  local cols = resolve_columns(rows, opts)
+  local total = #rows
+  local limit = positive_integer(opts.limit, "limit", 0)
+  local shown = limit and math.min(limit, total) or total
+  local data = {}
+  for r = 1, shown do
+    local row = rows[r]
+    if type(row) ~= "table" then
+      fail("row %d is a %s, not a table", r, type(row))
+    end
+    local positional = is_positional(row)
+    local values = {}
+    for i, c in ipairs(cols) do
+      if positional and type(c) ~= "number" then
+        values[i] = row[i]
+      else
+        values[i] = row[c]
+      end
+    end
+    data[r] = values
+  end
+  return {
+    columns = cols, data = data, more = total - shown, opts = opts,
+    max_width = positive_integer(opts.max_width, "max_width", 1) or 40,
+  }
+end
+
+local function numeric_columns(set)
+  local numeric = {}
+  for i = 1, #set.columns do
+    local any, all = false, true
+    for _, values in ipairs(set.data) do
+      local v = values[i]
+      if v ~= nil then
+        any = true
+        if type(v) ~= "number" then all = false; break end
+      end
+    end
+    numeric[i] = any and all
+  end
+  return numeric
+end
+
+local function more_line(n)
+  return format("%s %d more %s", ELLIPSIS, n, n == 1 and "row" or "rows")
+end
+
+---------------------------------------------------------------------------
+-- Formats
+
+local function width(s)
+  return utf8.len(s) or #s
+end
+
+local function fit(s, max)
+  s = s:gsub("\r\n", " "):gsub("[\r\n\t]", " ")
+  if width(s) <= max then return s end
+  if utf8.len(s) then
+    return s:sub(1, utf8.offset(s, max) - 1) .. ELLIPSIS
+  end
+  return s:sub(1, max - 1) .. ELLIPSIS
+end
+
+local function pad(s, w, right)
+  local gap = rep(" ", w - width(s))
+  if right then return gap .. s end
+  return s .. gap
+end
+
+local function render_table(set)
+  local lines = {}
+  if set.opts.title ~= nil then lines[1] = tostring(set.opts.title) end
+  local cols = set.columns
+  if #cols == 0 then
+    lines[#lines + 1] = "(no rows)"
+    return concat(lines, "\n") .. "\n"
+  end
+  local numeric = numeric_columns(set)
+  local header, widths, cells = {}, {}, {}
+  for i, c in ipairs(cols) do
+    header[i] = fit(tostring(c), set.max_width)
+    widths[i] = width(header[i])
+  end
+  for r, values in ipairs(set.data) do
+    local row = {}
+    for i = 1, #cols do
+      row[i] = fit(cell_text(values[i], "display"), set.max_width)
+      if width(row[i]) > widths[i] then widths[i] = width(row[i]) end
+    end
+    cells[r] = row
+  end
+  -- Padding the last column and then trimming keeps the code uniform and
+  -- still leaves no trailing spaces for diffs to trip on.
+  local function line(texts)
+    local padded = {}
+    for i, s in ipairs(texts) do padded[i] = pad(s, widths[i], numeric[i]) end
+    return (concat(padded, "  "):gsub(" +$", ""))
+  end
+  lines[#lines + 1] = line(header)
+  local rules = {}
+  for i, w in ipairs(widths) do rules[i] = rep("─", w) end
+  lines[#lines + 1] = concat(rules, "  ")
+  for _, row in ipairs(cells) do lines[#lines + 1] = line(row) end
+  if set.more > 0 then lines[#lines + 1] = more_line(set.more) end
+  return concat(lines, "\n") .. "\n"
+end
+
+local function md_cell(s)
+  return (s:gsub("|", "\\|"):gsub("\r\n", "<br>"):gsub("[\r\n]", "<br>"))
+end
+
+local function render_md(set)
+  local lines = {}
+  if set.opts.title ~= nil then
+    lines[1] = "### " .. tostring(set.opts.title)
+    lines[2] = ""
+  end
+  local cols = set.columns
+  if #cols == 0 then
+    lines[#lines + 1] = "(no rows)"
+    return concat(lines, "\n") .. "\n"
+  end
+  local numeric = numeric_columns(set)
+  local header, align = {}, {}
+  for i, c in ipairs(cols) do
+    header[i] = md_cell(tostring(c))
+    align[i] = numeric[i] and "--:" or "---"
+  end
+  lines[#lines + 1] = "| " .. concat(header, " | ") .. " |"
+  lines[#lines + 1] = "|" .. concat(align, "|") .. "|"
+  for _, values in ipairs(set.data) do
+    local row = {}
+    for i = 1, #cols do row[i] = md_cell(cell_text(values[i], "display")) end
+    lines[#lines + 1] = "| " .. concat(row, " | ") .. " |"
+  end
+  -- Without the blank line GitHub would read the note as one more row.
+  if set.more > 0 then
+    lines[#lines + 1] = ""
+    lines[#lines + 1] = more_line(set.more)
+  end
+  return concat(lines, "\n") .. "\n"
+end
+
+local function csv_field(s)
+  if s:find('[,"\r\n]') or s:find("^[ \t]") or s:find("[ \t]$") then
+    return '"' .. s:gsub('"', '""') .. '"'
+  end
+  return s
+end
+
+local function render_csv(set)
+  local cols = set.columns
+  if #cols == 0 then return "" end
+  local lines, header = {}, {}
+  for i, c in ipairs(cols) do header[i] = csv_field(tostring(c)) end
+  lines[1] = concat(header, ",")
+  for _, values in ipairs(set.data) do
+    local row = {}
+    for i = 1, #cols do row[i] = csv_field(cell_text(values[i], "exact")) end
+    lines[#lines + 1] = concat(row, ",")
+  end
+  return concat(lines, "\r\n") .. "\r\n"
+end
+
+-- One compact object per row, keys in column order and every column
+-- present (null for nil), so that all objects of a table have one shape.
+local function json_rows(set)
+  local keys = {}
+  for i, c in ipairs(set.columns) do keys[i] = json_string(key_text(c)) .. ":" end
+  local objects = {}
+  for r, values in ipairs(set.data) do
+    local out = { "{" }
+    for i = 1, #keys do
+      if i > 1 then out[#out + 1] = "," end
+      out[#out + 1] = keys[i]
+      encode(values[i], out, {})
+    end
+    out[#out + 1] = "}"
+    objects[r] = concat(out)
+  end
+  return objects
+end
+
+local function json_array(objects, indent)
+  if #objects == 0 then return "[]" end
+  local inner = indent .. "  "
+  return "[\n" .. inner .. concat(objects, ",\n" .. inner) .. "\n" .. indent .. "]"
+end
+
+local function render_jsonl(set)
+  local objects = json_rows(set)
+  if #objects == 0 then return "" end
+  return concat(objects, "\n") .. "\n"
+end
+
+local renderers = {
+  table = render_table,
+  md = render_md,
+  csv = render_csv,
+  json = function(set) return json_array(json_rows(set), "") .. "\n" end,
+  jsonl = render_jsonl,
+}
+
+-- Re-raises an error from inside the module at the caller of the public
+-- function (level 3: past rethrow and the public function itself).
+local function rethrow(ok, ...)
+  if not ok then error((...), 3) end
+  return ...
+end
+
+function report.render(rows, fmt, opts)
+  local f = check_format(fmt == nil and "table" or fmt, 2)
+  -- Not a tail call: rethrow's level counts this function's frame.
+  local text = rethrow(pcall(function() return renderers[f](prepare(rows, opts)) end))
+  return text
+end
+
+---------------------------------------------------------------------------
+-- The report being written
+
+local current, write, note
+local last       -- nil, "table" or "text": what went through write last
+local buffered   -- json: { {title=..., objects=...}, ... }
+local open       -- true until finish() has run for what was written
+
+local function default_write(s) io.write(s) end
+local function default_note(s) io.stderr:write(s) end
+
+local function reset()
+  last, buffered, open = nil, {}, true
+end
+
+function report.setup(cfg)
+  if cfg ~= nil and type(cfg) ~= "table" then
+    error(format("bad setup (table expected, got %s)", type(cfg)), 2)
+  end
+  cfg = cfg or {}
+  local f = check_format(cfg.format or "table", 2)
+  for _, name in ipairs({ "write", "note" }) do
+    if cfg[name] ~= nil and type(cfg[name]) ~= "function" then
+      error(format("setup: %s must be a function, got %s", name, type(cfg[name])), 2)
+    end
+  end
+  current = f
+  write = cfg.write or default_write
+  note = cfg.note or default_note
+  reset()
+end
+
+report.setup()
+
+function report.table(rows, opts)
+  open = true
+  if current == "json" then
+    local entry = rethrow(pcall(function()
+      local set = prepare(rows, opts)
+      return { title = set.opts.title, objects = json_rows(set) }
+    end))
+    buffered[#buffered + 1] = entry
+    return
+  end
+  local text = rethrow(pcall(function() return renderers[current](prepare(rows, opts)) end))
+  if current == "table" or current == "md" then
+    if last then write("\n") end
+    last = "table"
+  elseif current == "csv" then
+    -- Several tables make several CSV blocks, one empty line apart.
+    if last then write("\r\n") end
+    last = "table"
+  end
+  write(text)
+end
+
+function report.print(...)
+  local n = select("#", ...)
+  local parts = {}
+  for i = 1, n do parts[i] = tostring((select(i, ...))) end
+  local text = concat(parts, "\t") .. "\n"
+  -- Structured formats must stay parseable, so prose goes to the side.
+  if current == "table" or current == "md" then
+    if last == "table" then write("\n") end
+    last = "text"
+    write(text)
+  else
+    note(text)
+  end
+end
+
+-- Several json tables become one object keyed by title; repeated titles
+-- get " (2)", " (3)"… so that no table silently replaces another.
+local function json_document(tables)
+  if #tables == 1 then return json_array(tables[1].objects, "") .. "\n" end
+  if #tables == 0 then return "[]\n" end
+  local used, members = {}, {}
+  for i, t in ipairs(tables) do
+    local base = t.title ~= nil and tostring(t.title) or ("table" .. i)
+    local key, k = base, 1
+    while used[key] do
+      k = k + 1
+      key = format("%s (%d)", base, k)
+    end
+    used[key] = true
+    members[i] = "  " .. json_string(key) .. ": " .. json_array(t.objects, "  ")
+  end
+  return "{\n" .. concat(members, ",\n") .. "\n}\n"
+end
+
+function report.finish()
+  if not open then return end
+  local tables = buffered
+  local was = current
+  reset()
+  open = false
+  if was == "json" then write(json_document(tables)) end
+end
+
+return report
