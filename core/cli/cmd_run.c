@@ -106,6 +106,18 @@ static int run_main(lua_State *L) {
     lua_setglobal(L, "corpus");
     lua_pop(L, 1);
   }
+  /* modules next to the script can be required: its directory goes first
+   * on package.path */
+  if (!a->embedded) {
+    const char *slash = strrchr(a->script, '/');
+    lua_getglobal(L, "package");
+    if (slash) lua_pushlstring(L, a->script, (size_t)(slash - a->script));
+    else lua_pushliteral(L, ".");
+    lua_getfield(L, -2, "path");
+    lua_pushfstring(L, "%s/?.lua;%s", lua_tostring(L, -2), lua_tostring(L, -1));
+    lua_setfield(L, -4, "path");
+    lua_pop(L, 3);
+  }
   /* the script, with the script arguments as its ... */
   int st = a->embedded ? qr_lua_load_embedded(L, a->script)
                        : luaL_loadfilex(L, a->script, "t");

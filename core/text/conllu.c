@@ -13,6 +13,15 @@
 static qr_status put_clean(qr_buf *out, const char *s, size_t n) {
   const unsigned char *u = (const unsigned char *)s;
   size_t i = 0;
+  if (out->len + n < out->cap) {   /* the common case: printable ASCII, room enough */
+    char *d = out->data + out->len;
+    size_t k = 0;
+    while (k < n && u[k] >= 0x20 && u[k] < 0x80) d[k] = (char)u[k], k++;
+    out->len += k;
+    out->data[out->len] = '\0';
+    if (k == n) return QR_OK;
+    i = k;
+  }
   while (i < n) {
     size_t run = i;
     while (run < n && u[run] >= 0x20 && u[run] < 0x80) run++;
@@ -43,8 +52,17 @@ qr_status qr_write_span_text(qr_buf *out, const char *text, const qr_tokens *tok
   return QR_OK;
 }
 
+/* Appends a decimal number and a tab; printf is too slow for one per token. */
+static qr_status put_id(qr_buf *out, size_t id) {
+  char tmp[24];
+  int k = (int)sizeof tmp;
+  tmp[--k] = '\t';
+  do tmp[--k] = (char)('0' + id % 10); while ((id /= 10) > 0);
+  return qr_buf_append(out, tmp + k, sizeof tmp - (size_t)k);
+}
+
 static qr_status word_line(qr_buf *out, size_t id, const char *form, size_t n, int no_space) {
-  if (qr_buf_printf(out, "%zu\t", id) || put_clean(out, form, n) ||
+  if (put_id(out, id) || put_clean(out, form, n) ||
       qr_buf_puts(out, "\t_\t_\t_\t_\t_\t_\t_\t") ||
       qr_buf_puts(out, no_space ? "SpaceAfter=No\n" : "_\n"))
     return QR_ENOMEM;
@@ -111,6 +129,10 @@ qr_status qr_write_tokenized(qr_buf *out, const char *text, const qr_tokens *tok
                              const qr_sentences *sents, size_t s0, size_t s1) {
   for (size_t s = s0; s < s1; s++) {
     size_t t0 = sents->first[s], t1 = t0 + sents->count[s];
+    /* room for the whole sentence at once: its bytes and the spaces */
+    size_t need = t1 - t0 + 1;
+    if (t1 > t0) need += toks->start[t1 - 1] + toks->len[t1 - 1] - toks->start[t0];
+    if (qr_buf_reserve(out, need)) return QR_ENOMEM;
     for (size_t i = t0; i < t1; i++) {
       if (i > t0 && qr_buf_putc(out, ' ')) return QR_ENOMEM;
       if (put_clean(out, text + toks->start[i], toks->len[i])) return QR_ENOMEM;

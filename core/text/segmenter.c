@@ -7,6 +7,30 @@
 #include "base/embedded.h"
 #include "text/segmenter.h"
 
+uint64_t qr_pack_lower(const unsigned char *s, size_t n) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < n && i < 8; i++) {
+    unsigned c = s[i];
+    v |= (uint64_t)(c >= 'A' && c <= 'Z' ? c + 32 : c) << (8 * i);
+  }
+  return v;
+}
+
+/* The fused forms of English that UD writes as two words. */
+static void add_fused(qr_segmenter *seg) {
+  static const struct { const char *form; unsigned char split; } fused[] = {
+    {"cannot", 3}, {"gonna", 3}, {"wanna", 3}, {"gotta", 3}, {"outta", 3}, {"gimme", 3},
+    {"lemme", 3}, {"dunno", 2}, {"hafta", 3}, {"kinda", 4}, {"sorta", 4}, {"dont", 2},
+    {"didnt", 3}, {"doesnt", 4}, {"isnt", 2}, {"wasnt", 3}, {"cant", 2}, {"wont", 2},
+    {"havent", 4}, {"hasnt", 3}, {"couldnt", 5}, {"wouldnt", 5}, {"shouldnt", 6},
+    {"arent", 3}, {"werent", 4}, {"lotta", 3}};
+  for (size_t i = 0; i < sizeof fused / sizeof *fused && seg->nfused < 32; i++) {
+    seg->fused_key[seg->nfused] = qr_pack_lower((const unsigned char *)fused[i].form,
+                                                strlen(fused[i].form));
+    seg->fused_split[seg->nfused++] = fused[i].split;
+  }
+}
+
 qr_segmenter *qr_segmenter_new_empty(void) {
   qr_segmenter *seg = calloc(1, sizeof *seg);
   if (!seg) return NULL;
@@ -38,6 +62,7 @@ static qr_status load_starters(qr_segmenter *seg, const char *text, size_t len) 
 qr_segmenter *qr_segmenter_new(void) {
   qr_segmenter *seg = qr_segmenter_new_empty();
   if (!seg) return NULL;
+  add_fused(seg);
   const qr_embedded_file *ab = qr_embedded_find("core/text/data/abbrev-en.txt");
   const qr_embedded_file *st = qr_embedded_find("core/text/data/starters-en.txt");
   if ((ab && qr_segmenter_load_abbrevs(seg, ab->data, ab->len, ab->name, NULL)) ||

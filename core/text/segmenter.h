@@ -11,7 +11,15 @@ struct qr_segmenter {
   uint8_t *abbrev_class;     /* per abbreviation id: a qr_abbrev_class */
   size_t abbrev_cap;
   qr_lexicon *starters;      /* frequent sentence starters, as written */
+  /* fused forms (gonna = gon + na): the lower-cased form packed into an
+   * integer (qr_pack_lower), and the length of its first part */
+  uint64_t fused_key[32];
+  uint8_t fused_split[32];
+  int nfused;
 };
+
+/* Up to 8 bytes, lower-cased (ASCII), packed into an integer. */
+uint64_t qr_pack_lower(const unsigned char *s, size_t n);
 
 /* Is the word s[0, n) a frequent sentence starter? */
 int qr_segmenter_is_starter(const qr_segmenter *seg, const char *s, size_t n);

@@ -109,7 +109,7 @@ static void measure_lines(splitctx *c) {
     i = e + 1;
   }
   c->wrap_width = longest;
-  c->wrapped = longest <= 100 && full >= 3 && full * 3 >= lines;
+  c->wrapped = longest <= 100 && full >= 2 && full * 3 >= lines;
 }
 
 /* Does a line break before token i end the sentence? */

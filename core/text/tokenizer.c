@@ -271,8 +271,18 @@ static size_t punct_token_end(const unsigned char *s, size_t a, size_t b, int *k
 }
 
 /* Emits the punctuation and symbols of [a, b) as tokens. */
+static size_t match_emoticon(const unsigned char *s, size_t a, size_t b, int whole);
+
 static void emit_punct_run(tokctx *t, size_t a, size_t b) {
   while (a < b && !t->rc) {
+    unsigned c0 = t->s[a];
+    size_t m;
+    if ((c0 == ':' || c0 == ';' || c0 == '=' || c0 == '<' || c0 == '^') &&
+        (m = match_emoticon(t->s, a, b, 0)) > 0) {
+      emit(t, a, m, QR_TOK_EMOJI, 0, 0);
+      a += m;
+      continue;
+    }
     int kind, flags;
     size_t e = punct_token_end(t->s, a, b, &kind, &flags);
     emit(t, a, e - a, kind, flags, 0);
@@ -431,6 +441,14 @@ static size_t match_emoticon(const unsigned char *s, size_t a, size_t b, int who
 /* An emoticon that ends exactly at b, preceded by a letter or the chunk
  * start (so "word:)" splits as word + :)). */
 static size_t match_emoticon_end(const unsigned char *s, size_t a, size_t b) {
+  /* cheap test first: every such emoticon starts with one of :;=<^ within
+   * its last four bytes and ends with an ASCII mark */
+  if (b - a < 2 || s[b - 1] >= 0x80 || ascii_class[s[b - 1]] == B_LOWER) return 0;
+  int opener = 0;
+  for (size_t k = b - 1; k > a && k + 5 > b; k--)
+    opener |= s[k - 1] == ':' || s[k - 1] == ';' || s[k - 1] == '=' || s[k - 1] == '<' ||
+              s[k - 1] == '^';
+  if (!opener) return 0;
   for (int i = 0; emoticons[i]; i++) {
     size_t m = strlen(emoticons[i]);
     if (m > b - a || memcmp(s + b - m, emoticons[i], m) != 0) continue;
@@ -450,6 +468,7 @@ static size_t match_emoticon_end(const unsigned char *s, size_t a, size_t b) {
 /* Words written with a slash that UD keeps whole (b/c, w/o, w/). */
 static size_t match_slash_word(const unsigned char *s, size_t a, size_t b) {
   static const char *const words[] = {"b/c", "w/o", "w/", "a/c", "n/a", "s/he", "i/o", NULL};
+  if (b - a < 2 || (s[a + 1] != '/' && (b - a < 3 || s[a + 2] != '/'))) return 0;
   for (int i = 0; words[i]; i++) {
     size_t m = strlen(words[i]);
     if (b - a >= m && starts_nocase(s + a, m, words[i]) &&
@@ -630,6 +649,10 @@ static int slash_date(const unsigned char *s, size_t a, size_t b) {
 /* Clitics split from the end of a word: 's 'm 're 've 'll 'd and n't. */
 static size_t clitic_len(const unsigned char *s, size_t a, size_t e, int *is_nt) {
   *is_nt = 0;
+  /* every clitic holds an apostrophe (' or the 0x99 of ’) in its last 4 bytes */
+  int apos = 0;
+  for (size_t k = e; k > a && k + 5 > e; k--) apos |= s[k - 1] == '\'' || s[k - 1] == 0x99;
+  if (!apos) return 0;
   static const char *const clitics[] = {"s", "m", "re", "ve", "ll", "d", NULL};
   for (int i = 0; clitics[i]; i++) {
     size_t m = strlen(clitics[i]);
@@ -657,16 +680,14 @@ static size_t clitic_len(const unsigned char *s, size_t a, size_t e, int *is_nt)
   return 0;
 }
 
-/* Fused forms that UD writes as two words: the length of the first part. */
-static size_t fused_split(const unsigned char *s, size_t n) {
-  static const struct { const char *form; unsigned char split; } fused[] = {
-    {"cannot", 3}, {"gonna", 3}, {"wanna", 3}, {"gotta", 3}, {"outta", 3}, {"gimme", 3},
-    {"lemme", 3}, {"dunno", 2}, {"hafta", 3}, {"kinda", 4}, {"sorta", 4}, {"dont", 2},
-    {"didnt", 3}, {"doesnt", 4}, {"isnt", 2}, {"wasnt", 3}, {"cant", 2}, {"wont", 2},
-    {"havent", 4}, {"hasnt", 3}, {"couldnt", 5}, {"wouldnt", 5}, {"shouldnt", 6},
-    {"arent", 3}, {"werent", 4}, {"lotta", 3}, {NULL, 0}};
-  for (int i = 0; fused[i].form; i++)
-    if (eq_nocase(s, n, fused[i].form)) return fused[i].split;
+/* Fused forms that UD writes as two words (gonna = gon + na): the length of
+ * the first part, or 0. The segmenter keeps them as 64-bit integers of their
+ * lower-cased bytes, so the check is a few integer compares per word. */
+static size_t fused_split(const qr_segmenter *seg, const unsigned char *s, size_t n) {
+  if (n < 4 || n > 8 || !seg) return 0;
+  uint64_t w = qr_pack_lower(s, n);
+  for (int i = 0; i < seg->nfused; i++)
+    if (seg->fused_key[i] == w) return seg->fused_split[i];
   return 0;
 }
 
@@ -713,7 +734,7 @@ static void emit_word(tokctx *t, size_t a, size_t b) {
       return;
     }
   }
-  size_t fs = b - a <= 8 ? fused_split(s + a, b - a) : 0;
+  size_t fs = fused_split(t->seg, s + a, b - a);
   emit_piece(t, a, b, 0, fs);
 }
 
@@ -728,8 +749,8 @@ static void split_core(tokctx *t, size_t a, size_t b) {
   }
   while (p < b && !t->rc) {
     ch c = char_at(s, b, p);
-    if (is_alnum(c.cls) || c.cls == QR_CC_JOINER || c.cls == QR_CC_NUMBER) {
-      p += (size_t)c.len;
+    if (is_alnum(c.cls) || c.cls == QR_CC_JOINER || c.cls == QR_CC_NUMBER || c.cls == QR_CC_BAD) {
+      p += (size_t)c.len;   /* a stray byte stays in its word (caf\xE9) */
       continue;
     }
     size_t nx = p + (size_t)c.len;
@@ -744,6 +765,10 @@ static void split_core(tokctx *t, size_t a, size_t b) {
     }
     if (is_apos(c.cp) && p == ps && p == a && is_alnum(next.cls)) {
       p = nx;   /* '90s, 'em: the tokenizer only lets such words through */
+      continue;
+    }
+    if (is_apos(c.cp) && nx == b && p > ps && is_alpha(prev.cls)) {
+      p = nx;   /* goin': the suffix rules left this apostrophe in the word */
       continue;
     }
     if (is_hyphen(c.cp) && nx == b && p > ps && is_alpha(prev.cls)) {
@@ -835,8 +860,28 @@ static void split_core(tokctx *t, size_t a, size_t b) {
 
 /* ---- chunks ------------------------------------------------------------ */
 
+/* The fast path: a chunk of ASCII letters, optionally followed by one comma,
+ * semicolon, colon, ! or ?, is the common case of running text. Returns 0
+ * when the chunk needs the full rules. */
+static int plain_chunk(tokctx *t, size_t a, size_t b) {
+  const unsigned char *s = t->s;
+  size_t i = a;
+  while (i < b && s[i] < 0x80 && (ascii_class[s[i]] == B_LOWER || ascii_class[s[i]] == B_UPPER))
+    i++;
+  if (i == a || b - i > 1) return 0;
+  if (i < b && s[i] != ',' && s[i] != ';' && s[i] != ':' && s[i] != '!' && s[i] != '?') return 0;
+  size_t n = i - a;
+  /* www, com: a host name never gets here (it has dots); words that could
+   * be fused forms (gonna, cannot) take the full path */
+  size_t fs = fused_split(t->seg, s + a, n);
+  emit(t, a, n, QR_TOK_WORD, 0, fs);
+  if (i < b) emit(t, i, 1, QR_TOK_PUNCT, s[i] == '!' || s[i] == '?' ? QR_TF_TERMINAL : 0, 0);
+  return 1;
+}
+
 static void tokenize_chunk(tokctx *t, size_t a, size_t b) {
   const unsigned char *s = t->s;
+  if (plain_chunk(t, a, b)) return;
   while (a < b && !t->rc) {
     size_t m;
     unsigned c0 = s[a];
@@ -855,7 +900,8 @@ static void tokenize_chunk(tokctx *t, size_t a, size_t b) {
       }
     }
     if (c0 == ':' || c0 == ';' || c0 == '=' || c0 == '<' || c0 == '^' || c0 == '>' ||
-        c0 == 'X' || c0 == 'x' || c0 == '-' || c0 == 'o' || c0 == 'O' || c0 == 'T') {
+        c0 == '-' || ((c0 == 'X' || c0 == 'x' || c0 == 'o' || c0 == 'O' || c0 == 'T') &&
+                      b - a <= 3)) {
       if ((m = match_emoticon(s, a, b, c0 == 'X' || c0 == 'x' || c0 == 'o' || c0 == 'O' ||
                                            c0 == 'T')) > 0) {
         emit(t, a, m, QR_TOK_EMOJI, 0, 0);
@@ -879,7 +925,7 @@ static void tokenize_chunk(tokctx *t, size_t a, size_t b) {
     }
     /* opening punctuation */
     ch c = char_at(s, b, a);
-    if (is_prefix_char(c.cp) || c.cls == QR_CC_EMOJI || c.cls == QR_CC_BAD ||
+    if (is_prefix_char(c.cp) || c.cls == QR_CC_EMOJI ||
         c.cls == QR_CC_CONTROL || (c.cls == QR_CC_PUNCT && a + (size_t)c.len < b &&
                                    !is_apos(c.cp))) {
       if (c.cp == '\'' || c.cp == 0x2019) {
@@ -913,8 +959,11 @@ static void tokenize_chunk(tokctx *t, size_t a, size_t b) {
       }
       ch d = char_before(s, a, e);
       if (!is_suffix_char(d.cp) && d.cls != QR_CC_EMOJI && d.cls != QR_CC_JOINER &&
-          !(d.cls == QR_CC_PUNCT && !is_apos(d.cp)) && d.cls != QR_CC_BAD)
+          !(d.cls == QR_CC_PUNCT && !is_apos(d.cp)))
         break;
+      if (d.cp == ')' && e - a >= 4 && s[e - 2] == 's' && s[e - 3] == '(' &&
+          is_alpha(char_before(s, a, e - 3).cls))
+        break;   /* friend(s) */
       if (d.cp == '.') {
         if (e - a >= 2 && s[e - 2] == '.') {
           /* "Inc.." is an abbreviation and a period; a longer run is an

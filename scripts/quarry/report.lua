@@ -19,6 +19,7 @@ local canonical = {
   md = "md", markdown = "md",
 }
 
+-- One character, not "...": a cut cell then keeps the column's width.
 local ELLIPSIS = "…"
 local REPLACEMENT = "\u{FFFD}"
 
@@ -29,6 +30,8 @@ local function fail(fmt, ...)
   error(format(fmt, ...), 0)
 end
 
+-- level is the caller's error level, so that a bad name given to
+-- render() or setup() is blamed on the script line that passed it.
 local function check_format(name, level)
   local f = canonical[name]
   if not f then
@@ -41,12 +44,15 @@ end
 ---------------------------------------------------------------------------
 -- Scalars
 
+-- CSV and JSON have no spelling for nan and inf; callers turn them into
+-- an empty field or null.
 local function finite(v)
   return v == v and v ~= math.huge and v ~= -math.huge
 end
 
 -- "display" is for people (table, md): two decimals; "exact" is for
--- programs (csv, json): enough digits to round-trip what was computed.
+-- programs (csv, json): 14 significant digits, enough for any statistic
+-- while hiding binary noise such as 0.1 + 0.2 = 0.30000000000000004.
 local function number_text(v, style)
   if mtype(v) == "integer" then return format("%d", v) end
   if not finite(v) then
@@ -59,6 +65,8 @@ end
 
 -- utf8.len is strict (no surrogates, no overlong forms), so whatever it
 -- accepts is safe to put in JSON as is.
+-- Each invalid byte becomes one U+FFFD: simpler than the WHATWG "maximal
+-- subpart" rule and still always valid, which is all JSON readers need.
 local function repair_utf8(s)
   if utf8.len(s) then return s end
   local parts, i = {}, 1
@@ -79,6 +87,8 @@ local escapes = {
   ['"'] = '\\"', ["\\"] = "\\\\", ["\n"] = "\\n", ["\r"] = "\\r",
   ["\t"] = "\\t", ["\b"] = "\\b", ["\f"] = "\\f",
 }
+-- RFC 8259 forbids raw control characters in strings; the ones without a
+-- short escape get \u00XX.
 for b = 0, 31 do
   local c = string.char(b)
   escapes[c] = escapes[c] or format("\\u%04x", b)
@@ -102,6 +112,9 @@ local function key_before(a, b)
   return a < b
 end
 
+-- JSON keys are strings; numbers are spelt as in values so that a key and
+-- a value from the same number read alike. Tables as keys have no stable
+-- text, hence the error.
 local function key_text(k)
   local t = type(k)
   if t == "string" then return k end
@@ -124,6 +137,8 @@ local function is_sequence(t)
   return count == max
 end
 
+-- Text is gathered in out and concatenated once, as repeated .. over a
+-- growing string would be quadratic on large nested cells.
 local function encode_table(t, out, path)
   if path[t] then fail("cannot encode a table that contains itself") end
   path[t] = true
@@ -176,6 +191,8 @@ local function json_value(v)
 end
 
 -- The text of one cell for the text formats; nil means "empty".
+-- Nested tables show as compact JSON rather than "table: 0x…", which
+-- would differ from run to run.
 local function cell_text(v, style)
   local t = type(v)
   if v == nil then return "" end
@@ -188,6 +205,8 @@ end
 ---------------------------------------------------------------------------
 -- Rowsets
 
+-- Without names, the union of keys is sorted: pairs() order varies
+-- between runs and reports must be reproducible.
 local function resolve_columns(rows, opts)
   local cols = opts.columns or rows.columns
   if cols ~= nil then
@@ -221,6 +240,7 @@ local function is_positional(row)
   return true
 end
 
+-- Accepts 5.0 as 5, since numbers computed in Lua easily end up floats.
 local function positive_integer(v, name, min)
   if v == nil then return nil end
   local n = math.tointeger(v)
@@ -232,9 +252,12 @@ end
 
 -- Everything the formats share: the columns, and the shown rows as
 -- arrays of values in column order (with holes for nil).
+-- Userdata is accepted for rowsets and rows alike: quarry's views (and the
+-- tokens in them) answer #, [i] and .columns through metamethods.
 local function prepare(rows, opts)
-  if type(rows) ~= "table" then
-    fail("bad rowset (table expected, got %s)", type(rows))
+  local kind = type(rows)
+  if kind ~= "table" and kind ~= "userdata" then
+    fail("bad rowset (table expected, got %s)", kind)
   end
   if opts ~= nil and type(opts) ~= "table" then
     fail("bad options (table expected, got %s)", type(opts))
@@ -247,10 +270,11 @@ local function prepare(rows, opts)
   local data = {}
   for r = 1, shown do
     local row = rows[r]
-    if type(row) ~= "table" then
-      fail("row %d is a %s, not a table", r, type(row))
+    local rkind = type(row)
+    if rkind ~= "table" and rkind ~= "userdata" then
+      fail("row %d is a %s, not a table", r, rkind)
     end
-    local positional = is_positional(row)
+    local positional = rkind == "table" and is_positional(row)
     local values = {}
     for i, c in ipairs(cols) do
       if positional and type(c) ~= "number" then
@@ -267,6 +291,8 @@ local function prepare(rows, opts)
   }
 end
 
+-- Only the shown rows decide, since alignment is about what is on screen.
+-- A column of nils alone stays left-aligned.
 local function numeric_columns(set)
   local numeric = {}
   for i = 1, #set.columns do
@@ -290,10 +316,14 @@ end
 ---------------------------------------------------------------------------
 -- Formats
 
+-- Characters, not display columns: wide CJK and combining marks will be
+-- off, but that needs Unicode tables this module does not carry.
 local function width(s)
   return utf8.len(s) or #s
 end
 
+-- Line breaks would tear the grid apart, so cells are flattened first
+-- and cut second, which makes max_width the width actually shown.
 local function fit(s, max)
   s = s:gsub("\r\n", " "):gsub("[\r\n\t]", " ")
   if width(s) <= max then return s end
@@ -301,6 +331,36 @@ local function fit(s, max)
     return s:sub(1, utf8.offset(s, max) - 1) .. ELLIPSIS
   end
   return s:sub(1, max - 1) .. ELLIPSIS
+end
+
+-- A right-aligned text column (the left context of a concordance) keeps
+-- its end, the part next to what it is aligned against.
+local function fit_tail(s, max)
+  s = s:gsub("\r\n", " "):gsub("[\r\n\t]", " ")
+  local n = width(s)
+  if n <= max then return s end
+  if utf8.len(s) then
+    return ELLIPSIS .. s:sub(utf8.offset(s, n - max + 2))
+  end
+  return ELLIPSIS .. s:sub(#s - max + 2)
+end
+
+-- Per column: true when it is right-aligned, because it is numeric or
+-- because opts.align says so ({left = "right"}).
+local function right_aligned(set)
+  local right = numeric_columns(set)
+  local align = set.opts.align
+  if align ~= nil and type(align) ~= "table" then
+    fail("bad option 'align' (table expected, got %s)", type(align))
+  end
+  for i, c in ipairs(set.columns) do
+    local a = align and align[c]
+    if a == "right" then right[i] = true
+    elseif a == "left" then right[i] = false
+    elseif a ~= nil then fail("bad alignment '%s' for column '%s' (expected left or right)",
+                              tostring(a), tostring(c)) end
+  end
+  return right
 end
 
 local function pad(s, w, right)
@@ -317,7 +377,7 @@ local function render_table(set)
     lines[#lines + 1] = "(no rows)"
     return concat(lines, "\n") .. "\n"
   end
-  local numeric = numeric_columns(set)
+  local numeric = right_aligned(set)
   local header, widths, cells = {}, {}, {}
   for i, c in ipairs(cols) do
     header[i] = fit(tostring(c), set.max_width)
@@ -326,7 +386,9 @@ local function render_table(set)
   for r, values in ipairs(set.data) do
     local row = {}
     for i = 1, #cols do
-      row[i] = fit(cell_text(values[i], "display"), set.max_width)
+      local v = values[i]
+      local cut = (numeric[i] and type(v) ~= "number") and fit_tail or fit
+      row[i] = cut(cell_text(v, "display"), set.max_width)
       if width(row[i]) > widths[i] then widths[i] = width(row[i]) end
     end
     cells[r] = row
@@ -362,7 +424,7 @@ local function render_md(set)
     lines[#lines + 1] = "(no rows)"
     return concat(lines, "\n") .. "\n"
   end
-  local numeric = numeric_columns(set)
+  local numeric = right_aligned(set)
   local header, align = {}, {}
   for i, c in ipairs(cols) do
     header[i] = md_cell(tostring(c))
@@ -383,6 +445,7 @@ local function render_md(set)
   return concat(lines, "\n") .. "\n"
 end
 
+-- Edge spaces are quoted because spreadsheet importers trim them.
 local function csv_field(s)
   if s:find('[,"\r\n]') or s:find("^[ \t]") or s:find("[ \t]$") then
     return '"' .. s:gsub('"', '""') .. '"'
@@ -390,6 +453,7 @@ local function csv_field(s)
   return s
 end
 
+-- A rowset without columns has no header to write, so its CSV is empty.
 local function render_csv(set)
   local cols = set.columns
   if #cols == 0 then return "" end
@@ -423,6 +487,7 @@ local function json_rows(set)
   return objects
 end
 
+-- One row per line: readable, and diffs of two reports stay row-sized.
 local function json_array(objects, indent)
   if #objects == 0 then return "[]" end
   local inner = indent .. "  "
@@ -465,6 +530,8 @@ local last       -- nil, "table" or "text": what went through write last
 local buffered   -- json: { {title=..., objects=...}, ... }
 local open       -- true until finish() has run for what was written
 
+-- io.write and io.stderr are looked up at each call, so that a script or
+-- a test harness replacing them after setup is still honoured.
 local function default_write(s) io.write(s) end
 local function default_note(s) io.stderr:write(s) end
 
@@ -472,6 +539,11 @@ local function reset()
   last, buffered, open = nil, {}, true
 end
 
+-- setup replaces the whole configuration: fields left out fall back to
+-- their defaults rather than to what an earlier setup said. It returns the
+-- configuration it replaced, because under `quarry run` the host's write
+-- function is reachable no other way, and a script (or a test) that
+-- redirects the report for a while must be able to put it back.
 function report.setup(cfg)
   if cfg ~= nil and type(cfg) ~= "table" then
     error(format("bad setup (table expected, got %s)", type(cfg)), 2)
@@ -483,16 +555,20 @@ function report.setup(cfg)
       error(format("setup: %s must be a function, got %s", name, type(cfg[name])), 2)
     end
   end
+  local previous = { format = current, write = write, note = note }
   current = f
   write = cfg.write or default_write
   note = cfg.note or default_note
   reset()
+  return previous
 end
 
 report.setup()
 
 function report.table(rows, opts)
   open = true
+  -- Rows are encoded now, not at finish: errors then point at this call,
+  -- and later changes to the rows do not leak into the report.
   if current == "json" then
     local entry = rethrow(pcall(function()
       local set = prepare(rows, opts)
@@ -547,6 +623,8 @@ local function json_document(tables)
   return "{\n" .. concat(members, ",\n") .. "\n}\n"
 end
 
+-- finish closes the report: a second call has nothing left to write, and
+-- tables after it start a new report (a new JSON document).
 function report.finish()
   if not open then return end
   local tables = buffered
