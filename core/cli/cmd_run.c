@@ -161,7 +161,12 @@ static int run_lua(run_args *a) {
   if (st != LUA_OK) {
     const char *msg = lua_tostring(L, -1);
     fflush(stdout);
-    fprintf(stderr, "quarry %s: %s\n", a->cmd, msg ? msg : "(error object is not a string)");
+    /* a command written in Lua reports errors in the input, not its own
+     * insides: no traceback there */
+    int len = msg ? (int)strlen(msg) : 0;
+    const char *tb = msg && a->embedded ? strstr(msg, "\nstack traceback:") : NULL;
+    if (tb) len = (int)(tb - msg);
+    fprintf(stderr, "quarry %s: %.*s\n", a->cmd, len, msg ? msg : "(error object is not a string)");
     cli_output_abort(&out);
     code = EXIT_DATA;
   } else if (cli_output_commit(&out, &err) < 0) {

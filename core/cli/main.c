@@ -21,14 +21,21 @@ static const command commands[] = {
   {NULL, NULL},
 };
 
+static int wants_help(int argc, char **argv) {
+  for (int i = 2; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 1;
+  return 0;
+}
+
 int cmd_version(int argc, char **argv) {
-  (void)argc;
-  (void)argv;
+  if (wants_help(argc, argv)) return cli_usage(stdout, "version"), EXIT_OK;
+  if (argc > 2) return cli_fail("version", EXIT_USAGE, "takes no arguments");
   printf("quarry %s (Lua API %d)\n", QR_VERSION, QR_API_VERSION);
   return EXIT_OK;
 }
 
 int cmd_help(int argc, char **argv) {
+  if (wants_help(argc, argv)) return cli_usage(stdout, "help"), EXIT_OK;
   const char *topic = argc > 2 ? argv[2] : NULL;
   if (cli_usage(stdout, topic) < 0)
     return cli_fail("help", EXIT_USAGE, "no command '%s' (see quarry help)", topic);

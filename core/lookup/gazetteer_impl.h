@@ -43,8 +43,8 @@ qr_status qr_gaz_check(const qr_gazetteer *g, const char *id, const char *type,
                        const char *const *names, size_t nnames, const char *const *attrs,
                        size_t nattrs, qr_error *err);
 
-/* The number of tokens of name that take part in matching (hyphens between
- * words do not), or -1 when out of memory. */
+/* The number of tokens of name with a letter or digit in them (a name of
+ * punctuation alone is refused), or -1 when out of memory. */
 int qr_gaz_name_words(const qr_gazetteer *g, const char *name);
 
 /* Compiles name number k of entry e into the trie. */

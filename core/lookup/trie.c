@@ -189,8 +189,8 @@ int qr_gaz_name_words(const qr_gazetteer *g, const char *name) {
     qr_tokens_free(&t);
     return -1;
   }
-  int words = 0;
-  for (size_t i = 0; i < t.n; i++) words += !joining_hyphen(name, &t, i);
+  int words = 0;   /* tokens with a letter or digit: punctuation alone is no name */
+  for (size_t i = 0; i < t.n; i++) words += t.kind[i] != QR_TOK_PUNCT && t.kind[i] != QR_TOK_SYMBOL;
   qr_tokens_free(&t);
   return words;
 }

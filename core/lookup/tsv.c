@@ -56,10 +56,11 @@ qr_status qr_gazetteer_load_tsv(qr_gazetteer *g, const char *text, size_t len,
                                 const char *name, qr_error *err) {
   size_t bad;
   if (qr_utf8_check(text, len, &bad)) {
-    size_t line = 1;
-    for (size_t i = 0; i < bad; i++) line += text[i] == '\n';
-    return qr_error_set(err, QR_EDATA, "%s:%zu: invalid UTF-8 (byte %zu of the file)", name,
-                        line, bad + 1);
+    size_t line = 1, line_start = 0;
+    for (size_t i = 0; i < bad; i++)
+      if (text[i] == '\n') line++, line_start = i + 1;
+    return qr_error_set(err, QR_EDATA, "%s:%zu: invalid UTF-8 at column %zu", name, line,
+                        bad - line_start + 1);
   }
   if (memchr(text, '\0', len))
     return qr_error_set(err, QR_EDATA, "%s: contains NUL bytes; not a text file", name);
@@ -87,13 +88,14 @@ qr_status qr_gazetteer_load_tsv(qr_gazetteer *g, const char *text, size_t len,
     while (*s == ' ' || *s == '\t') s++;
     if (!*s || *s == '#') continue;
     char *f[6];
+    size_t tabs = count_char(s, '\t');
     size_t nf = split(s, '\t', f, 5);
     if (nf < 3 || nf > 5) {
       rc = qr_error_set(err, QR_EDATA,
                         nf < 3 ? "%s:%zu: expected at least 3 TAB-separated fields (id, type, name),"
                                  " found %zu"
                                : "%s:%zu: expected at most 5 TAB-separated fields, found %zu",
-                        name, line, nf > 5 ? count_char(s, '\t') + 1 : nf);
+                        name, line, nf > 5 ? tabs + 1 : nf);
       break;
     }
     if (qr_grow((void **)&st, &capst, nst + 1, sizeof *st)) {

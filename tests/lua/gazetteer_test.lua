@@ -1,0 +1,191 @@
+-- gazetteer_test.lua — building gazetteers, the matching rules of
+-- docs/gazetteer.md, loading errors, and the sample corpus against an
+-- independent annotation (tests/data/corpus-mentions.tsv).
+local T = require "testlib"
+local q = require "quarry"
+
+local function tmpfile(bytes)
+  local path = os.tmpname()
+  local f = assert(io.open(path, "wb"))
+  f:write(bytes)
+  f:close()
+  return path
+end
+
+local g = q.gazetteer()
+g:add("kim-jong-un", "PERSON", { "Kim Jong Un", "Kim" })
+g:add("north-korea", "GPE", { "North Korea", "DPRK" })
+g:add("north-korean", "NORP", "North Korean")
+g:add("united-states", "GPE", { "United States", "U.S.", "US" })
+g:add("un", "ORG", { "United Nations", "U.N." })
+g:add("russia-day", "EVENT", { "Russia's National Day" })
+g:add("russia", "GPE", "Russia")
+g:add("nsc", "ORG", "National Security Council")
+g:add("unsc", "ORG", { "Security Council", "U.N. Security Council" })
+g:add("st-petersburg", "GPE", "St. Petersburg")
+g:add("china", "GPE", "China")
+g:add{ id = "nato", type = "ORG", names = { "NATO" }, attrs = { case = "fold", founded = 1949 } }
+g:add("may", "PERSON", { "Theresa May" })
+
+-- Each case: text => the matches as "surface=id" in order.
+local cases = {
+  { "Kim Jong Un met Kim Jong-un and kim jong-un.", "Kim Jong Un=kim-jong-un Kim Jong-un=kim-jong-un kim jong-un=kim-jong-un" },
+  { "KIM JONG UN ARRIVES IN NORTH KOREA", "KIM JONG UN=kim-jong-un NORTH KOREA=north-korea" },
+  { "Russia’s army and Russia's navy", "Russia=russia Russia=russia" },
+  { "North Korea’s leader", "North Korea=north-korea" },
+  { "North Korean troops", "North Korean=north-korean" },
+  { "celebrating Russia’s National Day", "Russia’s National Day=russia-day" },
+  { "the U.S. and the US and the United States", "U.S.=united-states US=united-states United States=united-states" },
+  { "let us go with US-led forces", "US=united-states" },
+  { "Us and them", "" },
+  { "the U.N. Security Council and the National Security Council", "U.N. Security Council=unsc National Security Council=nsc" },
+  { "in St. Petersburg and St Petersburg", "St. Petersburg=st-petersburg St Petersburg=st-petersburg" },
+  { "Kim Jong\nUn spoke", "Kim Jong\nUn=kim-jong-un" },
+  { "Kim Jong\n\nUn spoke", "Kim=kim-jong-un" },
+  { "He met Kim. Jong Un left.", "Kim=kim-jong-un" },
+  { "Nato and NATO and nato", "Nato=nato NATO=nato nato=nato" },
+  { "fine china and China", "china=china China=china" },
+  { "in May, Theresa May", "Theresa May=may" },
+  { "the DPRK's missiles", "DPRK=north-korea" },
+  { "Putinism and Kimchi", "" },
+}
+
+for _, case in ipairs(cases) do
+  T.test("match: " .. case[1]:gsub("\n", "\\n"), function()
+    local got = {}
+    for _, m in ipairs(g:match(case[1])) do got[#got + 1] = m.text .. "=" .. m.id end
+    T.eq(table.concat(got, " "), case[2])
+  end)
+end
+
+T.test("mentions from g:match carry offsets into the string", function()
+  local text = "Yes, Kim Jong-un's visit."
+  local m = g:match(text)[1]
+  T.eq({ m.start, m.stop, m.type, m.name }, { 6, 16, "PERSON", "Kim Jong Un" })
+  T.eq(text:sub(m.start, m.stop), "Kim Jong-un")
+end)
+
+T.test("entries keep their names, attributes and case policy", function()
+  T.eq(#g, 13)
+  local e = g:entry("nato")
+  T.eq(e.names, { "NATO" })
+  T.eq(e.attrs, { founded = "1949" })
+  T.eq(e.case, "fold")
+  T.eq(g:entry("nope"), nil)
+  T.eq(#g:entries{ type = "GPE" }, 5)
+  T.eq(tostring(g), "<gazetteer: 13 entries>")
+end)
+
+T.test("adding names to an existing id extends it", function()
+  local h = q.gazetteer()
+  h:add("putin", "PERSON", "Vladimir Putin")
+  h:add("putin", "PERSON", { "Putin", "Vladimir Putin" })
+  T.eq(h:entry("putin").names, { "Vladimir Putin", "Putin" })
+  T.eq(#h:match("Putin and Vladimir Putin"), 2)
+  T.raises(function() h:add("putin", "ORG", "Putin Inc") end,
+           "id 'putin' already exists with type PERSON")
+end)
+
+T.test("a name shared by two entries is marked ambiguous", function()
+  local h = q.gazetteer()
+  h:add("kim-jong-un", "PERSON", { "Kim Jong Un", "Kim" })
+  h:add("kim-yo-jong", "PERSON", { "Kim Yo Jong", "Kim" })
+  local m = h:match("Kim said")[1]
+  T.eq(m.ambiguous, true)
+  T.eq(h:match("Kim Yo Jong said")[1].ambiguous, false)
+end)
+
+T.test("bad entries are refused whole", function()
+  local h = q.gazetteer()
+  T.raises(function() h:add("has space", "PERSON", "X") end, "bad id 'has space'")
+  T.raises(function() h:add("x", "person", "X") end, "bad type 'person'")
+  T.raises(function() h:add("x", "PERSON", { "X", "" }) end, "empty name for 'x'")
+  T.raises(function() h:add("x", "PERSON", "---") end, "name '---' of 'x' has no word in it")
+  T.raises(function() h:add("x", "PERSON", "X", { case = "loud" }) end, "bad case 'loud'")
+  T.raises(function() h:add("x", "PERSON") end, "bad argument #3 to 'add' (expected a name or a list of names)")
+  T.eq(#h, 0)
+end)
+
+local function load_error(text)
+  local path = tmpfile(text)
+  local ok, err = pcall(q.gazetteer, path)
+  os.remove(path)
+  assert(not ok, "the gazetteer loaded")
+  return (err:gsub("^.-:(%d+):", "LINE %1:"))
+end
+
+T.test("gazetteer files: errors name the line, and nothing is half-loaded", function()
+  T.eq(load_error("# header\na\tPERSON\n"),
+       "LINE 2: expected at least 3 TAB-separated fields (id, type, name), found 2")
+  T.eq(load_error("a\tGPE\tA\n\nb\tGPE\tB\na\tGPE\tA again\n"),
+       "LINE 4: duplicate id 'a' (first defined at line 1)")
+  T.eq(load_error("a\tgpe\tA\n"), "LINE 1: bad type 'gpe' (expected upper-case letters, digits, _)")
+  T.eq(load_error("a\tGPE\tA\tB | | C\n"), "LINE 1: empty alias (alias 2 of 'a')")
+  T.eq(load_error("a\tGPE\tA\t\tkey\n"), "LINE 1: attribute 'key' is not key=value")
+  T.eq(load_error("a\tGPE\tA\t\tcase=loud\n"),
+       "LINE 1: unknown case 'loud' (expected fold, exact or auto)")
+  T.eq(load_error("a\tGPE\tA\tB\tx=1\textra\n"), "LINE 1: expected at most 5 TAB-separated fields, found 6")
+  T.eq(load_error("ok\tGPE\tOk\nb\tGPE\t\xFF\n"), "LINE 2: invalid UTF-8 at column 7")
+  T.eq(load_error("a\tGPE\t...\n"), "LINE 1: name '...' of 'a' has no word in it")
+  local h = q.gazetteer()
+  local path = tmpfile("a\tGPE\tAlpha\nb\tGPE\tBeta\nc\tbad\tC\n")
+  T.raises(function() h:load(path) end, ":3: bad type 'bad'")
+  T.eq(#h, 0)
+  os.remove(path)
+end)
+
+T.test("a gazetteer file with CRLF, a BOM, comments and empty optional fields", function()
+  local path = tmpfile("\xEF\xBB\xBF# comment\r\na\tGPE\tAlpha\t\tkind=city\r\n\r\nb\tORG\tBeta\t\r\n")
+  local h = q.gazetteer(path)
+  os.remove(path)
+  T.eq(#h, 2)
+  T.eq(h:entry("a").attrs, { kind = "city" })
+  T.eq(h:entry("b").names, { "Beta" })
+end)
+
+T.test("a corpus uses corpus/gazetteer.tsv, or another, or none", function()
+  local c = q.open("corpus/", { quiet = true })
+  T.eq(#c:entities(), 368)
+  local none = q.open("corpus/", { gazetteer = false, quiet = true })
+  T.eq(none:gazetteer(), nil)
+  T.eq(#none:entities(), 0)
+  local h = q.gazetteer()
+  h:add("pyongyang", "GPE", "Pyongyang")
+  local mine = q.open("corpus/", { gazetteer = h, quiet = true })
+  T.eq(#mine:entities(), 22)
+  h:add("moscow", "GPE", "Moscow")
+  mine:set_gazetteer(h)
+  T.eq(#mine:entities(), 37)
+  mine:set_gazetteer(nil)
+  T.eq(#mine:entities(), 0)
+end)
+
+-- The sample corpus against an annotation made by reading the articles.
+T.test("the sample corpus: every mention of the independent annotation, and no other", function()
+  local want, total = {}, 0
+  local f = assert(io.open("tests/data/corpus-mentions.tsv"))
+  f:read("l")   -- the header
+  for line in f:lines() do
+    local file, surface, id, typ, n = line:match("^([^\t]+)\t([^\t]+)\t([^\t]+)\t([^\t]+)\t(%d+)$")
+    assert(file, "bad line: " .. line)
+    want[table.concat({ file, surface, id, typ }, "|")] = tonumber(n)
+    total = total + tonumber(n)
+  end
+  f:close()
+  local got = {}
+  local c = q.open("corpus/", { quiet = true })
+  for m in c:entities() do
+    local k = table.concat({ m.doc, m.text, m.id, m.type }, "|")
+    got[k] = (got[k] or 0) + 1
+  end
+  local diffs = {}
+  for k, n in pairs(want) do
+    if got[k] ~= n then diffs[#diffs + 1] = k .. ": want " .. n .. ", got " .. tostring(got[k]) end
+  end
+  for k, n in pairs(got) do
+    if not want[k] then diffs[#diffs + 1] = k .. ": unexpected " .. n end
+  end
+  table.sort(diffs)
+  T.eq(table.concat(diffs, "\n"), "")
+  T.eq(#c:entities(), total)
+end)
