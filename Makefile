@@ -87,6 +87,10 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(UNIT_OBJ) $(BUILD)/libquarry.a
 units: $(UNIT_BIN)
 .PHONY: units
 
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libquarry.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
+
 # Build dependencies: install the Debian packages when pkg-config cannot find
 # them (with sudo when not root). Nothing is downloaded at build or run time.
 deps:
@@ -121,7 +125,7 @@ sanitize: deps
 	  QUARRY=build/asan/quarry UNITS=build/asan/tests tests/run
 
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_text
 	bench/run
 
 eval: deps

@@ -45,8 +45,18 @@ static long long parse_size(const char *s) {
   return (long long)(v * mult);
 }
 
+static int parse(const char *cmd, int argc, char **argv, int first, const char *allowed,
+                 cli_opts *o);
+
 int cli_parse(const char *cmd, int argc, char **argv, int first, const char *allowed,
               cli_opts *o) {
+  int rc = parse(cmd, argc, argv, first, allowed, o);
+  if (rc < 0) cli_opts_free(o);   /* on a usage error the caller gets nothing to free */
+  return rc;
+}
+
+static int parse(const char *cmd, int argc, char **argv, int first, const char *allowed,
+                 cli_opts *o) {
   memset(o, 0, sizeof *o);
   o->args = calloc((size_t)argc + 1, sizeof *o->args);
   if (!o->args) return cli_fail(cmd, -1, "out of memory"), -1;

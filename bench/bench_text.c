@@ -1,0 +1,106 @@
+/* bench_text.c — how fast quarry tokenizes and splits, beside a floor.
+ *
+ * usage: bench_text FILE [ROUNDS]
+ * Reads FILE into memory, then times, best of ROUNDS (default 3):
+ *   - a plain split at ASCII white space (the floor any tokenizer pays),
+ *   - quarry's tokenizer alone,
+ *   - quarry's tokenizer and sentence splitter,
+ * over the text in blocks of 1 MB cut at paragraph breaks, as `quarry tokens`
+ * does, and prints MB/s with the ratio to the floor. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "quarry/file.h"
+#include "quarry/text.h"
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Counts the white-space separated words: the least a tokenizer must do. */
+static size_t whitespace_split(const char *s, size_t n) {
+  size_t words = 0;
+  int in_word = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    int space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    words += !space && !in_word;
+    in_word = !space;
+  }
+  return words;
+}
+
+static size_t next_block(const char *s, size_t n, size_t a) {
+  size_t e = a + (1u << 20);
+  if (e >= n) return n;
+  const char *p = memchr(s + e, '\n', n - e);
+  return p ? (size_t)(p - s) + 1 : n;
+}
+
+static size_t run_quarry(const qr_segmenter *seg, const char *s, size_t n, int split,
+                         qr_tokens *t, qr_sentences *st) {
+  size_t tokens = 0;
+  for (size_t a = 0; a < n;) {
+    size_t e = next_block(s, n, a);
+    qr_tokens_reset(t);
+    qr_sentences_reset(st);
+    if (qr_tokenize(seg, s + a, e - a, t) != QR_OK) return 0;
+    if (split && qr_split_sentences(seg, s + a, e - a, t, 0, st) != QR_OK) return 0;
+    tokens += t->n;
+    a = e;
+  }
+  return tokens;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fprintf(stderr, "usage: bench_text FILE [ROUNDS]\n");
+    return 2;
+  }
+  int rounds = argc > 2 ? atoi(argv[2]) : 3;
+  qr_file f;
+  qr_error err;
+  if (qr_file_open(&f, argv[1], &err)) {
+    fprintf(stderr, "bench_text: %s\n", err.msg);
+    return 1;
+  }
+  /* copy into memory, so that page faults are not timed */
+  char *text = malloc(f.len + 1);
+  if (!text) return 1;
+  memcpy(text, f.data, f.len);
+  size_t n = f.len;
+  qr_file_close(&f);
+  qr_segmenter *seg = qr_segmenter_new();
+  qr_tokens t = {0};
+  qr_sentences st = {0};
+  double best[3] = {1e30, 1e30, 1e30};
+  size_t counts[3] = {0, 0, 0};
+  for (int r = 0; r < rounds; r++) {
+    double t0 = now();
+    counts[0] = whitespace_split(text, n);
+    double t1 = now();
+    counts[1] = run_quarry(seg, text, n, 0, &t, &st);
+    double t2 = now();
+    counts[2] = run_quarry(seg, text, n, 1, &t, &st);
+    double t3 = now();
+    if (t1 - t0 < best[0]) best[0] = t1 - t0;
+    if (t2 - t1 < best[1]) best[1] = t2 - t1;
+    if (t3 - t2 < best[2]) best[2] = t3 - t2;
+  }
+  double mb = (double)n / 1e6;
+  static const char *const names[] = {"whitespace split (floor)", "quarry tokenize",
+                                      "quarry tokenize + split"};
+  printf("%-28s %10s %10s %12s\n", "", "MB/s", "tokens", "vs floor");
+  for (int k = 0; k < 3; k++)
+    printf("%-28s %10.1f %10zu %11.2fx\n", names[k], mb / best[k], counts[k],
+           best[0] / best[k]);
+  qr_tokens_free(&t);
+  qr_sentences_free(&st);
+  qr_segmenter_free(seg);
+  free(text);
+  return 0;
+}
