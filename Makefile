@@ -43,7 +43,7 @@ UNIT_OBJ := $(BUILD)/tests/unit.o
 .PHONY: all deps run test check sanitize bench eval clean
 .DEFAULT_GOAL := all
 
-all: quarry
+all: quarry libquarry.a
 
 # The top-level ./quarry is the release build; other builds stay in $(BUILD).
 ifeq ($(BUILD),build/release)
@@ -54,8 +54,10 @@ endif
 $(BUILD)/quarry: $(CLI_OBJ) $(BUILD)/libquarry.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libquarry.a $(LDLIBS)
 
+ifeq ($(BUILD),build/release)
 libquarry.a: $(BUILD)/libquarry.a
 	cp $< $@
+endif
 
 $(BUILD)/libquarry.a: $(LIB_OBJ)
 	rm -f $@

@@ -261,29 +261,20 @@ static void get_doc(lua_State *L, elem *e, qr_doc *d) {
   qr_corpus_doc(lqr_corpus_of(L, e->box), e->doc, d);
 }
 
-static int doc_sentences(lua_State *L) {
+/* A view of the document's sentences, tokens or mentions. */
+static int doc_view(lua_State *L, lqr_what what) {
   elem *e = check_elem(L, 1, LQR_DOC);
   qr_doc d;
   get_doc(L, e, &d);
-  lqr_push_view(L, W_SENTS, e->box, 1, d.sent_first, d.sent_count);
+  size_t first = what == W_SENTS ? d.sent_first : what == W_TOKENS ? d.tok_first : d.ment_first;
+  size_t count = what == W_SENTS ? d.sent_count : what == W_TOKENS ? d.tok_count : d.ment_count;
+  lqr_push_view(L, what, e->box, 1, first, count);
   return 1;
 }
 
-static int doc_tokens(lua_State *L) {
-  elem *e = check_elem(L, 1, LQR_DOC);
-  qr_doc d;
-  get_doc(L, e, &d);
-  lqr_push_view(L, W_TOKENS, e->box, 1, d.tok_first, d.tok_count);
-  return 1;
-}
-
-static int doc_entities(lua_State *L) {
-  elem *e = check_elem(L, 1, LQR_DOC);
-  qr_doc d;
-  get_doc(L, e, &d);
-  lqr_push_view(L, W_MENTIONS, e->box, 1, d.ment_first, d.ment_count);
-  return 1;
-}
+static int doc_sentences(lua_State *L) { return doc_view(L, W_SENTS); }
+static int doc_tokens(lua_State *L) { return doc_view(L, W_TOKENS); }
+static int doc_entities(lua_State *L) { return doc_view(L, W_MENTIONS); }
 
 static void push_meta(lua_State *L, const qr_corpus *c, const qr_doc *d) {
   lua_createtable(L, 0, (int)d->meta_count);

@@ -14,13 +14,68 @@ static int cmp_rows(const void *a, const void *b) {
   return strcmp(x->sort, y->sort);
 }
 
-/* Sorts, cuts to top and hands the rows to the caller. */
-static qr_status finish(qr_freq_row *rows, size_t n, const qr_freq_opts *o, qr_freq_row **out,
-                        size_t *nout) {
-  qsort(rows, n, sizeof *rows, cmp_rows);
-  if (o->top && n > o->top) n = o->top;
-  *out = rows;
-  *nout = n;
+/* Counts per id, and per id the documents it occurs in: "last" holds the
+ * last document an id was seen in, so one pass gives both. */
+typedef struct tally {
+  uint64_t *count;
+  uint32_t *docs, *last;
+  size_t n;
+} tally;
+
+static void tally_free(tally *t) {
+  free(t->count);
+  free(t->docs);
+  free(t->last);
+}
+
+static qr_status tally_new(tally *t, size_t n) {
+  size_t m = n ? n : 1;
+  t->n = n;
+  t->count = calloc(m, sizeof *t->count);
+  t->docs = calloc(m, sizeof *t->docs);
+  t->last = malloc(m * sizeof *t->last);
+  if (!t->count || !t->docs || !t->last) {
+    tally_free(t);
+    return QR_ENOMEM;
+  }
+  memset(t->last, 0xFF, m * sizeof *t->last);
+  return QR_OK;
+}
+
+static void tally_add(tally *t, uint32_t id, size_t doc) {
+  t->count[id]++;
+  if (t->last[id] != doc) {
+    t->last[id] = (uint32_t)doc;
+    t->docs[id]++;
+  }
+}
+
+/* The rows of the ids counted at least min times, sorted, cut to top;
+ * name(ctx, id) gives the string equal counts are ordered by. Frees t. */
+static qr_status tally_rows(tally *t, const qr_freq_opts *o,
+                            const char *(*name)(const void *, uint32_t), const void *ctx,
+                            qr_freq_row **rows, size_t *nrows) {
+  size_t m = 0;
+  for (size_t id = 0; id < t->n; id++) m += t->count[id] && t->count[id] >= o->min_count;
+  qr_freq_row *out = malloc((m ? m : 1) * sizeof *out);
+  if (!out) {
+    tally_free(t);
+    return QR_ENOMEM;
+  }
+  m = 0;
+  for (size_t id = 0; id < t->n; id++) {
+    if (!t->count[id] || t->count[id] < o->min_count) continue;
+    out[m].key = (uint32_t)id;
+    out[m].count = t->count[id];
+    out[m].docs = t->docs[id];
+    out[m].sort = name(ctx, (uint32_t)id);
+    m++;
+  }
+  tally_free(t);
+  qsort(out, m, sizeof *out, cmp_rows);
+  if (o->top && m > o->top) m = o->top;
+  *rows = out;
+  *nrows = m;
   return QR_OK;
 }
 
@@ -31,76 +86,36 @@ static void doc_range(const qr_corpus *c, const qr_freq_opts *o, size_t *d0, siz
   if (*d1 > nd) *d1 = nd;
 }
 
+static const char *form_name(const void *lx, uint32_t id) {
+  return qr_lexicon_str(lx, id, NULL);
+}
+
+static const char *entry_name(const void *g, uint32_t id) { return qr_gazetteer_id(g, id); }
+
 qr_status qr_freq_forms(const qr_corpus *c, const qr_freq_opts *o, qr_freq_row **rows,
                         size_t *n) {
   const qr_lexicon *lx = qr_corpus_lexicon(c);
-  size_t nlex = qr_lexicon_size(lx);
-  uint64_t *count = calloc(nlex ? nlex : 1, sizeof *count);
-  uint32_t *docs = calloc(nlex ? nlex : 1, sizeof *docs);
-  uint32_t *last = malloc((nlex ? nlex : 1) * sizeof *last);
-  if (!count || !docs || !last) {
-    free(count);
-    free(docs);
-    free(last);
-    return QR_ENOMEM;
-  }
-  memset(last, 0xFF, (nlex ? nlex : 1) * sizeof *last);
+  tally t;
+  if (tally_new(&t, qr_lexicon_size(lx))) return QR_ENOMEM;
   uint32_t kinds = o->kinds ? o->kinds : 1u << QR_TOK_WORD;
-  const qr_tokens *t = qr_corpus_tokens(c);
+  const qr_tokens *tk = qr_corpus_tokens(c);
   const uint32_t *ids = o->fold ? qr_corpus_folds(c) : qr_corpus_forms(c);
   size_t d0, d1;
   doc_range(c, o, &d0, &d1);
   for (size_t d = d0; d < d1; d++) {
     qr_doc doc;
     qr_corpus_doc(c, d, &doc);
-    for (size_t i = doc.tok_first; i < doc.tok_first + doc.tok_count; i++) {
-      if (!(kinds & (1u << t->kind[i]))) continue;
-      uint32_t id = ids[i];
-      count[id]++;
-      if (last[id] != d) {
-        last[id] = (uint32_t)d;
-        docs[id]++;
-      }
-    }
+    for (size_t i = doc.tok_first; i < doc.tok_first + doc.tok_count; i++)
+      if (kinds & (1u << tk->kind[i])) tally_add(&t, ids[i], d);
   }
-  size_t m = 0;
-  for (size_t id = 0; id < nlex; id++) m += count[id] && count[id] >= o->min_count;
-  qr_freq_row *out = malloc((m ? m : 1) * sizeof *out);
-  if (!out) {
-    free(count);
-    free(docs);
-    free(last);
-    return QR_ENOMEM;
-  }
-  m = 0;
-  for (size_t id = 0; id < nlex; id++) {
-    if (!count[id] || count[id] < o->min_count) continue;
-    out[m].key = (uint32_t)id;
-    out[m].count = count[id];
-    out[m].docs = docs[id];
-    out[m].sort = qr_lexicon_str(lx, (uint32_t)id, NULL);
-    m++;
-  }
-  free(count);
-  free(docs);
-  free(last);
-  return finish(out, m, o, rows, n);
+  return tally_rows(&t, o, form_name, lx, rows, n);
 }
 
 qr_status qr_freq_entities(const qr_corpus *c, const qr_freq_opts *o, qr_freq_row **rows,
                            size_t *n) {
   const qr_gazetteer *g = qr_corpus_gazetteer(c);
-  size_t ne = g ? qr_gazetteer_size(g) : 0;
-  uint64_t *count = calloc(ne ? ne : 1, sizeof *count);
-  uint32_t *docs = calloc(ne ? ne : 1, sizeof *docs);
-  uint32_t *last = malloc((ne ? ne : 1) * sizeof *last);
-  if (!count || !docs || !last) {
-    free(count);
-    free(docs);
-    free(last);
-    return QR_ENOMEM;
-  }
-  memset(last, 0xFF, (ne ? ne : 1) * sizeof *last);
+  tally t;
+  if (tally_new(&t, g ? qr_gazetteer_size(g) : 0)) return QR_ENOMEM;
   const qr_mentions *m = qr_corpus_mentions(c);
   size_t d0, d1;
   doc_range(c, o, &d0, &d1);
@@ -109,35 +124,9 @@ qr_status qr_freq_entities(const qr_corpus *c, const qr_freq_opts *o, qr_freq_ro
     qr_corpus_doc(c, d, &doc);
     for (size_t k = doc.ment_first; k < doc.ment_first + doc.ment_count; k++) {
       uint32_t e = m->entry[k];
-      if (e >= ne) continue;
-      if (o->type && strcmp(qr_gazetteer_type(g, e), o->type) != 0) continue;
-      count[e]++;
-      if (last[e] != d) {
-        last[e] = (uint32_t)d;
-        docs[e]++;
-      }
+      if (e >= t.n || (o->type && strcmp(qr_gazetteer_type(g, e), o->type) != 0)) continue;
+      tally_add(&t, e, d);
     }
   }
-  size_t k = 0;
-  for (size_t e = 0; e < ne; e++) k += count[e] && count[e] >= o->min_count;
-  qr_freq_row *out = malloc((k ? k : 1) * sizeof *out);
-  if (!out) {
-    free(count);
-    free(docs);
-    free(last);
-    return QR_ENOMEM;
-  }
-  k = 0;
-  for (size_t e = 0; e < ne; e++) {
-    if (!count[e] || count[e] < o->min_count) continue;
-    out[k].key = (uint32_t)e;
-    out[k].count = count[e];
-    out[k].docs = docs[e];
-    out[k].sort = qr_gazetteer_id(g, e);
-    k++;
-  }
-  free(count);
-  free(docs);
-  free(last);
-  return finish(out, k, o, rows, n);
+  return tally_rows(&t, o, entry_name, g, rows, n);
 }

@@ -1,0 +1,159 @@
+/* test_base.c — table-driven tests of the plumbing: JSON reading and
+ * writing, the lexicon, UTF-8 decoding and case folding. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quarry/json.h"
+#include "quarry/lexicon.h"
+#include "quarry/utf8.h"
+#include "unit.h"
+
+static void json_parse_cases(unit *u) {
+  static const struct {
+    const char *text;
+    const char *error;   /* NULL: must parse */
+  } cases[] = {
+    {"{}", NULL},
+    {" [1, -2.5e3, \"x\", true, false, null, {\"a\": []}] ", NULL},
+    {"\"\\u00e9\\n\\\"\"", NULL},
+    {"0", NULL},
+    {"", "column 1: unexpected end of input"},
+    {"{\"a\" 1}", "column 6: expected ':'"},
+    {"{\"a\": 1,}", "column 9: expected a string key"},
+    {"[1 2]", "column 4: expected ',' or ']'"},
+    {"01", "column 2: unexpected data after the value"},
+    {"1.", "column 3: bad number"},
+    {"\"a\tb\"", "column 3: control character in string"},
+    {"\"\\x\"", "column 2: bad escape in string"},
+    {"\"\\u12\"", "column 2: bad \\u escape"},
+    {"\"abc", "column 5: unterminated string"},
+    {"\"\xC3\x28\"", "column 2: invalid UTF-8 in string"},
+    {"nul", "column 1: unexpected character"},
+    {"[] []", "column 4: unexpected data after the value"},
+    {NULL, NULL}};
+  qr_json js = {0};
+  for (int i = 0; cases[i].text; i++) {
+    unit_case(u, "json parse: %s", cases[i].text);
+    qr_error err = {0};
+    qr_status rc = qr_json_parse(&js, cases[i].text, strlen(cases[i].text), &err);
+    if (cases[i].error) {
+      CHECK_INT(u, rc, QR_EDATA);
+      CHECK_STR(u, err.msg, cases[i].error);
+    } else {
+      CHECK_INT(u, rc, QR_OK);
+    }
+  }
+  unit_case(u, "json parse: depth is limited");
+  char deep[1200];
+  memset(deep, '[', 600);
+  memset(deep + 600, ']', 600);
+  qr_error err = {0};
+  CHECK_INT(u, qr_json_parse(&js, deep, sizeof deep, &err), QR_EDATA);
+  CHECK(u, strstr(err.msg, "nested too deep") != NULL);
+  unit_case(u, "json: nodes, sizes and unescaped strings");
+  const char *doc = "{\"k\": [1, \"a\\u00e9\\ud83d\\ude00\"], \"z\": null}";
+  CHECK_INT(u, qr_json_parse(&js, doc, strlen(doc), NULL), QR_OK);
+  CHECK_INT(u, js.nodes[0].type, QR_JSON_OBJECT);
+  CHECK_INT(u, js.nodes[0].size, 2);
+  CHECK(u, qr_json_key_is(&js, 1, doc, "k"));
+  CHECK_INT(u, js.nodes[2].size, 2);
+  CHECK_INT(u, js.nodes[2].skip, 5);   /* the array's subtree: nodes 2..4 */
+  qr_buf b = {0};
+  qr_json_string(&js, 4, doc, &b);
+  CHECK_STR(u, b.data, "a\xC3\xA9\xF0\x9F\x98\x80");
+  qr_buf_free(&b);
+  qr_json_free(&js);
+}
+
+static void json_write_cases(unit *u) {
+  static const struct { const char *in; size_t n; const char *out; } cases[] = {
+    {"plain", 5, "\"plain\""},
+    {"q\"b\\s/", 6, "\"q\\\"b\\\\s/\""},
+    {"\n\r\t\b\f\x01\x1f", 7, "\"\\n\\r\\t\\b\\f\\u0001\\u001f\""},
+    {"caf\xC3\xA9", 5, "\"caf\xC3\xA9\""},
+    {"bad\xFF\xC3", 5, "\"bad\xEF\xBF\xBD\xEF\xBF\xBD\""},
+    {"nul\0x", 5, "\"nul\\u0000x\""},
+    {NULL, 0, NULL}};
+  qr_buf b = {0};
+  for (int i = 0; cases[i].in; i++) {
+    unit_case(u, "json string %d", i + 1);
+    qr_buf_reset(&b);
+    CHECK_INT(u, qr_json_put_string(&b, cases[i].in, cases[i].n), QR_OK);
+    CHECK_STR(u, b.data, cases[i].out);
+  }
+  qr_buf_free(&b);
+}
+
+static void lexicon_cases(unit *u) {
+  unit_case(u, "lexicon: ids are dense, stable and found again");
+  qr_lexicon *lx = qr_lexicon_new();
+  char word[32];
+  int ok = 1;
+  for (int i = 0; i < 100000 && ok; i++) {
+    snprintf(word, sizeof word, "w%d", i);
+    uint32_t id;
+    ok = qr_lexicon_intern(lx, word, strlen(word), &id) == QR_OK && id == (uint32_t)i;
+  }
+  CHECK(u, ok);
+  CHECK_INT(u, qr_lexicon_size(lx), 100000);
+  uint32_t again;
+  qr_lexicon_intern(lx, "w77", 3, &again);
+  CHECK_INT(u, again, 77);
+  CHECK_INT(u, qr_lexicon_find(lx, "w99999", 6), 99999);
+  CHECK_INT(u, qr_lexicon_find(lx, "nope", 4), QR_LEX_NONE);
+  size_t n;
+  CHECK_STR(u, qr_lexicon_str(lx, 12345, &n), "w12345");
+  CHECK_INT(u, n, 6);
+  unit_case(u, "lexicon: empty strings and bytes with NULs");
+  uint32_t e, z;
+  qr_lexicon_intern(lx, "", 0, &e);
+  qr_lexicon_intern(lx, "a\0b", 3, &z);
+  CHECK_INT(u, qr_lexicon_find(lx, "", 0), e);
+  CHECK_INT(u, qr_lexicon_find(lx, "a\0b", 3), z);
+  CHECK(u, qr_lexicon_find(lx, "a", 1) == QR_LEX_NONE);
+  qr_lexicon_free(lx);
+}
+
+static void utf8_cases(unit *u) {
+  static const struct { const char *in; int len; int32_t cp; } dec[] = {
+    {"A", 1, 'A'}, {"\xC3\xA9", 2, 0xE9}, {"\xE2\x80\x99", 3, 0x2019},
+    {"\xF0\x9F\x98\x80", 4, 0x1F600}, {"\xC0\xAF", 1, QR_UTF8_BAD},   /* overlong */
+    {"\xED\xA0\x80", 1, QR_UTF8_BAD},                                /* surrogate */
+    {"\xF4\x90\x80\x80", 1, QR_UTF8_BAD},                            /* past U+10FFFF */
+    {"\xE2\x80", 1, QR_UTF8_BAD}, {"\x80", 1, QR_UTF8_BAD}, {NULL, 0, 0}};
+  for (int i = 0; dec[i].in; i++) {
+    unit_case(u, "utf8 decode %d", i + 1);
+    int32_t cp;
+    int len = qr_utf8_decode((const unsigned char *)dec[i].in, strlen(dec[i].in), &cp);
+    CHECK_INT(u, len, dec[i].len);
+    CHECK_INT(u, cp, dec[i].cp);
+  }
+  static const struct { const char *in, *out; } fold[] = {
+    {"North KOREA", "north korea"}, {"Pjöngjang ÖL", "pjöngjang öl"}, {"STRASSE Straße", "strasse strasse"},
+    {"Russia’s", "russia's"}, {"ÉCOLE", "école"}, {"Ким", "ким"}, {"bad\xFF" "byte", "bad\xFF" "byte"},
+    {NULL, NULL}};
+  qr_buf b = {0};
+  for (int i = 0; fold[i].in; i++) {
+    unit_case(u, "fold: %s", fold[i].in);
+    qr_buf_reset(&b);
+    CHECK_INT(u, qr_utf8_fold(fold[i].in, strlen(fold[i].in), &b), QR_OK);
+    CHECK_STR(u, b.data, fold[i].out);
+  }
+  qr_buf_free(&b);
+  unit_case(u, "utf8 check counts invalid sequences");
+  size_t first;
+  CHECK_INT(u, qr_utf8_check("ok\xFF\xFEok\xC3", 7, &first), 3);
+  CHECK_INT(u, first, 2);
+  CHECK_INT(u, qr_utf8_check("fine", 4, &first), 0);
+  CHECK_INT(u, first, 4);
+}
+
+int main(void) {
+  unit u = {0};
+  json_parse_cases(&u);
+  json_write_cases(&u);
+  lexicon_cases(&u);
+  utf8_cases(&u);
+  return unit_finish(&u);
+}
