@@ -791,9 +791,11 @@ static void split_core(tokctx *t, size_t a, size_t b) {
       continue;
     }
     if (c.cp == '/' && between_alnum) {
-      /* dates stay whole; find the extent of the digit/slash run */
+      /* dates stay whole; find the extent of the digit/slash run (no date
+       * is longer than 10 bytes, so the scan stops there: linear time on a
+       * megabyte of 1/1/1/...) */
       size_t e = p;
-      while (e < b && ((s[e] >= '0' && s[e] <= '9') || s[e] == '/')) e++;
+      while (e < b && e - ps <= 10 && ((s[e] >= '0' && s[e] <= '9') || s[e] == '/')) e++;
       if (between_digits && (ps == a || !is_alpha(char_before(s, a, ps).cls)) &&
           slash_date(s, ps, e) && (e == b || !is_alnum(char_at(s, b, e).cls))) {
         p = e;
@@ -819,9 +821,10 @@ static void split_core(tokctx *t, size_t a, size_t b) {
       }
       /* word.word: a missing space, unless the right side is a domain or a
        * file extension (Amazon.com, notes.txt) */
-      if (p - ps >= 3 && prev.cls == QR_CC_LOWER && is_alpha(next.cls)) {
+      if (p - ps >= 3 && p - ps <= 64 && prev.cls == QR_CC_LOWER && is_alpha(next.cls)) {
         size_t e = nx;
-        while (e < b && is_alpha(char_at(s, b, e).cls)) e += (size_t)char_at(s, b, e).len;
+        while (e < b && e - nx <= 64 && is_alpha(char_at(s, b, e).cls))
+          e += (size_t)char_at(s, b, e).len;
         int lower_after = 0, all_alpha = 1;
         for (size_t k = nx + (size_t)next.len; k < e; k++) lower_after |= s[k] >= 'a' && s[k] <= 'z';
         for (size_t k = ps; k < p; k++) all_alpha &= s[k] >= 'a' && s[k] <= 'z';
@@ -981,7 +984,8 @@ static void tokenize_chunk(tokctx *t, size_t a, size_t b) {
         /* a final apostrophe after a word: goin' keeps it; students' is a
          * plural possessive, an attached clitic like 's */
         size_t p = e - (size_t)d.len, w = p;
-        while (w > a && is_alpha(char_before(s, a, w).cls)) w -= (size_t)char_before(s, a, w).len;
+        while (w > a && p - w <= 64 && is_alpha(char_before(s, a, w).cls))
+          w -= (size_t)char_before(s, a, w).len;
         if (w == a && p - a >= 3 && lower_ascii(s[p - 1]) == 'n' && lower_ascii(s[p - 2]) == 'i')
           break;
         if (w == a && p > a && lower_ascii(s[p - 1]) == 's') {
@@ -994,7 +998,8 @@ static void tokenize_chunk(tokctx *t, size_t a, size_t b) {
       if (d.cp == '-' && e - a >= 2 && is_alpha(char_before(s, a, e - 1).cls) && e == b) {
         /* a dangling hyphen (pre- and post-war): UD keeps "pre-" whole */
         size_t w = e - 1;
-        while (w > a && is_alpha(char_before(s, a, w).cls)) w -= (size_t)char_before(s, a, w).len;
+        while (w > a && e - w <= 64 && is_alpha(char_before(s, a, w).cls))
+          w -= (size_t)char_before(s, a, w).len;
         if (w == a) break;
       }
       e -= (size_t)d.len;
