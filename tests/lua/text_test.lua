@@ -56,3 +56,11 @@ T.test("the module describes itself", function()
   T.eq(q.api_version, 1)
   T.eq(type(q.report.table), "function")
 end)
+
+T.test("LPeg is built in: require 'lpeg' needs no search path", function()
+  local lpeg = require "lpeg"
+  local number = lpeg.C(lpeg.R("09")^1) / tonumber
+  local list = lpeg.Ct(number * ("," * number)^0)
+  T.eq(list:match("18,19,2024"), { 18, 19, 2024 })
+  T.eq(package.loaded.lpeg, lpeg)
+end)
