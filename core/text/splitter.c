@@ -159,15 +159,26 @@ static int boundary_after(const splitctx *c, size_t j, size_t k) {
   return starts_sentence(c, k, 0);
 }
 
-/* Is token k a closing quote or bracket (or a further terminator) that stays
- * with the sentence ended by the terminator before it? */
-static int absorbs(const splitctx *c, size_t k) {
+/* How many tokens from k stay with the sentence that the terminator before
+ * them ends: a closing quote or bracket, a further terminator, or a footnote
+ * marker ("...in 1971. [1] Fillmore"); 0 when token k starts something new. */
+static size_t absorbs(const splitctx *c, size_t k) {
   const qr_tokens *t = c->t;
   if (t->flags[k] & QR_TF_NEWLINE_BEFORE) return 0;
   int attached = !(t->flags[k] & QR_TF_SPACE_BEFORE);
   if (is_terminal(c, k)) return attached;
   qr_cclass cls;
   int32_t cp = first_cp(c, k, &cls);
+  if (cp == '[') {
+    /* [1], [2, 3], [4-6]: numbers, commas and dashes up to a ] */
+    for (size_t j = k + 1; j < t->n && j < k + 8; j++) {
+      if (t->flags[j] & QR_TF_NEWLINE_BEFORE) return 0;
+      int32_t cj = first_cp(c, j, &cls);
+      if (cj == ']') return j > k + 1 ? j - k + 1 : 0;
+      if (t->kind[j] != QR_TOK_NUMBER && cj != ',' && cj != '-' && cj != 0x2013) return 0;
+    }
+    return 0;
+  }
   return is_closing(cp) && t->len[k] <= 3 && (attached || cp == 0x201D || cp == ')');
 }
 
@@ -193,8 +204,10 @@ qr_status qr_split_sentences(const qr_segmenter *seg, const char *text, size_t l
     if (f & QR_TF_PARA_BEFORE) brk = para = 1;
     else if ((f & QR_TF_NEWLINE_BEFORE) && newline_breaks(&c, i)) brk = 1;
     else if (term != NONE) {
-      if (absorbs(&c, i)) {
+      size_t n = absorbs(&c, i);
+      if (n) {
         if (is_terminal(&c, i)) term = i;
+        i += n - 1;
         continue;
       }
       brk = boundary_after(&c, term, i);

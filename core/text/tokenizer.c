@@ -882,9 +882,22 @@ static int plain_chunk(tokctx *t, size_t a, size_t b) {
   return 1;
 }
 
+/* A list marker: "3." or "12." alone at the start of a line ("3. Conclusions")
+ * is one token, and no sentence ends after it. */
+static int list_marker(tokctx *t, size_t a, size_t b) {
+  const unsigned char *s = t->s;
+  size_t d = digits_at(s, a, b);
+  if (d < 1 || d > 2 || a + d + 1 != b || s[a + d] != '.') return 0;
+  size_t k = a;
+  while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t')) k--;
+  if (k > 0 && s[k - 1] != '\n') return 0;
+  emit(t, a, b - a, QR_TOK_NUMBER, 0, 0);
+  return 1;
+}
+
 static void tokenize_chunk(tokctx *t, size_t a, size_t b) {
   const unsigned char *s = t->s;
-  if (plain_chunk(t, a, b)) return;
+  if (plain_chunk(t, a, b) || list_marker(t, a, b)) return;
   while (a < b && !t->rc) {
     size_t m;
     unsigned c0 = s[a];
