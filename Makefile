@@ -33,14 +33,14 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 # Files compiled into the binary, so that ./quarry runs from any directory:
 # the Lua standard library, the text data (abbreviations) and the API reference.
 EMBED := $(sort $(wildcard scripts/quarry/*.lua scripts/quarry/cmd/*.lua scripts/reports/*.lua \
-                          core/text/data/*.txt)) docs/lua-api.md
+                          core/text/data/*.txt core/text/data/*.model)) docs/lua-api.md
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_OBJ := $(BUILD)/tests/unit.o
 
-.PHONY: all deps run test check sanitize bench eval clean
+.PHONY: all deps run test check sanitize bench eval model clean
 .DEFAULT_GOAL := all
 
 all: quarry libquarry.a
@@ -133,6 +133,14 @@ bench: deps
 eval: deps
 	@$(MAKE) --no-print-directory all
 	tests/eval
+
+# The default sentence model, learned from UD English-EWT train (CC BY-SA 4.0)
+# in ../shared; committed, so that a build needs no training data.
+EWT_TRAIN ?= ../shared/eval/ud/en_ewt-ud-train.conllu
+model: deps
+	@$(MAKE) --no-print-directory all
+	./quarry train-segmenter $(EWT_TRAIN) -o core/text/data/sentences-en.model
+	@$(MAKE) --no-print-directory all
 
 clean:
 	rm -rf build quarry libquarry.a

@@ -58,6 +58,7 @@ int cli_parse(const char *cmd, int argc, char **argv, int first, const char *all
 static int parse(const char *cmd, int argc, char **argv, int first, const char *allowed,
                  cli_opts *o) {
   memset(o, 0, sizeof *o);
+  o->margin = o->margin_remove = -1;
   o->args = calloc((size_t)argc + 1, sizeof *o->args);
   if (!o->args) return cli_fail(cmd, -1, "out of memory"), -1;
   for (int i = first; i < argc; i++) {
@@ -104,6 +105,32 @@ static int parse(const char *cmd, int argc, char **argv, int first, const char *
     else if (strcmp(key, "output") == 0) o->output = val;
     else if (strcmp(key, "gazetteer") == 0) o->gazetteer = val;
     else if (strcmp(key, "abbreviations") == 0) o->abbrevs = val;
+    else if (strcmp(key, "model") == 0) o->model = val;
+    else if (strcmp(key, "margin") == 0 || strcmp(key, "margin-remove") == 0) {
+      char *end;
+      double *m = strcmp(key, "margin") == 0 ? &o->margin : &o->margin_remove;
+      *m = strtod(val, &end);
+      if (end == val || *end || *m < 0) {
+        cli_fail(cmd, -1, "bad margin '%s' (a number, 0 or more)", val);
+        return -1;
+      }
+    } else if (strcmp(key, "min-count") == 0) {
+      char *end;
+      long mcount = strtol(val, &end, 10);
+      if (end == val || *end || mcount < 1 || mcount > 1000) {
+        cli_fail(cmd, -1, "bad --min-count '%s' (1 to 1000)", val);
+        return -1;
+      }
+      o->min_count = (int)mcount;
+    } else if (strcmp(key, "epochs") == 0) {
+      char *end;
+      long e = strtol(val, &end, 10);
+      if (end == val || *end || e < 1 || e > 1000) {
+        cli_fail(cmd, -1, "bad number of epochs '%s' (1 to 1000)", val);
+        return -1;
+      }
+      o->epochs = (int)e;
+    }
     else if (strcmp(key, "max-memory") == 0) {
       o->max_memory = parse_size(val);
       if (o->max_memory <= 0) {

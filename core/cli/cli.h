@@ -22,6 +22,11 @@ typedef struct cli_opts {
   int help;
   long long max_memory;   /* --max-memory, bytes; 0 = default */
   double timeout;         /* --timeout, seconds; 0 = none */
+  int epochs;             /* --epochs */
+  int min_count;          /* --min-count */
+  double margin;          /* --margin; -1 when not given */
+  double margin_remove;   /* --margin-remove; -1 when not given */
+  const char *model;      /* --model FILE, or "none" */
 } cli_opts;
 
 /* Parses argv[first..argc) into o; allowed is the list of long options the
@@ -60,6 +65,7 @@ int cli_flush(cli_output *out, qr_buf *b);
 /* The commands. Each returns an exit code. */
 int cmd_tokens(int argc, char **argv);
 int cmd_entities(int argc, char **argv);
+int cmd_train_segmenter(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);

@@ -12,7 +12,7 @@
 #include "quarry/json.h"
 #include "quarry/text.h"
 
-enum { FMT_TEXT, FMT_CONLLU, FMT_JSONL };
+enum { FMT_TEXT, FMT_CONLLU, FMT_JSONL, FMT_EXPLAIN };
 
 #define BLOCK (1u << 20)
 
@@ -82,6 +82,8 @@ static qr_status run_block(tokjob *j, const char *text, size_t len) {
   if (!rc) rc = qr_split_sentences(j->seg, text, len, &j->toks, 0, &j->sents);
   if (rc) return rc;
   switch (j->format) {
+  case FMT_EXPLAIN:
+    return qr_split_explain(j->seg, text, len, &j->toks, 0, &j->out);
   case FMT_CONLLU:
     return qr_write_conllu(&j->out, text, len, &j->toks, &j->sents, 0, j->sents.n, "",
                            &j->sent_no, 0);
@@ -92,7 +94,7 @@ static qr_status run_block(tokjob *j, const char *text, size_t len) {
 
 int cmd_tokens(int argc, char **argv) {
   cli_opts o;
-  if (cli_parse("tokens", argc, argv, 2, "format output abbreviations", &o) < 0)
+  if (cli_parse("tokens", argc, argv, 2, "format output abbreviations model", &o) < 0)
     return EXIT_USAGE;
   if (o.help) {
     cli_opts_free(&o);
@@ -104,9 +106,10 @@ int cmd_tokens(int argc, char **argv) {
     if (strcmp(o.format, "conllu") == 0) format = FMT_CONLLU;
     else if (strcmp(o.format, "jsonl") == 0) format = FMT_JSONL;
     else if (strcmp(o.format, "text") == 0) format = FMT_TEXT;
+    else if (strcmp(o.format, "explain") == 0) format = FMT_EXPLAIN;
     else {
       cli_opts_free(&o);
-      return cli_fail("tokens", EXIT_USAGE, "unknown format '%s' (expected conllu, jsonl or text)",
+      return cli_fail("tokens", EXIT_USAGE, "unknown format '%s' (expected text, conllu, jsonl or explain)",
                       o.format);
     }
   }
@@ -134,6 +137,20 @@ int cmd_tokens(int argc, char **argv) {
       goto done;
     }
     qr_file_close(&af);
+  }
+  if (o.model && strcmp(o.model, "none") == 0) {
+    qr_segmenter_set_model(seg, NULL);
+  } else if (o.model) {
+    qr_file mf;
+    qr_sentmodel *m = NULL;
+    if (qr_file_open(&mf, o.model, &err) ||
+        qr_sentmodel_load(&m, mf.data, mf.len, o.model, &err)) {
+      qr_file_close(&mf);
+      code = cli_fail("tokens", EXIT_DATA, "%s", err.msg);
+      goto done;
+    }
+    qr_file_close(&mf);
+    qr_segmenter_set_model(seg, m);
   }
   j.seg = seg;
   if (cli_output_open(&out, o.output, &err) < 0) {

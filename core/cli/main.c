@@ -16,6 +16,7 @@ static const command commands[] = {
   {"run", cmd_run},
   {"tokens", cmd_tokens},
   {"entities", cmd_entities},
+  {"train-segmenter", cmd_train_segmenter},
   {"version", cmd_version},
   {"help", cmd_help},
   {NULL, NULL},

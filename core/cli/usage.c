@@ -17,6 +17,7 @@ static const char overview[] =
   "  run SCRIPT [CORPUS...]    run a Lua script (the corpus is open as `corpus`)\n"
   "  tokens [FILE...|-]        tokenize and split into sentences\n"
   "  entities CORPUS...        list the gazetteer's entities found in a corpus\n"
+  "  train-segmenter FILE...   learn sentence boundaries from gold CoNLL-U\n"
   "  version                   print the version\n"
   "  help [COMMAND]            this text, or the help of a command\n"
   "\n"
@@ -46,7 +47,7 @@ static const usage usages[] = {
    "\n"
    "A script error prints file:line and a traceback and exits 1.\n"},
   {"tokens",
-   "usage: quarry tokens [FILE...|-] [--format text|conllu|jsonl] [-o FILE]\n"
+   "usage: quarry tokens [FILE...|-] [--format text|conllu|jsonl|explain] [-o FILE]\n"
    "\n"
    "Tokenizes the files (standard input when none or '-') and splits them into\n"
    "sentences, following the UD English conventions.\n"
@@ -56,10 +57,31 @@ static const usage usages[] = {
    "  conllu   CoNLL-U with # sent_id, # text, multiword tokens, SpaceAfter=No\n"
    "  jsonl    one JSON object per token: doc, sent, i, text, kind, start, stop\n"
    "           (1-based inclusive byte offsets), parts, clitic, space_after\n"
+   "  explain  one line per gap the rules or the model weigh: the words around\n"
+   "           it, the rules' decision and why, the model's score and decision,\n"
+   "           and the features that weigh most\n"
    "\n"
    "options:\n"
    "  --abbreviations FILE   more abbreviations (docs/segmentation.md)\n"
+   "  --model FILE|none      the sentence-boundary model (default: the built-in one,\n"
+   "                         trained on UD English-EWT; none: the rules alone)\n"
    "  -o, --output FILE      write to FILE instead of standard output\n"},
+  {"train-segmenter",
+   "usage: quarry train-segmenter FILE.conllu... -o MODEL [options]\n"
+   "\n"
+   "Learns where sentences end from gold CoNLL-U files (their # text lines, or\n"
+   "their tokens, and # newpar / # newdoc marks give the raw text), and writes\n"
+   "a model that `quarry tokens --model MODEL` uses. The model is an averaged\n"
+   "perceptron over the gaps the rules are unsure of (default 10 epochs); the\n"
+   "model file is text, one weight per line with its feature's name.\n"
+   "\n"
+   "options:\n"
+   "  --epochs N             passes over the data (default 10)\n"
+   "  --min-count N          leave out features seen fewer times (default 2)\n"
+   "  --margin X             how far the model must lean to add a boundary the\n"
+   "                         rules do not see (default 2)\n"
+   "  --margin-remove X      ... and to remove one they see (default 4)\n"
+   "  --abbreviations FILE   more abbreviations for the tokenizer and the rules\n"},
   {"entities",
    "usage: quarry entities CORPUS... [--gazetteer FILE] [--format table|jsonl|tsv] [-o FILE]\n"
    "\n"

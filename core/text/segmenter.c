@@ -36,15 +36,16 @@ qr_segmenter *qr_segmenter_new_empty(void) {
   if (!seg) return NULL;
   seg->abbrevs = qr_lexicon_new();
   seg->starters = qr_lexicon_new();
-  if (!seg->abbrevs || !seg->starters) {
+  seg->speech = qr_lexicon_new();
+  if (!seg->abbrevs || !seg->starters || !seg->speech) {
     qr_segmenter_free(seg);
     return NULL;
   }
   return seg;
 }
 
-/* Loads the word list of an embedded data file, one word per line. */
-static qr_status load_starters(qr_segmenter *seg, const char *text, size_t len) {
+/* Loads the word list of an embedded data file into lx, one word per line. */
+static qr_status load_words(qr_lexicon *lx, const char *text, size_t len) {
   size_t i = 0;
   while (i < len) {
     size_t e = i;
@@ -52,8 +53,8 @@ static qr_status load_starters(qr_segmenter *seg, const char *text, size_t len) 
     size_t a = i, b = e;
     while (a < b && (text[a] == ' ' || text[a] == '\t')) a++;
     while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\t' || text[b - 1] == '\r')) b--;
-    if (b > a && text[a] != '#' && qr_segmenter_add_starter(seg, text + a, b - a))
-      return QR_ENOMEM;
+    uint32_t id;
+    if (b > a && text[a] != '#' && qr_lexicon_intern(lx, text + a, b - a, &id)) return QR_ENOMEM;
     i = e + 1;
   }
   return QR_OK;
@@ -65,8 +66,12 @@ qr_segmenter *qr_segmenter_new(void) {
   add_fused(seg);
   const qr_embedded_file *ab = qr_embedded_find("core/text/data/abbrev-en.txt");
   const qr_embedded_file *st = qr_embedded_find("core/text/data/starters-en.txt");
+  const qr_embedded_file *md = qr_embedded_find("core/text/data/sentences-en.model");
+  const qr_embedded_file *sv = qr_embedded_find("core/text/data/speech-verbs-en.txt");
   if ((ab && qr_segmenter_load_abbrevs(seg, ab->data, ab->len, ab->name, NULL)) ||
-      (st && load_starters(seg, st->data, st->len))) {
+      (st && load_words(seg->starters, st->data, st->len)) ||
+      (sv && load_words(seg->speech, sv->data, sv->len)) ||
+      (md && qr_sentmodel_load(&seg->model, md->data, md->len, md->name, NULL))) {
     qr_segmenter_free(seg);
     return NULL;
   }
@@ -77,6 +82,8 @@ void qr_segmenter_free(qr_segmenter *seg) {
   if (!seg) return;
   qr_lexicon_free(seg->abbrevs);
   qr_lexicon_free(seg->starters);
+  qr_lexicon_free(seg->speech);
+  qr_sentmodel_free(seg->model);
   free(seg->abbrev_class);
   free(seg);
 }
@@ -108,6 +115,10 @@ qr_status qr_segmenter_add_starter(qr_segmenter *seg, const char *word, size_t l
 
 int qr_segmenter_is_starter(const qr_segmenter *seg, const char *s, size_t n) {
   return seg && qr_lexicon_find(seg->starters, s, n) != QR_LEX_NONE;
+}
+
+int qr_segmenter_is_speech_verb(const qr_segmenter *seg, const char *s, size_t n) {
+  return seg && qr_lexicon_find(seg->speech, s, n) != QR_LEX_NONE;
 }
 
 /* The lexicon format: "abbreviation [class]" per line, where class is plain

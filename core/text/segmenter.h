@@ -11,17 +11,27 @@ struct qr_segmenter {
   uint8_t *abbrev_class;     /* per abbreviation id: a qr_abbrev_class */
   size_t abbrev_cap;
   qr_lexicon *starters;      /* frequent sentence starters, as written */
+  qr_lexicon *speech;        /* verbs of saying, lower case */
   /* fused forms (gonna = gon + na): the lower-cased form packed into an
    * integer (qr_pack_lower), and the length of its first part */
   uint64_t fused_key[32];
   uint8_t fused_split[32];
   int nfused;
+  qr_sentmodel *model;       /* the learned boundary model, or NULL (owned) */
 };
+
+/* The rules' view of every gap of toks from first on (see sentmodel.h):
+ * gaps[k] is for the gap before token first + k; gaps has toks->n - first
+ * bytes. */
+void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const qr_tokens *toks,
+                    size_t first, uint8_t *gaps);
 
 /* Up to 8 bytes, lower-cased (ASCII), packed into an integer. */
 uint64_t qr_pack_lower(const unsigned char *s, size_t n);
 
 /* Is the word s[0, n) a frequent sentence starter? */
 int qr_segmenter_is_starter(const qr_segmenter *seg, const char *s, size_t n);
+/* Is it a verb of saying (as written, lower case)? */
+int qr_segmenter_is_speech_verb(const qr_segmenter *seg, const char *s, size_t n);
 
 #endif

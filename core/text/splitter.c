@@ -16,6 +16,7 @@
 
 #include "quarry/utf8.h"
 #include "text/segmenter.h"
+#include "text/sentmodel.h"
 
 typedef struct splitctx {
   const qr_segmenter *seg;
@@ -144,6 +145,14 @@ static qr_status push(qr_sentences *out, size_t first, size_t count, int flags) 
  * token k? */
 static int boundary_after(const splitctx *c, size_t j, size_t k) {
   const qr_tokens *t = c->t;
+  /* a quotation and its attribution are one sentence: “Why?” Betty asked. */
+  if (k > j + 1 && k + 1 < t->n && !(t->flags[k + 1] & QR_TF_NEWLINE_BEFORE)) {
+    qr_cclass cls;
+    int32_t q = first_cp(c, k - 1, &cls);
+    if ((q == 0x201D || q == '"' || q == 0x2019 || q == '\'') &&
+        qr_segmenter_is_speech_verb(c->seg, (const char *)c->s + t->start[k + 1], t->len[k + 1]))
+      return 0;
+  }
   if (t->kind[j] == QR_TOK_WORD && (t->flags[j] & QR_TF_ABBREV)) {
     size_t st = t->start[j], len = t->len[j];
     int cls = qr_segmenter_abbrev(c->seg, (const char *)c->s + st, len);
@@ -184,45 +193,206 @@ static size_t absorbs(const splitctx *c, size_t k) {
 
 #define NONE ((size_t)-1)
 
-qr_status qr_split_sentences(const qr_segmenter *seg, const char *text, size_t len,
-                             const qr_tokens *toks, size_t first, qr_sentences *out) {
+/* Why the rules would end a sentence after terminator j. */
+static int why_of(const splitctx *c, size_t j) {
+  const qr_tokens *t = c->t;
+  const char *s = (const char *)c->s + t->start[j];
+  size_t n = t->len[j];
+  if (t->flags[j] & QR_TF_ABBREV) {
+    switch (qr_segmenter_abbrev(c->seg, s, n)) {
+    case QR_ABBR_TITLE: return WHY_TITLE;
+    case QR_ABBR_NUMBER: return WHY_NUMABBR;
+    case QR_ABBR_PLAIN: return WHY_ABBR;
+    default: break;
+    }
+    if (n == 2 && s[0] >= 'A' && s[0] <= 'Z') return WHY_INITIAL;
+    return WHY_ACRONYM;
+  }
+  if (n >= 3 && (s[0] == '.' || (unsigned char)s[0] == 0xE2)) return WHY_ELLIPSIS;
+  if (memchr(s, '?', n)) return WHY_QUESTION;
+  if (memchr(s, '!', n)) return WHY_EXCLAIM;
+  return WHY_PERIOD;
+}
+
+/* The rules, gap by gap: gaps[k] is their view of the gap before token
+ * first + k (gaps[0] is unused). */
+void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const qr_tokens *toks,
+                    size_t first, uint8_t *gaps) {
   splitctx c = {seg, (const unsigned char *)text, len, toks, 0, 0};
-  if (first >= toks->n) return QR_OK;
   measure_lines(&c);
-  size_t start = first;
-  int sflags = QR_SF_PARA_START;
   /* term: the terminator (or abbreviation) that may end the current sentence,
    * while its closing quotes and brackets are being absorbed */
   size_t term = (is_terminal(&c, first) || (toks->flags[first] & QR_TF_ABBREV)) ? first : NONE;
+  gaps[0] = GAP(GAP_HARD, WHY_NONE);
   for (size_t i = first + 1; i < toks->n; i++) {
     uint8_t f = toks->flags[i];
+    uint8_t *g = &gaps[i - first];
     if (f & QR_TF_CLITIC) {   /* never splits a surface token */
+      *g = GAP(GAP_NEVER, WHY_NONE);
       term = NONE;
       continue;
     }
-    int brk = 0, para = 0;
-    if (f & QR_TF_PARA_BEFORE) brk = para = 1;
-    else if ((f & QR_TF_NEWLINE_BEFORE) && newline_breaks(&c, i)) brk = 1;
-    else if (term != NONE) {
+    int why = term != NONE ? why_of(&c, term) : WHY_NONE;
+    if ((f & QR_TF_PARA_BEFORE) || ((f & QR_TF_NEWLINE_BEFORE) && newline_breaks(&c, i))) {
+      *g = GAP(GAP_HARD, why);
+    } else if (term != NONE) {
       size_t n = absorbs(&c, i);
       if (n) {
+        for (size_t k = 0; k < n && i + k < toks->n; k++) gaps[i + k - first] = GAP(GAP_NEVER, why);
         if (is_terminal(&c, i)) term = i;
         i += n - 1;
         continue;
       }
-      brk = boundary_after(&c, term, i);
-    }
-    if (brk) {
-      int hl = term == NONE && (para || (f & QR_TF_NEWLINE_BEFORE));
-      qr_status rc = push(out, start, i - start, sflags | (hl ? QR_SF_HEADLINE : 0));
-      if (rc) return rc;
-      start = i;
-      sflags = para ? QR_SF_PARA_START : 0;
+      *g = GAP(boundary_after(&c, term, i) ? GAP_YES : GAP_NO, why);
+    } else {
+      *g = GAP(GAP_NO, (f & QR_TF_NEWLINE_BEFORE) ? WHY_SOFTLINE : WHY_NONE);
     }
     term = (is_terminal(&c, i) || (f & QR_TF_ABBREV)) ? i : NONE;
   }
-  int hl = term == NONE && (start == first || (toks->flags[start] & QR_TF_NEWLINE_BEFORE));
-  return push(out, start, toks->n - start, sflags | (hl ? QR_SF_HEADLINE : 0));
+}
+
+/* The terminator the rules saw before the gap at token i: back over the
+ * closers they absorbed. */
+static size_t terminator_before(const qr_tokens *t, const uint8_t *gaps, size_t first, size_t i) {
+  size_t j = i - 1;
+  while (j > first && GAP_DECISION(gaps[j - first]) == GAP_NEVER && GAP_WHY(gaps[j - first]))
+    j--;
+  if ((t->flags[j] & QR_TF_TERMINAL) || (t->flags[j] & QR_TF_ABBREV)) return j;
+  return NONE;
+}
+
+qr_status qr_split_sentences(const qr_segmenter *seg, const char *text, size_t len,
+                             const qr_tokens *toks, size_t first, qr_sentences *out) {
+  if (first >= toks->n) return QR_OK;
+  size_t n = toks->n - first;
+  uint8_t *gaps = malloc(n);
+  if (!gaps) return QR_ENOMEM;
+  qr_split_rules(seg, text, len, toks, first, gaps);
+  /* the model decides the candidate gaps the rules left open */
+  const qr_sentmodel *model = seg ? seg->model : NULL;
+  uint8_t *since = model ? malloc(3 * n) : NULL;
+  if (model && !since) {
+    free(gaps);
+    return QR_ENOMEM;
+  }
+  if (model) {
+    uint8_t *until = since + n, *para = since + 2 * n;
+    qr_gap_distances(gaps, n, since, until);
+    qr_gap_paragraphs(toks, first, gaps, para);
+    qr_gap g = {seg, text, toks, first, 0, 0, NONE, 0, 0, 0};
+    uint64_t feats[QR_MAX_FEATURES];
+    for (size_t i = first + 1; i < toks->n; i++) {
+      int d = GAP_DECISION(gaps[i - first]);
+      if (d != GAP_NO && d != GAP_YES) continue;
+      g.i = i;
+      g.rule = gaps[i - first];
+      g.term = GAP_WHY(g.rule) ? terminator_before(toks, gaps, first, i) : NONE;
+      g.since = since[i - first];
+      g.until = until[i - first];
+      g.para_terms = para[i - first];
+      if (!qr_gap_is_candidate(&g)) continue;
+      size_t nf = qr_gap_features(&g, feats, NULL);
+      int yes = qr_sentmodel_decide(model, feats, nf, GAP_DECISION(g.rule) == GAP_YES);
+      gaps[i - first] = GAP(yes ? GAP_YES : GAP_NO, GAP_WHY(g.rule));
+    }
+  }
+  /* the sentences */
+  qr_status rc = QR_OK;
+  size_t start = first;
+  for (size_t i = first + 1; i <= toks->n && rc == QR_OK; i++) {
+    int d = i < toks->n ? GAP_DECISION(gaps[i - first]) : GAP_HARD;
+    if (d != GAP_YES && d != GAP_HARD) continue;
+    size_t last = i - 1;
+    int flags = (start == first || (toks->flags[start] & QR_TF_PARA_BEFORE)) ? QR_SF_PARA_START : 0;
+    /* a headline: a whole line without final punctuation */
+    int line_start = start == first || (toks->flags[start] & QR_TF_NEWLINE_BEFORE);
+    int line_end = i == toks->n || (toks->flags[i] & QR_TF_NEWLINE_BEFORE);
+    if (line_start && line_end && !(toks->flags[last] & QR_TF_TERMINAL) &&
+        !(toks->flags[last] & QR_TF_ABBREV))
+      flags |= QR_SF_HEADLINE;
+    rc = push(out, start, i - start, flags);
+    start = i;
+  }
+  free(gaps);
+  free(since);
+  return rc;
+}
+
+/* Appends the text of token i, at most 24 bytes. */
+static qr_status put_token(qr_buf *out, const char *text, const qr_tokens *t, size_t i) {
+  size_t n = t->len[i] < 24 ? t->len[i] : 24;
+  return qr_buf_append(out, text + t->start[i], n);
+}
+
+static const char *const why_text[WHY_MAX] = {
+  "-", "period", "question", "exclaim", "ellipsis", "abbr", "title", "numabbr", "initial",
+  "acronym", "softline"};
+
+qr_status qr_split_explain(const qr_segmenter *seg, const char *text, size_t len,
+                           const qr_tokens *toks, size_t first, qr_buf *out) {
+  if (first >= toks->n) return QR_OK;
+  size_t n = toks->n - first;
+  uint8_t *gaps = malloc(4 * n);
+  if (!gaps) return QR_ENOMEM;
+  uint8_t *since = gaps + n, *until = gaps + 2 * n, *para = gaps + 3 * n;
+  qr_split_rules(seg, text, len, toks, first, gaps);
+  qr_gap_distances(gaps, n, since, until);
+  qr_gap_paragraphs(toks, first, gaps, para);
+  const qr_sentmodel *model = seg ? seg->model : NULL;
+  qr_gap g = {seg, text, toks, first, 0, 0, NONE, 0, 0, 0};
+  uint64_t feats[QR_MAX_FEATURES];
+  qr_buf names = {0};
+  qr_status rc = QR_OK;
+  for (size_t i = first + 1; i < toks->n && rc == QR_OK; i++) {
+    int d = GAP_DECISION(gaps[i - first]);
+    if (d != GAP_NO && d != GAP_YES) continue;
+    g.i = i;
+    g.rule = gaps[i - first];
+    g.term = GAP_WHY(g.rule) ? terminator_before(toks, gaps, first, i) : NONE;
+    g.since = since[i - first];
+    g.until = until[i - first];
+    g.para_terms = para[i - first];
+    int cand = model && qr_gap_is_candidate(&g);
+    if (!cand && d == GAP_NO) continue;
+    if (i >= first + 2 && (rc = put_token(out, text, toks, i - 2))) break;
+    if (qr_buf_putc(out, ' ') || put_token(out, text, toks, i - 1) ||
+        qr_buf_puts(out, " | ") || put_token(out, text, toks, i) ||
+        qr_buf_printf(out, "\trules: %s (%s)", d == GAP_YES ? "split" : "join",
+                      why_text[GAP_WHY(g.rule)])) {
+      rc = QR_ENOMEM;
+      break;
+    }
+    if (cand) {
+      qr_buf_reset(&names);
+      size_t nf = qr_gap_features(&g, feats, &names);
+      float score = qr_sentmodel_score(model, feats, nf);
+      int yes = qr_sentmodel_decide(model, feats, nf, d == GAP_YES);
+      rc = qr_buf_printf(out, "\tmodel: %s (score %+.2f)", yes ? "split" : "join", score);
+      /* the three features that weigh most, either way */
+      const char *nm = names.data;
+      float w[QR_MAX_FEATURES];
+      const char *fn[QR_MAX_FEATURES];
+      for (size_t k = 0; k < nf; k++) {
+        fn[k] = nm;
+        w[k] = qr_sentmodel_score(model, &feats[k], 1);
+        nm += strlen(nm) + 1;
+      }
+      for (int top = 0; top < 3 && rc == QR_OK; top++) {
+        size_t best = nf;
+        for (size_t k = 0; k < nf; k++)
+          if (fn[k] && (best == nf || (w[k] < 0 ? -w[k] : w[k]) > (w[best] < 0 ? -w[best] : w[best])))
+            best = k;
+        if (best == nf || w[best] == 0) break;
+        rc = qr_buf_printf(out, "%s%s %+.2f", top ? ", " : "  [", fn[best], w[best]);
+        fn[best] = NULL;
+        if (rc == QR_OK && (top == 2)) rc = qr_buf_putc(out, ']');
+      }
+    }
+    if (rc == QR_OK) rc = qr_buf_putc(out, '\n');
+  }
+  qr_buf_free(&names);
+  free(gaps);
+  return rc;
 }
 
 void qr_sentences_reset(qr_sentences *s) { s->n = 0; }

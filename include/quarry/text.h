@@ -115,6 +115,66 @@ qr_status qr_tokenize(const qr_segmenter *seg, const char *text, size_t len, qr_
 qr_status qr_split_sentences(const qr_segmenter *seg, const char *text, size_t len,
                              const qr_tokens *toks, size_t first, qr_sentences *out);
 
+/* ---- the learned sentence-boundary model --------------------------------- */
+
+/* A model of sentence boundaries learned from gold data (an averaged
+ * perceptron over the gaps the rules are unsure of; docs/segmentation.md).
+ * The default segmenter carries one trained on UD English-EWT. */
+typedef struct qr_sentmodel qr_sentmodel;
+
+/* Reads a model from its text form; name is used in error messages. */
+qr_status qr_sentmodel_load(qr_sentmodel **out, const char *text, size_t len, const char *name,
+                            qr_error *err);
+void qr_sentmodel_free(qr_sentmodel *m);
+size_t qr_sentmodel_size(const qr_sentmodel *m);   /* its number of weights */
+
+/* Gives seg a model (seg takes ownership; NULL leaves the rules alone). */
+void qr_segmenter_set_model(qr_segmenter *seg, qr_sentmodel *m);
+
+/* Appends, for every gap of toks from first on where the model is asked,
+ * a line: the words around the gap, the rules' decision and reason, the
+ * model's score and decision, and its strongest features (for people
+ * checking a model). Without a model, the rules' decisions only. */
+qr_status qr_split_explain(const qr_segmenter *seg, const char *text, size_t len,
+                           const qr_tokens *toks, size_t first, qr_buf *out);
+
+/* Learning a model: add texts with the byte offsets where their sentences
+ * start (as gold data says), then train. The trainer uses seg's tokenizer and
+ * rules (not its model) and borrows seg until it is freed. */
+typedef struct qr_sentmodel_trainer qr_sentmodel_trainer;
+
+qr_sentmodel_trainer *qr_sentmodel_trainer_new(const qr_segmenter *seg);
+void qr_sentmodel_trainer_free(qr_sentmodel_trainer *tr);
+qr_status qr_sentmodel_trainer_add(qr_sentmodel_trainer *tr, const char *text, size_t len,
+                                   const size_t *starts, size_t nstarts);
+
+/* What training saw and learned. */
+typedef struct qr_train_report {
+  size_t texts, gaps, candidates, boundaries;   /* boundaries: gold ones among candidates */
+  size_t unreachable;     /* gold starts that fall inside a token of ours */
+  double rules_accuracy;  /* of the rules alone on the candidates */
+  double accuracy;        /* of the model on the candidates, last epoch, before averaging */
+  size_t features;        /* weights written */
+} qr_train_report;
+
+/* Trains for epochs passes (averaged perceptron, a fixed shuffle), leaving
+ * out features seen fewer than min_count times, and appends the model's text
+ * form to out. The margins are how far a score must lean to overrule the
+ * rules: to add a boundary, and to remove one. */
+qr_status qr_sentmodel_trainer_train(qr_sentmodel_trainer *tr, int epochs, int min_count,
+                                     double margin_add, double margin_remove,
+                                     const char *comment, qr_buf *out, qr_train_report *report,
+                                     qr_error *err);
+
+/* Reads gold CoNLL-U and calls add(arg, text, len, starts, nstarts) once per
+ * document (# newdoc), with the text rebuilt from the sentences' "# text"
+ * lines (or their tokens): sentences joined by a space, paragraphs
+ * (# newpar) by a blank line. name is used in error messages. */
+qr_status qr_conllu_documents(const char *data, size_t len, const char *name,
+                              qr_status (*add)(void *arg, const char *text, size_t len,
+                                               const size_t *starts, size_t nstarts),
+                              void *arg, qr_error *err);
+
 /* The name of a token kind ("word", "number", ...), and the kind of a name
  * (0 when unknown). */
 const char *qr_token_kind_name(int kind);

@@ -1,0 +1,678 @@
+/* sentmodel.c — the learned sentence-boundary model: features of a gap,
+ * scoring, the model's text form, and training (an averaged perceptron).
+ *
+ * Features are hashed to 64 bits from a template number and the hash of
+ * their value, so scoring builds no strings; training keeps each feature's
+ * readable name beside its hash, and the model file has both, so a person
+ * can see what was learned. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text/segmenter.h"
+#include "text/sentmodel.h"
+#include "quarry/lexicon.h"
+#include "quarry/utf8.h"
+
+#define NONE ((size_t)-1)
+
+/* ---- features ------------------------------------------------------------- */
+
+enum {
+  F_BIAS = 1, F_RULE, F_LW, F_RW, F_LS, F_RS, F_L2S, F_R2S, F_LW_RS, F_LS_RW, F_LS_RS,
+  F_L2S_LS_RS, F_LS_RS_R2S, F_R2W, F_SPACE, F_TW, F_RULE_RS, F_STARTER, F_LLEN, F_KINDS,
+  F_SINCE, F_UNTIL, F_SINCE_UNTIL, F_UNTIL_RS, F_PARA, F_PARA_RULE
+};
+
+static const char *const template_names[] = {
+  "", "bias", "rule", "L.w", "R.w", "L.s", "R.s", "L2.s", "R2.s", "L.w|R.s", "L.s|R.w",
+  "L.s|R.s", "L2.s|L.s|R.s", "L.s|R.s|R2.s", "R2.w", "space", "T.w", "rule|R.s", "R.starter",
+  "L.len", "kinds", "since", "until", "since|until", "until|R.s", "para", "para|rule"};
+
+static const char *const why_names[WHY_MAX] = {
+  "none", "period", "question", "exclaim", "ellipsis", "abbr", "title", "numabbr", "initial",
+  "acronym", "softline"};
+
+static uint64_t mix(uint64_t h) {
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  return h;
+}
+
+static uint64_t combine(uint64_t a, uint64_t b) { return mix(a * 0x9e3779b97f4a7c15ULL + b + 1); }
+
+/* A token's lower-cased form (ASCII folded, at most 24 bytes) and its shape:
+ * X for a capital, x for a small letter, d for a digit, other characters as
+ * they are, each run written once ("Putin" Xx, "09/16/99" d/d/d, "U.S." X.X.). */
+typedef struct tokview {
+  char word[25];
+  char shape[13];
+  size_t wlen, slen;
+  uint64_t wh, sh;
+} tokview;
+
+static void view_token(const qr_gap *g, size_t i, tokview *v) {
+  const qr_tokens *t = g->toks;
+  if (i == NONE || i < g->first || i >= t->n) {
+    const char *edge = i == NONE || i < g->first ? "^" : "$";
+    memcpy(v->word, edge, 2);
+    memcpy(v->shape, edge, 2);
+    v->wlen = v->slen = 1;
+  } else {
+    const unsigned char *s = (const unsigned char *)g->text + t->start[i];
+    size_t n = t->len[i];
+    v->wlen = n < 24 ? n : 24;
+    for (size_t k = 0; k < v->wlen; k++)
+      v->word[k] = (char)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]);
+    v->word[v->wlen] = '\0';
+    v->slen = 0;
+    char last = 0;
+    for (size_t k = 0; k < n && v->slen < 12;) {
+      char c;
+      if (s[k] < 0x80) {
+        c = s[k] >= 'A' && s[k] <= 'Z' ? 'X' : s[k] >= 'a' && s[k] <= 'z' ? 'x'
+            : s[k] >= '0' && s[k] <= '9' ? 'd' : (char)s[k];
+        k++;
+      } else {
+        int32_t cp;
+        k += (size_t)qr_utf8_decode(s + k, n - k, &cp);
+        qr_cclass cl = qr_char_class(cp);
+        c = cl == QR_CC_UPPER ? 'X' : cl == QR_CC_LOWER || cl == QR_CC_LETTER ? 'x'
+            : cl == QR_CC_DIGIT ? 'd' : 'u';
+      }
+      if (c != last) v->shape[v->slen++] = c;
+      last = c;
+    }
+    v->shape[v->slen] = '\0';
+  }
+  v->wh = qr_hash_bytes(v->word, v->wlen);
+  v->sh = qr_hash_bytes(v->shape, v->slen);
+}
+
+void qr_gap_distances(const uint8_t *gaps, size_t n, uint8_t *since, uint8_t *until) {
+  /* since: the tokens between the previous boundary and this gap, whatever
+   * the rules decide here (else it would only repeat their decision) */
+  unsigned run = 0;
+  for (size_t k = 0; k < n; k++) {
+    since[k] = (uint8_t)(run < 255 ? run : 255);
+    int d = GAP_DECISION(gaps[k]);
+    if (k == 0 || d == GAP_YES || d == GAP_HARD) run = 0;
+    run++;
+  }
+  run = 0;
+  for (size_t k = n; k-- > 0;) {
+    run++;
+    until[k] = (uint8_t)(run < 255 ? run : 255);
+    int d = GAP_DECISION(gaps[k]);
+    if (d == GAP_YES || d == GAP_HARD) run = 0;
+  }
+}
+
+void qr_gap_paragraphs(const qr_tokens *toks, size_t first, const uint8_t *gaps, uint8_t *terms) {
+  size_t n = toks->n - first, a = 0;
+  while (a < n) {
+    size_t b = a + 1;
+    while (b < n && GAP_DECISION(gaps[b]) != GAP_HARD) b++;
+    unsigned count = 0;
+    for (size_t k = a; k < b; k++) count += (toks->flags[first + k] & QR_TF_TERMINAL) != 0;
+    for (size_t k = a; k < b; k++) terms[k] = (uint8_t)(count < 255 ? count : 255);
+    a = b;
+  }
+}
+
+/* Lengths in tokens, in buckets: 0, 1, 2, 3-4, 5-8, 9-16, 17-32, 33+. */
+static int bucket(unsigned n) {
+  if (n < 3) return (int)n;
+  if (n <= 4) return 3;
+  if (n <= 8) return 4;
+  if (n <= 16) return 5;
+  if (n <= 32) return 6;
+  return 7;
+}
+
+int qr_gap_is_candidate(const qr_gap *g) {
+  const qr_tokens *t = g->toks;
+  size_t i = g->i;
+  if (GAP_WHY(g->rule) != WHY_NONE || GAP_DECISION(g->rule) == GAP_YES) return 1;
+  int lk = t->kind[i - 1];
+  /* after a comma, a sentence only ends before a closing line without final
+   * punctuation ("Thank you, Jana"), not before "..., Kim Jong Il." */
+  if (t->len[i - 1] == 1 && g->text[t->start[i - 1]] == ',') {
+    size_t last = i + g->until - 1;
+    return g->until <= 4 && last < t->n && !(t->flags[last] & QR_TF_TERMINAL);
+  }
+  /* after a quoted sentence, a small word continues it (“Go!” she said):
+   * the rules know */
+  unsigned char r0 = (unsigned char)g->text[t->start[i]];
+  if (g->term != NONE && g->term != i - 1 && r0 >= 'a' && r0 <= 'z') return 0;
+  if (lk != QR_TOK_WORD) return 1;   /* after punctuation, numbers, URLs ... */
+  unsigned char l0 = (unsigned char)g->text[t->start[i - 1]];
+  /* before a capital or a digit; after a small word ("the Kremlin") only
+   * far from the rules' boundaries, where one may be missing */
+  int r_cap = (r0 >= 'A' && r0 <= 'Z') || (r0 >= '0' && r0 <= '9') || r0 >= 0x80;
+  int l_small = l0 >= 'a' && l0 <= 'z';
+  return r_cap && (!l_small || g->since >= 8 || g->until <= 4);
+}
+
+typedef struct fset {
+  uint64_t *f;
+  size_t n;
+  qr_buf *names;
+} fset;
+
+static void add(fset *fs, int tmpl, uint64_t value, const char *name, size_t nlen) {
+  if (fs->n >= QR_MAX_FEATURES) return;
+
+  fs->f[fs->n++] = combine((uint64_t)tmpl, value) | 1;   /* never 0: 0 marks an empty slot */
+  if (fs->names) {
+    qr_buf_puts(fs->names, template_names[tmpl]);
+    qr_buf_putc(fs->names, '=');
+    qr_buf_append(fs->names, name, nlen);
+    qr_buf_putc(fs->names, '\0');
+  }
+}
+
+/* add() for a value made of parts joined by |, hashed in order */
+static void add2(fset *fs, int tmpl, uint64_t a, uint64_t b, const char *na, const char *nb) {
+  char name[80];
+  int n = fs->names ? snprintf(name, sizeof name, "%s|%s", na, nb) : 0;
+  add(fs, tmpl, combine(a, b), name, n > 0 ? (size_t)n : 0);
+}
+
+static void add3(fset *fs, int tmpl, uint64_t a, uint64_t b, uint64_t c, const char *na,
+                 const char *nb, const char *nc) {
+  char name[80];
+  int n = fs->names ? snprintf(name, sizeof name, "%s|%s|%s", na, nb, nc) : 0;
+  add(fs, tmpl, combine(combine(a, b), c), name, n > 0 ? (size_t)n : 0);
+}
+
+size_t qr_gap_features(const qr_gap *g, uint64_t *f, qr_buf *names) {
+  const qr_tokens *t = g->toks;
+  size_t i = g->i;
+  fset fs = {f, 0, names};
+  tokview L2, L, R, R2;
+  view_token(g, i >= g->first + 2 ? i - 2 : NONE, &L2);
+  view_token(g, i - 1, &L);
+  view_token(g, i, &R);
+  view_token(g, i + 1, &R2);
+  int decision = GAP_DECISION(g->rule), why = GAP_WHY(g->rule);
+  char rule[24];
+  int rl = snprintf(rule, sizeof rule, "%s:%s", why_names[why], decision == GAP_YES ? "yes" : "no");
+  uint64_t rh = qr_hash_bytes(rule, (size_t)rl);
+
+  add(&fs, F_BIAS, 0, "", 0);
+  add(&fs, F_RULE, rh, rule, (size_t)rl);
+  add(&fs, F_LW, L.wh, L.word, L.wlen);
+  add(&fs, F_RW, R.wh, R.word, R.wlen);
+  add(&fs, F_LS, L.sh, L.shape, L.slen);
+  add(&fs, F_RS, R.sh, R.shape, R.slen);
+  add(&fs, F_L2S, L2.sh, L2.shape, L2.slen);
+  add(&fs, F_R2S, R2.sh, R2.shape, R2.slen);
+  add2(&fs, F_LW_RS, L.wh, R.sh, L.word, R.shape);
+  add2(&fs, F_LS_RW, L.sh, R.wh, L.shape, R.word);
+  add2(&fs, F_LS_RS, L.sh, R.sh, L.shape, R.shape);
+  add3(&fs, F_L2S_LS_RS, L2.sh, L.sh, R.sh, L2.shape, L.shape, R.shape);
+  add3(&fs, F_LS_RS_R2S, L.sh, R.sh, R2.sh, L.shape, R.shape, R2.shape);
+  add(&fs, F_R2W, R2.wh, R2.word, R2.wlen);
+  int space = (t->flags[i] & QR_TF_SPACE_BEFORE) ? 1 : 0;
+  int nl = (t->flags[i] & QR_TF_NEWLINE_BEFORE) ? 1 : 0;
+  const char *sp_name = nl ? "newline" : space ? "space" : "none";
+  add(&fs, F_SPACE, (uint64_t)(space + 2 * nl), sp_name, strlen(sp_name));
+  if (g->term != NONE && g->term != i - 1) {
+    tokview T;
+    view_token(g, g->term, &T);
+    add(&fs, F_TW, T.wh, T.word, T.wlen);
+  }
+  add2(&fs, F_RULE_RS, rh, R.sh, rule, R.shape);
+  int starter = qr_segmenter_is_starter(g->seg, g->text + t->start[i], t->len[i]);
+  add2(&fs, F_STARTER, (uint64_t)starter, rh, starter ? "yes" : "no", rule);
+  if (L.wlen > 1 && L.word[L.wlen - 1] == '.') {
+    char len[4];
+    int ll = snprintf(len, sizeof len, "%d", L.wlen > 5 ? 5 : (int)L.wlen);
+    add(&fs, F_LLEN, (uint64_t)ll * 131 + (uint64_t)L.wlen, len, (size_t)ll);
+  }
+  const char *lk = qr_token_kind_name(t->kind[i - 1]), *rk = qr_token_kind_name(t->kind[i]);
+  add2(&fs, F_KINDS, (uint64_t)t->kind[i - 1], (uint64_t)t->kind[i], lk, rk);
+  /* where the gap lies between the rules' boundaries */
+  static const char *const bnames[] = {"0", "1", "2", "3-4", "5-8", "9-16", "17-32", "33+"};
+  int bs = bucket(g->since), bu = bucket(g->until);
+  add(&fs, F_SINCE, (uint64_t)bs, bnames[bs], strlen(bnames[bs]));
+  add(&fs, F_UNTIL, (uint64_t)bu, bnames[bu], strlen(bnames[bu]));
+  add2(&fs, F_SINCE_UNTIL, (uint64_t)bs, (uint64_t)bu, bnames[bs], bnames[bu]);
+  add2(&fs, F_UNTIL_RS, (uint64_t)bu, R.sh, bnames[bu], R.shape);
+  /* the paragraph: how many terminators it has (none: a heading, a list,
+   * a signature; many: prose) */
+  static const char *const pnames[] = {"0", "1", "2-3", "4+"};
+  int pt = g->para_terms == 0 ? 0 : g->para_terms == 1 ? 1 : g->para_terms <= 3 ? 2 : 3;
+  add(&fs, F_PARA, (uint64_t)pt, pnames[pt], strlen(pnames[pt]));
+  add2(&fs, F_PARA_RULE, (uint64_t)pt, rh, pnames[pt], rule);
+  return fs.n;
+}
+
+/* ---- the model ------------------------------------------------------------- */
+
+int qr_sentmodel_decide(const qr_sentmodel *m, const uint64_t *f, size_t n, int rule_yes) {
+  float score = qr_sentmodel_score(m, f, n);
+  return rule_yes ? score > -m->margin_remove : score > m->margin_add;
+}
+
+float qr_sentmodel_score(const qr_sentmodel *m, const uint64_t *f, size_t n) {
+  float score = 0;
+  size_t mask = m->slots - 1;
+  for (size_t k = 0; k < n; k++) {
+    size_t s = (size_t)(f[k] & mask);
+    while (m->keys[s]) {
+      if (m->keys[s] == f[k]) {
+        score += m->weights[s];
+        break;
+      }
+      s = (s + 1) & mask;
+    }
+  }
+  return score;
+}
+
+void qr_sentmodel_free(qr_sentmodel *m) {
+  if (!m) return;
+  free(m->keys);
+  free(m->weights);
+  free(m);
+}
+
+size_t qr_sentmodel_size(const qr_sentmodel *m) { return m ? m->n : 0; }
+
+void qr_segmenter_set_model(qr_segmenter *seg, qr_sentmodel *m) {
+  if (seg->model != m) qr_sentmodel_free(seg->model);
+  seg->model = m;
+}
+
+/* The text form: "# comment" lines, then one line per weight:
+ * HASH<TAB>WEIGHT<TAB>NAME, HASH 16 hexadecimal digits. */
+qr_status qr_sentmodel_load(qr_sentmodel **out, const char *text, size_t len, const char *name,
+                            qr_error *err) {
+  *out = NULL;
+  size_t lines = 0;
+  for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
+  qr_sentmodel *m = calloc(1, sizeof *m);
+  if (!m) return qr_error_set(err, QR_ENOMEM, "out of memory");
+  m->slots = 64;
+  while (m->slots < 2 * (lines + 1)) m->slots *= 2;
+  m->keys = calloc(m->slots, sizeof *m->keys);
+  m->weights = calloc(m->slots, sizeof *m->weights);
+  if (!m->keys || !m->weights) {
+    qr_sentmodel_free(m);
+    return qr_error_set(err, QR_ENOMEM, "out of memory");
+  }
+  size_t i = 0, lineno = 0;
+  int header = 0;
+  while (i < len) {
+    const char *nl = memchr(text + i, '\n', len - i);
+    size_t e = nl ? (size_t)(nl - text) : len;
+    lineno++;
+    const char *line = text + i;
+    size_t ll = e - i;
+    i = e + 1;
+    if (ll == 0) continue;
+    if (line[0] == '#') {
+      if (lineno == 1 && ll >= 24 && memcmp(line, "# quarry sentence model", 23) == 0) header = 1;
+      if (ll > 9 && memcmp(line, "# margin ", 9) == 0) {
+        char buf[32];
+        size_t take = ll - 9 < sizeof buf - 1 ? ll - 9 : sizeof buf - 1;
+        memcpy(buf, line + 9, take);
+        buf[take] = '\0';
+        char *end, *end2;
+        double add_m = strtod(buf, &end);
+        double rem_m = strtod(end, &end2);
+        if (end == buf || add_m < 0) {
+          qr_sentmodel_free(m);
+          return qr_error_set(err, QR_EDATA, "%s:%zu: bad margin", name, lineno);
+        }
+        m->margin_add = (float)add_m;
+        m->margin_remove = end2 != end && rem_m >= 0 ? (float)rem_m : (float)add_m;
+      }
+      continue;
+    }
+    if (!header) {
+      qr_sentmodel_free(m);
+      return qr_error_set(err, QR_EDATA, "%s:1: not a quarry sentence model (no header)", name);
+    }
+    char buf[64];
+    size_t take = ll < sizeof buf - 1 ? ll : sizeof buf - 1;
+    memcpy(buf, line, take);
+    buf[take] = '\0';
+    char *end;
+    uint64_t key = strtoull(buf, &end, 16);
+    if (end != buf + 16 || *end != '\t' || key == 0) {
+      qr_sentmodel_free(m);
+      return qr_error_set(err, QR_EDATA, "%s:%zu: expected a 16-digit feature hash", name, lineno);
+    }
+    char *wend;
+    double w = strtod(end + 1, &wend);
+    if (wend == end + 1 || (*wend != '\t' && *wend != '\0')) {
+      qr_sentmodel_free(m);
+      return qr_error_set(err, QR_EDATA, "%s:%zu: expected a weight after the hash", name, lineno);
+    }
+    size_t s = (size_t)(key & (m->slots - 1));
+    while (m->keys[s] && m->keys[s] != key) s = (s + 1) & (m->slots - 1);
+    if (!m->keys[s]) m->n++;
+    m->keys[s] = key;
+    m->weights[s] = (float)w;
+  }
+  if (!header) {
+    qr_sentmodel_free(m);
+    return qr_error_set(err, QR_EDATA, "%s:1: not a quarry sentence model (no header)", name);
+  }
+  *out = m;
+  return QR_OK;
+}
+
+/* ---- training ------------------------------------------------------------- */
+
+struct qr_sentmodel_trainer {
+  const qr_segmenter *seg;
+  qr_tokens toks;
+  uint64_t *feats;        /* the features of every example, back to back */
+  size_t nfeats, feats_cap;
+  uint32_t *ex_first;     /* per example: its first feature */
+  int8_t *label;          /* +1 boundary, -1 not */
+  uint8_t *rule_yes;      /* what the rules said */
+  size_t nex, ex_cap;
+  qr_lexicon *names;      /* readable names, by first sighting of each hash */
+  uint64_t *name_hash;    /* per name id: its hash */
+  size_t name_cap;
+  qr_train_report rep;
+};
+
+qr_sentmodel_trainer *qr_sentmodel_trainer_new(const qr_segmenter *seg) {
+  qr_sentmodel_trainer *tr = calloc(1, sizeof *tr);
+  if (!tr) return NULL;
+  tr->seg = seg;
+  tr->names = qr_lexicon_new();
+  if (!tr->names) {
+    free(tr);
+    return NULL;
+  }
+  return tr;
+}
+
+void qr_sentmodel_trainer_free(qr_sentmodel_trainer *tr) {
+  if (!tr) return;
+  qr_tokens_free(&tr->toks);
+  free(tr->feats);
+  free(tr->ex_first);
+  free(tr->label);
+  free(tr->rule_yes);
+  qr_lexicon_free(tr->names);
+  free(tr->name_hash);
+  free(tr);
+}
+
+static int cmp_size(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+qr_status qr_sentmodel_trainer_add(qr_sentmodel_trainer *tr, const char *text, size_t len,
+                                   const size_t *starts, size_t nstarts) {
+  qr_tokens_reset(&tr->toks);
+  qr_status rc = qr_tokenize(tr->seg, text, len, &tr->toks);
+  if (rc) return rc;
+  size_t n = tr->toks.n;
+  tr->rep.texts++;
+  if (n < 2) return QR_OK;
+  size_t *gold = malloc(nstarts * sizeof *gold + 1);
+  uint8_t *gaps = malloc(n);
+  qr_buf names = {0};
+  if (!gold || !gaps) {
+    free(gold);
+    free(gaps);
+    return QR_ENOMEM;
+  }
+  memcpy(gold, starts, nstarts * sizeof *gold);
+  qsort(gold, nstarts, sizeof *gold, cmp_size);
+  qr_split_rules(tr->seg, text, len, &tr->toks, 0, gaps);
+  uint8_t *since = malloc(3 * n);
+  if (!since) {
+    free(gold);
+    free(gaps);
+    return QR_ENOMEM;
+  }
+  uint8_t *until = since + n, *para = since + 2 * n;
+  qr_gap_distances(gaps, n, since, until);
+  qr_gap_paragraphs(&tr->toks, 0, gaps, para);
+  /* gold starts that are no token start of ours cannot be learned */
+  size_t k = 0;
+  for (size_t g = 0; g < nstarts; g++) {
+    while (k < n && tr->toks.start[k] < gold[g]) k++;
+    if (k >= n || tr->toks.start[k] != gold[g]) tr->rep.unreachable++;
+  }
+  qr_gap gp = {tr->seg, text, &tr->toks, 0, 0, 0, NONE, 0, 0, 0};
+  size_t gi = 0;
+  uint64_t f[QR_MAX_FEATURES];
+  for (size_t i = 1; i < n && rc == QR_OK; i++) {
+    tr->rep.gaps++;
+    int d = GAP_DECISION(gaps[i]);
+    if (d != GAP_NO && d != GAP_YES) continue;
+    gp.i = i;
+    gp.rule = gaps[i];
+    gp.term = NONE;
+    gp.since = since[i];
+    gp.until = until[i];
+    gp.para_terms = para[i];
+    if (GAP_WHY(gp.rule)) {   /* the terminator before the absorbed closers */
+      size_t j = i - 1;
+      while (j > 0 && GAP_DECISION(gaps[j]) == GAP_NEVER && GAP_WHY(gaps[j])) j--;
+      if ((tr->toks.flags[j] & QR_TF_TERMINAL) || (tr->toks.flags[j] & QR_TF_ABBREV)) gp.term = j;
+    }
+    if (!qr_gap_is_candidate(&gp)) continue;
+    while (gi < nstarts && gold[gi] < tr->toks.start[i]) gi++;
+    int yes = gi < nstarts && gold[gi] == tr->toks.start[i];
+    qr_buf_reset(&names);
+    size_t nf = qr_gap_features(&gp, f, &names);
+    if (qr_grow((void **)&tr->feats, &tr->feats_cap, tr->nfeats + nf, sizeof *tr->feats)) {
+      rc = QR_ENOMEM;
+      break;
+    }
+    if (tr->nex == tr->ex_cap) {
+      size_t cap = tr->ex_cap ? 2 * tr->ex_cap : 4096;
+      void *a = realloc(tr->ex_first, (cap + 1) * sizeof *tr->ex_first);
+      if (a) tr->ex_first = a;
+      void *b = a ? realloc(tr->label, cap) : NULL;
+      if (b) tr->label = b;
+      void *c = b ? realloc(tr->rule_yes, cap) : NULL;
+      if (c) tr->rule_yes = c;
+      if (!c) {
+        rc = QR_ENOMEM;
+        break;
+      }
+      tr->ex_cap = cap;
+    }
+    /* remember each feature's name the first time its hash is seen */
+    const char *nm = names.data;
+    for (size_t q = 0; q < nf; q++) {
+      size_t nl = strlen(nm);
+      size_t before = qr_lexicon_size(tr->names);
+      uint32_t id;
+      if (qr_lexicon_intern(tr->names, nm, nl, &id) ||
+          qr_grow((void **)&tr->name_hash, &tr->name_cap, (size_t)id + 1, sizeof *tr->name_hash)) {
+        rc = QR_ENOMEM;
+        break;
+      }
+      if (qr_lexicon_size(tr->names) > before) tr->name_hash[id] = f[q];
+      nm += nl + 1;
+    }
+    tr->ex_first[tr->nex] = (uint32_t)tr->nfeats;
+    memcpy(tr->feats + tr->nfeats, f, nf * sizeof *f);
+    tr->nfeats += nf;
+    tr->label[tr->nex] = yes ? 1 : -1;
+    tr->rule_yes[tr->nex] = d == GAP_YES;
+    tr->nex++;
+    tr->ex_first[tr->nex] = (uint32_t)tr->nfeats;
+    tr->rep.candidates++;
+    tr->rep.boundaries += yes;
+  }
+  qr_buf_free(&names);
+  free(gold);
+  free(gaps);
+  free(since);
+  return rc;
+}
+
+/* The weights being learned: a hash table from feature to its index. */
+typedef struct wtable {
+  uint64_t *keys;
+  double *w, *u;        /* weight, and the sum of updates weighted by time */
+  size_t slots, n;
+} wtable;
+
+static size_t wslot(wtable *t, uint64_t key) {
+  size_t s = (size_t)(key & (t->slots - 1));
+  while (t->keys[s] && t->keys[s] != key) s = (s + 1) & (t->slots - 1);
+  if (!t->keys[s]) {
+    t->keys[s] = key;
+    t->n++;
+  }
+  return s;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+qr_status qr_sentmodel_trainer_train(qr_sentmodel_trainer *tr, int epochs, int min_count,
+                                     double margin_add, double margin_remove,
+                                     const char *comment, qr_buf *out, qr_train_report *report,
+                                     qr_error *err) {
+  if (tr->nex == 0) return qr_error_set(err, QR_EDATA, "no training examples");
+  size_t distinct = qr_lexicon_size(tr->names);
+  wtable t = {0};
+  t.slots = 1024;
+  while (t.slots < 2 * distinct + 2) t.slots *= 2;
+  t.keys = calloc(t.slots, sizeof *t.keys);
+  t.w = calloc(t.slots, sizeof *t.w);
+  t.u = calloc(t.slots, sizeof *t.u);
+  size_t *order = malloc(tr->nex * sizeof *order);
+  uint32_t *slot_of = malloc(tr->nfeats * sizeof *slot_of + 1);
+  if (!t.keys || !t.w || !t.u || !order || !slot_of) {
+    free(t.keys);
+    free(t.w);
+    free(t.u);
+    free(order);
+    free(slot_of);
+    return qr_error_set(err, QR_ENOMEM, "out of memory");
+  }
+  for (size_t k = 0; k < tr->nfeats; k++) slot_of[k] = (uint32_t)wslot(&t, tr->feats[k]);
+  /* features seen fewer than min_count times are left out: one sighting
+   * teaches noise */
+  uint32_t *seen = calloc(t.slots, sizeof *seen);
+  if (!seen) {
+    free(t.keys);
+    free(t.w);
+    free(t.u);
+    free(order);
+    free(slot_of);
+    return qr_error_set(err, QR_ENOMEM, "out of memory");
+  }
+  for (size_t k = 0; k < tr->nfeats; k++) seen[slot_of[k]]++;
+  for (size_t k = 0; k < tr->nfeats; k++)
+    if (seen[slot_of[k]] < (uint32_t)min_count) slot_of[k] = UINT32_MAX;
+  free(seen);
+  for (size_t e = 0; e < tr->nex; e++) order[e] = e;
+  size_t rules_right = 0;
+  for (size_t e = 0; e < tr->nex; e++) rules_right += (tr->rule_yes[e] ? 1 : -1) == tr->label[e];
+  uint64_t seed = 0x2545F4914F6CDD1DULL;
+  double c = 1;
+  size_t right = 0;
+  for (int ep = 0; ep < epochs; ep++) {
+    for (size_t e = tr->nex; e > 1; e--) {   /* Fisher-Yates with a fixed seed */
+      seed ^= seed << 13;
+      seed ^= seed >> 7;
+      seed ^= seed << 17;
+      size_t j = (size_t)(seed % e), tmp = order[e - 1];
+      order[e - 1] = order[j];
+      order[j] = tmp;
+    }
+    right = 0;
+    for (size_t q = 0; q < tr->nex; q++) {
+      size_t e = order[q];
+      double score = 0;
+      for (size_t k = tr->ex_first[e]; k < tr->ex_first[e + 1]; k++)
+        if (slot_of[k] != UINT32_MAX) score += t.w[slot_of[k]];
+      int y = tr->label[e];
+      if ((score > 0 ? 1 : -1) == y) {
+        right++;
+      } else {
+        for (size_t k = tr->ex_first[e]; k < tr->ex_first[e + 1]; k++) {
+          if (slot_of[k] == UINT32_MAX) continue;
+          t.w[slot_of[k]] += y;
+          t.u[slot_of[k]] += c * y;
+        }
+      }
+      c++;
+    }
+  }
+  /* averaged weights, written in hash order so that the file is stable */
+  uint64_t *keys = malloc((t.n ? t.n : 1) * sizeof *keys);
+  qr_status rc = keys ? QR_OK : QR_ENOMEM;
+  size_t nk = 0;
+  for (size_t s = 0; rc == QR_OK && s < t.slots; s++) {
+    if (!t.keys[s]) continue;
+    double avg = t.w[s] - t.u[s] / c;
+    if (avg > -1e-3 && avg < 1e-3) continue;   /* too small to matter */
+    keys[nk++] = t.keys[s];
+  }
+  qsort(keys, nk, sizeof *keys, cmp_u64);
+  /* the name of each hash */
+  uint32_t *name_at = NULL;
+  if (rc == QR_OK) {
+    name_at = malloc((t.slots ? t.slots : 1) * sizeof *name_at);
+    if (!name_at) rc = QR_ENOMEM;
+    else {
+      memset(name_at, 0xFF, t.slots * sizeof *name_at);
+      for (size_t id = 0; id < distinct; id++) {
+        size_t s = (size_t)(tr->name_hash[id] & (t.slots - 1));
+        while (t.keys[s] && t.keys[s] != tr->name_hash[id]) s = (s + 1) & (t.slots - 1);
+        if (t.keys[s] == tr->name_hash[id] && name_at[s] == UINT32_MAX) name_at[s] = (uint32_t)id;
+      }
+    }
+  }
+  if (rc == QR_OK) {
+    rc = qr_buf_puts(out, "# quarry sentence model 1\n");
+    if (!rc && comment) rc = qr_buf_printf(out, "# %s\n", comment);
+    if (!rc)
+      rc = qr_buf_printf(out, "# %zu candidate gaps (%zu boundaries) from %zu texts; %d epochs; "
+                         "features seen at least %d times\n",
+                         tr->nex, tr->rep.boundaries, tr->rep.texts, epochs, min_count);
+    /* the margins: how sure the model must be to overrule the rules, to add
+     * a boundary and to remove one */
+    if (!rc) rc = qr_buf_printf(out, "# margin %.2f %.2f\n", margin_add, margin_remove);
+    for (size_t k = 0; !rc && k < nk; k++) {
+      size_t s = (size_t)(keys[k] & (t.slots - 1));
+      while (t.keys[s] != keys[k]) s = (s + 1) & (t.slots - 1);
+      double avg = t.w[s] - t.u[s] / c;
+      const char *nm = name_at[s] != UINT32_MAX ? qr_lexicon_str(tr->names, name_at[s], NULL) : "?";
+      rc = qr_buf_printf(out, "%016llx\t%.4f\t", (unsigned long long)keys[k], avg);
+      /* names are single-line: tabs and line breaks in them become spaces */
+      for (const char *p = nm; !rc && *p; p++)
+        rc = qr_buf_putc(out, *p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p);
+      if (!rc) rc = qr_buf_putc(out, '\n');
+    }
+  }
+  tr->rep.rules_accuracy = (double)rules_right / (double)tr->nex;
+  tr->rep.accuracy = (double)right / (double)tr->nex;
+  tr->rep.features = nk;
+  if (report) *report = tr->rep;
+  free(name_at);
+  free(keys);
+  free(t.keys);
+  free(t.w);
+  free(t.u);
+  free(order);
+  free(slot_of);
+  if (rc) return qr_error_set(err, rc, "training: %s", qr_status_string(rc));
+  return QR_OK;
+}

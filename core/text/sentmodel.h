@@ -1,0 +1,92 @@
+/* text/sentmodel.h — the learned part of sentence splitting, shared by the
+ * splitter (which scores gaps) and the trainer (which learns the weights).
+ * Internal to core/text.
+ *
+ * The rules decide the certain cases (a blank line, a line break in text
+ * whose lines are paragraphs). At every other gap they record what they
+ * would do and why; where a model is loaded, an averaged perceptron decides
+ * the candidate gaps from features of the tokens around the gap, the rules'
+ * decision among them. */
+#ifndef QUARRY_TEXT_SENTMODEL_H
+#define QUARRY_TEXT_SENTMODEL_H
+
+#include "quarry/text.h"
+
+/* The rules' view of a gap (the gap before token i), one byte per token:
+ * the low two bits the decision, the rest the reason. */
+enum {
+  GAP_NO = 0,       /* the rules see no boundary here */
+  GAP_YES = 1,      /* the rules see one */
+  GAP_HARD = 2,     /* a certain boundary: a blank line, a line break that ends sentences */
+  GAP_NEVER = 3     /* never a boundary: a clitic, a closer that stays with its sentence */
+};
+
+enum {
+  WHY_NONE = 0,     /* nothing ends here */
+  WHY_PERIOD,       /* after . */
+  WHY_QUESTION,     /* after ? (or ?! ...) */
+  WHY_EXCLAIM,      /* after ! */
+  WHY_ELLIPSIS,     /* after ... or … */
+  WHY_ABBR,         /* after an abbreviation that may end a sentence */
+  WHY_TITLE,        /* after a title (Mr.) */
+  WHY_NUMABBR,      /* after No., pp. */
+  WHY_INITIAL,      /* after a single capital and a period */
+  WHY_ACRONYM,      /* after U.S. and the like */
+  WHY_SOFTLINE,     /* a line break the rules read as a space (hard-wrapped text) */
+  WHY_MAX
+};
+
+#define GAP_DECISION(g) ((g) & 3)
+#define GAP_WHY(g) ((g) >> 2)
+#define GAP(decision, why) ((uint8_t)((decision) | ((why) << 2)))
+
+/* Everything a feature may look at: the text, its tokens, the gap before
+ * token i, and the rules' view of that gap and of the terminator before it. */
+typedef struct qr_gap {
+  const qr_segmenter *seg;
+  const char *text;
+  const qr_tokens *toks;
+  size_t first;        /* the first token of the text */
+  size_t i;            /* the gap is before token i */
+  uint8_t rule;        /* GAP(decision, why) */
+  size_t term;         /* the terminator the rules saw, or (size_t)-1 */
+  uint8_t since;       /* tokens since the rules' last boundary (at most 255) */
+  uint8_t until;       /* tokens until the rules' next boundary (at most 255) */
+  uint8_t para_terms;  /* terminators in the gap's paragraph (at most 255) */
+} qr_gap;
+
+/* Fills since[k] and until[k] for the gap before token first + k (see
+ * qr_gap) from the rules' gaps, in two linear passes. */
+void qr_gap_distances(const uint8_t *gaps, size_t n, uint8_t *since, uint8_t *until);
+
+/* Fills terms[k] with the number of terminators (at most 255) in the
+ * paragraph (the stretch between hard gaps) holding token first + k. */
+void qr_gap_paragraphs(const qr_tokens *toks, size_t first, const uint8_t *gaps, uint8_t *terms);
+
+#define QR_MAX_FEATURES 32
+
+/* Is the gap a candidate for the model? (Gaps that are not keep the rules'
+ * decision; this keeps the model off the many gaps inside plain prose.) */
+int qr_gap_is_candidate(const qr_gap *g);
+
+/* Writes the hashed features of the gap into f (at most QR_MAX_FEATURES)
+ * and returns how many. When names is not NULL, also appends each
+ * feature's readable name followed by a NUL (for training and debugging). */
+size_t qr_gap_features(const qr_gap *g, uint64_t *f, qr_buf *names);
+
+/* The model: feature hashes and their weights. */
+struct qr_sentmodel {
+  uint64_t *keys;      /* open addressing; 0 is empty */
+  float *weights;
+  size_t slots, n;
+  float margin_add;    /* how far the score must lean to add a boundary... */
+  float margin_remove; /* ...and to remove one the rules see */
+};
+
+/* The score of a feature set: above 0 leans to a boundary. */
+float qr_sentmodel_score(const qr_sentmodel *m, const uint64_t *f, size_t n);
+/* The decision at a gap: the rules' (rule_yes), unless the score leans the
+ * other way by more than the model's margin. */
+int qr_sentmodel_decide(const qr_sentmodel *m, const uint64_t *f, size_t n, int rule_yes);
+
+#endif
