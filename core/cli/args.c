@@ -58,7 +58,7 @@ int cli_parse(const char *cmd, int argc, char **argv, int first, const char *all
 static int parse(const char *cmd, int argc, char **argv, int first, const char *allowed,
                  cli_opts *o) {
   memset(o, 0, sizeof *o);
-  o->margin = o->margin_remove = -1;
+  o->margin = -1;
   o->args = calloc((size_t)argc + 1, sizeof *o->args);
   if (!o->args) return cli_fail(cmd, -1, "out of memory"), -1;
   for (int i = first; i < argc; i++) {
@@ -106,11 +106,10 @@ static int parse(const char *cmd, int argc, char **argv, int first, const char *
     else if (strcmp(key, "gazetteer") == 0) o->gazetteer = val;
     else if (strcmp(key, "abbreviations") == 0) o->abbrevs = val;
     else if (strcmp(key, "model") == 0) o->model = val;
-    else if (strcmp(key, "margin") == 0 || strcmp(key, "margin-remove") == 0) {
+    else if (strcmp(key, "margin") == 0) {
       char *end;
-      double *m = strcmp(key, "margin") == 0 ? &o->margin : &o->margin_remove;
-      *m = strtod(val, &end);
-      if (end == val || *end || *m < 0) {
+      o->margin = strtod(val, &end);
+      if (end == val || *end || o->margin < 0) {
         cli_fail(cmd, -1, "bad margin '%s' (a number, 0 or more)", val);
         return -1;
       }

@@ -25,7 +25,6 @@ typedef struct cli_opts {
   int epochs;             /* --epochs */
   int min_count;          /* --min-count */
   double margin;          /* --margin; -1 when not given */
-  double margin_remove;   /* --margin-remove; -1 when not given */
   const char *model;      /* --model FILE, or "none" */
 } cli_opts;
 

@@ -13,7 +13,7 @@ static qr_status add_document(void *arg, const char *text, size_t len, const siz
 
 int cmd_train_segmenter(int argc, char **argv) {
   cli_opts o;
-  if (cli_parse("train-segmenter", argc, argv, 2, "output epochs min-count margin margin-remove abbreviations",
+  if (cli_parse("train-segmenter", argc, argv, 2, "output epochs min-count margin abbreviations",
                 &o) < 0)
     return EXIT_USAGE;
   if (o.help) {
@@ -72,9 +72,8 @@ int cmd_train_segmenter(int argc, char **argv) {
   }
   qr_train_report rep;
   if (qr_sentmodel_trainer_train(tr, epochs, o.min_count > 0 ? o.min_count : 2,
-                                 o.margin >= 0 ? o.margin : 2.0,
-                                 o.margin_remove >= 0 ? o.margin_remove : 4.0, comment.data,
-                                 &model, &rep, &err)) {
+                                 o.margin >= 0 ? o.margin : 2.0, comment.data, &model, &rep,
+                                 &err)) {
     code = cli_fail("train-segmenter", EXIT_DATA, "%s", err.msg);
     goto done;
   }

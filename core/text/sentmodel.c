@@ -133,28 +133,57 @@ static int bucket(unsigned n) {
   return 7;
 }
 
+/* Is the token a quote, a bracket or a dash (punctuation of dialogue and
+ * asides, where the training data teaches little)? */
+static int quote_or_dash(const char *s, size_t n) {
+  unsigned char c = (unsigned char)s[0];
+  if (c == '"' || c == '\'' || c == '(' || c == ')' || c == '[' || c == ']' || c == '-' ||
+      c == '_')
+    return 1;
+  return n >= 3 && c == 0xE2 && (unsigned char)s[1] == 0x80 &&
+         ((unsigned char)s[2] >= 0x93 && (unsigned char)s[2] <= 0x9D);   /* – — ‘ ’ “ ” */
+}
+
+/* The gaps the model is asked about: where the training data shows the rules
+ * going wrong (a small word after a terminator, mail headers and
+ * signatures, lists and tables) and it has seen enough to judge. Elsewhere
+ * the rules decide alone, which also keeps the model off most gaps of plain
+ * prose. */
 int qr_gap_is_candidate(const qr_gap *g) {
   const qr_tokens *t = g->toks;
   size_t i = g->i;
-  if (GAP_WHY(g->rule) != WHY_NONE || GAP_DECISION(g->rule) == GAP_YES) return 1;
-  int lk = t->kind[i - 1];
-  /* after a comma, a sentence only ends before a closing line without final
-   * punctuation ("Thank you, Jana"), not before "..., Kim Jong Il." */
-  if (t->len[i - 1] == 1 && g->text[t->start[i - 1]] == ',') {
-    size_t last = i + g->until - 1;
-    return g->until <= 4 && last < t->n && !(t->flags[last] & QR_TF_TERMINAL);
-  }
-  /* after a quoted sentence, a small word continues it (“Go!” she said):
-   * the rules know */
-  unsigned char r0 = (unsigned char)g->text[t->start[i]];
-  if (g->term != NONE && g->term != i - 1 && r0 >= 'a' && r0 <= 'z') return 0;
-  if (lk != QR_TOK_WORD) return 1;   /* after punctuation, numbers, URLs ... */
-  unsigned char l0 = (unsigned char)g->text[t->start[i - 1]];
-  /* before a capital or a digit; after a small word ("the Kremlin") only
-   * far from the rules' boundaries, where one may be missing */
+  int why = GAP_WHY(g->rule);
+  /* the model only adds boundaries: removing the rules' own gained nothing
+   * on held-out data */
+  if (GAP_DECISION(g->rule) != GAP_NO) return 0;
+  /* a line break inside a hard-wrapped paragraph: none in the training data */
+  if (why == WHY_SOFTLINE) return 0;
+  const char *rs = g->text + t->start[i], *ls = g->text + t->start[i - 1];
+  unsigned char r0 = (unsigned char)rs[0], l0 = (unsigned char)ls[0];
+  int r_small = r0 >= 'a' && r0 <= 'z';
   int r_cap = (r0 >= 'A' && r0 <= 'Z') || (r0 >= '0' && r0 <= '9') || r0 >= 0x80;
-  int l_small = l0 >= 'a' && l0 <= 'z';
-  return r_cap && (!l_small || g->since >= 8 || g->until <= 4);
+  if (why != WHY_NONE) {
+    /* after a quoted sentence, a small word continues it (“Go!” she said) */
+    if (g->term != NONE && g->term != i - 1 && r_small) return 0;
+    return 1;
+  }
+  switch (t->kind[i - 1]) {
+  case QR_TOK_WORD:
+    /* before a capital; after a small word ("the Kremlin") only far from
+     * the rules' boundaries, where one may be missing */
+    return r_cap && (!(l0 >= 'a' && l0 <= 'z') || g->since >= 8 || g->until <= 4);
+  case QR_TOK_PUNCT:
+    /* after a comma, a sentence only ends before a closing line without
+     * final punctuation ("Thank you, Jana"), not before "..., Kim Jong Il." */
+    if (t->len[i - 1] == 1 && l0 == ',') {
+      size_t last = i + g->until - 1;
+      return g->until <= 4 && last < t->n && !(t->flags[last] & QR_TF_TERMINAL);
+    }
+    if (quote_or_dash(ls, t->len[i - 1])) return 0;
+    return r_cap || (t->len[i - 1] == 1 && l0 == ':');
+  default:   /* numbers, URLs, addresses, symbols: mail headers, lists */
+    return r_cap;
+  }
 }
 
 typedef struct fset {
@@ -254,9 +283,8 @@ size_t qr_gap_features(const qr_gap *g, uint64_t *f, qr_buf *names) {
 
 /* ---- the model ------------------------------------------------------------- */
 
-int qr_sentmodel_decide(const qr_sentmodel *m, const uint64_t *f, size_t n, int rule_yes) {
-  float score = qr_sentmodel_score(m, f, n);
-  return rule_yes ? score > -m->margin_remove : score > m->margin_add;
+int qr_sentmodel_decide(const qr_sentmodel *m, const uint64_t *f, size_t n) {
+  return qr_sentmodel_score(m, f, n) > m->margin;
 }
 
 float qr_sentmodel_score(const qr_sentmodel *m, const uint64_t *f, size_t n) {
@@ -323,15 +351,13 @@ qr_status qr_sentmodel_load(qr_sentmodel **out, const char *text, size_t len, co
         size_t take = ll - 9 < sizeof buf - 1 ? ll - 9 : sizeof buf - 1;
         memcpy(buf, line + 9, take);
         buf[take] = '\0';
-        char *end, *end2;
-        double add_m = strtod(buf, &end);
-        double rem_m = strtod(end, &end2);
-        if (end == buf || add_m < 0) {
+        char *end;
+        double mg = strtod(buf, &end);
+        if (end == buf || mg < 0) {
           qr_sentmodel_free(m);
           return qr_error_set(err, QR_EDATA, "%s:%zu: bad margin", name, lineno);
         }
-        m->margin_add = (float)add_m;
-        m->margin_remove = end2 != end && rem_m >= 0 ? (float)rem_m : (float)add_m;
+        m->margin = (float)mg;
       }
       continue;
     }
@@ -544,9 +570,8 @@ static int cmp_u64(const void *a, const void *b) {
 }
 
 qr_status qr_sentmodel_trainer_train(qr_sentmodel_trainer *tr, int epochs, int min_count,
-                                     double margin_add, double margin_remove,
-                                     const char *comment, qr_buf *out, qr_train_report *report,
-                                     qr_error *err) {
+                                     double margin, const char *comment, qr_buf *out,
+                                     qr_train_report *report, qr_error *err) {
   if (tr->nex == 0) return qr_error_set(err, QR_EDATA, "no training examples");
   size_t distinct = qr_lexicon_size(tr->names);
   wtable t = {0};
@@ -647,9 +672,8 @@ qr_status qr_sentmodel_trainer_train(qr_sentmodel_trainer *tr, int epochs, int m
       rc = qr_buf_printf(out, "# %zu candidate gaps (%zu boundaries) from %zu texts; %d epochs; "
                          "features seen at least %d times\n",
                          tr->nex, tr->rep.boundaries, tr->rep.texts, epochs, min_count);
-    /* the margins: how sure the model must be to overrule the rules, to add
-     * a boundary and to remove one */
-    if (!rc) rc = qr_buf_printf(out, "# margin %.2f %.2f\n", margin_add, margin_remove);
+    /* the margin: how sure the model must be to add a boundary */
+    if (!rc) rc = qr_buf_printf(out, "# margin %.2f\n", margin);
     for (size_t k = 0; !rc && k < nk; k++) {
       size_t s = (size_t)(keys[k] & (t.slots - 1));
       while (t.keys[s] != keys[k]) s = (s + 1) & (t.slots - 1);

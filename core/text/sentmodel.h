@@ -2,11 +2,11 @@
  * splitter (which scores gaps) and the trainer (which learns the weights).
  * Internal to core/text.
  *
- * The rules decide the certain cases (a blank line, a line break in text
- * whose lines are paragraphs). At every other gap they record what they
- * would do and why; where a model is loaded, an averaged perceptron decides
- * the candidate gaps from features of the tokens around the gap, the rules'
- * decision among them. */
+ * The rules find the boundaries they can and record, at every gap, what
+ * they decided and why. Where a model is loaded, an averaged perceptron
+ * looks at the candidate gaps the rules left open (a small word after a
+ * period, a mail header, a signature ...) and adds the boundaries it is
+ * sure of, from features of the tokens around the gap. */
 #ifndef QUARRY_TEXT_SENTMODEL_H
 #define QUARRY_TEXT_SENTMODEL_H
 
@@ -79,14 +79,12 @@ struct qr_sentmodel {
   uint64_t *keys;      /* open addressing; 0 is empty */
   float *weights;
   size_t slots, n;
-  float margin_add;    /* how far the score must lean to add a boundary... */
-  float margin_remove; /* ...and to remove one the rules see */
+  float margin;        /* how far the score must lean to add a boundary */
 };
 
 /* The score of a feature set: above 0 leans to a boundary. */
 float qr_sentmodel_score(const qr_sentmodel *m, const uint64_t *f, size_t n);
-/* The decision at a gap: the rules' (rule_yes), unless the score leans the
- * other way by more than the model's margin. */
-int qr_sentmodel_decide(const qr_sentmodel *m, const uint64_t *f, size_t n, int rule_yes);
+/* Does the model add a boundary at a gap: does its score pass the margin? */
+int qr_sentmodel_decide(const qr_sentmodel *m, const uint64_t *f, size_t n);
 
 #endif

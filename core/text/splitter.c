@@ -282,8 +282,7 @@ qr_status qr_split_sentences(const qr_segmenter *seg, const char *text, size_t l
     qr_gap g = {seg, text, toks, first, 0, 0, NONE, 0, 0, 0};
     uint64_t feats[QR_MAX_FEATURES];
     for (size_t i = first + 1; i < toks->n; i++) {
-      int d = GAP_DECISION(gaps[i - first]);
-      if (d != GAP_NO && d != GAP_YES) continue;
+      if (GAP_DECISION(gaps[i - first]) != GAP_NO) continue;
       g.i = i;
       g.rule = gaps[i - first];
       g.term = GAP_WHY(g.rule) ? terminator_before(toks, gaps, first, i) : NONE;
@@ -292,7 +291,7 @@ qr_status qr_split_sentences(const qr_segmenter *seg, const char *text, size_t l
       g.para_terms = para[i - first];
       if (!qr_gap_is_candidate(&g)) continue;
       size_t nf = qr_gap_features(&g, feats, NULL);
-      int yes = qr_sentmodel_decide(model, feats, nf, GAP_DECISION(g.rule) == GAP_YES);
+      int yes = qr_sentmodel_decide(model, feats, nf);
       gaps[i - first] = GAP(yes ? GAP_YES : GAP_NO, GAP_WHY(g.rule));
     }
   }
@@ -366,7 +365,7 @@ qr_status qr_split_explain(const qr_segmenter *seg, const char *text, size_t len
       qr_buf_reset(&names);
       size_t nf = qr_gap_features(&g, feats, &names);
       float score = qr_sentmodel_score(model, feats, nf);
-      int yes = qr_sentmodel_decide(model, feats, nf, d == GAP_YES);
+      int yes = qr_sentmodel_decide(model, feats, nf);
       rc = qr_buf_printf(out, "\tmodel: %s (score %+.2f)", yes ? "split" : "join", score);
       /* the three features that weigh most, either way */
       const char *nm = names.data;

@@ -117,8 +117,8 @@ qr_status qr_split_sentences(const qr_segmenter *seg, const char *text, size_t l
 
 /* ---- the learned sentence-boundary model --------------------------------- */
 
-/* A model of sentence boundaries learned from gold data (an averaged
- * perceptron over the gaps the rules are unsure of; docs/segmentation.md).
+/* A model of sentence boundaries learned from gold data: an averaged
+ * perceptron that adds the boundaries the rules miss (docs/segmentation.md).
  * The default segmenter carries one trained on UD English-EWT. */
 typedef struct qr_sentmodel qr_sentmodel;
 
@@ -159,12 +159,11 @@ typedef struct qr_train_report {
 
 /* Trains for epochs passes (averaged perceptron, a fixed shuffle), leaving
  * out features seen fewer than min_count times, and appends the model's text
- * form to out. The margins are how far a score must lean to overrule the
- * rules: to add a boundary, and to remove one. */
+ * form to out. margin is how far a score must lean for the model to add a
+ * boundary. */
 qr_status qr_sentmodel_trainer_train(qr_sentmodel_trainer *tr, int epochs, int min_count,
-                                     double margin_add, double margin_remove,
-                                     const char *comment, qr_buf *out, qr_train_report *report,
-                                     qr_error *err);
+                                     double margin, const char *comment, qr_buf *out,
+                                     qr_train_report *report, qr_error *err);
 
 /* Reads gold CoNLL-U and calls add(arg, text, len, starts, nstarts) once per
  * document (# newdoc), with the text rebuilt from the sentences' "# text"
