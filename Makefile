@@ -40,7 +40,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_OBJ := $(BUILD)/tests/unit.o
 
-.PHONY: all deps run test check sanitize bench eval model clean
+.PHONY: all deps run test check sanitize bench bench-deps eval model clean
 .DEFAULT_GOAL := all
 
 all: quarry libquarry.a
@@ -126,8 +126,20 @@ sanitize: deps
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  QUARRY=build/asan/quarry UNITS=build/asan/tests tests/run
 
-bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_text
+# The peer of the benchmarks, ICU, is needed only here.
+bench-deps: deps
+	@pkg-config --exists icu-uc icu-i18n || { \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "make bench-deps: installing libicu-dev"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    --no-install-recommends libicu-dev >/dev/null; }
+
+$(BUILD)/bench/bench_icu: bench/bench_icu.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -o $@ $< $$(pkg-config --cflags --libs icu-uc icu-i18n)
+
+bench: bench-deps
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_text $(BUILD)/bench/bench_icu
 	bench/run
 
 eval: deps

@@ -8,12 +8,13 @@
 #include "text/segmenter.h"
 
 uint64_t qr_pack_lower(const unsigned char *s, size_t n) {
+  /* OR-ing 0x20 lower-cases letters; other bytes may change too, but never
+   * into a letter, and the packed forms compared with are letters only */
   uint64_t v = 0;
-  for (size_t i = 0; i < n && i < 8; i++) {
-    unsigned c = s[i];
-    v |= (uint64_t)(c >= 'A' && c <= 'Z' ? c + 32 : c) << (8 * i);
-  }
-  return v;
+  if (n > 8) n = 8;
+  memcpy(&v, s, n);
+  uint64_t mask = n == 8 ? ~0ULL : ((1ULL << (8 * n)) - 1);
+  return v | (0x2020202020202020ULL & mask);
 }
 
 /* The fused forms of English that UD writes as two words. */
@@ -24,10 +25,12 @@ static void add_fused(qr_segmenter *seg) {
     {"didnt", 3}, {"doesnt", 4}, {"isnt", 2}, {"wasnt", 3}, {"cant", 2}, {"wont", 2},
     {"havent", 4}, {"hasnt", 3}, {"couldnt", 5}, {"wouldnt", 5}, {"shouldnt", 6},
     {"arent", 3}, {"werent", 4}, {"lotta", 3}};
-  for (size_t i = 0; i < sizeof fused / sizeof *fused && seg->nfused < 32; i++) {
-    seg->fused_key[seg->nfused] = qr_pack_lower((const unsigned char *)fused[i].form,
-                                                strlen(fused[i].form));
-    seg->fused_split[seg->nfused++] = fused[i].split;
+  for (size_t i = 0; i < sizeof fused / sizeof *fused; i++) {
+    uint64_t key = qr_pack_lower((const unsigned char *)fused[i].form, strlen(fused[i].form));
+    unsigned slot = qr_fused_slot(key);
+    while (seg->fused_key[slot]) slot = (slot + 1) & 63;
+    seg->fused_key[slot] = key;
+    seg->fused_split[slot] = fused[i].split;
   }
 }
 

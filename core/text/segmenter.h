@@ -14,9 +14,8 @@ struct qr_segmenter {
   qr_lexicon *speech;        /* verbs of saying, lower case */
   /* fused forms (gonna = gon + na): the lower-cased form packed into an
    * integer (qr_pack_lower), and the length of its first part */
-  uint64_t fused_key[32];
-  uint8_t fused_split[32];
-  int nfused;
+  uint64_t fused_key[64];    /* a hash set: slot qr_fused_slot(key), probing on */
+  uint8_t fused_split[64];
   qr_sentmodel *model;       /* the learned boundary model, or NULL (owned) */
 };
 
@@ -28,6 +27,11 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
 
 /* Up to 8 bytes, lower-cased (ASCII), packed into an integer. */
 uint64_t qr_pack_lower(const unsigned char *s, size_t n);
+
+/* The first slot to probe for a packed fused form. */
+static inline unsigned qr_fused_slot(uint64_t key) {
+  return (unsigned)((key * 0x9E3779B97F4A7C15ULL) >> 58);
+}
 
 /* Is the word s[0, n) a frequent sentence starter? */
 int qr_segmenter_is_starter(const qr_segmenter *seg, const char *s, size_t n);

@@ -161,6 +161,9 @@ int qr_gap_is_candidate(const qr_gap *g) {
   const char *rs = g->text + t->start[i], *ls = g->text + t->start[i - 1];
   unsigned char r0 = (unsigned char)rs[0], l0 = (unsigned char)ls[0];
   int r_small = r0 >= 'a' && r0 <= 'z';
+  /* the common case first: a small word, nothing ended before it, and no
+   * colon (": the") or comma (", thanks") that might end a line of its own */
+  if (r_small && why == WHY_NONE && l0 != ':') return 0;
   int r_cap = (r0 >= 'A' && r0 <= 'Z') || (r0 >= '0' && r0 <= '9') || r0 >= 0x80;
   if (why != WHY_NONE) {
     /* after a quoted sentence, a small word continues it (“Go!” she said) */
@@ -228,9 +231,12 @@ size_t qr_gap_features(const qr_gap *g, uint64_t *f, qr_buf *names) {
   view_token(g, i, &R);
   view_token(g, i + 1, &R2);
   int decision = GAP_DECISION(g->rule), why = GAP_WHY(g->rule);
-  char rule[24];
-  int rl = snprintf(rule, sizeof rule, "%s:%s", why_names[why], decision == GAP_YES ? "yes" : "no");
-  uint64_t rh = qr_hash_bytes(rule, (size_t)rl);
+  /* the rules' view as a number; its name is made only when names are wanted */
+  uint64_t rh = mix((uint64_t)(why * 4 + decision) + 0x51);
+  char rule[24] = "";
+  int rl = 0;
+  if (names)
+    rl = snprintf(rule, sizeof rule, "%s:%s", why_names[why], decision == GAP_YES ? "yes" : "no");
 
   add(&fs, F_BIAS, 0, "", 0);
   add(&fs, F_RULE, rh, rule, (size_t)rl);
@@ -259,9 +265,9 @@ size_t qr_gap_features(const qr_gap *g, uint64_t *f, qr_buf *names) {
   int starter = qr_segmenter_is_starter(g->seg, g->text + t->start[i], t->len[i]);
   add2(&fs, F_STARTER, (uint64_t)starter, rh, starter ? "yes" : "no", rule);
   if (L.wlen > 1 && L.word[L.wlen - 1] == '.') {
-    char len[4];
-    int ll = snprintf(len, sizeof len, "%d", L.wlen > 5 ? 5 : (int)L.wlen);
-    add(&fs, F_LLEN, (uint64_t)ll * 131 + (uint64_t)L.wlen, len, (size_t)ll);
+    static const char *const lens[] = {"0", "1", "2", "3", "4", "5"};
+    size_t ll = L.wlen > 5 ? 5 : L.wlen;
+    add(&fs, F_LLEN, (uint64_t)ll, lens[ll], 1);
   }
   const char *lk = qr_token_kind_name(t->kind[i - 1]), *rk = qr_token_kind_name(t->kind[i]);
   add2(&fs, F_KINDS, (uint64_t)t->kind[i - 1], (uint64_t)t->kind[i], lk, rk);

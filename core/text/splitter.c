@@ -28,8 +28,14 @@ typedef struct splitctx {
 } splitctx;
 
 static int32_t first_cp(const splitctx *c, size_t i, qr_cclass *cls) {
-  int32_t cp;
   size_t st = c->t->start[i];
+  unsigned b = c->s[st];
+  if (b < 0x80) {   /* ASCII: no need to ask utf8proc */
+    *cls = b >= 'A' && b <= 'Z' ? QR_CC_UPPER : b >= 'a' && b <= 'z' ? QR_CC_LOWER
+           : b >= '0' && b <= '9' ? QR_CC_DIGIT : QR_CC_PUNCT;
+    return (int32_t)b;
+  }
+  int32_t cp;
   qr_utf8_decode(c->s + st, c->n - st, &cp);
   *cls = qr_char_class(cp);
   return cp;

@@ -685,9 +685,12 @@ static size_t clitic_len(const unsigned char *s, size_t a, size_t e, int *is_nt)
  * lower-cased bytes, so the check is a few integer compares per word. */
 static size_t fused_split(const qr_segmenter *seg, const unsigned char *s, size_t n) {
   if (n < 4 || n > 8 || !seg) return 0;
+  /* every fused form ends in a, e, o or t: most words leave here */
+  unsigned last = s[n - 1] | 0x20;
+  if (last != 't' && last != 'a' && last != 'e' && last != 'o') return 0;
   uint64_t w = qr_pack_lower(s, n);
-  for (int i = 0; i < seg->nfused; i++)
-    if (seg->fused_key[i] == w) return seg->fused_split[i];
+  for (unsigned slot = qr_fused_slot(w); seg->fused_key[slot]; slot = (slot + 1) & 63)
+    if (seg->fused_key[slot] == w) return seg->fused_split[slot];
   return 0;
 }
 
@@ -863,25 +866,6 @@ static void split_core(tokctx *t, size_t a, size_t b) {
 
 /* ---- chunks ------------------------------------------------------------ */
 
-/* The fast path: a chunk of ASCII letters, optionally followed by one comma,
- * semicolon, colon, ! or ?, is the common case of running text. Returns 0
- * when the chunk needs the full rules. */
-static int plain_chunk(tokctx *t, size_t a, size_t b) {
-  const unsigned char *s = t->s;
-  size_t i = a;
-  while (i < b && s[i] < 0x80 && (ascii_class[s[i]] == B_LOWER || ascii_class[s[i]] == B_UPPER))
-    i++;
-  if (i == a || b - i > 1) return 0;
-  if (i < b && s[i] != ',' && s[i] != ';' && s[i] != ':' && s[i] != '!' && s[i] != '?') return 0;
-  size_t n = i - a;
-  /* www, com: a host name never gets here (it has dots); words that could
-   * be fused forms (gonna, cannot) take the full path */
-  size_t fs = fused_split(t->seg, s + a, n);
-  emit(t, a, n, QR_TOK_WORD, 0, fs);
-  if (i < b) emit(t, i, 1, QR_TOK_PUNCT, s[i] == '!' || s[i] == '?' ? QR_TF_TERMINAL : 0, 0);
-  return 1;
-}
-
 /* A list marker: "3." or "12." alone at the start of a line ("3. Conclusions")
  * is one token, and no sentence ends after it. */
 static int list_marker(tokctx *t, size_t a, size_t b) {
@@ -897,7 +881,7 @@ static int list_marker(tokctx *t, size_t a, size_t b) {
 
 static void tokenize_chunk(tokctx *t, size_t a, size_t b) {
   const unsigned char *s = t->s;
-  if (plain_chunk(t, a, b) || list_marker(t, a, b)) return;
+  if (list_marker(t, a, b)) return;
   while (a < b && !t->rc) {
     size_t m;
     unsigned c0 = s[a];
@@ -1057,6 +1041,48 @@ qr_status qr_tokenize(const qr_segmenter *seg, const char *text, size_t len, qr_
           if (newlines >= 2) t.flags |= QR_TF_PARA_BEFORE;
         }
         i += (size_t)d.len;
+        continue;
+      }
+    }
+    /* The fast path, for the bulk of running text: an ASCII word or number
+     * alone, or a word followed by one of , ; : ! ? or a period that is no
+     * abbreviation's. Anything else takes the full rules below. */
+    if (c < 0x80 && (ascii_class[c] == B_LOWER || ascii_class[c] == B_UPPER)) {
+      size_t j = i + 1;
+      while (j < len && (ascii_class[s[j] & 0x7F] == B_LOWER ||
+                         ascii_class[s[j] & 0x7F] == B_UPPER) && s[j] < 0x80)
+        j++;
+      unsigned nb = j < len ? s[j] : ' ';
+      unsigned after = j + 1 < len ? s[j + 1] : ' ';
+      int end_after = after == ' ' || after == '\n' || after == '\t' || after == '\r';
+      if (nb == ' ' || nb == '\n' || nb == '\t' || nb == '\r') {
+        if (!(j - i == 2 && (c == 'X' || c == 'x') && s[i + 1] == 'D')) {   /* XD is an emoticon */
+          emit(&t, i, j - i, QR_TOK_WORD, 0, fused_split(seg, s + i, j - i));
+          newlines = 0;
+          i = j;
+          continue;
+        }
+      } else if (end_after && (nb == ',' || nb == ';' || nb == ':' || nb == '!' || nb == '?')) {
+        emit(&t, i, j - i, QR_TOK_WORD, 0, fused_split(seg, s + i, j - i));
+        emit(&t, j, 1, QR_TOK_PUNCT, nb == '!' || nb == '?' ? QR_TF_TERMINAL : 0, 0);
+        newlines = 0;
+        i = j + 1;
+        continue;
+      } else if (end_after && nb == '.' && j - i > 1 && !abbrev_class(seg, s + i, j + 1 - i)) {
+        emit(&t, i, j - i, QR_TOK_WORD, 0, fused_split(seg, s + i, j - i));
+        emit(&t, j, 1, QR_TOK_PUNCT, QR_TF_TERMINAL, 0);
+        newlines = 0;
+        i = j + 1;
+        continue;
+      }
+    } else if (c >= '0' && c <= '9') {
+      size_t j = i + 1;
+      while (j < len && s[j] >= '0' && s[j] <= '9') j++;
+      unsigned nb = j < len ? s[j] : ' ';
+      if (nb == ' ' || nb == '\n' || nb == '\t' || nb == '\r') {
+        emit(&t, i, j - i, QR_TOK_NUMBER, 0, 0);
+        newlines = 0;
+        i = j;
         continue;
       }
     }
