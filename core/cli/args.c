@@ -93,6 +93,10 @@ static int parse(const char *cmd, int argc, char **argv, int first, const char *
       cli_fail(cmd, -1, "unknown option '%s' (see quarry %s --help)", a, cmd);
       return -1;
     }
+    if (strcmp(key, "learn-abbreviations") == 0) {   /* a flag: no value */
+      o->learn = 1;
+      continue;
+    }
     const char *val = eq ? eq + 1 : NULL;
     if (!val) {
       if (i + 1 >= argc) {

@@ -20,6 +20,7 @@ typedef struct cli_opts {
   const char **script_args;   /* after "--" */
   int nscript_args;
   int help;
+  int learn;              /* --learn-abbreviations */
   long long max_memory;   /* --max-memory, bytes; 0 = default */
   double timeout;         /* --timeout, seconds; 0 = none */
   int epochs;             /* --epochs */

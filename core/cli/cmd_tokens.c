@@ -5,6 +5,7 @@
  * memory stays flat whatever the file size and the token arrays stay in
  * cache; a cut never falls inside a sentence, because sentences never run
  * across a blank line. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -92,9 +93,51 @@ static qr_status run_block(tokjob *j, const char *text, size_t len) {
   }
 }
 
+/* --learn-abbreviations: a first pass over every input learns the
+ * abbreviations of these texts (reported on standard error). Standard input
+ * cannot be read twice, so it is refused here. */
+static qr_status learn_first(qr_segmenter *seg, const char **files, int nfiles, qr_error *err) {
+  qr_file *in = calloc((size_t)nfiles, sizeof *in);
+  const char **texts = calloc((size_t)nfiles, sizeof *texts);
+  size_t *lens = calloc((size_t)nfiles, sizeof *lens);
+  qr_status rc = in && texts && lens ? QR_OK : qr_error_set(err, QR_ENOMEM, "out of memory");
+  int opened = 0;
+  for (int f = 0; rc == QR_OK && f < nfiles; f++) {
+    if (strcmp(files[f], "-") == 0) {
+      rc = qr_error_set(err, QR_EARG, "--learn-abbreviations needs files, not standard input");
+      break;
+    }
+    rc = qr_file_open(&in[f], files[f], err);
+    if (rc) break;
+    opened++;
+    texts[f] = in[f].data;
+    lens[f] = in[f].len;
+  }
+  qr_learned_abbrev *learned = NULL;
+  size_t n = 0;
+  if (rc == QR_OK) {
+    rc = qr_segmenter_learn_abbrevs(seg, texts, lens, (size_t)nfiles, 0, &learned, &n);
+    if (rc) qr_error_set(err, rc, "learning abbreviations: %s", qr_status_string(rc));
+  }
+  if (rc == QR_OK) {
+    fprintf(stderr, "quarry tokens: learned %zu abbreviation%s", n, n == 1 ? "" : "s");
+    for (size_t k = 0; k < n; k++)
+      fprintf(stderr, "%s %s (%u/%u)", k ? "," : ":", learned[k].text, learned[k].with_period,
+              learned[k].with_period + learned[k].without);
+    fputc('\n', stderr);
+  }
+  free(learned);
+  for (int f = 0; f < opened; f++) qr_file_close(&in[f]);
+  free(in);
+  free(texts);
+  free(lens);
+  return rc;
+}
+
 int cmd_tokens(int argc, char **argv) {
   cli_opts o;
-  if (cli_parse("tokens", argc, argv, 2, "format output abbreviations model", &o) < 0)
+  if (cli_parse("tokens", argc, argv, 2,
+                "format output abbreviations model learn-abbreviations", &o) < 0)
     return EXIT_USAGE;
   if (o.help) {
     cli_opts_free(&o);
@@ -151,6 +194,10 @@ int cmd_tokens(int argc, char **argv) {
     }
     qr_file_close(&mf);
     qr_segmenter_set_model(seg, m);
+  }
+  if (o.learn && learn_first(seg, files, nfiles, &err) != QR_OK) {
+    code = cli_fail("tokens", EXIT_DATA, "%s", err.msg);
+    goto done;
   }
   j.seg = seg;
   if (cli_output_open(&out, o.output, &err) < 0) {

@@ -63,6 +63,8 @@ static const usage usages[] = {
    "\n"
    "options:\n"
    "  --abbreviations FILE   more abbreviations (docs/segmentation.md)\n"
+   "  --learn-abbreviations  first learn the abbreviations of these files (words\n"
+   "                         nearly always followed by a period; listed on stderr)\n"
    "  --model FILE|none      the sentence-boundary model (default: the built-in one,\n"
    "                         trained on UD English-EWT; none: the rules alone)\n"
    "  -o, --output FILE      write to FILE instead of standard output\n"},

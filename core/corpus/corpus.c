@@ -25,7 +25,8 @@ typedef struct docrec {
 } docrec;
 
 struct qr_corpus {
-  qr_segmenter *seg;
+  qr_segmenter *own_seg;   /* the default segmenter, owned */
+  const qr_segmenter *seg; /* the one in use: own_seg, or a caller's */
   docrec *docs;
   size_t ndocs, docs_cap;
   qr_lexicon *docids;      /* document ids; the id of document i is string i */
@@ -67,10 +68,11 @@ struct qr_corpus {
 qr_corpus *qr_corpus_new(void) {
   qr_corpus *c = calloc(1, sizeof *c);
   if (!c) return NULL;
-  c->seg = qr_segmenter_new();
+  c->own_seg = qr_segmenter_new();
+  c->seg = c->own_seg;
   c->docids = qr_lexicon_new();
   c->lex = qr_lexicon_new();
-  if (!c->seg || !c->docids || !c->lex) {
+  if (!c->own_seg || !c->docids || !c->lex) {
     qr_corpus_free(c);
     return NULL;
   }
@@ -79,7 +81,7 @@ qr_corpus *qr_corpus_new(void) {
 
 void qr_corpus_free(qr_corpus *c) {
   if (!c) return;
-  qr_segmenter_free(c->seg);
+  qr_segmenter_free(c->own_seg);
   qr_lexicon_free(c->docids);
   qr_lexicon_free(c->lex);
   qr_buf_free(&c->strings);
@@ -103,7 +105,11 @@ void qr_corpus_free(qr_corpus *c) {
   free(c);
 }
 
-qr_segmenter *qr_corpus_segmenter(qr_corpus *c) { return c->seg; }
+const qr_segmenter *qr_corpus_segmenter(const qr_corpus *c) { return c->seg; }
+
+void qr_corpus_use_segmenter(qr_corpus *c, const qr_segmenter *seg) {
+  c->seg = seg ? seg : c->own_seg;
+}
 size_t qr_corpus_ndocs(const qr_corpus *c) { return c->ndocs; }
 const qr_tokens *qr_corpus_tokens(const qr_corpus *c) { return &c->toks; }
 const uint32_t *qr_corpus_forms(const qr_corpus *c) { return c->form; }
@@ -276,6 +282,43 @@ static qr_status intern_tokens(qr_corpus *c, const char *text, size_t first) {
 
 static qr_status match_doc(qr_corpus *c, docrec *d);
 
+/* Tokenizes, splits and interns document d, appending to the arrays, and
+ * finds its mentions when a gazetteer is set. */
+static qr_status annotate_doc(qr_corpus *c, docrec *d) {
+  d->tok_first = c->toks.n;
+  d->sent_first = c->sents.n;
+  d->ment_first = c->ments.n;
+  qr_status rc = qr_tokenize(c->seg, d->text, d->len, &c->toks);
+  if (!rc) rc = qr_split_sentences(c->seg, d->text, d->len, &c->toks, d->tok_first, &c->sents);
+  if (!rc) rc = intern_tokens(c, d->text, d->tok_first);
+  d->tok_count = c->toks.n - d->tok_first;
+  d->sent_count = c->sents.n - d->sent_first;
+  if (!rc && c->gaz) rc = match_doc(c, d);
+  return rc;
+}
+
+qr_status qr_corpus_reannotate(qr_corpus *c, qr_error *err) {
+  qr_tokens_reset(&c->toks);
+  qr_sentences_reset(&c->sents);
+  qr_mentions_reset(&c->ments);
+  for (size_t i = 0; i < c->ndocs; i++) {
+    qr_status rc = annotate_doc(c, &c->docs[i]);
+    if (rc) {
+      /* the corpus must not be left half-done: it is emptied of annotations */
+      qr_tokens_reset(&c->toks);
+      qr_sentences_reset(&c->sents);
+      qr_mentions_reset(&c->ments);
+      for (size_t k = 0; k < c->ndocs; k++) {
+        docrec *dk = &c->docs[k];
+        dk->tok_first = dk->tok_count = dk->sent_first = dk->sent_count = 0;
+        dk->ment_first = dk->ment_count = 0;
+      }
+      return qr_error_set(err, rc, "annotating the corpus: %s", qr_status_string(rc));
+    }
+  }
+  return QR_OK;
+}
+
 /* Adds one document whose text stays valid for the corpus's lifetime. */
 static qr_status add_doc(qr_corpus *c, const char *id, const char *text, size_t len,
                          const char *source, size_t source_line, size_t meta_first,
@@ -322,6 +365,8 @@ static qr_status add_doc(qr_corpus *c, const char *id, const char *text, size_t 
   d->meta_first = meta_first;
   d->meta_count = meta_count;
   find_title(text, len, &d->title_start, &d->title_len);
+  /* where the document's annotations start: the undo below needs them even
+   * when annotating never begins */
   d->tok_first = c->toks.n;
   d->sent_first = c->sents.n;
   d->ment_first = c->ments.n;
@@ -330,13 +375,8 @@ static qr_status add_doc(qr_corpus *c, const char *id, const char *text, size_t 
       put_string(c, source ? source : "", source ? strlen(source) : 0, &d->source_off))
     rc = QR_ENOMEM;
   else
-    rc = qr_tokenize(c->seg, text, len, &c->toks);
-  if (!rc) rc = qr_split_sentences(c->seg, text, len, &c->toks, d->tok_first, &c->sents);
-  if (!rc) rc = intern_tokens(c, text, d->tok_first);
-  d->tok_count = c->toks.n - d->tok_first;
-  d->sent_count = c->sents.n - d->sent_first;
+    rc = annotate_doc(c, d);
   c->ndocs++;
-  if (!rc && c->gaz) rc = match_doc(c, d);
   uint32_t did;
   if (!rc) rc = qr_lexicon_intern(c->docids, id, strlen(id), &did);
   if (rc) {

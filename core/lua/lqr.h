@@ -14,6 +14,7 @@
 #define LQR_TOKEN "quarry.Token"
 #define LQR_VIEW "quarry.View"
 #define LQR_GAZ "quarry.Gazetteer"
+#define LQR_SEG "quarry.Segmenter"
 
 /* The box a Corpus userdata holds. c is NULL once the corpus is closed;
  * every object made from it checks that before use. */
@@ -24,6 +25,10 @@ typedef struct lqr_corpus {
 typedef struct lqr_gazetteer {
   qr_gazetteer *g;
 } lqr_gazetteer;
+
+typedef struct lqr_segbox {
+  qr_segmenter *seg;
+} lqr_segbox;
 
 /* What a view (a sequence of documents, sentences, tokens or mentions)
  * ranges over. */
@@ -75,7 +80,17 @@ lqr_gazetteer *lqr_checkgaz(lua_State *L, int arg);
 /* Pushes a table describing entry e of g (id, type, name, names, attrs). */
 void lqr_push_entry(lua_State *L, const qr_gazetteer *g, size_t e);
 
+/* lqr_segmenter.c */
+void lqr_open_segmenter(lua_State *L);
+int lqr_segmenter_new(lua_State *L);
+lqr_segbox *lqr_checkseg(lua_State *L, int arg);
+/* Learns abbreviations into seg from the texts at texts_idx (a Corpus, a
+ * string or a list of strings); pushes the rows of what was learned. */
+int lqr_learn(lua_State *L, qr_segmenter *seg, int texts_idx, double threshold);
+
 /* lqr_text.c */
+int lqr_tokenize_with(lua_State *L, const qr_segmenter *seg);
+int lqr_sentences_with(lua_State *L, const qr_segmenter *seg);
 void lqr_open_text(lua_State *L);
 /* The segmenter shared by the state (borrowed). */
 const qr_segmenter *lqr_segmenter(lua_State *L);

@@ -1,8 +1,9 @@
 /* lqr_corpus.c — the Corpus object: quarry.open and its methods.
  *
- * A Corpus userdata holds a box with the qr_corpus; its first user value is
- * the Gazetteer userdata in use (kept alive by it), its second the corpus's
- * display name. Bulk operations (freq, kwic, entities) run in C and return
+ * A Corpus userdata holds a box with the qr_corpus. Its user values: 1 the
+ * Gazetteer in use, 2 the display name, 3 the Segmenter in use (both kept
+ * alive by it; none for the default segmenter), 4 the abbreviations learned
+ * when it was opened. Bulk operations (freq, kwic, entities) run in C and return
  * plain tables. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -146,6 +147,21 @@ static int corpus_warnings(lua_State *L) {
 static int corpus_name(lua_State *L) {
   lqr_checkcorpus(L, 1);
   lua_getiuservalue(L, 1, 2);
+  return 1;
+}
+
+static int corpus_segmenter(lua_State *L) {
+  lqr_checkcorpus(L, 1);
+  lua_getiuservalue(L, 1, 3);
+  return 1;
+}
+
+static int corpus_learned(lua_State *L) {
+  lqr_checkcorpus(L, 1);
+  if (lua_getiuservalue(L, 1, 4) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+  }
   return 1;
 }
 
@@ -460,7 +476,8 @@ static void check_paths(lua_State *L, int idx) {
   }
 }
 
-/* quarry.open(path | {paths}, {gazetteer = path | g | false, quiet = bool})
+/* quarry.open(path | {paths}, {gazetteer = path | g | false, quiet = bool,
+ *   segmenter = s, learn_abbreviations = true | {threshold = x}})
  * The gazetteer defaults to gazetteer.tsv in the first directory given. */
 int lqr_open(lua_State *L) {
   check_paths(L, 1);
@@ -471,13 +488,36 @@ int lqr_open(lua_State *L) {
   }
   lua_settop(L, 2);
   int quiet = opt_bool_field(L, 2, "quiet", 0);
+  lua_getfield(L, 2, "segmenter");
+  if (!lua_isnil(L, -1)) lqr_checkseg(L, lua_gettop(L));
+  lua_getfield(L, 2, "learn_abbreviations");
+  int learn = lua_toboolean(L, -1);
+  double threshold = 0;
+  if (lua_istable(L, -1)) {
+    lua_getfield(L, -1, "threshold");
+    threshold = luaL_optnumber(L, -1, 0);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  /* learning adds to a segmenter: the caller's, or a new one for this corpus */
+  if (learn && lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    lua_pushcfunction(L, lqr_segmenter_new);
+    lua_call(L, 0, 1);
+  }
+  int segi = lua_gettop(L);
   /* the userdata first, owning nothing; then the corpus */
-  lqr_corpus *box = lua_newuserdatauv(L, sizeof *box, 2);
+  lqr_corpus *box = lua_newuserdatauv(L, sizeof *box, 4);
   box->c = NULL;
   luaL_setmetatable(L, LQR_CORPUS);
   int ud = lua_gettop(L);
   box->c = qr_corpus_new();
   if (!box->c) return luaL_error(L, "out of memory");
+  if (!lua_isnil(L, segi)) {
+    qr_corpus_use_segmenter(box->c, lqr_checkseg(L, segi)->seg);
+    lua_pushvalue(L, segi);
+    lua_setiuservalue(L, ud, 3);
+  }
   int npaths = lua_type(L, 1) == LUA_TSTRING ? 1 : (int)lua_rawlen(L, 1);
   const char *first_dir = NULL;
   for (int i = 1; i <= npaths; i++) {
@@ -500,6 +540,15 @@ int lqr_open(lua_State *L) {
   if (!quiet)
     for (size_t k = 0; k < qr_corpus_nwarnings(box->c); k++)
       fprintf(stderr, "quarry: warning: %s\n", qr_corpus_warning(box->c, k));
+  if (learn) {
+    /* learn from every document, then tokenize and split them again */
+    lqr_learn(L, lqr_checkseg(L, segi)->seg, ud, threshold);
+    if (lua_rawlen(L, -1) > 0) {
+      qr_error err = {0};
+      if (qr_corpus_reannotate(box->c, &err)) return lqr_error(L, &err);
+    }
+    lua_setiuservalue(L, ud, 4);
+  }
   /* the gazetteer */
   lua_getfield(L, 2, "gazetteer");
   int gi = lua_gettop(L);
@@ -540,6 +589,8 @@ static const luaL_Reg corpus_methods[] = {
   {"warnings", corpus_warnings},
   {"name", corpus_name},
   {"gazetteer", corpus_gazetteer},
+  {"segmenter", corpus_segmenter},
+  {"learned_abbreviations", corpus_learned},
   {"set_gazetteer", corpus_set_gazetteer},
   {"close", corpus_gc},
   {NULL, NULL},

@@ -68,6 +68,7 @@ static const luaL_Reg core_funcs[] = {
   {"methods", core_methods},
   {"open", lqr_open},
   {"gazetteer", lqr_gazetteer_new},
+  {"segmenter", lqr_segmenter_new},
   {"tokenize", lqr_tokenize},
   {"sentences", lqr_sentences},
   {"json_encode", lqr_json_encode},
@@ -82,6 +83,7 @@ int luaopen_quarry_core(lua_State *L) {
   lqr_open_elems(L);
   lqr_open_gazetteer(L);
   lqr_open_text(L);
+  lqr_open_segmenter(L);
   luaL_newlib(L, core_funcs);
   lua_pushliteral(L, QR_VERSION);
   lua_setfield(L, -2, "version");

@@ -49,8 +49,8 @@ static void free_work(void *p) {
   free(w);
 }
 
-static work *segment(lua_State *L, const char *text, size_t n, int split) {
-  const qr_segmenter *seg = lqr_segmenter(L);
+static work *segment(lua_State *L, const qr_segmenter *seg, const char *text, size_t n,
+                     int split) {
   void **guard = lqr_guard(L, free_work);
   work *w = calloc(1, sizeof *w);
   if (!w) luaL_error(L, "out of memory");
@@ -89,10 +89,13 @@ static void push_token(lua_State *L, const char *text, const qr_tokens *t, size_
 
 /* quarry.tokenize(text) -> a list of tokens:
  * {text, kind, start, stop, parts?, clitic?, space_after} */
-int lqr_tokenize(lua_State *L) {
+int lqr_tokenize(lua_State *L) { return lqr_tokenize_with(L, lqr_segmenter(L)); }
+int lqr_sentences(lua_State *L) { return lqr_sentences_with(L, lqr_segmenter(L)); }
+
+int lqr_tokenize_with(lua_State *L, const qr_segmenter *seg) {
   size_t n;
   const char *text = luaL_checklstring(L, 1, &n);
-  work *w = segment(L, text, n, 0);
+  work *w = segment(L, seg, text, n, 0);
   lua_createtable(L, (int)w->t.n, 0);
   for (size_t i = 0; i < w->t.n; i++) {
     push_token(L, text, &w->t, i);
@@ -104,10 +107,10 @@ int lqr_tokenize(lua_State *L) {
 /* quarry.sentences(text) -> a list of sentences: {text, start, stop, tokens}
  * where text is the sentence as written (line breaks included) and tokens
  * its tokens as quarry.tokenize gives them. */
-int lqr_sentences(lua_State *L) {
+int lqr_sentences_with(lua_State *L, const qr_segmenter *seg) {
   size_t n;
   const char *text = luaL_checklstring(L, 1, &n);
-  work *w = segment(L, text, n, 1);
+  work *w = segment(L, seg, text, n, 1);
   lua_createtable(L, (int)w->s.n, 0);
   for (size_t k = 0; k < w->s.n; k++) {
     size_t t0 = w->s.first[k], t1 = t0 + w->s.count[k];

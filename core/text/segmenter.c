@@ -105,6 +105,9 @@ qr_status qr_segmenter_add_abbrev(qr_segmenter *seg, const char *abbr, size_t le
   return QR_OK;
 }
 
+size_t qr_segmenter_nabbrevs(const qr_segmenter *seg) { return qr_lexicon_size(seg->abbrevs); }
+int qr_segmenter_has_model(const qr_segmenter *seg) { return seg->model != NULL; }
+
 int qr_segmenter_abbrev(const qr_segmenter *seg, const char *s, size_t len) {
   if (!seg) return 0;
   uint32_t id = qr_lexicon_find(seg->abbrevs, s, len);

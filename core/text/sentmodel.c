@@ -166,6 +166,9 @@ int qr_gap_is_candidate(const qr_gap *g) {
   if (r_small && why == WHY_NONE && l0 != ':') return 0;
   int r_cap = (r0 >= 'A' && r0 <= 'Z') || (r0 >= '0' && r0 <= '9') || r0 >= 0x80;
   if (why != WHY_NONE) {
+    /* a title before a name, a numbering abbreviation before a number: the
+     * lexicon's class decides (Mr. Smith, No. 5) */
+    if (why == WHY_TITLE || (why == WHY_NUMABBR && r0 >= '0' && r0 <= '9')) return 0;
     /* after a quoted sentence, a small word continues it (“Go!” she said) */
     if (g->term != NONE && g->term != i - 1 && r_small) return 0;
     return 1;

@@ -39,9 +39,16 @@ typedef struct qr_doc {
 qr_corpus *qr_corpus_new(void);
 void qr_corpus_free(qr_corpus *c);
 
-/* The segmenter used for documents added from now on (borrowed; add
- * abbreviations to it before adding documents). */
-qr_segmenter *qr_corpus_segmenter(qr_corpus *c);
+/* The segmenter in use (borrowed). */
+const qr_segmenter *qr_corpus_segmenter(const qr_corpus *c);
+/* Uses seg (borrowed: the caller keeps it alive while the corpus lives) for
+ * documents added from now on and for qr_corpus_reannotate; NULL goes back to
+ * the corpus's own default segmenter. */
+void qr_corpus_use_segmenter(qr_corpus *c, const qr_segmenter *seg);
+/* Tokenizes, splits and matches every document again, with the segmenter in
+ * use now (after abbreviations were added or learned). On failure the
+ * documents stay but have no annotations. */
+qr_status qr_corpus_reannotate(qr_corpus *c, qr_error *err);
 
 /* Adds documents from path: a directory (every file ending in .txt below it,
  * recursively, in sorted order), a .jsonl file (one JSON object per line with

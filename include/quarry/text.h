@@ -99,8 +99,29 @@ qr_status qr_segmenter_add_abbrev(qr_segmenter *seg, const char *abbr, size_t le
  * "abbreviation [class]", # comments). name is used in error messages. */
 qr_status qr_segmenter_load_abbrevs(qr_segmenter *seg, const char *text, size_t len,
                                     const char *name, qr_error *err);
+/* How many abbreviations seg knows, and whether it has a sentence model. */
+size_t qr_segmenter_nabbrevs(const qr_segmenter *seg);
+int qr_segmenter_has_model(const qr_segmenter *seg);
 /* Looks up a word with its final period; returns its class or 0. */
 int qr_segmenter_abbrev(const qr_segmenter *seg, const char *s, size_t len);
+/* One abbreviation learned from texts, and the evidence for it. */
+typedef struct qr_learned_abbrev {
+  char text[34];          /* with its period, as the lexicon holds it */
+  uint32_t with_period;   /* times seen followed by a period */
+  uint32_t without;       /* times seen without one */
+  double score;
+} qr_learned_abbrev;
+
+/* Learns a corpus's own abbreviations (Punkt's idea): short words that, in
+ * these texts, are almost always followed by a period. Each text is
+ * tokenized with seg; the words scoring at least threshold (0 for the
+ * default, 0.3) and not yet known are added to seg as plain abbreviations
+ * and, when out is not NULL, appended to *out (malloc'ed, *nout entries;
+ * the caller frees it). docs/segmentation.md gives the score. */
+qr_status qr_segmenter_learn_abbrevs(qr_segmenter *seg, const char *const *texts,
+                                     const size_t *lens, size_t ntexts, double threshold,
+                                     qr_learned_abbrev **out, size_t *nout);
+
 /* Adds a frequent sentence starter ("The", "He"): a capitalised word that,
  * after an abbreviation, signals a new sentence. */
 qr_status qr_segmenter_add_starter(qr_segmenter *seg, const char *word, size_t len);

@@ -10,6 +10,7 @@ local quarry = {
   api_version = core.api_version,
   open = core.open,
   gazetteer = core.gazetteer,
+  segmenter = core.segmenter,
   tokenize = core.tokenize,
   sentences = core.sentences,
   json = { encode = core.json_encode, decode = core.json_decode },

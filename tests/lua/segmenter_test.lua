@@ -1,0 +1,107 @@
+-- segmenter_test.lua — Segmenter objects: abbreviations added, loaded and
+-- learned; the sentence model on and off; corpora that use them.
+local T = require "testlib"
+local q = require "quarry"
+
+local function texts(list)
+  local out = {}
+  for i, s in ipairs(list) do out[i] = s.text end
+  return out
+end
+
+local function tmpfile(bytes)
+  local path = os.tmpname()
+  local f = assert(io.open(path, "wb"))
+  f:write(bytes)
+  f:close()
+  return path
+end
+
+T.test("an added abbreviation keeps its period and its class decides", function()
+  local s = q.segmenter()
+  local text = "They met Zrx. Smith today. Then they left."
+  T.eq(texts(s:sentences(text)), { "They met Zrx.", "Smith today.", "Then they left." })
+  s:add_abbreviation("Zrx.", "title")
+  T.eq(texts(s:sentences(text)), { "They met Zrx. Smith today.", "Then they left." })
+  T.eq(s:abbreviation("Zrx."), "title")
+  T.eq(s:abbreviation("Mr."), "title")
+  T.eq(s:abbreviation("etc."), "plain")
+  T.eq(s:abbreviation("No."), "number")
+  T.eq(s:abbreviation("table."), nil)
+  -- the shared default segmenter is untouched
+  T.eq(#q.sentences(text), 3)
+end)
+
+T.test("abbreviations from a file, in the lexicon format", function()
+  local path = tmpfile("# mine\nZrx.   title\nQty.   number\n")
+  local s = q.segmenter{ abbreviations = path }
+  os.remove(path)
+  T.eq(s:abbreviation("Qty."), "number")
+  T.eq(#s:sentences("Order Qty. 5 now. Done."), 2)
+  local bad = tmpfile("Zrx. sometimes\n")
+  T.raises(function() q.segmenter{ abbreviations = bad } end, ":1: unknown abbreviation class 'sometimes'")
+  os.remove(bad)
+  T.raises(function() q.segmenter():add_abbreviation("Zrx") end, "ending with a period")
+  T.raises(function() q.segmenter():add_abbreviation("Zrx.", "rank") end, "invalid option 'rank'")
+end)
+
+T.test("abbreviations are learned from texts that use them (Punkt's idea)", function()
+  local s = q.segmenter()
+  local corpus = { "See ep. 4 and ep. 7 on this. The text goes on. Also ep. 9 here.",
+                   "Then ep. 10 now. It ends." }
+  local learned = s:learn_abbreviations(corpus)
+  T.eq(learned.columns, { "abbreviation", "with_period", "without", "score" })
+  T.eq(#learned, 1)
+  T.eq({ learned[1].abbreviation, learned[1].with_period, learned[1].without }, { "ep.", 4, 0 })
+  T.eq(s:abbreviation("ep."), "plain")
+  T.eq(#s:sentences(corpus[1]), 3)
+end)
+
+T.test("words that merely end sentences are not learned", function()
+  local s = q.segmenter()
+  local learned = s:learn_abbreviations("I said yes. Mm. Yes. She said mm. Mm. We left. Sure, mm. Fine.")
+  T.eq(#learned, 0)
+end)
+
+T.test("a corpus can learn its abbreviations when it opens", function()
+  local dir = os.tmpname()
+  os.remove(dir)
+  assert(os.execute("mkdir -p " .. dir))
+  local f = assert(io.open(dir .. "/a.txt", "w"))
+  f:write("See ep. 4 and ep. 7. The text goes on. Also ep. 9 here. Then ep. 10 now.\n")
+  f:close()
+  local plain = q.open(dir)
+  local c = q.open(dir, { learn_abbreviations = true })
+  T.eq(#plain:doc(1):sentences(), 8)
+  T.eq(#c:doc(1):sentences(), 4)
+  T.eq(c:learned_abbreviations()[1].abbreviation, "ep.")
+  T.eq(#plain:learned_abbreviations(), 0)
+  T.eq(plain:segmenter(), nil)
+  T.eq(c:segmenter():abbreviation("ep."), "plain")
+  -- a segmenter given to quarry.open is the one used
+  local s = q.segmenter()
+  s:add_abbreviation("ep.", "number")
+  T.eq(#q.open(dir, { segmenter = s }):doc(1):sentences(), 4)
+  os.execute("rm -rf " .. dir)
+end)
+
+T.test("the sentence model adds the boundaries rules miss; set_model(false) turns it off", function()
+  local text = "thanks for the help. i will call you tomorrow"
+  local rules = q.segmenter{ model = false }
+  T.eq(#rules:sentences(text), 1)
+  T.eq(#q.segmenter():sentences(text), 2)
+  local s = q.segmenter()
+  s:set_model(false)
+  T.eq(#s:sentences(text), 1)
+  T.eq(tostring(s):match("rules only") ~= nil, true)
+  local bad = tmpfile("not a model\n")
+  T.raises(function() s:set_model(bad) end, ":1: not a quarry sentence model")
+  os.remove(bad)
+end)
+
+T.test("a closed segmenter refuses politely", function()
+  local s = q.segmenter()
+  s:close()
+  T.raises(function() s:sentences("a") end, "the segmenter is closed")
+  T.raises(function() q.open("corpus/", { segmenter = s }) end, "the segmenter is closed")
+end)
