@@ -176,12 +176,16 @@ static int boundary_after(const splitctx *c, size_t j, size_t k) {
 
 /* How many tokens from k stay with the sentence that the terminator before
  * them ends: a closing quote or bracket, a further terminator, or a footnote
- * marker ("...in 1971. [1] Fillmore"); 0 when token k starts something new. */
+ * marker ("...in 1971. [1] Fillmore"), an emoticon; 0 when token k starts
+ * something new. */
 static size_t absorbs(const splitctx *c, size_t k) {
   const qr_tokens *t = c->t;
   if (t->flags[k] & QR_TF_NEWLINE_BEFORE) return 0;
   int attached = !(t->flags[k] & QR_TF_SPACE_BEFORE);
   if (is_terminal(c, k)) return attached;
+  /* an emoticon or emoji after the terminator closes the sentence too:
+   * "See you soon! :)" */
+  if (t->kind[k] == QR_TOK_EMOJI) return 1;
   qr_cclass cls;
   int32_t cp = first_cp(c, k, &cls);
   if (cp == '[') {
