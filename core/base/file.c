@@ -149,7 +149,7 @@ static qr_status walk(const char *dir, const char *suffix, qr_pathlist *out, qr_
 qr_status qr_dir_list(const char *dir, const char *suffix, qr_pathlist *out, qr_error *err) {
   size_t first = out->n;
   qr_status rc = walk(dir, suffix, out, err, 0);
-  if (rc == QR_OK)
+  if (rc == QR_OK && out->n - first > 1)
     qsort(out->paths + first, out->n - first, sizeof *out->paths, cmp_paths);
   return rc;
 }

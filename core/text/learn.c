@@ -150,7 +150,7 @@ qr_status qr_segmenter_learn_abbrevs(qr_segmenter *seg, const char *const *texts
     a->without = c0;
     a->score = score;
   }
-  if (rc == QR_OK) qsort(found, nfound, sizeof *found, cmp_learned);
+  if (rc == QR_OK && nfound > 1) qsort(found, nfound, sizeof *found, cmp_learned);
   for (size_t i = 0; rc == QR_OK && i < nfound; i++)
     rc = qr_segmenter_add_abbrev(seg, found[i].text, strlen(found[i].text), QR_ABBR_PLAIN);
   qr_tokens_free(&t);
