@@ -56,6 +56,19 @@ static size_t run_quarry(const qr_segmenter *seg, const char *s, size_t n, int s
   return tokens;
 }
 
+/* Splits pre-tokenized blocks: the cost of sentence splitting alone. */
+static size_t split_only(const qr_segmenter *seg, const char *s, size_t n, qr_tokens *blocks,
+                         size_t nblocks, const size_t *starts, qr_sentences *st) {
+  size_t sentences = 0;
+  for (size_t b = 0; b < nblocks; b++) {
+    size_t a = starts[b], e = b + 1 < nblocks ? starts[b + 1] : n;
+    qr_sentences_reset(st);
+    if (qr_split_sentences(seg, s + a, e - a, &blocks[b], 0, st) != QR_OK) return 0;
+    sentences += st->n;
+  }
+  return sentences;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fprintf(stderr, "usage: bench_text FILE [ROUNDS]\n");
@@ -91,6 +104,32 @@ int main(int argc, char **argv) {
     if (t2 - t1 < best[1]) best[1] = t2 - t1;
     if (t3 - t2 < best[2]) best[2] = t3 - t2;
   }
+  /* splitting alone, with and without the model, on tokens made once */
+  size_t nblocks = 0, *starts = malloc((n / (1u << 20) + 2) * sizeof *starts);
+  qr_tokens *blocks = calloc(n / (1u << 20) + 2, sizeof *blocks);
+  for (size_t a = 0; a < n; nblocks++) {
+    size_t e = next_block(text, n, a);
+    starts[nblocks] = a;
+    qr_tokenize(seg, text + a, e - a, &blocks[nblocks]);
+    a = e;
+  }
+  qr_segmenter *rules = qr_segmenter_new();
+  qr_segmenter_set_model(rules, NULL);
+  double best_split = 1e30, best_rules = 1e30;
+  size_t sents = 0, sents_rules = 0;
+  for (int r = 0; r < rounds; r++) {
+    double t0 = now();
+    sents = split_only(seg, text, n, blocks, nblocks, starts, &st);
+    double t1 = now();
+    sents_rules = split_only(rules, text, n, blocks, nblocks, starts, &st);
+    double t2 = now();
+    if (t1 - t0 < best_split) best_split = t1 - t0;
+    if (t2 - t1 < best_rules) best_rules = t2 - t1;
+  }
+  for (size_t b = 0; b < nblocks; b++) qr_tokens_free(&blocks[b]);
+  free(blocks);
+  free(starts);
+  qr_segmenter_free(rules);
   double mb = (double)n / 1e6;
   static const char *const names[] = {"whitespace split (floor)", "quarry tokenize",
                                       "quarry tokenize + split"};
@@ -98,6 +137,8 @@ int main(int argc, char **argv) {
   for (int k = 0; k < 3; k++)
     printf("%-28s %10.1f %10zu %11.2fx\n", names[k], mb / best[k], counts[k],
            best[0] / best[k]);
+  printf("%-28s %10.1f %10zu sentences\n", "  split alone (rules)", mb / best_rules, sents_rules);
+  printf("%-28s %10.1f %10zu sentences\n", "  split alone (rules + model)", mb / best_split, sents);
   qr_tokens_free(&t);
   qr_sentences_free(&st);
   qr_segmenter_free(seg);

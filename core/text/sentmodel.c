@@ -297,16 +297,16 @@ int qr_sentmodel_decide(const qr_sentmodel *m, const uint64_t *f, size_t n) {
 }
 
 float qr_sentmodel_score(const qr_sentmodel *m, const uint64_t *f, size_t n) {
-  float score = 0;
   size_t mask = m->slots - 1;
+  /* ask for every slot first, so that the cache misses overlap */
+  for (size_t k = 0; k < n; k++) __builtin_prefetch(&m->table[f[k] & mask]);
+  float score = 0;
   for (size_t k = 0; k < n; k++) {
-    size_t s = (size_t)(f[k] & mask);
-    while (m->keys[s]) {
-      if (m->keys[s] == f[k]) {
-        score += m->weights[s];
+    for (size_t s = (size_t)(f[k] & mask); m->table[s].key; s = (s + 1) & mask) {
+      if (m->table[s].key == f[k]) {
+        score += m->table[s].w;
         break;
       }
-      s = (s + 1) & mask;
     }
   }
   return score;
@@ -314,8 +314,7 @@ float qr_sentmodel_score(const qr_sentmodel *m, const uint64_t *f, size_t n) {
 
 void qr_sentmodel_free(qr_sentmodel *m) {
   if (!m) return;
-  free(m->keys);
-  free(m->weights);
+  free(m->table);
   free(m);
 }
 
@@ -337,9 +336,8 @@ qr_status qr_sentmodel_load(qr_sentmodel **out, const char *text, size_t len, co
   if (!m) return qr_error_set(err, QR_ENOMEM, "out of memory");
   m->slots = 64;
   while (m->slots < 2 * (lines + 1)) m->slots *= 2;
-  m->keys = calloc(m->slots, sizeof *m->keys);
-  m->weights = calloc(m->slots, sizeof *m->weights);
-  if (!m->keys || !m->weights) {
+  m->table = calloc(m->slots, sizeof *m->table);
+  if (!m->table) {
     qr_sentmodel_free(m);
     return qr_error_set(err, QR_ENOMEM, "out of memory");
   }
@@ -391,10 +389,10 @@ qr_status qr_sentmodel_load(qr_sentmodel **out, const char *text, size_t len, co
       return qr_error_set(err, QR_EDATA, "%s:%zu: expected a weight after the hash", name, lineno);
     }
     size_t s = (size_t)(key & (m->slots - 1));
-    while (m->keys[s] && m->keys[s] != key) s = (s + 1) & (m->slots - 1);
-    if (!m->keys[s]) m->n++;
-    m->keys[s] = key;
-    m->weights[s] = (float)w;
+    while (m->table[s].key && m->table[s].key != key) s = (s + 1) & (m->slots - 1);
+    if (!m->table[s].key) m->n++;
+    m->table[s].key = key;
+    m->table[s].w = (float)w;
   }
   if (!header) {
     qr_sentmodel_free(m);

@@ -65,6 +65,16 @@ void qr_gap_paragraphs(const qr_tokens *toks, size_t first, const uint8_t *gaps,
 
 #define QR_MAX_FEATURES 32
 
+/* A first, cheap look at the gap before token i: 0 when it cannot be a
+ * candidate (a small word with nothing ended before it and no colon: most
+ * gaps of running text). */
+static inline int qr_gap_maybe_candidate(const char *text, const qr_tokens *t, size_t i,
+                                         uint8_t rule) {
+  unsigned char r0 = (unsigned char)text[t->start[i]];
+  return !(r0 >= 'a' && r0 <= 'z' && GAP_WHY(rule) == WHY_NONE &&
+           (unsigned char)text[t->start[i - 1]] != ':');
+}
+
 /* Is the gap a candidate for the model? (Gaps that are not keep the rules'
  * decision; this keeps the model off the many gaps inside plain prose.) */
 int qr_gap_is_candidate(const qr_gap *g);
@@ -75,9 +85,15 @@ int qr_gap_is_candidate(const qr_gap *g);
 size_t qr_gap_features(const qr_gap *g, uint64_t *f, qr_buf *names);
 
 /* The model: feature hashes and their weights. */
+/* A slot of the model's table: a feature hash (0: empty) and its weight,
+ * side by side so that a probe touches one cache line. */
+typedef struct qr_weight {
+  uint64_t key;
+  float w;
+} qr_weight;
+
 struct qr_sentmodel {
-  uint64_t *keys;      /* open addressing; 0 is empty */
-  float *weights;
+  qr_weight *table;    /* open addressing */
   size_t slots, n;
   float margin;        /* how far the score must lean to add a boundary */
 };

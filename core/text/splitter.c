@@ -90,19 +90,6 @@ static int is_terminal(const splitctx *c, size_t i) {
   return (c->t->flags[i] & QR_TF_TERMINAL) != 0;
 }
 
-/* The length of the line that ends just before byte offset pos (a line break
- * lies between them), white space excluded. */
-static size_t prev_line_length(const splitctx *c, size_t pos) {
-  size_t e = pos;
-  while (e > 0 && c->s[e - 1] != '\n') e--;    /* back to the break */
-  if (e == 0) return 0;
-  e--;                                          /* the line ends here */
-  while (e > 0 && (c->s[e - 1] == ' ' || c->s[e - 1] == '\t' || c->s[e - 1] == '\r')) e--;
-  size_t b = e;
-  while (b > 0 && c->s[b - 1] != '\n') b--;
-  return e - b;
-}
-
 /* Hard-wrapped text has no long line and several lines of similar length. */
 static void measure_lines(splitctx *c) {
   size_t longest = 0, full = 0, lines = 0, i = 0;
@@ -119,14 +106,13 @@ static void measure_lines(splitctx *c) {
   c->wrapped = longest <= 100 && full >= 2 && full * 3 >= lines;
 }
 
-/* Does a line break before token i end the sentence? */
-static int newline_breaks(const splitctx *c, size_t i) {
+/* Does a line break before token i end the sentence? prev is the length of
+ * the line before it (from its first token to its last). */
+static int newline_breaks(const splitctx *c, size_t i, size_t prev) {
   if (!c->wrapped) return 1;
-  size_t prev = prev_line_length(c, c->t->start[i]);
   qr_cclass cls;
-  int32_t cp = first_cp(c, i, &cls);
+  first_cp(c, i, &cls);
   if (cls == QR_CC_LOWER) return 0;
-  (void)cp;
   return prev * 10 < c->wrap_width * 6;
 }
 
@@ -233,17 +219,29 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
   /* term: the terminator (or abbreviation) that may end the current sentence,
    * while its closing quotes and brackets are being absorbed */
   size_t term = (is_terminal(&c, first) || (toks->flags[first] & QR_TF_ABBREV)) ? first : NONE;
+  /* where the current line starts (after its line break; indentation
+   * counts in its length) */
+  size_t line_off = toks->start[first];
+  while (line_off > 0 && c.s[line_off - 1] != '\n') line_off--;
   gaps[0] = GAP(GAP_HARD, WHY_NONE);
   for (size_t i = first + 1; i < toks->n; i++) {
     uint8_t f = toks->flags[i];
     uint8_t *g = &gaps[i - first];
+    size_t prev_line = 0;
+    if (f & QR_TF_NEWLINE_BEFORE) {
+      size_t end = toks->start[i - 1] + toks->len[i - 1];
+      prev_line = end > line_off ? end - line_off : 0;
+      line_off = toks->start[i];   /* back over the new line's indentation */
+      while (line_off > 0 && c.s[line_off - 1] != '\n') line_off--;
+    }
     if (f & QR_TF_CLITIC) {   /* never splits a surface token */
       *g = GAP(GAP_NEVER, WHY_NONE);
       term = NONE;
       continue;
     }
     int why = term != NONE ? why_of(&c, term) : WHY_NONE;
-    if ((f & QR_TF_PARA_BEFORE) || ((f & QR_TF_NEWLINE_BEFORE) && newline_breaks(&c, i))) {
+    if ((f & QR_TF_PARA_BEFORE) ||
+        ((f & QR_TF_NEWLINE_BEFORE) && newline_breaks(&c, i, prev_line))) {
       *g = GAP(GAP_HARD, why);
     } else if (term != NONE) {
       size_t n = absorbs(&c, i);
@@ -280,29 +278,51 @@ qr_status qr_split_sentences(const qr_segmenter *seg, const char *text, size_t l
   qr_split_rules(seg, text, len, toks, first, gaps);
   /* the model decides the candidate gaps the rules left open */
   const qr_sentmodel *model = seg ? seg->model : NULL;
-  uint8_t *since = model ? malloc(3 * n) : NULL;
-  if (model && !since) {
-    free(gaps);
-    return QR_ENOMEM;
-  }
   if (model) {
-    uint8_t *until = since + n, *para = since + 2 * n;
-    qr_gap_distances(gaps, n, since, until);
-    qr_gap_paragraphs(toks, first, gaps, para);
+    /* distances and paragraph counts are worked out only at candidate gaps
+     * (a few in a hundred), from the rules' decisions alone, as in training */
     qr_gap g = {seg, text, toks, first, 0, 0, NONE, 0, 0, 0};
     uint64_t feats[QR_MAX_FEATURES];
+    size_t sent_start = first, para_start = first, next_break = first;
+    int para_terms = -1;
     for (size_t i = first + 1; i < toks->n; i++) {
-      if (GAP_DECISION(gaps[i - first]) != GAP_NO) continue;
+      uint8_t rule = gaps[i - first];
+      int d = GAP_DECISION(rule);
+      if (d == GAP_HARD) {
+        para_start = i;
+        para_terms = -1;
+      }
+      if (d == GAP_YES || d == GAP_HARD) {
+        sent_start = i;
+        continue;
+      }
+      if (d != GAP_NO || !qr_gap_maybe_candidate(text, toks, i, rule)) continue;
       g.i = i;
-      g.rule = gaps[i - first];
-      g.term = GAP_WHY(g.rule) ? terminator_before(toks, gaps, first, i) : NONE;
-      g.since = since[i - first];
-      g.until = until[i - first];
-      g.para_terms = para[i - first];
+      g.rule = rule;
+      g.term = GAP_WHY(rule) ? terminator_before(toks, gaps, first, i) : NONE;
+      g.since = (uint8_t)(i - sent_start < 255 ? i - sent_start : 255);
+      /* the rules' next boundary after i, found once for all the gaps
+       * before it (the model changes gaps only at or before i) */
+      if (next_break <= i) {
+        next_break = i + 1;
+        while (next_break < toks->n) {
+          int dj = GAP_DECISION(gaps[next_break - first]);
+          if (dj == GAP_YES || dj == GAP_HARD) break;
+          next_break++;
+        }
+      }
+      g.until = (uint8_t)(next_break - i < 255 ? next_break - i : 255);
+      if (para_terms < 0) {   /* once per paragraph that has a candidate */
+        para_terms = 0;
+        for (size_t k = para_start; k < toks->n; k++) {
+          if (k > para_start && GAP_DECISION(gaps[k - first]) == GAP_HARD) break;
+          para_terms += (toks->flags[k] & QR_TF_TERMINAL) != 0 && para_terms < 255;
+        }
+      }
+      g.para_terms = (uint8_t)para_terms;
       if (!qr_gap_is_candidate(&g)) continue;
       size_t nf = qr_gap_features(&g, feats, NULL);
-      int yes = qr_sentmodel_decide(model, feats, nf);
-      gaps[i - first] = GAP(yes ? GAP_YES : GAP_NO, GAP_WHY(g.rule));
+      if (qr_sentmodel_decide(model, feats, nf)) gaps[i - first] = GAP(GAP_YES, GAP_WHY(rule));
     }
   }
   /* the sentences */
@@ -323,7 +343,6 @@ qr_status qr_split_sentences(const qr_segmenter *seg, const char *text, size_t l
     start = i;
   }
   free(gaps);
-  free(since);
   return rc;
 }
 

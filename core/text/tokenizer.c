@@ -46,6 +46,18 @@ static const uint8_t ascii_class[128] = {
   B_LOWER, B_LOWER, B_LOWER, B_PUNCT, B_SYMBOL, B_PUNCT, B_SYMBOL, B_CTRL,
 };
 
+/* The bytes of x (eight, little-endian) that are ASCII letters get their
+ * high bit set, the others not (SWAR: a letter test on eight bytes at once,
+ * with no carry between bytes: each byte has its high bit set before the
+ * subtractions). */
+static inline uint64_t letter_bytes(uint64_t x) {
+  const uint64_t hi = 0x8080808080808080ULL;
+  uint64_t lo = (x | 0x2020202020202020ULL) | hi;   /* case folded, high bit set */
+  uint64_t ge_a = lo - 0x6161616161616161ULL;       /* high bit: byte >= 'a' */
+  uint64_t gt_z = lo - 0x7B7B7B7B7B7B7B7BULL;       /* high bit: byte > 'z' */
+  return ge_a & ~gt_z & ~x & hi;
+}
+
 /* A decoded character: its code point, byte length and class. */
 typedef struct ch {
   int32_t cp;
@@ -1049,6 +1061,21 @@ qr_status qr_tokenize(const qr_segmenter *seg, const char *text, size_t len, qr_
      * abbreviation's. Anything else takes the full rules below. */
     if (c < 0x80 && (ascii_class[c] == B_LOWER || ascii_class[c] == B_UPPER)) {
       size_t j = i + 1;
+      /* eight bytes at a time while they are all letters, then byte by
+       * byte (which stops at once where the eight-byte step found the end:
+       * on a little-endian machine the lowest flagged byte comes first) */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      while (j + 8 <= len) {
+        uint64_t x;
+        memcpy(&x, s + j, 8);
+        uint64_t other = ~letter_bytes(x) & 0x8080808080808080ULL;
+        if (other) {
+          j += (size_t)__builtin_ctzll(other) >> 3;
+          break;
+        }
+        j += 8;
+      }
+#endif
       while (j < len && (ascii_class[s[j] & 0x7F] == B_LOWER ||
                          ascii_class[s[j] & 0x7F] == B_UPPER) && s[j] < 0x80)
         j++;
