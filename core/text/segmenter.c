@@ -31,6 +31,10 @@ static void add_fused(qr_segmenter *seg) {
     while (seg->fused_key[slot]) slot = (slot + 1) & 63;
     seg->fused_key[slot] = key;
     seg->fused_split[slot] = fused[i].split;
+    size_t n = strlen(fused[i].form);
+    qr_filter_add(seg->fused_filter,
+                  qr_filter_key(n, (unsigned char)fused[i].form[n - 1],
+                                (unsigned char)fused[i].form[n - 2]));
   }
 }
 
@@ -91,6 +95,12 @@ void qr_segmenter_free(qr_segmenter *seg) {
   free(seg);
 }
 
+/* An abbreviation's filter key: its length, first letter and the letter
+ * before its period. */
+static unsigned abbrev_key(const char *s, size_t len) {
+  return qr_filter_key(len, (unsigned char)s[0], (unsigned char)s[len - 2]);
+}
+
 qr_status qr_segmenter_add_abbrev(qr_segmenter *seg, const char *abbr, size_t len,
                                   qr_abbrev_class cls) {
   if (len < 2 || abbr[len - 1] != '.' || cls < QR_ABBR_PLAIN || cls > QR_ABBR_NUMBER)
@@ -102,6 +112,7 @@ qr_status qr_segmenter_add_abbrev(qr_segmenter *seg, const char *abbr, size_t le
   if (rc) return rc;
   if (qr_grow((void **)&seg->abbrev_class, &seg->abbrev_cap, (size_t)id + 1, 1)) return QR_ENOMEM;
   seg->abbrev_class[id] = (uint8_t)cls;
+  qr_filter_add(seg->abbrev_filter, abbrev_key(abbr, len));
   return QR_OK;
 }
 
@@ -109,7 +120,7 @@ size_t qr_segmenter_nabbrevs(const qr_segmenter *seg) { return qr_lexicon_size(s
 int qr_segmenter_has_model(const qr_segmenter *seg) { return seg->model != NULL; }
 
 int qr_segmenter_abbrev(const qr_segmenter *seg, const char *s, size_t len) {
-  if (!seg) return 0;
+  if (!seg || len < 2 || !qr_filter_has(seg->abbrev_filter, abbrev_key(s, len))) return 0;
   uint32_t id = qr_lexicon_find(seg->abbrevs, s, len);
   return id == QR_LEX_NONE ? 0 : seg->abbrev_class[id];
 }

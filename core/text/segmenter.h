@@ -6,6 +6,8 @@
 #include "quarry/lexicon.h"
 #include "quarry/text.h"
 
+#define QR_FILTER_WORDS (1u << 14 >> 6)   /* 16384 bits */
+
 struct qr_segmenter {
   qr_lexicon *abbrevs;       /* abbreviations with their final period */
   uint8_t *abbrev_class;     /* per abbreviation id: a qr_abbrev_class */
@@ -16,6 +18,14 @@ struct qr_segmenter {
    * integer (qr_pack_lower), and the length of its first part */
   uint64_t fused_key[64];    /* a hash set: slot qr_fused_slot(key), probing on */
   uint8_t fused_split[64];
+  /* Filters that answer "certainly not" for most words without a lookup
+   * (the tokenizer asks at every word): a bit per key qr_filter_key, set
+   * for every fused form (from its length and last two letters) and every
+   * abbreviation (from its length, first letter and last letter). Keys are
+   * blind to ASCII case, so the case variants that the tokenizer tries
+   * ("Corp." for "corp.") share the bit of the entry. */
+  uint64_t fused_filter[QR_FILTER_WORDS];
+  uint64_t abbrev_filter[QR_FILTER_WORDS];
   qr_sentmodel *model;       /* the learned boundary model, or NULL (owned) */
 };
 
@@ -31,6 +41,20 @@ uint64_t qr_pack_lower(const unsigned char *s, size_t n);
 /* The first slot to probe for a packed fused form. */
 static inline unsigned qr_fused_slot(uint64_t key) {
   return (unsigned)((key * 0x9E3779B97F4A7C15ULL) >> 58);
+}
+
+/* The key of a word for the filters: its length (modulo 16) and two of its
+ * bytes, each by its low five bits (the same for a letter in either case). */
+static inline unsigned qr_filter_key(size_t n, unsigned x, unsigned y) {
+  return (unsigned)((n & 15) << 10 | (x & 31) << 5 | (y & 31));
+}
+
+static inline int qr_filter_has(const uint64_t *filter, unsigned key) {
+  return (int)((filter[key >> 6] >> (key & 63)) & 1);
+}
+
+static inline void qr_filter_add(uint64_t *filter, unsigned key) {
+  filter[key >> 6] |= 1ULL << (key & 63);
 }
 
 /* Is the word s[0, n) a frequent sentence starter? */

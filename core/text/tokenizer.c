@@ -12,6 +12,7 @@
 
 #include "quarry/text.h"
 #include "quarry/utf8.h"
+#include "text/bytemask.h"
 #include "text/segmenter.h"
 
 /* ASCII byte classes. */
@@ -696,10 +697,11 @@ static size_t clitic_len(const unsigned char *s, size_t a, size_t e, int *is_nt)
  * the first part, or 0. The segmenter keeps them as 64-bit integers of their
  * lower-cased bytes, so the check is a few integer compares per word. */
 static size_t fused_split(const qr_segmenter *seg, const unsigned char *s, size_t n) {
-  if (n < 4 || n > 8 || !seg) return 0;
-  /* every fused form ends in a, e, o or t: most words leave here */
-  unsigned last = s[n - 1] | 0x20;
-  if (last != 't' && last != 'a' && last != 'e' && last != 'o') return 0;
+  /* the filter first: most words leave here, on a branch that is nearly
+   * always taken the same way */
+  if (!seg || n < 2 ||
+      !qr_filter_has(seg->fused_filter, qr_filter_key(n, s[n - 1], s[n - 2])) || n < 4 || n > 8)
+    return 0;
   uint64_t w = qr_pack_lower(s, n);
   for (unsigned slot = qr_fused_slot(w); seg->fused_key[slot]; slot = (slot + 1) & 63)
     if (seg->fused_key[slot] == w) return seg->fused_split[slot];
@@ -1019,118 +1021,270 @@ static void tokenize_chunk(tokctx *t, size_t a, size_t b) {
   }
 }
 
+/* ---- the main loop ------------------------------------------------------ */
+
+/* Notes k line breaks in the white space before the next token. */
+static void note_newlines(tokctx *t, int *newlines, int k) {
+  *newlines += k;
+  t->flags |= QR_TF_SPACE_BEFORE | QR_TF_NEWLINE_BEFORE;
+  if (*newlines >= 2) t->flags |= QR_TF_PARA_BEFORE;
+}
+
+/* One step of the general loop, which takes any text: one white-space
+ * character at i, or the chunk that starts there (up to the next white space
+ * of any kind, Unicode's included). Returns where the step ends. */
+static size_t general_step(tokctx *t, size_t i, int *newlines) {
+  const unsigned char *s = t->s;
+  size_t len = t->n;
+  unsigned c = s[i];
+  if (c < 0x80) {
+    int k = ascii_class[c];
+    if (k == B_SPACE || (k == B_CTRL && c != 0x7F && c < 0x20 && c != 0)) {
+      t->flags |= QR_TF_SPACE_BEFORE;
+      return i + 1;
+    }
+    if (k == B_NL) {
+      note_newlines(t, newlines, 1);
+      return i + 1;
+    }
+  } else {
+    ch d = char_at(s, len, i);
+    if (d.cls == QR_CC_SPACE || d.cls == QR_CC_NEWLINE) {
+      t->flags |= QR_TF_SPACE_BEFORE;
+      if (d.cls == QR_CC_NEWLINE) note_newlines(t, newlines, d.cp == 0x2029 ? 2 : 1);
+      return i + (size_t)d.len;
+    }
+  }
+  size_t j = i;
+  while (j < len) {
+    unsigned b = s[j];
+    if (b < 0x80) {
+      int k = ascii_class[b];
+      if (k == B_SPACE || k == B_NL || (k == B_CTRL && b < 0x20 && b != 0)) break;
+      j++;
+    } else {
+      ch d = char_at(s, len, j);
+      if (d.cls == QR_CC_SPACE || d.cls == QR_CC_NEWLINE) break;
+      j += (size_t)d.len;
+    }
+  }
+  *newlines = 0;
+  tokenize_chunk(t, i, j);
+  return j;
+}
+
+/* Makes room for extra more tokens at once, so that the fast path below
+ * stores tokens without a check per token. */
+static qr_status reserve_tokens(qr_tokens *o, size_t extra) {
+  if (o->cap - o->n >= extra) return QR_OK;
+  size_t need = o->n + extra, cap = o->cap;
+  if (qr_grow((void **)&o->start, &cap, need, sizeof *o->start)) return QR_ENOMEM;
+  cap = o->cap;
+  if (qr_grow((void **)&o->len, &cap, need, sizeof *o->len)) return QR_ENOMEM;
+  /* the byte arrays follow; cap only moves once all five have room */
+  void *k = realloc(o->kind, cap), *f = k ? realloc(o->flags, cap) : NULL;
+  if (k) o->kind = k;
+  if (f) o->flags = f;
+  void *sp = f ? realloc(o->split, cap) : NULL;
+  if (sp) o->split = sp;
+  if (!sp) return QR_ENOMEM;
+  o->cap = cap;
+  return QR_OK;
+}
+
+/* The token arrays as the fast path writes them: plain pointers held in
+ * registers (stores through t->out would make the compiler reload them after
+ * every byte store) and the flags waiting for the next token. */
+typedef struct tokwriter {
+  uint32_t *start, *len;
+  uint8_t *kind, *flags, *split;
+  size_t n;
+  uint8_t pending;
+} tokwriter;
+
+static void writer_load(tokwriter *w, const tokctx *t) {
+  qr_tokens *o = t->out;
+  *w = (tokwriter){o->start, o->len, o->kind, o->flags, o->split, o->n, t->flags};
+}
+
+static void writer_store(const tokwriter *w, tokctx *t) {
+  t->out->n = w->n;
+  t->flags = w->pending;
+}
+
+/* Stores a token without a capacity check (reserve_tokens made room); the
+ * first token after white space takes its flags. */
+static inline void put_token(tokwriter *w, size_t start, size_t len, int kind, int flags,
+                             size_t split) {
+  size_t k = w->n++;
+  w->start[k] = (uint32_t)start;
+  w->len[k] = (uint32_t)len;
+  w->kind[k] = (uint8_t)kind;
+  w->flags[k] = (uint8_t)(flags | w->pending);
+  w->split[k] = (uint8_t)split;
+  w->pending = 0;
+}
+
+/* The fast path works through a window of the text with its byte masks. */
+#define WIN_WORDS 64   /* 4 KB: the masks stay in the L1 cache */
+
+typedef struct window {
+  size_t base, nwords;   /* text[base, base + 64 * nwords) (past the end: spaces) */
+  /* one word more than the window holds, all white space, so that a view
+   * (below) can always read the word after its own */
+  uint64_t sep[WIN_WORDS + 1], nl[WIN_WORDS + 1], letter[WIN_WORDS + 1], digit[WIN_WORDS + 1],
+      odd[WIN_WORDS + 1];
+} window;
+
+static void window_fill(window *w, const unsigned char *s, size_t len, size_t base) {
+  size_t rest = len - base;
+  w->base = base;
+  w->nwords = rest >= 64 * WIN_WORDS ? WIN_WORDS : (rest + 63) / 64;
+  qr_bytemasks m = {w->sep, w->nl, w->letter, w->digit, w->odd};
+  qr_bytemasks_fill(s + base, rest, w->nwords, &m);
+  size_t x = w->nwords;
+  w->sep[x] = ~0ULL;
+  w->nl[x] = w->letter[x] = w->digit[x] = w->odd[x] = 0;
+}
+
+/* The 64 bits of m from bit p on (p within the window). */
+static inline uint64_t view(const uint64_t *m, size_t p) {
+  size_t k = p >> 6;
+  unsigned off = p & 63;
+  return (m[k] >> off) | ((m[k + 1] << 1) << (63 - off));
+}
+
+static inline unsigned ctz64(uint64_t x) { return (unsigned)__builtin_ctzll(x); }
+
+/* Why the fast path stopped. */
+enum { FAST_WINDOW_END, FAST_REFILL, FAST_GENERAL };
+
+/* What a chunk's last byte can be in a plain chunk: a word alone, or a word
+ * and one of these. */
+enum { TAIL_NONE, TAIL_COMMA, TAIL_TERMINAL, TAIL_PERIOD };
+
+static const uint8_t plain_tail[128] = {
+  [','] = TAIL_COMMA, [';'] = TAIL_COMMA, [':'] = TAIL_COMMA,
+  ['!'] = TAIL_TERMINAL, ['?'] = TAIL_TERMINAL, ['.'] = TAIL_PERIOD,
+};
+
+/* Tokenizes from i on while the text is plain: white space of ' ', tab, CR
+ * and LF, and chunks of ASCII without control bytes. Plain words and numbers,
+ * and a word with one final , ; : ! ? or period that is no abbreviation's,
+ * are stored here; other plain chunks go to tokenize_chunk, with the same
+ * result as in the general loop. Returns where it stopped and *why.
+ *
+ * The branches are the ones whose outcome is nearly always the same; the
+ * rest is arithmetic on bit masks, because a mispredicted branch per word
+ * would cost more than all the other work on it. */
+static size_t fast_run(tokctx *t, const window *w, size_t i, int *newlines, int *why) {
+  const unsigned char *s = t->s;
+  const qr_segmenter *seg = t->seg;
+  size_t base = w->base, nw = w->nwords, end = 64 * nw, p = i - base;
+  /* every byte makes at most one token, and a chunk that ends in the window
+   * starts there; one more slot for the speculative store below */
+  if (reserve_tokens(t->out, end - p + 2)) {
+    t->rc = QR_ENOMEM;
+    *why = FAST_WINDOW_END;
+    return base + end;
+  }
+  tokwriter o;
+  writer_load(&o, t);
+  int nls = *newlines;
+  *why = FAST_WINDOW_END;
+  size_t stop = base + end;
+  int more = base + end < t->n;   /* the text goes on past the window */
+  /* the next line break and the next odd byte, found again only once
+   * passed: most chunks are far from both */
+  size_t next_nl = qr_next_set(w->nl, nw, p), next_odd = qr_next_set(w->odd, nw, p);
+  while (p < end) {
+    uint64_t sv = view(w->sep, p);
+    if (sv & 1) {   /* white space */
+      size_t q = ~sv ? p + ctz64(~sv) : p + 64;
+      o.pending |= QR_TF_SPACE_BEFORE;
+      if (next_nl < q) {
+        /* only none, one or more than one line break matters */
+        int k = qr_bits_upto2(w->nl, p, q < end ? q : end);
+        nls += k;
+        if (k) o.pending |= (uint8_t)(QR_TF_NEWLINE_BEFORE | (nls >= 2 ? QR_TF_PARA_BEFORE : 0));
+        next_nl = qr_next_set(w->nl, nw, q);
+      }
+      p = q;
+      if (p >= end) break;
+      sv = view(w->sep, p);
+      if (sv & 1) continue;   /* 64 bytes of white space */
+    }
+    size_t e = sv ? p + ctz64(sv) : qr_next_set(w->sep, nw, p);   /* the chunk's end */
+    if (next_odd < e || (e >= end && more)) {
+      /* a chunk that is not plain ASCII, or that goes on past the window */
+      *why = next_odd < e ? FAST_GENERAL : FAST_REFILL;
+      stop = base + p;
+      break;
+    }
+    size_t a = base + p, b = base + e, n = e - p;
+    if (n >= 64) goto full;
+    uint64_t lv = ~view(w->letter, p);
+    size_t letters = ctz64(lv);   /* lv has a bit set: the chunk's end is no letter */
+    unsigned tail = plain_tail[s[b - 1] & 0x7F];
+    /* a word alone (but XD, an emoticon), or a word and its tail */
+    int xd = (n == 2) & ((s[a] | 0x20) == 'x') & (s[a + 1] == 'D');
+    int alone = (letters == n) & !xd;
+    int with_tail = (letters + 1 == n) & (letters > 0) & (tail != TAIL_NONE);
+    if (alone | with_tail) {
+      if (tail == TAIL_PERIOD && with_tail && (letters < 2 || abbrev_class(seg, s + a, n)))
+        goto full;   /* an abbreviation's period, or a lone initial's */
+      /* the filter rules out nearly every word, without a branch on the
+       * word's length (a one-letter word keys on its letter twice) */
+      size_t split = 0;
+      if (qr_filter_has(seg->fused_filter,
+                        qr_filter_key(letters, s[a + letters - 1], s[a + letters - 1 - (letters > 1)])))
+        split = fused_split(seg, s + a, letters);
+      put_token(&o, a, letters, QR_TOK_WORD, 0, split);
+      /* the tail goes in the next slot whether or not there is one; the
+       * count moves past it only when there is */
+      o.start[o.n] = (uint32_t)(b - 1);
+      o.len[o.n] = 1;
+      o.kind[o.n] = QR_TOK_PUNCT;
+      o.flags[o.n] = tail >= TAIL_TERMINAL ? QR_TF_TERMINAL : 0;
+      o.split[o.n] = 0;
+      o.n += (size_t)with_tail;
+    } else if (!letters && (~view(w->digit, p) & ((1ULL << n) - 1)) == 0) {
+      put_token(&o, a, n, QR_TOK_NUMBER, 0, 0);
+    } else {
+    full:   /* anything else takes the full rules */
+      writer_store(&o, t);
+      *newlines = nls;
+      tokenize_chunk(t, a, b);
+      writer_load(&o, t);
+      if (t->rc) break;
+    }
+    nls = 0;
+    p = e;
+  }
+  writer_store(&o, t);
+  *newlines = nls;
+  return stop;
+}
+
 qr_status qr_tokenize(const qr_segmenter *seg, const char *text, size_t len, qr_tokens *out) {
   if (len >= UINT32_MAX) return QR_ELIMIT;
   tokctx t = {seg, (const unsigned char *)text, len, out, 0, QR_OK};
-  const unsigned char *s = t.s;
   size_t i = 0;
   int newlines = 0;
   /* a UTF-8 byte-order mark at the start is not text */
-  if (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) i = 3;
-  while (i < len) {
-    unsigned c = s[i];
-    if (c < 0x80) {
-      int k = ascii_class[c];
-      if (k == B_SPACE || (k == B_CTRL && c != 0x7F && c < 0x20 && c != 0)) {
-        t.flags |= QR_TF_SPACE_BEFORE;
-        i++;
-        continue;
-      }
-      if (k == B_NL) {
-        newlines++;
-        t.flags |= QR_TF_SPACE_BEFORE | QR_TF_NEWLINE_BEFORE;
-        if (newlines >= 2) t.flags |= QR_TF_PARA_BEFORE;
-        i++;
-        continue;
-      }
-    } else {
-      ch d = char_at(s, len, i);
-      if (d.cls == QR_CC_SPACE || d.cls == QR_CC_NEWLINE) {
-        t.flags |= QR_TF_SPACE_BEFORE;
-        if (d.cls == QR_CC_NEWLINE) {
-          newlines += d.cp == 0x2029 ? 2 : 1;
-          t.flags |= QR_TF_NEWLINE_BEFORE;
-          if (newlines >= 2) t.flags |= QR_TF_PARA_BEFORE;
-        }
-        i += (size_t)d.len;
-        continue;
-      }
+  if (len >= 3 && t.s[0] == 0xEF && t.s[1] == 0xBB && t.s[2] == 0xBF) i = 3;
+  window w;
+  w.base = w.nwords = 0;
+  while (i < len && !t.rc) {
+    if (i >= w.base + 64 * w.nwords) window_fill(&w, t.s, len, i);
+    int why;
+    size_t next = fast_run(&t, &w, i, &newlines, &why);
+    if (why == FAST_REFILL && next > w.base) {
+      window_fill(&w, t.s, len, next);   /* start the window at the long chunk */
+      i = next;
+      continue;
     }
-    /* The fast path, for the bulk of running text: an ASCII word or number
-     * alone, or a word followed by one of , ; : ! ? or a period that is no
-     * abbreviation's. Anything else takes the full rules below. */
-    if (c < 0x80 && (ascii_class[c] == B_LOWER || ascii_class[c] == B_UPPER)) {
-      size_t j = i + 1;
-      /* eight bytes at a time while they are all letters, then byte by
-       * byte (which stops at once where the eight-byte step found the end:
-       * on a little-endian machine the lowest flagged byte comes first) */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-      while (j + 8 <= len) {
-        uint64_t x;
-        memcpy(&x, s + j, 8);
-        uint64_t other = ~letter_bytes(x) & 0x8080808080808080ULL;
-        if (other) {
-          j += (size_t)__builtin_ctzll(other) >> 3;
-          break;
-        }
-        j += 8;
-      }
-#endif
-      while (j < len && (ascii_class[s[j] & 0x7F] == B_LOWER ||
-                         ascii_class[s[j] & 0x7F] == B_UPPER) && s[j] < 0x80)
-        j++;
-      unsigned nb = j < len ? s[j] : ' ';
-      unsigned after = j + 1 < len ? s[j + 1] : ' ';
-      int end_after = after == ' ' || after == '\n' || after == '\t' || after == '\r';
-      if (nb == ' ' || nb == '\n' || nb == '\t' || nb == '\r') {
-        if (!(j - i == 2 && (c == 'X' || c == 'x') && s[i + 1] == 'D')) {   /* XD is an emoticon */
-          emit(&t, i, j - i, QR_TOK_WORD, 0, fused_split(seg, s + i, j - i));
-          newlines = 0;
-          i = j;
-          continue;
-        }
-      } else if (end_after && (nb == ',' || nb == ';' || nb == ':' || nb == '!' || nb == '?')) {
-        emit(&t, i, j - i, QR_TOK_WORD, 0, fused_split(seg, s + i, j - i));
-        emit(&t, j, 1, QR_TOK_PUNCT, nb == '!' || nb == '?' ? QR_TF_TERMINAL : 0, 0);
-        newlines = 0;
-        i = j + 1;
-        continue;
-      } else if (end_after && nb == '.' && j - i > 1 && !abbrev_class(seg, s + i, j + 1 - i)) {
-        emit(&t, i, j - i, QR_TOK_WORD, 0, fused_split(seg, s + i, j - i));
-        emit(&t, j, 1, QR_TOK_PUNCT, QR_TF_TERMINAL, 0);
-        newlines = 0;
-        i = j + 1;
-        continue;
-      }
-    } else if (c >= '0' && c <= '9') {
-      size_t j = i + 1;
-      while (j < len && s[j] >= '0' && s[j] <= '9') j++;
-      unsigned nb = j < len ? s[j] : ' ';
-      if (nb == ' ' || nb == '\n' || nb == '\t' || nb == '\r') {
-        emit(&t, i, j - i, QR_TOK_NUMBER, 0, 0);
-        newlines = 0;
-        i = j;
-        continue;
-      }
-    }
-    /* a chunk: up to the next white space */
-    size_t j = i;
-    while (j < len) {
-      unsigned b = s[j];
-      if (b < 0x80) {
-        int k = ascii_class[b];
-        if (k == B_SPACE || k == B_NL || (k == B_CTRL && b < 0x20 && b != 0)) break;
-        j++;
-      } else {
-        ch d = char_at(s, len, j);
-        if (d.cls == QR_CC_SPACE || d.cls == QR_CC_NEWLINE) break;
-        j += (size_t)d.len;
-      }
-    }
-    newlines = 0;
-    tokenize_chunk(&t, i, j);
-    if (t.rc) return t.rc;
-    i = j;
+    i = why == FAST_WINDOW_END ? next : general_step(&t, next, &newlines);
   }
   return t.rc;
 }

@@ -1,0 +1,75 @@
+/* bytemask.c — byte classes as bit masks, 64 bytes at a time: with SSE2
+ * where the compiler has it (every x86-64), else from a table. */
+#include <string.h>
+
+#include "text/bytemask.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* The five masks of 64 bytes. */
+static void classify64(const unsigned char *s, uint64_t out[5]) {
+  uint64_t sep = 0, nl = 0, letter = 0, digit = 0, odd = 0;
+  for (int k = 0; k < 4; k++) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * k));
+    __m128i is_nl = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
+    __m128i is_tab_cr = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
+                                     _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
+    __m128i is_sep = _mm_or_si128(_mm_or_si128(is_nl, is_tab_cr),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+    /* signed compares: bytes >= 0x80 are negative, so never letters or
+     * digits, and always "below 0x20" */
+    __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i is_letter = _mm_and_si128(_mm_cmpgt_epi8(folded, _mm_set1_epi8('a' - 1)),
+                                      _mm_cmplt_epi8(folded, _mm_set1_epi8('z' + 1)));
+    __m128i is_digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                     _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    __m128i low_or_high = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+    __m128i is_odd = _mm_or_si128(_mm_andnot_si128(_mm_or_si128(is_nl, is_tab_cr), low_or_high),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+    int shift = 16 * k;
+    sep |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_sep) << shift;
+    nl |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_nl) << shift;
+    letter |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_letter) << shift;
+    digit |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_digit) << shift;
+    odd |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_odd) << shift;
+  }
+  out[0] = sep, out[1] = nl, out[2] = letter, out[3] = digit, out[4] = odd;
+}
+
+#else
+
+static void classify64(const unsigned char *s, uint64_t out[5]) {
+  memset(out, 0, 5 * sizeof *out);
+  for (int k = 0; k < 64; k++) {
+    unsigned c = s[k];
+    uint64_t bit = 1ULL << k;
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') out[0] |= bit;
+    if (c == '\n') out[1] |= bit;
+    if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') out[2] |= bit;
+    if (c >= '0' && c <= '9') out[3] |= bit;
+    if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c >= 0x7F) out[4] |= bit;
+  }
+}
+
+#endif
+
+void qr_bytemasks_fill(const unsigned char *s, size_t n, size_t nwords, const qr_bytemasks *m) {
+  for (size_t w = 0; w < nwords; w++) {
+    uint64_t out[5];
+    if (64 * w + 64 <= n) {
+      classify64(s + 64 * w, out);
+    } else {   /* the end of the text: the rest reads as spaces */
+      unsigned char tail[64];
+      size_t have = n > 64 * w ? n - 64 * w : 0;
+      memset(tail, ' ', sizeof tail);
+      if (have) memcpy(tail, s + 64 * w, have);
+      classify64(tail, out);
+    }
+    m->sep[w] = out[0];
+    m->nl[w] = out[1];
+    m->letter[w] = out[2];
+    m->digit[w] = out[3];
+    m->odd[w] = out[4];
+  }
+}
