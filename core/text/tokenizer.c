@@ -73,7 +73,43 @@ typedef struct tokctx {
   qr_tokens *out;
   uint8_t flags;     /* white-space flags for the next token */
   qr_status rc;
+  unsigned has;      /* what the chunk being split holds (HAS_*): the special
+                      * forms that cannot be in it are not looked for */
 } tokctx;
+
+/* The byte kinds of a chunk that its special forms need. */
+enum {
+  HAS_DOT = 1 << 0,      /* . : URLs, hosts, abbreviations */
+  HAS_COLON = 1 << 1,    /* : : URL schemes, emoticons */
+  HAS_AT = 1 << 2,       /* @ : e-mail addresses */
+  HAS_APOS = 1 << 3,     /* ' and the last byte of ’ : clitics */
+  HAS_EMO = 1 << 4,      /* ; = < ^ : emoticons (with the colon) */
+  HAS_DIGIT = 1 << 5,    /* phone numbers */
+  HAS_HIGH = 1 << 6      /* bytes >= 0x80: possibly invalid UTF-8 */
+};
+
+static unsigned chunk_has(const unsigned char *s, size_t a, size_t b) {
+  unsigned has = 0;
+  for (size_t i = a; i < b; i++) {
+    unsigned c = s[i];
+    if (c >= 0x80) has |= HAS_HIGH | (c == 0x99 ? HAS_APOS : 0);
+    else if (c >= '0' && c <= '9') has |= HAS_DIGIT;
+    else if (c == '.') has |= HAS_DOT;
+    else if (c == ':') has |= HAS_COLON | HAS_EMO;
+    else if (c == '@') has |= HAS_AT;
+    else if (c == '\'') has |= HAS_APOS;
+    else if (c == ';' || c == '=' || c == '<' || c == '^') has |= HAS_EMO;
+  }
+  return has;
+}
+
+/* The character class of each ASCII byte class (a table, not a switch: the
+ * switch's jump is an indirect branch that mispredicts at every change). */
+static const uint8_t cclass_of[] = {
+  [0] = QR_CC_CONTROL, [B_SPACE] = QR_CC_SPACE, [B_NL] = QR_CC_NEWLINE,
+  [B_UPPER] = QR_CC_UPPER, [B_LOWER] = QR_CC_LOWER, [B_DIGIT] = QR_CC_DIGIT,
+  [B_PUNCT] = QR_CC_PUNCT, [B_SYMBOL] = QR_CC_SYMBOL, [B_HIGH] = QR_CC_CONTROL,
+  [B_CTRL] = QR_CC_CONTROL};
 
 static ch char_at(const unsigned char *s, size_t n, size_t i) {
   ch c;
@@ -81,16 +117,7 @@ static ch char_at(const unsigned char *s, size_t n, size_t i) {
   if (b < 0x80) {
     c.cp = (int32_t)b;
     c.len = 1;
-    switch (ascii_class[b]) {
-    case B_SPACE: c.cls = QR_CC_SPACE; break;
-    case B_NL: c.cls = QR_CC_NEWLINE; break;
-    case B_UPPER: c.cls = QR_CC_UPPER; break;
-    case B_LOWER: c.cls = QR_CC_LOWER; break;
-    case B_DIGIT: c.cls = QR_CC_DIGIT; break;
-    case B_PUNCT: c.cls = QR_CC_PUNCT; break;
-    case B_SYMBOL: c.cls = QR_CC_SYMBOL; break;
-    default: c.cls = QR_CC_CONTROL; break;
-    }
+    c.cls = (qr_cclass)cclass_of[ascii_class[b]];
     return c;
   }
   c.len = qr_utf8_decode(s + i, n - i, &c.cp);
@@ -135,40 +162,46 @@ static int starts_nocase(const unsigned char *s, size_t n, const char *lit) {
 
 /* ---- emitting ---------------------------------------------------------- */
 
-static void emit(tokctx *t, size_t start, size_t len, int kind, int flags, size_t split) {
+/* Grows the token arrays for one more token (the slow half of emit). */
+static int grow_tokens(tokctx *t) {
+  qr_tokens *o = t->out;
+  size_t cap = o->cap;
+  if (qr_grow((void **)&o->start, &cap, o->n + 1, sizeof *o->start) ||
+      qr_grow((void **)&o->len, &o->cap, o->n + 1, sizeof *o->len)) {
+    t->rc = QR_ENOMEM;
+    return 0;
+  }
+  /* the remaining arrays follow the capacity of the first two */
+  void *k = realloc(o->kind, o->cap), *f = realloc(o->flags, o->cap);
+  if (k) o->kind = k;
+  if (f) o->flags = f;
+  void *sp = (k && f) ? realloc(o->split, o->cap) : NULL;
+  if (sp) o->split = sp;
+  if (!k || !f || !sp) {
+    o->cap = o->n;   /* keep the invariant: every array holds cap elements */
+    t->rc = QR_ENOMEM;
+    return 0;
+  }
+  return 1;
+}
+
+static inline void emit(tokctx *t, size_t start, size_t len, int kind, int flags, size_t split) {
   if (t->rc || len == 0) return;
   qr_tokens *o = t->out;
-  if (o->n == o->cap) {
-    size_t cap = o->cap;
-    if (qr_grow((void **)&o->start, &cap, o->n + 1, sizeof *o->start) ||
-        qr_grow((void **)&o->len, &o->cap, o->n + 1, sizeof *o->len)) {
-      t->rc = QR_ENOMEM;
-      return;
-    }
-    /* the remaining arrays follow the capacity of the first two */
-    void *k = realloc(o->kind, o->cap), *f = realloc(o->flags, o->cap);
-    if (k) o->kind = k;
-    if (f) o->flags = f;
-    void *sp = (k && f) ? realloc(o->split, o->cap) : NULL;
-    if (sp) o->split = sp;
-    if (!k || !f || !sp) {
-      o->cap = o->n;   /* keep the invariant: every array holds cap elements */
-      t->rc = QR_ENOMEM;
-      return;
-    }
-  }
-  o->start[o->n] = (uint32_t)start;
-  o->len[o->n] = (uint32_t)len;
-  o->kind[o->n] = (uint8_t)kind;
-  o->flags[o->n] = (uint8_t)(flags | t->flags);
-  o->split[o->n] = (uint8_t)(split < 256 ? split : 0);
-  o->n++;
+  if (o->n == o->cap && !grow_tokens(t)) return;
+  size_t k = o->n++;
+  o->start[k] = (uint32_t)start;
+  o->len[k] = (uint32_t)len;
+  o->kind[k] = (uint8_t)kind;
+  o->flags[k] = (uint8_t)(flags | t->flags);
+  o->split[k] = (uint8_t)(split < 256 ? split : 0);
   t->flags = 0;
 }
 
 /* The kind of a word-like piece: number when it starts with a digit and has
  * no letters other than an ordinal or plural suffix (1990s, 20th, 3rd). */
 static int piece_kind(const unsigned char *s, size_t a, size_t b) {
+  if ((s[a] | 0x20) >= 'a' && (s[a] | 0x20) <= 'z') return QR_TOK_WORD;   /* it has a letter */
   size_t i = a, letters = 0, digits = 0, first_letter = b;
   int first_digit = s[a] >= '0' && s[a] <= '9';
   if (s[a] == '.' && a + 1 < b && s[a + 1] >= '0' && s[a + 1] <= '9') first_digit = 1;
@@ -201,7 +234,7 @@ static int piece_kind(const unsigned char *s, size_t a, size_t b) {
 static void emit_piece(tokctx *t, size_t a, size_t b, int flags, size_t split) {
   if (b <= a) return;
   int kind = piece_kind(t->s, a, b);
-  for (size_t i = a; i < b; i++) {
+  for (size_t i = a; (t->has & HAS_HIGH) && i < b; i++) {
     if (t->s[i] >= 0x80) {   /* flag invalid UTF-8 so that users can find it */
       ch c = char_at(t->s, b, i);
       if (c.cls == QR_CC_BAD) { flags |= QR_TF_BAD_UTF8; break; }
@@ -721,7 +754,7 @@ static void emit_word(tokctx *t, size_t a, size_t b) {
   const unsigned char *s = t->s;
   if (b <= a) return;
   int is_nt;
-  size_t cl = clitic_len(s, a, b, &is_nt);
+  size_t cl = (t->has & HAS_APOS) ? clitic_len(s, a, b, &is_nt) : (is_nt = 0);
   if (cl && is_nt) {
     size_t host = b - cl - a;
     /* "n't" alone, or a host that is no word: just a token */
@@ -759,7 +792,7 @@ static void emit_word(tokctx *t, size_t a, size_t b) {
 static void split_core(tokctx *t, size_t a, size_t b) {
   const unsigned char *s = t->s;
   size_t ps = a, p = a;
-  size_t ph = match_phone(s, a, b);
+  size_t ph = (t->has & HAS_DIGIT) ? match_phone(s, a, b) : 0;
   if (ph) {
     emit(t, a, ph, QR_TOK_NUMBER, 0, 0);
     return;
@@ -895,6 +928,7 @@ static int list_marker(tokctx *t, size_t a, size_t b) {
 
 static void tokenize_chunk(tokctx *t, size_t a, size_t b) {
   const unsigned char *s = t->s;
+  t->has = chunk_has(s, a, b);
   if (list_marker(t, a, b)) return;
   while (a < b && !t->rc) {
     size_t m;
@@ -902,12 +936,12 @@ static void tokenize_chunk(tokctx *t, size_t a, size_t b) {
     /* special whole forms at the front */
     if (c0 < 0x80 && (ascii_class[c0] == B_LOWER || ascii_class[c0] == B_UPPER ||
                       ascii_class[c0] == B_DIGIT)) {
-      if ((m = match_url(s, a, b)) > a) {
+      if ((t->has & (HAS_DOT | HAS_COLON)) && (m = match_url(s, a, b)) > a) {
         emit(t, a, m - a, QR_TOK_URL, 0, 0);
         a = m;
         continue;
       }
-      if ((m = match_email(s, a, b)) > a) {
+      if ((t->has & HAS_AT) && (m = match_email(s, a, b)) > a) {
         emit(t, a, m - a, QR_TOK_EMAIL, 0, 0);
         a = m;
         continue;
@@ -967,7 +1001,7 @@ static void tokenize_chunk(tokctx *t, size_t a, size_t b) {
     /* closing punctuation, peeled from the back */
     size_t e = b;
     while (e > a) {
-      if ((m = match_emoticon_end(s, a, e)) > 0 && e - m > a) {
+      if ((t->has & HAS_EMO) && (m = match_emoticon_end(s, a, e)) > 0 && e - m > a) {
         e -= m;
         continue;
       }
@@ -1268,7 +1302,7 @@ static size_t fast_run(tokctx *t, const window *w, size_t i, int *newlines, int 
 
 qr_status qr_tokenize(const qr_segmenter *seg, const char *text, size_t len, qr_tokens *out) {
   if (len >= UINT32_MAX) return QR_ELIMIT;
-  tokctx t = {seg, (const unsigned char *)text, len, out, 0, QR_OK};
+  tokctx t = {seg, (const unsigned char *)text, len, out, 0, QR_OK, 0};
   size_t i = 0;
   int newlines = 0;
   /* a UTF-8 byte-order mark at the start is not text */

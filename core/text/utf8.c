@@ -78,6 +78,9 @@ qr_cclass qr_char_class(int32_t cp) {
   if (cp < 0) return QR_CC_BAD;
   if (cp == '\n' || cp == 0x2028 || cp == 0x2029 || cp == 0x85 || cp == '\v' || cp == '\f')
     return QR_CC_NEWLINE;
+  /* dashes, quotes, bullets and the ellipsis: frequent in English text, all
+   * punctuation, and cheaper to know than to look up */
+  if (cp >= 0x2010 && cp <= 0x2027) return QR_CC_PUNCT;
   if (cp == 0x200D || (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0020 && cp <= 0xE007F))
     return QR_CC_JOINER;
   if (cp >= 0x1F3FB && cp <= 0x1F3FF) return QR_CC_JOINER;   /* skin-tone modifiers */
