@@ -764,7 +764,14 @@ static void emit_word(tokctx *t, size_t a, size_t b) {
   if (cl) {
     size_t p = b - cl;
     ch prev = char_before(s, a, p);
+    /* the host is a word (whose own end may be a clitic too: I'd've), or
+     * an abbreviation or acronym with its period (the U.N.'s vote) */
     if (is_alnum(prev.cls)) {
+      emit_word(t, a, p);
+      emit(t, p, cl, QR_TOK_WORD, QR_TF_CLITIC, 0);
+      return;
+    }
+    if (prev.cp == '.' && p - a >= 2 && keeps_period(t, a, p, p)) {
       emit_piece(t, a, p, 0, 0);
       emit(t, p, cl, QR_TOK_WORD, QR_TF_CLITIC, 0);
       return;
@@ -831,7 +838,10 @@ static void split_core(tokctx *t, size_t a, size_t b) {
       continue;
     }
     if (is_hyphen(c.cp) && between_alnum) {
-      if (in_list(s + ps, p - ps, bound_prefixes)) {
+      /* a bound prefix (re-elect, non-profit), but not two capitals: an
+       * acronym (UN-led, EU-wide) */
+      int acronym = p - ps == 2 && s[ps] >= 'A' && s[ps] <= 'Z' && s[ps + 1] >= 'A' && s[ps + 1] <= 'Z';
+      if (!acronym && in_list(s + ps, p - ps, bound_prefixes)) {
         p = nx;
         continue;
       }
