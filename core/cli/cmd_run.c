@@ -50,6 +50,7 @@ typedef struct run_args {
   int first_path;          /* corpus paths are o->args[first_path ..] */
   FILE *out;
   const char *format;
+  int exit_code;           /* what the script gave os.exit, or 0 */
 } run_args;
 
 /* The real main of a run, called under lua_pcall. */
@@ -87,6 +88,7 @@ static int run_main(lua_State *L) {
   lua_call(L, 1, 0);
   lua_getfield(L, report, "print");
   lua_setglobal(L, "print");
+  qr_lua_trap_exit(L);
   /* the corpus, when paths were given */
   int npaths = o->nargs - a->first_path;
   if (npaths > 0) {
@@ -123,7 +125,11 @@ static int run_main(lua_State *L) {
                        : luaL_loadfilex(L, a->script, "t");
   if (st != LUA_OK) return lua_error(L);
   for (int i = 0; i < o->nscript_args; i++) lua_pushstring(L, o->script_args[i]);
-  lua_call(L, o->nscript_args, 0);
+  /* os.exit(code) unwinds to here: the report is finished all the same */
+  lua_pushcfunction(L, qr_lua_traceback);
+  lua_insert(L, -2 - o->nscript_args);
+  st = lua_pcall(L, o->nscript_args, 0, -2 - o->nscript_args);
+  if (st != LUA_OK && !qr_lua_exit_code(L, -1, &a->exit_code)) return lua_error(L);
   lua_getfield(L, report, "finish");
   lua_call(L, 0, 0);
   return 0;
@@ -169,6 +175,11 @@ static int run_lua(run_args *a) {
     fprintf(stderr, "quarry %s: %.*s\n", a->cmd, len, msg ? msg : "(error object is not a string)");
     cli_output_abort(&out);
     code = EXIT_DATA;
+  } else if (a->exit_code != 0) {
+    /* os.exit with a failure code: the script says its report is no good */
+    fflush(stdout);
+    cli_output_abort(&out);
+    code = a->exit_code;
   } else if (cli_output_commit(&out, &err) < 0) {
     code = cli_fail(a->cmd, EXIT_DATA, "%s", err.msg);
   }
@@ -201,7 +212,7 @@ int cmd_run(int argc, char **argv) {
   } else if (access(o.args[0], R_OK) != 0) {
     code = cli_fail("run", EXIT_DATA, "%s: %s", o.args[0], strerror(errno));
   } else {
-    run_args a = {"run", o.args[0], 0, &o, 1, NULL, o.format ? o.format : "table"};
+    run_args a = {"run", o.args[0], 0, &o, 1, NULL, o.format ? o.format : "table", 0};
     code = run_lua(&a);
   }
   cli_opts_free(&o);
@@ -230,7 +241,7 @@ int cmd_entities(int argc, char **argv) {
     o.script_args = fmt_arg;
     o.nscript_args = 1;
     run_args a = {"entities", "scripts/quarry/cmd/entities.lua", 1, &o, 0, NULL,
-                  strcmp(fmt, "tsv") == 0 ? "table" : fmt};
+                  strcmp(fmt, "tsv") == 0 ? "table" : fmt, 0};
     code = run_lua(&a);
   }
   cli_opts_free(&o);

@@ -44,8 +44,42 @@ size_t qr_lua_memory(lua_State *L, size_t *peak) {
   return h->used;
 }
 
+#define EXIT_REQUEST "quarry.ExitRequest"
+
+/* os.exit([code]) in a script: true or none is 0, false is 1. */
+static int script_exit(lua_State *L) {
+  int code;
+  if (lua_isnoneornil(L, 1) || lua_isboolean(L, 1)) code = lua_isnone(L, 1) || lua_toboolean(L, 1) ? 0 : 1;
+  else code = (int)luaL_checkinteger(L, 1);
+  int *box = lua_newuserdatauv(L, sizeof *box, 0);
+  *box = code;
+  luaL_setmetatable(L, EXIT_REQUEST);
+  return lua_error(L);
+}
+
+void qr_lua_trap_exit(lua_State *L) {
+  luaL_newmetatable(L, EXIT_REQUEST);
+  lua_pop(L, 1);
+  lua_getglobal(L, "os");
+  if (lua_istable(L, -1)) {
+    lua_pushcfunction(L, script_exit);
+    lua_setfield(L, -2, "exit");
+  }
+  lua_pop(L, 1);
+}
+
+int qr_lua_exit_code(lua_State *L, int idx, int *code) {
+  const int *box = luaL_testudata(L, idx, EXIT_REQUEST);
+  if (!box) return 0;
+  *code = *box;
+  return 1;
+}
+
 int qr_lua_traceback(lua_State *L) {
+  int code;
+  if (qr_lua_exit_code(L, 1, &code)) return 1;   /* not an error: no traceback */
   const char *msg = lua_tostring(L, 1);
+  if (msg && strstr(msg, "\nstack traceback:")) return 1;   /* rethrown: it has one */
   if (msg == NULL) {
     if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) return 1;
     msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));

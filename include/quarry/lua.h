@@ -28,8 +28,18 @@ size_t qr_lua_memory(lua_State *L, size_t *peak);
 int luaopen_quarry_core(lua_State *L);
 
 /* A message handler for lua_pcall: adds a traceback to string errors, and
- * turns other error values into strings through __tostring. */
+ * turns other error values into strings through __tostring. An exit request
+ * (qr_lua_exit_code) passes through unchanged. */
 int qr_lua_traceback(lua_State *L);
+
+/* Replaces os.exit with a function that ends the script by unwinding, like
+ * an error, with an exit request for its code (so that the caller can still
+ * write the script's report; the real os.exit would end the process without
+ * it). */
+void qr_lua_trap_exit(lua_State *L);
+
+/* When the value at idx is an exit request: 1, with its code in *code. */
+int qr_lua_exit_code(lua_State *L, int idx, int *code);
 
 /* Calls the function on the stack (with nargs arguments under it) through
  * qr_lua_traceback; returns the lua_pcall status, with the message (and
