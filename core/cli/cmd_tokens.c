@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "quarry/corpus.h"
 #include "quarry/file.h"
+#include "quarry/utf8.h"
 #include "quarry/json.h"
 #include "quarry/text.h"
 
@@ -46,15 +48,17 @@ typedef struct tokjob {
   qr_buf out;
 } tokjob;
 
-static qr_status write_jsonl(tokjob *j, const char *text) {
-  const qr_tokens *t = &j->toks;
-  for (size_t s = 0; s < j->sents.n; s++) {
+static qr_status write_jsonl(tokjob *j, const char *text, const qr_tokens *t,
+                             const qr_sentences *sents, size_t s0, size_t s1) {
+  /* tokens from limit on belong to the next document */
+  size_t limit = s1 > s0 ? sents->first[s1 - 1] + sents->count[s1 - 1] : 0;
+  for (size_t s = s0; s < s1; s++) {
     j->sent_no++;
-    size_t t0 = j->sents.first[s], t1 = t0 + j->sents.count[s];
+    size_t t0 = sents->first[s], t1 = t0 + sents->count[s];
     for (size_t i = t0; i < t1; i++) {
       qr_buf *o = &j->out;
       size_t st = j->base + t->start[i];
-      int space_after = i + 1 < t->n ? (t->flags[i + 1] & QR_TF_SPACE_BEFORE) != 0 : 1;
+      int space_after = i + 1 < limit ? (t->flags[i + 1] & QR_TF_SPACE_BEFORE) != 0 : 1;
       if (qr_buf_puts(o, "{\"doc\":") || qr_json_put_string(o, j->doc, strlen(j->doc)) ||
           qr_buf_printf(o, ",\"sent\":%zu,\"i\":%zu,\"text\":", j->sent_no, i - t0 + 1) ||
           qr_json_put_string(o, text + t->start[i], t->len[i]) ||
@@ -76,21 +80,103 @@ static qr_status write_jsonl(tokjob *j, const char *text) {
   return QR_OK;
 }
 
+/* Appends sentences [s0, s1) of a text in the job's format (not explain). */
+static qr_status write_sentences(tokjob *j, const char *text, size_t len, const qr_tokens *t,
+                                 const qr_sentences *sents, size_t s0, size_t s1) {
+  switch (j->format) {
+  case FMT_CONLLU:
+    return qr_write_conllu(&j->out, text, len, t, sents, s0, s1, "", &j->sent_no, 0);
+  case FMT_JSONL: return write_jsonl(j, text, t, sents, s0, s1);
+  default: return qr_write_tokenized(&j->out, text, t, sents, s0, s1);
+  }
+}
+
 static qr_status run_block(tokjob *j, const char *text, size_t len) {
   qr_tokens_reset(&j->toks);
   qr_sentences_reset(&j->sents);
   qr_status rc = qr_tokenize(j->seg, text, len, &j->toks);
   if (!rc) rc = qr_split_sentences(j->seg, text, len, &j->toks, 0, &j->sents);
   if (rc) return rc;
-  switch (j->format) {
-  case FMT_EXPLAIN:
-    return qr_split_explain(j->seg, text, len, &j->toks, 0, &j->out);
-  case FMT_CONLLU:
-    return qr_write_conllu(&j->out, text, len, &j->toks, &j->sents, 0, j->sents.n, "",
-                           &j->sent_no, 0);
-  case FMT_JSONL: return write_jsonl(j, text);
-  default: return qr_write_tokenized(&j->out, text, &j->toks, &j->sents, 0, j->sents.n);
+  if (j->format == FMT_EXPLAIN) return qr_split_explain(j->seg, text, len, &j->toks, 0, &j->out);
+  return write_sentences(j, text, len, &j->toks, &j->sents, 0, j->sents.n);
+}
+
+/* A plain-text file (or standard input): refused when it holds a NUL byte
+ * (binary data), warned about when it holds invalid UTF-8, then done in
+ * blocks. Returns an exit code. */
+static int tokens_of_text(tokjob *j, cli_output *out, const char *path, int many) {
+  qr_error err = {0};
+  qr_file in;
+  if (qr_file_open(&in, path, &err)) return cli_fail("tokens", EXIT_DATA, "%s", err.msg);
+  j->doc = strcmp(path, "-") == 0 ? "<stdin>" : path;
+  int code = EXIT_OK;
+  const char *nul = in.len ? memchr(in.data, '\0', in.len) : NULL;
+  size_t bad_at, nbad = qr_utf8_check(in.data, in.len, &bad_at);
+  if (nul || nbad) {
+    size_t at = nul ? (size_t)(nul - in.data) : bad_at, line = 1, col = 1;
+    for (size_t k = 0; k < at; k++) {
+      if (in.data[k] == '\n') line++, col = 1;
+      else col++;
+    }
+    if (nul)
+      code = cli_fail("tokens", EXIT_DATA,
+                      "%s:%zu:%zu: NUL byte: this looks like a binary file, not UTF-8 text",
+                      j->doc, line, col);
+    else
+      fprintf(stderr, "quarry tokens: %s:%zu:%zu: invalid UTF-8 (%zu invalid sequence(s) in the "
+              "file; written as U+FFFD)\n", j->doc, line, col, nbad);
   }
+  if (code == EXIT_OK && j->format == FMT_CONLLU && many &&
+      qr_buf_printf(&j->out, "# newdoc id = %s\n", j->doc))
+    code = cli_fail("tokens", EXIT_DATA, "out of memory");
+  for (size_t a = 0; a < in.len && code == EXIT_OK;) {
+    size_t e = block_end(in.data, in.len, a);
+    j->base = a;
+    qr_status rc = run_block(j, in.data + a, e - a);
+    if (rc) code = cli_fail("tokens", EXIT_DATA, "%s: %s", j->doc, qr_status_string(rc));
+    else if (cli_flush(out, &j->out) < 0) code = cli_fail("tokens", EXIT_DATA, "cannot write output");
+    a = e;
+  }
+  qr_file_close(&in);
+  return code;
+}
+
+/* A JSON Lines file: the text of each record is a document of its own
+ * (loaded as quarry.open loads it, so the records are checked the same way
+ * and the tokens made once). Returns an exit code. */
+static int tokens_of_jsonl(tokjob *j, cli_output *out, const char *path) {
+  qr_error err = {0};
+  qr_corpus *c = qr_corpus_new();
+  if (!c) return cli_fail("tokens", EXIT_DATA, "out of memory");
+  qr_corpus_use_segmenter(c, j->seg);
+  int code = EXIT_OK;
+  if (qr_corpus_add_path(c, path, &err)) code = cli_fail("tokens", EXIT_DATA, "%s", err.msg);
+  for (size_t k = 0; code == EXIT_OK && k < qr_corpus_nwarnings(c); k++)
+    fprintf(stderr, "quarry tokens: %s\n", qr_corpus_warning(c, k));
+  for (size_t d = 0; code == EXIT_OK && d < qr_corpus_ndocs(c); d++) {
+    qr_doc doc;
+    qr_corpus_doc(c, d, &doc);
+    j->doc = doc.id;
+    j->base = 0;
+    qr_status rc;
+    if (j->format == FMT_EXPLAIN) {
+      rc = run_block(j, doc.text, doc.len);
+    } else {
+      rc = j->format == FMT_CONLLU ? qr_buf_printf(&j->out, "# newdoc id = %s\n", doc.id) : QR_OK;
+      if (!rc)
+        rc = write_sentences(j, doc.text, doc.len, qr_corpus_tokens(c), qr_corpus_sentences(c),
+                             doc.sent_first, doc.sent_first + doc.sent_count);
+    }
+    if (rc) code = cli_fail("tokens", EXIT_DATA, "%s: %s", doc.id, qr_status_string(rc));
+    else if (cli_flush(out, &j->out) < 0) code = cli_fail("tokens", EXIT_DATA, "cannot write output");
+  }
+  qr_corpus_free(c);
+  return code;
+}
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
 /* --learn-abbreviations: a first pass over every input learns the
@@ -204,27 +290,9 @@ int cmd_tokens(int argc, char **argv) {
     code = cli_fail("tokens", EXIT_DATA, "%s", err.msg);
     goto done;
   }
-  for (int f = 0; f < nfiles && code == EXIT_OK; f++) {
-    qr_file in;
-    if (qr_file_open(&in, files[f], &err)) {
-      code = cli_fail("tokens", EXIT_DATA, "%s", err.msg);
-      break;
-    }
-    j.doc = strcmp(files[f], "-") == 0 ? "<stdin>" : files[f];
-    size_t a = 0;
-    if (format == FMT_CONLLU && nfiles > 1 && qr_buf_printf(&j.out, "# newdoc id = %s\n", j.doc))
-      code = cli_fail("tokens", EXIT_DATA, "out of memory");
-    while (a < in.len && code == EXIT_OK) {
-      size_t e = block_end(in.data, in.len, a);
-      j.base = a;
-      qr_status rc = run_block(&j, in.data + a, e - a);
-      if (rc) code = cli_fail("tokens", EXIT_DATA, "%s: %s", j.doc, qr_status_string(rc));
-      else if (cli_flush(&out, &j.out) < 0)
-        code = cli_fail("tokens", EXIT_DATA, "cannot write output");
-      a = e;
-    }
-    qr_file_close(&in);
-  }
+  for (int f = 0; f < nfiles && code == EXIT_OK; f++)
+    code = ends_with(files[f], ".jsonl") ? tokens_of_jsonl(&j, &out, files[f])
+                                         : tokens_of_text(&j, &out, files[f], nfiles > 1);
   if (code == EXIT_OK) {
     if (cli_output_commit(&out, &err) < 0) code = cli_fail("tokens", EXIT_DATA, "%s", err.msg);
   } else {

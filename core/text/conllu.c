@@ -69,10 +69,12 @@ static qr_status word_line(qr_buf *out, size_t id, const char *form, size_t n, i
   return QR_OK;
 }
 
-/* Is there no white space between token i and the token after it? */
-static int no_space_after(const char *text, size_t len, const qr_tokens *toks, size_t i) {
+/* Is there no white space between token i and the token after it? Tokens
+ * from limit on belong to another text (the next document of a corpus). */
+static int no_space_after(const char *text, size_t len, const qr_tokens *toks, size_t i,
+                          size_t limit) {
   size_t end = toks->start[i] + toks->len[i];
-  if (i + 1 < toks->n) return !(toks->flags[i + 1] & QR_TF_SPACE_BEFORE);
+  if (i + 1 < limit) return !(toks->flags[i + 1] & QR_TF_SPACE_BEFORE);
   return end < len && text[end] != ' ' && text[end] != '\n' && text[end] != '\t' &&
          text[end] != '\r';
 }
@@ -80,6 +82,7 @@ static int no_space_after(const char *text, size_t len, const qr_tokens *toks, s
 qr_status qr_write_conllu(qr_buf *out, const char *text, size_t len, const qr_tokens *toks,
                           const qr_sentences *sents, size_t s0, size_t s1, const char *prefix,
                           size_t *sent_no, int par_marks) {
+  size_t limit = s1 > s0 ? sents->first[s1 - 1] + sents->count[s1 - 1] : 0;
   for (size_t s = s0; s < s1; s++) {
     size_t t0 = sents->first[s], t1 = t0 + sents->count[s];
     ++*sent_no;
@@ -102,7 +105,7 @@ qr_status qr_write_conllu(qr_buf *out, const char *text, size_t len, const qr_to
         if (qr_buf_printf(out, "%zu-%zu\t", id, id + words - 1) ||
             put_clean(out, form, surf_end - toks->start[i]) ||
             qr_buf_puts(out, "\t_\t_\t_\t_\t_\t_\t_\t") ||
-            qr_buf_puts(out, no_space_after(text, len, toks, j - 1) ? "SpaceAfter=No\n" : "_\n"))
+            qr_buf_puts(out, no_space_after(text, len, toks, j - 1, limit) ? "SpaceAfter=No\n" : "_\n"))
           return QR_ENOMEM;
         for (size_t k = i; k < j; k++) {
           const char *f = text + toks->start[k];
@@ -115,7 +118,7 @@ qr_status qr_write_conllu(qr_buf *out, const char *text, size_t len, const qr_to
             return QR_ENOMEM;
           }
         }
-      } else if (word_line(out, id++, form, toks->len[i], no_space_after(text, len, toks, i))) {
+      } else if (word_line(out, id++, form, toks->len[i], no_space_after(text, len, toks, i, limit))) {
         return QR_ENOMEM;
       }
       i = j;
