@@ -95,6 +95,8 @@ void lqr_open_text(lua_State *L);
 /* The segmenter shared by the state (borrowed). */
 const qr_segmenter *lqr_segmenter(lua_State *L);
 int lqr_tokenize(lua_State *L);
+int lqr_width(lua_State *L);
+int lqr_clip(lua_State *L);
 int lqr_sentences(lua_State *L);
 
 /* lqr_json.c */

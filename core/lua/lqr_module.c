@@ -71,6 +71,8 @@ static const luaL_Reg core_funcs[] = {
   {"segmenter", lqr_segmenter_new},
   {"tokenize", lqr_tokenize},
   {"sentences", lqr_sentences},
+  {"width", lqr_width},
+  {"clip", lqr_clip},
   {"json_encode", lqr_json_encode},
   {"json_decode", lqr_json_decode},
   {"embedded", core_embedded},

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lua/lqr.h"
+#include "quarry/utf8.h"
 
 #define SEG_KEY "quarry.segmenter"
 
@@ -85,6 +86,41 @@ static void push_token(lua_State *L, const char *text, const qr_tokens *t, size_
   }
   lua_pushboolean(L, i + 1 < t->n ? (t->flags[i + 1] & QR_TF_SPACE_BEFORE) != 0 : 1);
   lua_setfield(L, -2, "space_after");
+}
+
+/* core.width(s) -> the columns s takes in a terminal (wide East Asian
+ * characters two, combining marks none). */
+int lqr_width(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  lua_pushinteger(L, (lua_Integer)qr_utf8_width(s, n, 0, NULL));
+  return 1;
+}
+
+/* core.clip(s, columns [, from_end]) -> the longest prefix of s (or suffix,
+ * with from_end) that fits in the columns, cut between characters. */
+int lqr_clip(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  lua_Integer max = luaL_checkinteger(L, 2);
+  int from_end = lua_toboolean(L, 3);
+  if (max < 0) max = 0;
+  size_t fit;
+  if (!from_end) {
+    qr_utf8_width(s, n, (size_t)max, &fit);
+    lua_pushlstring(L, s, fit);
+    return 1;
+  }
+  /* from the end: the first character boundary whose suffix fits */
+  size_t total = qr_utf8_width(s, n, 0, NULL), i = 0;
+  while (i < n && total > (size_t)max) {
+    int32_t cp;
+    int k = qr_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+    total -= (size_t)qr_utf8_char_width(cp);
+    i += (size_t)k;
+  }
+  lua_pushlstring(L, s + i, n - i);
+  return 1;
 }
 
 /* quarry.tokenize(text) -> a list of tokens:

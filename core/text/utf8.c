@@ -119,6 +119,26 @@ qr_cclass qr_char_class(int32_t cp) {
   }
 }
 
+int qr_utf8_char_width(int32_t cp) {
+  if (cp < 0) return 1;   /* an invalid byte shows as one replacement mark */
+  int w = utf8proc_charwidth(cp);
+  return w < 0 ? 0 : w;
+}
+
+size_t qr_utf8_width(const char *s, size_t n, size_t max, size_t *fit) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t w = 0, i = 0, fits = 0;
+  while (i < n) {
+    int32_t cp;
+    int k = qr_utf8_decode(u + i, n - i, &cp);
+    w += (size_t)qr_utf8_char_width(cp);
+    i += (size_t)k;
+    if (w <= max) fits = i;
+  }
+  if (fit) *fit = fits;
+  return w;
+}
+
 int32_t qr_utf8_lower(int32_t cp) { return cp < 0 ? cp : utf8proc_tolower(cp); }
 int32_t qr_utf8_upper(int32_t cp) { return cp < 0 ? cp : utf8proc_toupper(cp); }
 

@@ -46,6 +46,14 @@ qr_cclass qr_char_class(int32_t cp);
  * bytes are copied through unchanged. */
 qr_status qr_utf8_fold(const char *s, size_t n, qr_buf *out);
 
+/* Display width in a terminal: 0 for combining marks and controls, 2 for
+ * wide (East Asian) characters and most emoji, 1 otherwise (an invalid byte
+ * counts 1: it shows as U+FFFD). */
+int qr_utf8_char_width(int32_t cp);
+/* The display width of s[0, n); *fit (when not NULL) gets the byte length
+ * of the longest prefix whose width is at most max. */
+size_t qr_utf8_width(const char *s, size_t n, size_t max, size_t *fit);
+
 /* Lower-cases one code point (simple mapping). */
 int32_t qr_utf8_lower(int32_t cp);
 int32_t qr_utf8_upper(int32_t cp);

@@ -4,8 +4,9 @@
 -- A rowset is an array of rows; a row is keyed by column name, or is an
 -- array mapped positionally onto the column names. render() is pure; the
 -- setup/table/print/finish quartet keeps one output state, because a Lua
--- state runs one report. Plain Lua 5.4 and its standard library only, so
--- that the module can be tested, and reused, without quarry's C side.
+-- state runs one report. Plain Lua 5.4 and its standard library, so that
+-- the module can be tested, and reused, without quarry's C side; with it,
+-- widths are display columns rather than characters.
 local report = {}
 
 local concat, sort = table.concat, table.sort
@@ -316,10 +317,24 @@ end
 ---------------------------------------------------------------------------
 -- Formats
 
--- Characters, not display columns: wide CJK and combining marks will be
--- off, but that needs Unicode tables this module does not carry.
-local function width(s)
-  return utf8.len(s) or #s
+-- Display columns, as a terminal shows them (a CJK character takes two, a
+-- combining accent none), when quarry's C side is there; characters when
+-- the module runs on a plain Lua.
+local has_core, core = pcall(require, "quarry.core")
+if not (has_core and type(core) == "table" and core.width) then core = nil end
+
+local width, clip
+if core then
+  width, clip = core.width, core.clip
+else
+  width = function(s) return utf8.len(s) or #s end
+  clip = function(s, max, from_end)
+    if not utf8.len(s) then return from_end and s:sub(#s - max + 1) or s:sub(1, max) end
+    local n = utf8.len(s)
+    if n <= max then return s end
+    if from_end then return s:sub(utf8.offset(s, n - max + 1)) end
+    return s:sub(1, utf8.offset(s, max + 1) - 1)
+  end
 end
 
 -- Line breaks would tear the grid apart, so cells are flattened first
@@ -327,22 +342,15 @@ end
 local function fit(s, max)
   s = s:gsub("\r\n", " "):gsub("[\r\n\t]", " ")
   if width(s) <= max then return s end
-  if utf8.len(s) then
-    return s:sub(1, utf8.offset(s, max) - 1) .. ELLIPSIS
-  end
-  return s:sub(1, max - 1) .. ELLIPSIS
+  return clip(s, max - 1) .. ELLIPSIS
 end
 
 -- A right-aligned text column (the left context of a concordance) keeps
 -- its end, the part next to what it is aligned against.
 local function fit_tail(s, max)
   s = s:gsub("\r\n", " "):gsub("[\r\n\t]", " ")
-  local n = width(s)
-  if n <= max then return s end
-  if utf8.len(s) then
-    return ELLIPSIS .. s:sub(utf8.offset(s, n - max + 2))
-  end
-  return ELLIPSIS .. s:sub(#s - max + 2)
+  if width(s) <= max then return s end
+  return ELLIPSIS .. clip(s, max - 1, true)
 end
 
 -- Per column: true when it is right-aligned, because it is numeric or

@@ -82,6 +82,22 @@ T.test("table cuts by characters, not bytes", function()
        "s\n" .. rule(4) .. "\näää…\n")
 end)
 
+-- A terminal gives a CJK character two columns and a combining accent
+-- none: counting characters would push the next column out of line.
+T.test("table aligns wide and combining characters by display columns", function()
+  local rows = { { "北京", 1 }, { "e\u{301}te", 22 }, { "abcd", 3 }, columns = { "s", "n" } }
+  T.eq(report.render(rows, "table"),
+       "s      n\n" .. rule(4) .. "  " .. rule(2) .. "\n北京   1\ne\u{301}te   22\nabcd   3\n")
+end)
+
+T.test("table cuts wide characters whole, within max_width", function()
+  local rows = { { "北京北京北京" }, columns = { "s" } }
+  -- five columns: two wide characters (4) and the ellipsis (1)
+  T.eq(report.render(rows, "table", { max_width = 5 }), "s\n" .. rule(5) .. "\n北京…\n")
+  -- six columns: the third wide character would need seven
+  T.eq(report.render(rows, "table", { max_width = 6 }), "s\n" .. rule(5) .. "\n北京…\n")
+end)
+
 T.test("table cuts at 40 characters by default", function()
   local long = string.rep("x", 45)
   local rows = { { long }, columns = { "s" } }
