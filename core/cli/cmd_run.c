@@ -51,6 +51,7 @@ typedef struct run_args {
   FILE *out;
   const char *format;
   int exit_code;           /* what the script gave os.exit, or 0 */
+  int script_started;      /* errors before it are the input's, not the script's */
 } run_args;
 
 /* The real main of a run, called under lua_pcall. */
@@ -125,6 +126,7 @@ static int run_main(lua_State *L) {
                        : luaL_loadfilex(L, a->script, "t");
   if (st != LUA_OK) return lua_error(L);
   for (int i = 0; i < o->nscript_args; i++) lua_pushstring(L, o->script_args[i]);
+  a->script_started = 1;
   /* os.exit(code) unwinds to here: the report is finished all the same */
   lua_pushcfunction(L, qr_lua_traceback);
   lua_insert(L, -2 - o->nscript_args);
@@ -167,10 +169,12 @@ static int run_lua(run_args *a) {
   if (st != LUA_OK) {
     const char *msg = lua_tostring(L, -1);
     fflush(stdout);
-    /* a command written in Lua reports errors in the input, not its own
-     * insides: no traceback there */
+    /* a command written in Lua, and the loading of the corpus before a
+     * script starts, report errors in the input, not quarry's insides: no
+     * traceback there */
     int len = msg ? (int)strlen(msg) : 0;
-    const char *tb = msg && a->embedded ? strstr(msg, "\nstack traceback:") : NULL;
+    const char *tb = msg && (a->embedded || !a->script_started)
+                         ? strstr(msg, "\nstack traceback:") : NULL;
     if (tb) len = (int)(tb - msg);
     fprintf(stderr, "quarry %s: %.*s\n", a->cmd, len, msg ? msg : "(error object is not a string)");
     cli_output_abort(&out);
@@ -212,7 +216,7 @@ int cmd_run(int argc, char **argv) {
   } else if (access(o.args[0], R_OK) != 0) {
     code = cli_fail("run", EXIT_DATA, "%s: %s", o.args[0], strerror(errno));
   } else {
-    run_args a = {"run", o.args[0], 0, &o, 1, NULL, o.format ? o.format : "table", 0};
+    run_args a = {"run", o.args[0], 0, &o, 1, NULL, o.format ? o.format : "table", 0, 0};
     code = run_lua(&a);
   }
   cli_opts_free(&o);
@@ -241,7 +245,7 @@ int cmd_entities(int argc, char **argv) {
     o.script_args = fmt_arg;
     o.nscript_args = 1;
     run_args a = {"entities", "scripts/quarry/cmd/entities.lua", 1, &o, 0, NULL,
-                  strcmp(fmt, "tsv") == 0 ? "table" : fmt, 0};
+                  strcmp(fmt, "tsv") == 0 ? "table" : fmt, 0, 0};
     code = run_lua(&a);
   }
   cli_opts_free(&o);

@@ -523,6 +523,8 @@ qr_status qr_corpus_add_path(qr_corpus *c, const char *path, qr_error *err) {
   }
   qr_pathlist files = {0};
   qr_status rc = qr_dir_list(path, ".txt", &files, err);
+  if (rc == QR_OK && files.n == 0)   /* almost always a wrong path: say so */
+    rc = qr_error_set(err, QR_EDATA, "%s: no .txt files in this directory or below it", path);
   size_t root = strlen(path);
   while (root > 1 && path[root - 1] == '/') root--;
   for (size_t i = 0; rc == QR_OK && i < files.n; i++) {

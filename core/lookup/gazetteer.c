@@ -147,6 +147,7 @@ static qr_status grow_entries(qr_gazetteer *g) {
 qr_status qr_gaz_check(const qr_gazetteer *g, const char *id, const char *type,
                              const char *const *names, size_t nnames, const char *const *attrs,
                              size_t nattrs, qr_error *err) {
+  if (!*id) return qr_error_set(err, QR_EDATA, "empty id");
   if (!valid_id(id)) return qr_error_set(err, QR_EDATA, "bad id '%s' (no spaces allowed)", id);
   if (!valid_type(type))
     return qr_error_set(err, QR_EDATA, "bad type '%s' (expected upper-case letters, digits, _)",

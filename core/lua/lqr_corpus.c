@@ -489,7 +489,9 @@ int lqr_open(lua_State *L) {
   lua_settop(L, 2);
   int quiet = opt_bool_field(L, 2, "quiet", 0);
   lua_getfield(L, 2, "segmenter");
-  if (!lua_isnil(L, -1)) lqr_checkseg(L, lua_gettop(L));
+  if (!lua_isnil(L, -1) && !luaL_testudata(L, -1, LQR_SEG))
+    return luaL_error(L, "bad option 'segmenter' to 'open' (a segmenter expected, got %s)",
+                      luaL_typename(L, -1));
   lua_getfield(L, 2, "learn_abbreviations");
   int learn = lua_toboolean(L, -1);
   double threshold = 0;
@@ -552,6 +554,13 @@ int lqr_open(lua_State *L) {
   /* the gazetteer */
   lua_getfield(L, 2, "gazetteer");
   int gi = lua_gettop(L);
+  if (!lua_isnil(L, gi) && !lua_isboolean(L, gi) && lua_type(L, gi) != LUA_TSTRING &&
+      !luaL_testudata(L, gi, LQR_GAZ))
+    return luaL_error(L, "bad option 'gazetteer' to 'open' (a file name, a gazetteer or false "
+                      "expected, got %s)", luaL_typename(L, gi));
+  if (lua_isboolean(L, gi) && lua_toboolean(L, gi))
+    return luaL_error(L, "bad option 'gazetteer' to 'open' (true is not a gazetteer: give a file "
+                      "name, a gazetteer, or false for none)");
   if (lua_isnil(L, gi) && first_dir) {
     lua_pushfstring(L, "%s/gazetteer.tsv", first_dir);
     FILE *probe = fopen(lua_tostring(L, -1), "r");

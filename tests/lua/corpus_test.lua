@@ -200,6 +200,18 @@ T.test("bad input: a clear error naming the file and position", function()
   T.raises(function() q.open(dup) end, "dup.jsonl:2: duplicate document id 'a'")
   T.raises(function() q.open(42) end, "bad argument #1 to 'open'")
   T.raises(function() q.open({}) end, "the list of paths is empty")
+  os.execute("mkdir -p '" .. tmpdir .. "/nothing/sub'")
+  T.raises(function() q.open(tmpdir .. "/nothing") end,
+           "nothing: no .txt files in this directory or below it")
+end)
+
+T.test("bad options name the option, not a stack slot", function()
+  local dir = tmpdir .. "/empty"
+  T.raises(function() q.open(dir, { gazetteer = 5 }) end,
+           "bad option 'gazetteer' to 'open' (a file name, a gazetteer or false expected, got number)")
+  T.raises(function() q.open(dir, { gazetteer = true }) end, "true is not a gazetteer")
+  T.raises(function() q.open(dir, { segmenter = "en" }) end,
+           "bad option 'segmenter' to 'open' (a segmenter expected, got string)")
 end)
 
 T.test("invalid UTF-8 is kept, warned about with its position, and never shifts offsets", function()
