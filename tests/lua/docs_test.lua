@@ -1,5 +1,5 @@
 -- docs_test.lua — every Lua example in docs/lua-api.md and README.md runs,
--- and prints what the page says it prints (the ```output block after it, or
+-- and prints what `quarry run` would print for it: what the page says it prints (the ```output block after it, or
 -- after the text that follows it, when there is one).
 local T = require "testlib"
 
@@ -38,13 +38,10 @@ for i, ex in ipairs(examples) do
     local function write(...)
       for _, s in ipairs({ ... }) do buf[#buf + 1] = tostring(s) end
     end
+    -- print is report.print, as under `quarry run`, so that the spacing
+    -- between printed lines and tables is what a user sees
     local env = setmetatable({
-      print = function(...)
-        local n = select("#", ...)
-        local parts = {}
-        for k = 1, n do parts[k] = tostring((select(k, ...))) end
-        buf[#buf + 1] = table.concat(parts, "\t") .. "\n"
-      end,
+      print = function(...) report.print(...) end,
       io = setmetatable({ write = write }, { __index = io }),
     }, { __index = _G })
     local saved = report.setup { format = "table", write = write }
