@@ -1242,9 +1242,11 @@ static size_t fast_run(tokctx *t, const window *w, size_t i, int *newlines, int 
    * passed: most chunks are far from both */
   size_t next_nl = qr_next_set(w->nl, nw, p), next_odd = qr_next_set(w->odd, nw, p);
   while (p < end) {
+    /* one view gives the white space before the chunk and the chunk */
     uint64_t sv = view(w->sep, p);
-    if (sv & 1) {   /* white space */
-      size_t q = ~sv ? p + ctz64(~sv) : p + 64;
+    unsigned gap = ~sv ? ctz64(~sv) : 64;
+    if (gap) {
+      size_t q = p + gap;
       o.pending |= QR_TF_SPACE_BEFORE;
       if (next_nl < q) {
         /* only none, one or more than one line break matters */
@@ -1253,25 +1255,26 @@ static size_t fast_run(tokctx *t, const window *w, size_t i, int *newlines, int 
         if (k) o.pending |= (uint8_t)(QR_TF_NEWLINE_BEFORE | (nls >= 2 ? QR_TF_PARA_BEFORE : 0));
         next_nl = qr_next_set(w->nl, nw, q);
       }
-      p = q;
-      if (p >= end) break;
-      sv = view(w->sep, p);
-      if (sv & 1) continue;   /* 64 bytes of white space */
+      if (gap == 64 || q >= end) {   /* white space on past the view or the window */
+        p = q;
+        continue;
+      }
     }
-    size_t e = sv ? p + ctz64(sv) : qr_next_set(w->sep, nw, p);   /* the chunk's end */
+    size_t q = p + gap;
+    uint64_t rest = sv >> gap;   /* bit 0: the chunk's first byte */
+    size_t e = rest ? q + ctz64(rest) : qr_next_set(w->sep, nw, q);   /* the chunk's end */
     if (next_odd < e || (e >= end && more)) {
       /* a chunk that is not plain ASCII, or that goes on past the window */
       *why = next_odd < e ? FAST_GENERAL : FAST_REFILL;
-      stop = base + p;
+      stop = base + q;
       break;
     }
-    size_t a = base + p, b = base + e, n = e - p;
-    if (n >= 64) goto full;
-    uint64_t lv = ~view(w->letter, p);
-    size_t letters = ctz64(lv);   /* lv has a bit set: the chunk's end is no letter */
+    size_t a = base + q, b = base + e, n = e - q;
+    if (!rest) goto full;   /* 64 bytes or more */
+    size_t letters = ctz64(~(view(w->letter, p) >> gap));   /* the chunk's end is no letter */
     unsigned tail = plain_tail[s[b - 1] & 0x7F];
     /* a word alone (but XD, an emoticon), or a word and its tail */
-    int xd = (n == 2) & ((s[a] | 0x20) == 'x') & (s[a + 1] == 'D');
+    int xd = (n == 2) & ((s[a] | 0x20) == 'x') & (s[a + (n > 1)] == 'D');
     int alone = (letters == n) & !xd;
     int with_tail = (letters + 1 == n) & (letters > 0) & (tail != TAIL_NONE);
     if (alone | with_tail) {
@@ -1292,7 +1295,7 @@ static size_t fast_run(tokctx *t, const window *w, size_t i, int *newlines, int 
       o.flags[o.n] = tail >= TAIL_TERMINAL ? QR_TF_TERMINAL : 0;
       o.split[o.n] = 0;
       o.n += (size_t)with_tail;
-    } else if (!letters && (~view(w->digit, p) & ((1ULL << n) - 1)) == 0) {
+    } else if (!letters && (~(view(w->digit, p) >> gap) & ((1ULL << n) - 1)) == 0) {
       put_token(&o, a, n, QR_TOK_NUMBER, 0, 0);
     } else {
     full:   /* anything else takes the full rules */
