@@ -936,10 +936,101 @@ static int list_marker(tokctx *t, size_t a, size_t b) {
   return 1;
 }
 
+/* The quotes and dashes of running text, by their UTF-8 bytes (E2 80 xx). */
+enum { U_LSQUO = 0x98, U_RSQUO = 0x99, U_LDQUO = 0x9C, U_RDQUO = 0x9D, U_NDASH = 0x93,
+       U_MDASH = 0x94 };
+
+static size_t gen_punct(const unsigned char *s, size_t i, size_t b, unsigned c3) {
+  return i + 2 < b && s[i] == 0xE2 && s[i + 1] == 0x80 && s[i + 2] == c3 ? 3 : 0;
+}
+
+/* The length of an opening quote or bracket at i, or 0. */
+static size_t opener_at(const unsigned char *s, size_t i, size_t b) {
+  if (s[i] == '"' || s[i] == '(' || s[i] == '[') return 1;
+  size_t n = gen_punct(s, i, b, U_LDQUO);
+  return n ? n : gen_punct(s, i, b, U_LSQUO);
+}
+
+/* The length of a closing mark at i (punctuation, a closing quote or
+ * bracket), or 0. */
+static size_t closer_at(const unsigned char *s, size_t i, size_t b) {
+  switch (s[i]) {
+  case ',': case ';': case ':': case '!': case '?': case '.': case '"': case '\'': case ')':
+  case ']':
+    return 1;
+  default: break;
+  }
+  size_t n = gen_punct(s, i, b, U_RDQUO);
+  return n ? n : gen_punct(s, i, b, U_RSQUO);
+}
+
+/* The length of what may join two words inside a core at i: an apostrophe
+ * (don't, O'Brien), a hyphen or a run of them (well-known, yes--no), a dash. */
+static size_t joiner_at(const unsigned char *s, size_t i, size_t b) {
+  if (s[i] == '\'') return 1;
+  if (s[i] == '-') {
+    size_t j = i + 1;
+    while (j < b && s[j] == '-') j++;
+    return j - i;
+  }
+  size_t n = gen_punct(s, i, b, U_RSQUO);
+  if (!n) n = gen_punct(s, i, b, U_MDASH);
+  return n ? n : gen_punct(s, i, b, U_NDASH);
+}
+
+static int ascii_letter(unsigned c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+
+/* The common shape of a chunk the fast path leaves: opening quotes or
+ * brackets, a core of ASCII words joined by apostrophes, hyphens or dashes,
+ * and closing punctuation ("Well, / don't / well-known. / word,” ...).
+ * Such a chunk needs none of the special forms (URLs, e-mail, emoticons ...)
+ * and no search for where its core begins and ends: the openers are tokens,
+ * the core goes to split_core and the closers to emit_punct_run, as in
+ * tokenize_chunk, which this path spares the general search. Returns 0,
+ * having emitted nothing, when the chunk has another shape or a case the
+ * shape does not settle (an abbreviation's period, a possessive apostrophe,
+ * an emoticon's colon). */
+static int plain_compound(tokctx *t, size_t a, size_t b) {
+  const unsigned char *s = t->s;
+  size_t i = a, n;
+  while (i < b && (n = opener_at(s, i, b)) > 0) i += n;
+  size_t core = i;
+  if (i >= b || !ascii_letter(s[i])) return 0;
+  while (i < b) {
+    if (ascii_letter(s[i])) {
+      i++;
+    } else if ((n = joiner_at(s, i, b)) > 0 && i + n < b && ascii_letter(s[i + n])) {
+      i += n;
+    } else {
+      break;
+    }
+  }
+  size_t core_end = i;
+  if (core_end == b && core_end - core == 2 && s[core + 1] == 'D' && (s[core] | 0x20) == 'x')
+    return 0;   /* XD after an opening quote: an emoticon */
+  while (i < b && (n = closer_at(s, i, b)) > 0) {
+    unsigned c = s[i];
+    if (c == '.' && i + 1 < b && s[i + 1] == '.') return 0;      /* an ellipsis */
+    if ((c == ':' || c == ';') && i + 1 < b) return 0;          /* :) and the like */
+    if ((c == '\'' || (c == 0xE2 && s[i + 2] == U_RSQUO)) && i == core_end)
+      return 0;   /* an apostrophe after a word: a possessive (students') */
+    i += n;
+  }
+  if (i != b) return 0;
+  if (core_end < b && s[core_end] == '.' && keeps_period(t, core, core_end + 1, b)) return 0;
+  for (i = a; i < core; i += n) {
+    n = opener_at(s, i, b);
+    emit(t, i, n, QR_TOK_PUNCT, 0, 0);
+  }
+  split_core(t, core, core_end);
+  emit_punct_run(t, core_end, b);
+  return 1;
+}
+
 static void tokenize_chunk(tokctx *t, size_t a, size_t b) {
   const unsigned char *s = t->s;
   t->has = chunk_has(s, a, b);
-  if (list_marker(t, a, b)) return;
+  if (plain_compound(t, a, b) || list_marker(t, a, b)) return;
   while (a < b && !t->rc) {
     size_t m;
     unsigned c0 = s[a];
