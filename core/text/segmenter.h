@@ -57,6 +57,12 @@ static inline void qr_filter_add(uint64_t *filter, unsigned key) {
   filter[key >> 6] |= 1ULL << (key & 63);
 }
 
+/* The tokenizer without its fast path: every chunk goes through the general
+ * rules. It gives the same tokens as qr_tokenize, only slower; the tests
+ * compare the two on random text. */
+qr_status qr_tokenize_general(const qr_segmenter *seg, const char *text, size_t len,
+                              qr_tokens *out);
+
 /* Is the word s[0, n) a frequent sentence starter? */
 int qr_segmenter_is_starter(const qr_segmenter *seg, const char *s, size_t n);
 /* Is it a verb of saying (as written, lower case)? */

@@ -1427,6 +1427,17 @@ qr_status qr_tokenize(const qr_segmenter *seg, const char *text, size_t len, qr_
   return t.rc;
 }
 
+qr_status qr_tokenize_general(const qr_segmenter *seg, const char *text, size_t len,
+                              qr_tokens *out) {
+  if (len >= UINT32_MAX) return QR_ELIMIT;
+  tokctx t = {seg, (const unsigned char *)text, len, out, 0, QR_OK, 0};
+  size_t i = 0;
+  int newlines = 0;
+  if (len >= 3 && t.s[0] == 0xEF && t.s[1] == 0xBB && t.s[2] == 0xBF) i = 3;
+  while (i < len && !t.rc) i = general_step(&t, i, &newlines);
+  return t.rc;
+}
+
 void qr_tokens_reset(qr_tokens *t) { t->n = 0; }
 
 void qr_tokens_free(qr_tokens *t) {

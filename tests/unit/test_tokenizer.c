@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "quarry/text.h"
+#include "text/segmenter.h"
 #include "unit.h"
 
 /* Renders tokens as the cases write them: surface{word|word} for multiword
@@ -158,6 +159,70 @@ static void random_inputs(unit *u, const qr_segmenter *seg) {
   qr_buf_free(&text);
 }
 
+/* The fast path (byte masks over 4 KB windows) must give exactly the tokens
+ * of the general rules: random text of words, tails, quotes, clitics,
+ * abbreviations, fused forms, white space of every kind and stray bytes,
+ * long enough to cross windows, and with chunks longer than the 64 bytes a
+ * mask view holds. */
+static void fast_path_matches_general(unit *u, const qr_segmenter *seg) {
+  static const char *const pieces[] = {
+    "word", "Word", "a", "I", "XD", "xD", "gonna", "cannot", "dont", "Don't", "it's", "it\xE2\x80\x99s",
+    "students'", "O'Brien", "well-known", "re-elect", "UN-led", "yes--no", "a\xE2\x80\x94" "b", "Mr.",
+    "U.S.", "etc.", "J.", "No.", "word.", "word,", "word;", "word:", "word!", "word?", "word.\"",
+    "\"Word", "\xE2\x80\x9CWord,\xE2\x80\x9D", "(word)", "[1]", "...", "word...", "7,000", "3.5",
+    "1990s", "42", "5pm", "http://x.org/a.", "a@b.com", "#tag", "@me", ":)", ";-)",
+    "\xF0\x9F\x91\x8D", "caf\xC3\xA9", "\xC3", "\xFF", "\x01", "\x7F", "\x00", "\xC2\xA0",
+    "\xE2\x80\xA8", " ", " ", " ", " ", "  ", "\t", "\r\n", "\n", "\n", "\n\n", " \n \n ", "\v", "\f"};
+  unsigned long long seed = 0xD1B54A32D192ED03ULL;
+  qr_tokens fast = {0}, slow = {0};
+  qr_buf text = {0};
+  unit_case(u, "the fast path gives the general rules' tokens");
+  for (int round = 0; round < 600 && !u->case_failed; round++) {
+    qr_buf_reset(&text);
+    size_t want = (size_t)(next_rand(&seed) % (round % 3 == 0 ? 20000 : 600));
+    /* the first 64 rounds: a regular text shifted byte by byte, so that
+     * every kind of byte falls on the end of a window and of a mask word */
+    if (round < 64) {
+      static const char *const line[] = {"word ", "it's  ", "Hi, ", "\n", "x\n\n"};
+      for (int k = 0; k < round; k++) qr_buf_putc(&text, 'a');
+      for (int k = 0; text.len < 9000; k++) qr_buf_puts(&text, line[k % 7 < 5 ? 0 : k % 5]);
+    }
+    while (text.len < want) {
+      const char *p = pieces[next_rand(&seed) % (sizeof pieces / sizeof *pieces)];
+      if (next_rand(&seed) % 97 == 0) {   /* now and then a chunk longer than a view */
+        size_t n = 60 + next_rand(&seed) % 5000;
+        for (size_t k = 0; k < n; k++) qr_buf_putc(&text, (char)('a' + k % 26));
+      }
+      qr_buf_append(&text, p, p[0] ? strlen(p) : 1);
+    }
+    if (!text.data) qr_buf_puts(&text, "");
+    qr_tokens_reset(&fast);
+    qr_tokens_reset(&slow);
+    CHECK_INT(u, qr_tokenize(seg, text.data, text.len, &fast), QR_OK);
+    CHECK_INT(u, qr_tokenize_general(seg, text.data, text.len, &slow), QR_OK);
+    if (fast.n != slow.n) {
+      unit_fail(u, __FILE__, __LINE__, "round %d: %zu tokens, the general rules %zu", round,
+                fast.n, slow.n);
+      break;
+    }
+    for (size_t k = 0; k < fast.n; k++) {
+      if (fast.start[k] != slow.start[k] || fast.len[k] != slow.len[k] ||
+          fast.kind[k] != slow.kind[k] || fast.flags[k] != slow.flags[k] ||
+          fast.split[k] != slow.split[k]) {
+        unit_fail(u, __FILE__, __LINE__,
+                  "round %d, token %zu at %u: fast %u+%u kind %u flags %u split %u, "
+                  "general %u+%u kind %u flags %u split %u", round, k, slow.start[k],
+                  fast.start[k], fast.len[k], fast.kind[k], fast.flags[k], fast.split[k],
+                  slow.start[k], slow.len[k], slow.kind[k], slow.flags[k], slow.split[k]);
+        break;
+      }
+    }
+  }
+  qr_tokens_free(&fast);
+  qr_tokens_free(&slow);
+  qr_buf_free(&text);
+}
+
 /* Invalid bytes stay where they are: a run of them is a symbol token, a
  * stray one inside a word stays in the word (a Latin-1 "caf\xE9"); both are
  * flagged, and the offsets after them are right. */
@@ -237,6 +302,7 @@ int main(void) {
   qr_segmenter *seg = qr_segmenter_new();
   run_cases(&u, seg, "tests/data/tokenizer.cases");
   random_inputs(&u, seg);
+  fast_path_matches_general(&u, seg);
   invalid_utf8(&u, seg);
   kinds(&u, seg);
   abbreviations(&u);
