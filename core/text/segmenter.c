@@ -93,7 +93,7 @@ void qr_segmenter_free(qr_segmenter *seg) {
 
 qr_status qr_segmenter_add_abbrev(qr_segmenter *seg, const char *abbr, size_t len,
                                   qr_abbrev_class cls) {
-  if (len < 2 || abbr[len - 1] != '.' || cls < QR_ABBR_PLAIN || cls > QR_ABBR_NUMBER)
+  if (len < 2 || abbr[len - 1] != '.' || cls < QR_ABBR_PLAIN || cls > QR_ABBR_FINAL)
     return QR_EARG;
   for (size_t i = 0; i < len; i++)
     if (abbr[i] == ' ' || abbr[i] == '\t' || abbr[i] == '\n') return QR_EARG;
@@ -128,7 +128,7 @@ int qr_segmenter_is_speech_verb(const qr_segmenter *seg, const char *s, size_t n
 }
 
 /* The lexicon format: "abbreviation [class]" per line, where class is plain
- * (the default), title or number; # starts a comment. */
+ * (the default), title, number or final; # starts a comment. */
 qr_status qr_segmenter_load_abbrevs(qr_segmenter *seg, const char *text, size_t len,
                                     const char *name, qr_error *err) {
   size_t i = 0, line = 0;
@@ -152,9 +152,11 @@ qr_status qr_segmenter_load_abbrevs(qr_segmenter *seg, const char *text, size_t 
         if (cl == 5 && memcmp(text + c, "plain", 5) == 0) cls = QR_ABBR_PLAIN;
         else if (cl == 5 && memcmp(text + c, "title", 5) == 0) cls = QR_ABBR_TITLE;
         else if (cl == 6 && memcmp(text + c, "number", 6) == 0) cls = QR_ABBR_NUMBER;
+        else if (cl == 5 && memcmp(text + c, "final", 5) == 0) cls = QR_ABBR_FINAL;
         else
           return qr_error_set(err, QR_EDATA, "%s:%zu: unknown abbreviation class '%.*s' "
-                              "(expected plain, title or number)", name, line, (int)cl, text + c);
+                              "(expected plain, title, number or final)", name, line, (int)cl,
+                              text + c);
       }
       if (text[w - 1] != '.')
         return qr_error_set(err, QR_EDATA, "%s:%zu: abbreviation '%.*s' must end with a period",

@@ -134,30 +134,36 @@ static qr_status push(qr_sentences *out, size_t first, size_t count, int flags) 
 }
 
 /* After terminal token j (and its closers up to k-1), does a sentence start at
- * token k? */
+ * token k? GAP_YES or GAP_NO, or GAP_NEVER where the rules are sure that the
+ * sentence goes on and the model must not add a boundary. */
 static int boundary_after(const splitctx *c, size_t j, size_t k) {
   const qr_tokens *t = c->t;
-  /* a quotation and its attribution are one sentence: “Why?” Betty asked. */
+  /* a verb of saying goes with the quotation before it: “Why?” Betty asked;
+   * Hundreds of millions? thought Chalmers. */
+  if (qr_segmenter_is_speech_verb(c->seg, (const char *)c->s + t->start[k], t->len[k]))
+    return GAP_NEVER;
   if (k > j + 1 && k + 1 < t->n && !(t->flags[k + 1] & QR_TF_NEWLINE_BEFORE)) {
     qr_cclass cls;
     int32_t q = first_cp(c, k - 1, &cls);
     if ((q == 0x201D || q == '"' || q == 0x2019 || q == '\'') &&
         qr_segmenter_is_speech_verb(c->seg, (const char *)c->s + t->start[k + 1], t->len[k + 1]))
-      return 0;
+      return GAP_NEVER;
   }
   if (t->kind[j] == QR_TOK_WORD && (t->flags[j] & QR_TF_ABBREV)) {
     size_t st = t->start[j], len = t->len[j];
     int cls = qr_segmenter_abbrev(c->seg, (const char *)c->s + st, len);
-    if (cls == QR_ABBR_TITLE) return 0;
-    if (cls == QR_ABBR_NUMBER && t->kind[k] == QR_TOK_NUMBER) return 0;
-    return starts_sentence(c, k, 1);
+    if (cls == QR_ABBR_TITLE) return GAP_NO;
+    if (cls == QR_ABBR_NUMBER && t->kind[k] == QR_TOK_NUMBER) return GAP_NO;
+    /* after etc., as after a period, any capital: "... Skype rings, etc.
+     * Anything that ..." (UD: 28 times in 29) */
+    return starts_sentence(c, k, cls != QR_ABBR_FINAL) ? GAP_YES : GAP_NO;
   }
   if (tok_is(c, j, "...") || tok_is(c, j, "\xE2\x80\xA6")) {
     qr_cclass cls;
     first_cp(c, k, &cls);
-    return cls == QR_CC_UPPER && starts_sentence(c, k, 0);
+    return cls == QR_CC_UPPER && starts_sentence(c, k, 0) ? GAP_YES : GAP_NO;
   }
-  return starts_sentence(c, k, 0);
+  return starts_sentence(c, k, 0) ? GAP_YES : GAP_NO;
 }
 
 /* How many tokens from k stay with the sentence that the terminator before
@@ -189,6 +195,121 @@ static size_t absorbs(const splitctx *c, size_t k) {
 
 #define NONE ((size_t)-1)
 
+/* Is token i a dash that can break off an utterance (-- --- — –)? A single
+ * hyphen joins compounds and ranges, and is left out. */
+static int is_dash(const splitctx *c, size_t i) {
+  return tok_is(c, i, "--") || tok_is(c, i, "---") || tok_is(c, i, "\xE2\x80\x94") ||
+         tok_is(c, i, "\xE2\x80\x93");
+}
+
+/* Is token i a number of one or two digits (a list item's number)? */
+static int small_number(const splitctx *c, size_t i) {
+  const unsigned char *s = c->s + c->t->start[i];
+  size_t n = c->t->len[i];
+  return c->t->kind[i] == QR_TOK_NUMBER && n <= 2 && s[0] >= '0' && s[0] <= '9' &&
+         (n == 1 || (s[1] >= '0' && s[1] <= '9'));
+}
+
+/* Is the terminator at token j the period of an inline list item's number,
+ * "... the LOI. 3. I expect ..."? The number follows a boundary of the
+ * rules (or, for the first item, a colon) and the period is attached to it;
+ * the item's sentence starts at the number, not after its period (UD EWT
+ * and GUM agree, 57 times in 60). gaps[k] is the gap before token first + k.
+ * Sets the gap before the number of a first item after a colon. */
+static int list_item(const splitctx *c, size_t j, uint8_t *gaps, size_t first, size_t k) {
+  const qr_tokens *t = c->t;
+  if (j < first + 1 || !tok_is(c, j, ".") || (t->flags[j] & QR_TF_SPACE_BEFORE) ||
+      !small_number(c, j - 1))
+    return 0;
+  size_t num = j - 1;
+  if (num == first) return 1;
+  int d = GAP_DECISION(gaps[num - first]);
+  if (d == GAP_YES || d == GAP_HARD) return 1;
+  /* "the following: 1. In Section ..." */
+  qr_cclass cls;
+  if (tok_is(c, num - 1, ":") && tok_is(c, num, "1") && first_cp(c, k, &cls) &&
+      cls == QR_CC_UPPER) {
+    gaps[num - first] = GAP(GAP_YES, WHY_LIST);
+    return 1;
+  }
+  return 0;
+}
+
+/* Does token i begin a date with a year: [Weekday ,] Month Day , Year?
+ * Returns its length in tokens (0: no date). weekday: the weekday is
+ * required. */
+static size_t date_at(const splitctx *c, size_t i, int weekday) {
+  static const char *const days[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                                     "Saturday", "Sunday", NULL};
+  static const char *const months[] = {
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.",
+    "Sep.", "Sept.", "Oct.", "Nov.", "Dec.", NULL};
+  const qr_tokens *t = c->t;
+  const unsigned char *w = c->s + t->start[i];
+  size_t n = t->len[i];
+  if (i + 4 > t->n || w[0] < 'A' || w[0] > 'W') return 0;   /* most tokens: no capital */
+  size_t k = i;
+  /* a weekday: six to nine letters ending in "day" */
+  int day = 0;
+  if (n >= 6 && n <= 9 && memcmp(w + n - 3, "day", 3) == 0)
+    for (int d = 0; days[d] && !day; d++) day = tok_is(c, k, days[d]);
+  if (day) {
+    if (i + 6 > t->n || !tok_is(c, k + 1, ",")) return 0;
+    k += 2;
+  } else if (weekday) {
+    return 0;
+  }
+  int month = 0;
+  if (strchr("JFMASOND", c->s[t->start[k]]))
+    for (int m = 0; months[m] && !month; m++) month = tok_is(c, k, months[m]);
+  if (!month || !small_number(c, k + 1) || !tok_is(c, k + 2, ",")) return 0;
+  const unsigned char *y = c->s + t->start[k + 3];
+  if (t->kind[k + 3] != QR_TOK_NUMBER || t->len[k + 3] != 4 || (y[0] != '1' && y[0] != '2'))
+    return 0;
+  return k + 4 - i;
+}
+
+/* Words after which a date goes on the sentence ("on Tuesday, May 7, 2015"). */
+static int date_goes_on(const splitctx *c, size_t i) {
+  static const char *const words[] = {"on", "by", "of", "from", "to", "until", "till", "since",
+                                      "before", "after", "through", "thru", "and", "or", "at",
+                                      "for", "dated", "is", "was", "be", "the", "this", "next",
+                                      "last", "every", "each", NULL};
+  for (int k = 0; words[k]; k++)
+    if (tok_is(c, i, words[k])) return 1;
+  return 0;
+}
+
+/* A boundary the rules find where no terminator stands (the gap before
+ * token i, i > first): the reason (WHY_DASH, WHY_LINK, WHY_DATE), or 0.
+ * date_end: the token after a date that starts a sentence, or NONE. */
+static int unpunctuated_boundary(const splitctx *c, size_t i, const uint8_t *gaps, size_t first,
+                                 size_t date_end) {
+  const qr_tokens *t = c->t;
+  /* speech broken off by a dash, then a new start: "Uh, she can — She
+   * can't open em." Not before "I", which as often resumes the broken
+   * sentence ("I think -- I -- I don't know"); not after a dash that opens
+   * the sentence. */
+  if (t->kind[i - 1] == QR_TOK_PUNCT && is_dash(c, i - 1) && i - 1 > first &&
+      GAP_DECISION(gaps[i - 1 - first]) != GAP_YES &&
+      GAP_DECISION(gaps[i - 1 - first]) != GAP_HARD && !tok_is(c, i, "I") &&
+      qr_segmenter_is_starter(c->seg, (const char *)c->s + t->start[i], t->len[i]))
+    return WHY_DASH;
+  /* a list of links, one per line before the lines were joined */
+  if (t->kind[i - 1] == QR_TOK_URL && t->kind[i] == QR_TOK_URL) return WHY_LINK;
+  /* a dateline between a headline and the text: "... ants Tuesday,
+   * September 1, 2015 Formica fusca ..." */
+  if (i == date_end) {
+    qr_cclass cls;
+    first_cp(c, i, &cls);
+    if (cls == QR_CC_UPPER) return WHY_DATE;
+  }
+  if (t->kind[i - 1] == QR_TOK_WORD && date_at(c, i, 1) && !date_goes_on(c, i - 1))
+    return WHY_DATE;
+  return 0;
+}
+
 /* Why the rules would end a sentence after terminator j. */
 static int why_of(const splitctx *c, size_t j) {
   const qr_tokens *t = c->t;
@@ -198,7 +319,8 @@ static int why_of(const splitctx *c, size_t j) {
     switch (qr_segmenter_abbrev(c->seg, s, n)) {
     case QR_ABBR_TITLE: return WHY_TITLE;
     case QR_ABBR_NUMBER: return WHY_NUMABBR;
-    case QR_ABBR_PLAIN: return WHY_ABBR;
+    case QR_ABBR_PLAIN:
+    case QR_ABBR_FINAL: return WHY_ABBR;
     default: break;
     }
     if (n == 2 && s[0] >= 'A' && s[0] <= 'Z') return WHY_INITIAL;
@@ -224,6 +346,8 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
   size_t line_off = toks->start[first];
   while (line_off > 0 && c.s[line_off - 1] != '\n') line_off--;
   gaps[0] = GAP(GAP_HARD, WHY_NONE);
+  /* the token after a date that starts a sentence (see unpunctuated_boundary) */
+  size_t date_end = first + date_at(&c, first, 0);
   for (size_t i = first + 1; i < toks->n; i++) {
     uint8_t f = toks->flags[i];
     uint8_t *g = &gaps[i - first];
@@ -251,10 +375,16 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
         i += n - 1;
         continue;
       }
-      *g = GAP(boundary_after(&c, term, i) ? GAP_YES : GAP_NO, why);
+      if (term == i - 1 && list_item(&c, term, gaps, first, i))
+        *g = GAP(GAP_NO, WHY_LIST);
+      else
+        *g = GAP(boundary_after(&c, term, i), why);
     } else {
-      *g = GAP(GAP_NO, (f & QR_TF_NEWLINE_BEFORE) ? WHY_SOFTLINE : WHY_NONE);
+      int u = unpunctuated_boundary(&c, i, gaps, first, date_end);
+      *g = u ? GAP(GAP_YES, u) : GAP(GAP_NO, (f & QR_TF_NEWLINE_BEFORE) ? WHY_SOFTLINE : WHY_NONE);
     }
+    int d = GAP_DECISION(*g);
+    if ((d == GAP_YES || d == GAP_HARD) && i != date_end) date_end = i + date_at(&c, i, 0);
     term = (is_terminal(&c, i) || (f & QR_TF_ABBREV)) ? i : NONE;
   }
 }
@@ -354,7 +484,7 @@ static qr_status put_token(qr_buf *out, const char *text, const qr_tokens *t, si
 
 static const char *const why_text[WHY_MAX] = {
   "-", "period", "question", "exclaim", "ellipsis", "abbr", "title", "numabbr", "initial",
-  "acronym", "softline"};
+  "acronym", "softline", "dash", "list", "link", "date"};
 
 qr_status qr_split_explain(const qr_segmenter *seg, const char *text, size_t len,
                            const qr_tokens *toks, size_t first, qr_buf *out) {
