@@ -21,17 +21,17 @@
 enum {
   F_BIAS = 1, F_RULE, F_LW, F_RW, F_LS, F_RS, F_L2S, F_R2S, F_LW_RS, F_LS_RW, F_LS_RS,
   F_L2S_LS_RS, F_LS_RS_R2S, F_R2W, F_SPACE, F_TW, F_RULE_RS, F_STARTER, F_LLEN, F_KINDS,
-  F_SINCE, F_UNTIL, F_SINCE_UNTIL, F_UNTIL_RS, F_PARA, F_PARA_RULE
+  F_SINCE, F_UNTIL, F_SINCE_UNTIL, F_UNTIL_RS, F_PARA, F_PARA_RULE, F_L2W, F_LW_RW, F_RW_R2S, F_L2W_LW
 };
 
 static const char *const template_names[] = {
   "", "bias", "rule", "L.w", "R.w", "L.s", "R.s", "L2.s", "R2.s", "L.w|R.s", "L.s|R.w",
   "L.s|R.s", "L2.s|L.s|R.s", "L.s|R.s|R2.s", "R2.w", "space", "T.w", "rule|R.s", "R.starter",
-  "L.len", "kinds", "since", "until", "since|until", "until|R.s", "para", "para|rule"};
+  "L.len", "kinds", "since", "until", "since|until", "until|R.s", "para", "para|rule", "L2.w", "L.w|R.w", "R.w|R2.s", "L2.w|L.w"};
 
 static const char *const why_names[WHY_MAX] = {
   "none", "period", "question", "exclaim", "ellipsis", "abbr", "title", "numabbr", "initial",
-  "acronym", "softline", "dash", "list", "link", "date"};
+  "acronym", "softline", "dash", "list", "link", "date", "letter"};
 
 static uint64_t mix(uint64_t h) {
   h ^= h >> 30;
@@ -144,6 +144,21 @@ static int quote_or_dash(const char *s, size_t n) {
          ((unsigned char)s[2] >= 0x93 && (unsigned char)s[2] <= 0x9D);   /* – — ‘ ’ “ ” */
 }
 
+/* Is token i a small number, as after a label: "Figure 2", "Explorer 6",
+ * "Table 1.3" (one or two digits, then at most a period and two more)? */
+static int label_number(const char *text, const qr_tokens *t, size_t i) {
+  const char *s = text + t->start[i];
+  size_t n = t->len[i], k = 0;
+  if (t->kind[i] != QR_TOK_NUMBER) return 0;
+  while (k < n && k < 3 && s[k] >= '0' && s[k] <= '9') k++;
+  if (k == 0 || k > 2) return 0;
+  if (k == n) return 1;
+  if (s[k] != '.' || n - k - 1 > 2 || n - k - 1 == 0) return 0;
+  for (k++; k < n; k++)
+    if (s[k] < '0' || s[k] > '9') return 0;
+  return 1;
+}
+
 /* The gaps the model is asked about: where the training data shows the rules
  * going wrong (a small word after a terminator, mail headers and
  * signatures, lists and tables) and it has seen enough to judge. Elsewhere
@@ -178,7 +193,9 @@ int qr_gap_is_candidate(const qr_gap *g) {
   switch (t->kind[i - 1]) {
   case QR_TOK_WORD:
     /* before a capital; after a small word ("the Kremlin") only far from
-     * the rules' boundaries, where one may be missing */
+     * the rules' boundaries, where one may be missing; not between a label
+     * and its number ("Figure 2", "Internet Explorer 6") */
+    if (label_number(g->text, t, i)) return 0;
     return r_cap && (!(l0 >= 'a' && l0 <= 'z') || g->since >= 8 || g->until <= 4);
   case QR_TOK_PUNCT:
     /* after a comma, a sentence only ends before a closing line without
@@ -262,6 +279,11 @@ size_t qr_gap_features(const qr_gap *g, uint64_t *f, qr_buf *names) {
   add3(&fs, F_L2S_LS_RS, L2.sh, L.sh, R.sh, L2.shape, L.shape, R.shape);
   add3(&fs, F_LS_RS_R2S, L.sh, R.sh, R2.sh, L.shape, R.shape, R2.shape);
   add(&fs, F_R2W, R2.wh, R2.word, R2.wlen);
+  /* the word before the punctuation: "Eng ." (an abbreviation) or "there ." */
+  add(&fs, F_L2W, L2.wh, L2.word, L2.wlen);
+  add2(&fs, F_LW_RW, L.wh, R.wh, L.word, R.word);
+  add2(&fs, F_RW_R2S, R.wh, R2.sh, R.word, R2.shape);
+  add2(&fs, F_L2W_LW, L2.wh, L.wh, L2.word, L.word);
   int space = (t->flags[i] & QR_TF_SPACE_BEFORE) ? 1 : 0;
   int nl = (t->flags[i] & QR_TF_NEWLINE_BEFORE) ? 1 : 0;
   const char *sp_name = nl ? "newline" : space ? "space" : "none";

@@ -37,6 +37,7 @@ enum {
   WHY_LIST,         /* after the number of an inline list item ("... 2. The") */
   WHY_LINK,         /* between two links of a list of URLs */
   WHY_DATE,         /* around a dateline ("... ants Tuesday, September 1, 2015") */
+  WHY_LETTER,       /* after a greeting or a closing: "Hi Mary, | I need", "Thanks, | Sharon" */
   WHY_MAX
 };
 

@@ -281,12 +281,61 @@ static int date_goes_on(const splitctx *c, size_t i) {
   return 0;
 }
 
+/* Is token i a word that may be part of a name: a capital, then small
+ * letters or a period ("Sharon", "J.", "Mr.")? */
+static int name_word(const splitctx *c, size_t i) {
+  const unsigned char *s = c->s + c->t->start[i];
+  return c->t->kind[i] == QR_TOK_WORD && s[0] >= 'A' && s[0] <= 'Z' &&
+         (c->t->len[i] == 1 || (s[1] >= 'a' && s[1] <= 'z') || s[1] == '.');
+}
+
+/* Does a name that signs a letter start at token i: name words not
+ * followed by a terminator or a comma on their line ("Thanks, Sharon I
+ * think", "Thanks, Kim X33098", but not "Thanks, Kim." nor "Thank you,
+ * Madam Speaker.")? */
+static int signature_at(const splitctx *c, size_t i) {
+  const qr_tokens *t = c->t;
+  size_t k = i + 1;
+  while (k < t->n && k < i + 4 && !(t->flags[k] & QR_TF_NEWLINE_BEFORE) && name_word(c, k)) k++;
+  if (k >= t->n || (t->flags[k] & QR_TF_NEWLINE_BEFORE)) return 1;
+  return !is_terminal(c, k) && !tok_is(c, k, ",");
+}
+
+/* Is the gap before token i, after a comma, the end of a greeting ("Hi
+ * Mary, | I need") or of a closing ("Thanks, | Sharon")? start is the
+ * first token of the sentence the comma is in; the greeting or closing is
+ * all of it (a line of its own before the lines of a mail were joined). */
+static int letter_line(const splitctx *c, size_t i, size_t start) {
+  const qr_tokens *t = c->t;
+  size_t comma = i - 1;
+  if (comma <= start || comma - start > 4 || !tok_is(c, comma, ",")) return 0;
+  qr_cclass cls;
+  first_cp(c, i, &cls);
+  if (cls != QR_CC_UPPER) return 0;
+  const char *s = (const char *)c->s;
+  if (comma - start >= 2 &&
+      qr_segmenter_letter_phrase(c->seg, s + t->start[start], t->len[start]) == QR_LETTER_OPENING)
+    return 1;
+  /* the closing's words, one space between them */
+  char phrase[48];
+  size_t n = 0;
+  for (size_t k = start; k < comma; k++) {
+    if (n + t->len[k] + 1 > sizeof phrase) return 0;
+    if (k > start) phrase[n++] = ' ';
+    memcpy(phrase + n, s + t->start[k], t->len[k]);
+    n += t->len[k];
+  }
+  return qr_segmenter_letter_phrase(c->seg, phrase, n) == QR_LETTER_CLOSING && signature_at(c, i);
+}
+
 /* A boundary the rules find where no terminator stands (the gap before
- * token i, i > first): the reason (WHY_DASH, WHY_LINK, WHY_DATE), or 0.
+ * token i, i > first): the reason (WHY_DASH, WHY_LINK, WHY_DATE,
+ * WHY_LETTER), or 0. start: the first token of the current sentence;
  * date_end: the token after a date that starts a sentence, or NONE. */
 static int unpunctuated_boundary(const splitctx *c, size_t i, const uint8_t *gaps, size_t first,
-                                 size_t date_end) {
+                                 size_t start, size_t date_end) {
   const qr_tokens *t = c->t;
+  if (t->kind[i - 1] == QR_TOK_PUNCT && letter_line(c, i, start)) return WHY_LETTER;
   /* speech broken off by a dash, then a new start: "Uh, she can — She
    * can't open em." Not before "I", which as often resumes the broken
    * sentence ("I think -- I -- I don't know"); not after a dash that opens
@@ -348,6 +397,7 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
   gaps[0] = GAP(GAP_HARD, WHY_NONE);
   /* the token after a date that starts a sentence (see unpunctuated_boundary) */
   size_t date_end = first + date_at(&c, first, 0);
+  size_t start = first;   /* the first token of the current sentence */
   for (size_t i = first + 1; i < toks->n; i++) {
     uint8_t f = toks->flags[i];
     uint8_t *g = &gaps[i - first];
@@ -380,11 +430,14 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
       else
         *g = GAP(boundary_after(&c, term, i), why);
     } else {
-      int u = unpunctuated_boundary(&c, i, gaps, first, date_end);
+      int u = unpunctuated_boundary(&c, i, gaps, first, start, date_end);
       *g = u ? GAP(GAP_YES, u) : GAP(GAP_NO, (f & QR_TF_NEWLINE_BEFORE) ? WHY_SOFTLINE : WHY_NONE);
     }
     int d = GAP_DECISION(*g);
-    if ((d == GAP_YES || d == GAP_HARD) && i != date_end) date_end = i + date_at(&c, i, 0);
+    if (d == GAP_YES || d == GAP_HARD) {
+      start = i;
+      if (i != date_end) date_end = i + date_at(&c, i, 0);
+    }
     term = (is_terminal(&c, i) || (f & QR_TF_ABBREV)) ? i : NONE;
   }
 }
@@ -484,7 +537,7 @@ static qr_status put_token(qr_buf *out, const char *text, const qr_tokens *t, si
 
 static const char *const why_text[WHY_MAX] = {
   "-", "period", "question", "exclaim", "ellipsis", "abbr", "title", "numabbr", "initial",
-  "acronym", "softline", "dash", "list", "link", "date"};
+  "acronym", "softline", "dash", "list", "link", "date", "letter"};
 
 qr_status qr_split_explain(const qr_segmenter *seg, const char *text, size_t len,
                            const qr_tokens *toks, size_t first, qr_buf *out) {

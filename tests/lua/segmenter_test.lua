@@ -27,6 +27,7 @@ T.test("an added abbreviation keeps its period and its class decides", function(
   T.eq(s:abbreviation("Mr."), "title")
   T.eq(s:abbreviation("etc."), "final")
   T.eq(s:abbreviation("Inc."), "plain")
+  T.eq(s:abbreviation("vs."), "title")   -- "Boston vs. Denver": never ends a sentence
   T.eq(s:abbreviation("No."), "number")
   T.eq(s:abbreviation("table."), nil)
   -- the shared default segmenter is untouched
