@@ -325,7 +325,9 @@ static int letter_line(const splitctx *c, size_t i, size_t start) {
     memcpy(phrase + n, s + t->start[k], t->len[k]);
     n += t->len[k];
   }
-  return qr_segmenter_letter_phrase(c->seg, phrase, n) == QR_LETTER_CLOSING && signature_at(c, i);
+  /* "Thanks, I know you are busy" goes on */
+  return qr_segmenter_letter_phrase(c->seg, phrase, n) == QR_LETTER_CLOSING &&
+         !qr_segmenter_is_starter(c->seg, s + t->start[i], t->len[i]) && signature_at(c, i);
 }
 
 /* A boundary the rules find where no terminator stands (the gap before

@@ -582,9 +582,11 @@ static int keeps_period(const tokctx *t, size_t a, size_t e, size_t b) {
     return j < t->n && ((s[j] >= '0' && s[j] <= '9') || s[j] == '#');
   }
   if (cls) return 1;
-  /* a single letter: an initial (J.) */
+  /* a single letter: an initial (J.); a small one right after a bracket
+   * abbreviates a word of a biography: (b. 1950), (d. 1990), (m. 1949) */
   ch c = char_at(s, w, p);
   if (p + (size_t)c.len == w && (c.cls == QR_CC_UPPER)) return 1;
+  if (p + 1 == w && p == a && a > 0 && s[a - 1] == '(' && s[p] >= 'a' && s[p] <= 'z') return 1;
   /* dotted acronym: letters in groups of one to four joined by periods */
   size_t i = p, groups = 0, glen = 0;
   while (i < w) {
