@@ -31,7 +31,7 @@ static const char *const template_names[] = {
 
 static const char *const why_names[WHY_MAX] = {
   "none", "period", "question", "exclaim", "ellipsis", "abbr", "title", "numabbr", "initial",
-  "acronym", "softline", "dash", "list", "link", "date", "letter"};
+  "acronym", "softline", "dash", "list", "link", "date", "letter", "caption"};
 
 static uint64_t mix(uint64_t h) {
   h ^= h >> 30;

@@ -38,6 +38,7 @@ enum {
   WHY_LINK,         /* between two links of a list of URLs */
   WHY_DATE,         /* around a dateline ("... ants Tuesday, September 1, 2015") */
   WHY_LETTER,       /* after a greeting or a closing: "Hi Mary, | I need", "Thanks, | Sharon" */
+  WHY_CAPTION,      /* around a caption: "Figure 1.3 | This map ...", "... demo | Image: NASA" */
   WHY_MAX
 };
 

@@ -304,7 +304,8 @@ static int signature_at(const splitctx *c, size_t i) {
 /* Is the gap before token i, after a comma, the end of a greeting ("Hi
  * Mary, | I need") or of a closing ("Thanks, | Sharon")? start is the
  * first token of the sentence the comma is in; the greeting or closing is
- * all of it (a line of its own before the lines of a mail were joined). */
+ * all of it (a line of its own before the lines of a mail were joined).
+ * Returns QR_LETTER_OPENING, QR_LETTER_CLOSING or 0. */
 static int letter_line(const splitctx *c, size_t i, size_t start) {
   const qr_tokens *t = c->t;
   size_t comma = i - 1;
@@ -315,7 +316,7 @@ static int letter_line(const splitctx *c, size_t i, size_t start) {
   const char *s = (const char *)c->s;
   if (comma - start >= 2 &&
       qr_segmenter_letter_phrase(c->seg, s + t->start[start], t->len[start]) == QR_LETTER_OPENING)
-    return 1;
+    return QR_LETTER_OPENING;
   /* the closing's words, one space between them */
   char phrase[48];
   size_t n = 0;
@@ -326,18 +327,95 @@ static int letter_line(const splitctx *c, size_t i, size_t start) {
     n += t->len[k];
   }
   /* "Thanks, I know you are busy" goes on */
-  return qr_segmenter_letter_phrase(c->seg, phrase, n) == QR_LETTER_CLOSING &&
-         !qr_segmenter_is_starter(c->seg, s + t->start[i], t->len[i]) && signature_at(c, i);
+  if (qr_segmenter_letter_phrase(c->seg, phrase, n) == QR_LETTER_CLOSING &&
+      !qr_segmenter_is_starter(c->seg, s + t->start[i], t->len[i]) && signature_at(c, i))
+    return QR_LETTER_CLOSING;
+  return 0;
 }
+
+/* Does something new start at token i, after the name that signs a mail:
+ * a sentence starter, a small word, a quotation, a rule of dashes or
+ * underscores ("Thanks, Sharon | I think", "Regards, Bob | << File >>")?
+ * Not a capitalised word, which may go on the name, nor a telephone number
+ * or an address, which go with it. */
+static int after_signature(const splitctx *c, size_t i) {
+  const qr_tokens *t = c->t;
+  if (i >= t->n || (t->flags[i] & QR_TF_NEWLINE_BEFORE)) return 0;   /* a line break decides */
+  const unsigned char *s = c->s + t->start[i];
+  switch (t->kind[i]) {
+  case QR_TOK_NUMBER:
+  case QR_TOK_URL:
+  case QR_TOK_EMAIL:
+    return 0;
+  case QR_TOK_WORD:
+    return (s[0] >= 'a' && s[0] <= 'z') ||
+           qr_segmenter_is_starter(c->seg, (const char *)s, t->len[i]);
+  default:
+    return s[0] == '"' || s[0] == '<' || s[0] == '_' || s[0] == '-' || s[0] == '*' ||
+           s[0] == '=';
+  }
+}
+
+/* The first token after the name that signs a mail, when the name (one or
+ * two words) starts at token sign after a closing; NONE when that is not
+ * clear ("Thanks, Kay Peggy Banczak is ..."). */
+static size_t signature_end(const splitctx *c, size_t sign) {
+  for (size_t k = sign; k < sign + 2 && k < c->t->n && name_word(c, k); k++) {
+    if (k > sign && (c->t->flags[k] & QR_TF_NEWLINE_BEFORE)) break;
+    if (after_signature(c, k + 1)) return k + 1;
+  }
+  return NONE;
+}
+
+/* Is token i a word that names a figure or a table before its number? */
+static int caption_label(const splitctx *c, size_t i) {
+  static const char *const labels[] = {"Figure", "Fig.", "Table", "Map", "Chart", "Plate",
+                                       "Exhibit", "Diagram", "Graph", "Illustration", NULL};
+  unsigned char c0 = c->s[c->t->start[i]];
+  if (c0 < 'C' || c0 > 'T') return 0;
+  for (int k = 0; labels[k]; k++)
+    if (tok_is(c, i, labels[k])) return 1;
+  return 0;
+}
+
+/* Is the number of token i a figure's: 3, 1.3, 24.7? */
+static int figure_number(const splitctx *c, size_t i) {
+  const unsigned char *s = c->s + c->t->start[i];
+  size_t n = c->t->len[i], k = 0, dots = 0;
+  if (c->t->kind[i] != QR_TOK_NUMBER || n > 6) return 0;
+  for (; k < n; k++) {
+    if (s[k] == '.' && k > 0 && k + 1 < n && !dots) dots++;
+    else if (s[k] < '0' || s[k] > '9') return 0;
+  }
+  return 1;
+}
+
+/* Is token i the label of a picture's credit line: "Image: NASA"? */
+static int credit_line(const splitctx *c, size_t i) {
+  return i + 1 < c->t->n && tok_is(c, i + 1, ":") &&
+         (tok_is(c, i, "Image") || tok_is(c, i, "Photo") || tok_is(c, i, "Credit"));
+}
+
+/* What the rules remember between gaps for the boundaries below. */
+typedef struct rulestate {
+  size_t start;      /* the first token of the current sentence */
+  size_t date_end;   /* the token after a date that starts a sentence, or NONE */
+  size_t sign_end;   /* the token after the name that signs a mail, or NONE */
+} rulestate;
 
 /* A boundary the rules find where no terminator stands (the gap before
  * token i, i > first): the reason (WHY_DASH, WHY_LINK, WHY_DATE,
- * WHY_LETTER), or 0. start: the first token of the current sentence;
- * date_end: the token after a date that starts a sentence, or NONE. */
+ * WHY_LETTER), or 0. */
 static int unpunctuated_boundary(const splitctx *c, size_t i, const uint8_t *gaps, size_t first,
-                                 size_t start, size_t date_end) {
+                                 rulestate *st) {
   const qr_tokens *t = c->t;
-  if (t->kind[i - 1] == QR_TOK_PUNCT && letter_line(c, i, start)) return WHY_LETTER;
+  size_t date_end = st->date_end;
+  if (i == st->sign_end) return WHY_LETTER;
+  if (t->kind[i - 1] == QR_TOK_PUNCT) {
+    int letter = letter_line(c, i, st->start);
+    if (letter == QR_LETTER_CLOSING) st->sign_end = signature_end(c, i);
+    if (letter) return WHY_LETTER;
+  }
   /* speech broken off by a dash, then a new start: "Uh, she can — She
    * can't open em." Not before "I", which as often resumes the broken
    * sentence ("I think -- I -- I don't know"); not after a dash that opens
@@ -356,8 +434,22 @@ static int unpunctuated_boundary(const splitctx *c, size_t i, const uint8_t *gap
     first_cp(c, i, &cls);
     if (cls == QR_CC_UPPER) return WHY_DATE;
   }
-  if (t->kind[i - 1] == QR_TOK_WORD && date_at(c, i, 1) && !date_goes_on(c, i - 1))
-    return WHY_DATE;
+  if (date_at(c, i, 1)) {   /* after a headline's last word or closing quote */
+    qr_cclass cls;
+    int32_t l = first_cp(c, i - 1, &cls);
+    if (t->kind[i - 1] == QR_TOK_WORD ? !date_goes_on(c, i - 1) : is_closing(l)) return WHY_DATE;
+  }
+  /* a caption: its label and number are a sentence of their own before its
+   * text ("Figure 1.3 | This map shows ..."); a credit line after a caption
+   * without a period ("... at the expo | Image: Nick Moreau.") */
+  if (i >= st->start + 2 && st->start == i - 2 && caption_label(c, i - 2) &&
+      figure_number(c, i - 1)) {
+    qr_cclass cls;
+    first_cp(c, i, &cls);
+    if (cls == QR_CC_UPPER) return WHY_CAPTION;
+  }
+  if (t->kind[i - 1] == QR_TOK_WORD && credit_line(c, i) && !date_goes_on(c, i - 1))
+    return WHY_CAPTION;
   return 0;
 }
 
@@ -398,8 +490,7 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
   while (line_off > 0 && c.s[line_off - 1] != '\n') line_off--;
   gaps[0] = GAP(GAP_HARD, WHY_NONE);
   /* the token after a date that starts a sentence (see unpunctuated_boundary) */
-  size_t date_end = first + date_at(&c, first, 0);
-  size_t start = first;   /* the first token of the current sentence */
+  rulestate st = {first, first + date_at(&c, first, 0), NONE};
   for (size_t i = first + 1; i < toks->n; i++) {
     uint8_t f = toks->flags[i];
     uint8_t *g = &gaps[i - first];
@@ -432,13 +523,13 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
       else
         *g = GAP(boundary_after(&c, term, i), why);
     } else {
-      int u = unpunctuated_boundary(&c, i, gaps, first, start, date_end);
+      int u = unpunctuated_boundary(&c, i, gaps, first, &st);
       *g = u ? GAP(GAP_YES, u) : GAP(GAP_NO, (f & QR_TF_NEWLINE_BEFORE) ? WHY_SOFTLINE : WHY_NONE);
     }
     int d = GAP_DECISION(*g);
     if (d == GAP_YES || d == GAP_HARD) {
-      start = i;
-      if (i != date_end) date_end = i + date_at(&c, i, 0);
+      st.start = i;
+      if (i != st.date_end) st.date_end = i + date_at(&c, i, 0);
     }
     term = (is_terminal(&c, i) || (f & QR_TF_ABBREV)) ? i : NONE;
   }
@@ -539,7 +630,7 @@ static qr_status put_token(qr_buf *out, const char *text, const qr_tokens *t, si
 
 static const char *const why_text[WHY_MAX] = {
   "-", "period", "question", "exclaim", "ellipsis", "abbr", "title", "numabbr", "initial",
-  "acronym", "softline", "dash", "list", "link", "date", "letter"};
+  "acronym", "softline", "dash", "list", "link", "date", "letter", "caption"};
 
 qr_status qr_split_explain(const qr_segmenter *seg, const char *text, size_t len,
                            const qr_tokens *toks, size_t first, qr_buf *out) {
