@@ -53,9 +53,14 @@ static int is_closing(int32_t cp) {
          cp == 0x2019 || cp == 0x00BB || cp == 0x203A;
 }
 
-static int tok_is(const splitctx *c, size_t i, const char *lit) {
-  size_t n = strlen(lit);
+/* Is token i the n bytes at lit? TOK_IS for a string literal. */
+static inline int tok_eq(const splitctx *c, size_t i, const char *lit, size_t n) {
   return c->t->len[i] == n && memcmp(c->s + c->t->start[i], lit, n) == 0;
+}
+#define TOK_IS(c, i, lit) tok_eq((c), (i), "" lit, sizeof(lit) - 1)
+
+static int tok_is(const splitctx *c, size_t i, const char *lit) {
+  return tok_eq(c, i, lit, strlen(lit));
 }
 
 /* Does token i look like the first token of a sentence? strict: only a
@@ -140,7 +145,9 @@ static int boundary_after(const splitctx *c, size_t j, size_t k) {
   const qr_tokens *t = c->t;
   /* a verb of saying goes with the quotation before it: “Why?” Betty asked;
    * Hundreds of millions? thought Chalmers. */
-  if (qr_segmenter_is_speech_verb(c->seg, (const char *)c->s + t->start[k], t->len[k]))
+  unsigned char k0 = c->s[t->start[k]];
+  if (k0 >= 'a' && k0 <= 'z' &&
+      qr_segmenter_is_speech_verb(c->seg, (const char *)c->s + t->start[k], t->len[k]))
     return GAP_NEVER;
   if (k > j + 1 && k + 1 < t->n && !(t->flags[k + 1] & QR_TF_NEWLINE_BEFORE)) {
     qr_cclass cls;
@@ -158,7 +165,7 @@ static int boundary_after(const splitctx *c, size_t j, size_t k) {
      * Anything that ..." (UD: 28 times in 29) */
     return starts_sentence(c, k, cls != QR_ABBR_FINAL) ? GAP_YES : GAP_NO;
   }
-  if (tok_is(c, j, "...") || tok_is(c, j, "\xE2\x80\xA6")) {
+  if (TOK_IS(c, j, "...") || TOK_IS(c, j, "\xE2\x80\xA6")) {
     qr_cclass cls;
     first_cp(c, k, &cls);
     return cls == QR_CC_UPPER && starts_sentence(c, k, 0) ? GAP_YES : GAP_NO;
@@ -198,8 +205,10 @@ static size_t absorbs(const splitctx *c, size_t k) {
 /* Is token i a dash that can break off an utterance (-- --- — –)? A single
  * hyphen joins compounds and ranges, and is left out. */
 static int is_dash(const splitctx *c, size_t i) {
-  return tok_is(c, i, "--") || tok_is(c, i, "---") || tok_is(c, i, "\xE2\x80\x94") ||
-         tok_is(c, i, "\xE2\x80\x93");
+  unsigned char c0 = c->s[c->t->start[i]];
+  if (c0 != '-' && c0 != 0xE2) return 0;   /* most punctuation */
+  return TOK_IS(c, i, "--") || TOK_IS(c, i, "---") || TOK_IS(c, i, "\xE2\x80\x94") ||
+         TOK_IS(c, i, "\xE2\x80\x93");
 }
 
 /* Is token i a number of one or two digits (a list item's number)? */
@@ -216,9 +225,9 @@ static int small_number(const splitctx *c, size_t i) {
  * the item's sentence starts at the number, not after its period (UD EWT
  * and GUM agree, 57 times in 60). gaps[k] is the gap before token first + k.
  * Sets the gap before the number of a first item after a colon. */
-static int list_item(const splitctx *c, size_t j, uint8_t *gaps, size_t first, size_t k) {
+static int list_item(const splitctx *c, size_t j, uint8_t *restrict gaps, size_t first, size_t k) {
   const qr_tokens *t = c->t;
-  if (j < first + 1 || !tok_is(c, j, ".") || (t->flags[j] & QR_TF_SPACE_BEFORE) ||
+  if (j < first + 1 || !TOK_IS(c, j, ".") || (t->flags[j] & QR_TF_SPACE_BEFORE) ||
       !small_number(c, j - 1))
     return 0;
   size_t num = j - 1;
@@ -227,7 +236,7 @@ static int list_item(const splitctx *c, size_t j, uint8_t *gaps, size_t first, s
   if (d == GAP_YES || d == GAP_HARD) return 1;
   /* "the following: 1. In Section ..." */
   qr_cclass cls;
-  if (tok_is(c, num - 1, ":") && tok_is(c, num, "1") && first_cp(c, k, &cls) &&
+  if (TOK_IS(c, num - 1, ":") && TOK_IS(c, num, "1") && first_cp(c, k, &cls) &&
       cls == QR_CC_UPPER) {
     gaps[num - first] = GAP(GAP_YES, WHY_LIST);
     return 1;
@@ -235,39 +244,30 @@ static int list_item(const splitctx *c, size_t j, uint8_t *gaps, size_t first, s
   return 0;
 }
 
-/* Does token i begin a date with a year: [Weekday ,] Month Day , Year?
- * Returns its length in tokens (0: no date). weekday: the weekday is
- * required. */
-static size_t date_at(const splitctx *c, size_t i, int weekday) {
+/* Is token k a weekday: six to nine letters ending in "day", one of seven? */
+static int weekday_at(const splitctx *c, size_t k) {
   static const char *const days[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
                                      "Saturday", "Sunday", NULL};
+  const unsigned char *w = c->s + c->t->start[k];
+  size_t n = c->t->len[k];
+  if (n < 6 || n > 9 || w[0] < 'F' || w[0] > 'W' || memcmp(w + n - 3, "day", 3) != 0) return 0;
+  for (int d = 0; days[d]; d++)
+    if (tok_is(c, k, days[d])) return 1;
+  return 0;
+}
+
+/* Is token k a month's name, in full or abbreviated (Sept.)? */
+static int month_at(const splitctx *c, size_t k) {
   static const char *const months[] = {
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.",
     "Sep.", "Sept.", "Oct.", "Nov.", "Dec.", NULL};
-  const qr_tokens *t = c->t;
-  const unsigned char *w = c->s + t->start[i];
-  size_t n = t->len[i];
-  if (i + 4 > t->n || w[0] < 'A' || w[0] > 'W') return 0;   /* most tokens: no capital */
-  size_t k = i;
-  /* a weekday: six to nine letters ending in "day" */
-  int day = 0;
-  if (n >= 6 && n <= 9 && memcmp(w + n - 3, "day", 3) == 0)
-    for (int d = 0; days[d] && !day; d++) day = tok_is(c, k, days[d]);
-  if (day) {
-    if (i + 6 > t->n || !tok_is(c, k + 1, ",")) return 0;
-    k += 2;
-  } else if (weekday) {
-    return 0;
-  }
-  int month = 0;
-  if (strchr("JFMASOND", c->s[t->start[k]]))
-    for (int m = 0; months[m] && !month; m++) month = tok_is(c, k, months[m]);
-  if (!month || !small_number(c, k + 1) || !tok_is(c, k + 2, ",")) return 0;
-  const unsigned char *y = c->s + t->start[k + 3];
-  if (t->kind[k + 3] != QR_TOK_NUMBER || t->len[k + 3] != 4 || (y[0] != '1' && y[0] != '2'))
-    return 0;
-  return k + 4 - i;
+  unsigned char c0 = c->s[c->t->start[k]];
+  size_t n = c->t->len[k];
+  if (n < 3 || n > 9 || c0 < 'A' || c0 > 'S' || !strchr("JFMASOND", c0)) return 0;
+  for (int m = 0; months[m]; m++)
+    if (months[m][0] == (char)c0 && tok_is(c, k, months[m])) return 1;
+  return 0;
 }
 
 /* Words after which a date goes on the sentence ("on Tuesday, May 7, 2015"). */
@@ -298,7 +298,7 @@ static int signature_at(const splitctx *c, size_t i) {
   size_t k = i + 1;
   while (k < t->n && k < i + 4 && !(t->flags[k] & QR_TF_NEWLINE_BEFORE) && name_word(c, k)) k++;
   if (k >= t->n || (t->flags[k] & QR_TF_NEWLINE_BEFORE)) return 1;
-  return !is_terminal(c, k) && !tok_is(c, k, ",");
+  return !is_terminal(c, k) && !TOK_IS(c, k, ",");
 }
 
 /* Is the gap before token i, after a comma, the end of a greeting ("Hi
@@ -309,7 +309,7 @@ static int signature_at(const splitctx *c, size_t i) {
 static int letter_line(const splitctx *c, size_t i, size_t start) {
   const qr_tokens *t = c->t;
   size_t comma = i - 1;
-  if (comma <= start || comma - start > 4 || !tok_is(c, comma, ",")) return 0;
+  if (comma <= start || comma - start > 4 || !TOK_IS(c, comma, ",")) return 0;
   qr_cclass cls;
   first_cp(c, i, &cls);
   if (cls != QR_CC_UPPER) return 0;
@@ -392,65 +392,115 @@ static int figure_number(const splitctx *c, size_t i) {
 
 /* Is token i the label of a picture's credit line: "Image: NASA"? */
 static int credit_line(const splitctx *c, size_t i) {
-  return i + 1 < c->t->n && tok_is(c, i + 1, ":") &&
-         (tok_is(c, i, "Image") || tok_is(c, i, "Photo") || tok_is(c, i, "Credit"));
+  return (TOK_IS(c, i, "Image") || TOK_IS(c, i, "Photo") || TOK_IS(c, i, "Credit")) &&
+         i + 1 < c->t->n && TOK_IS(c, i + 1, ":");
 }
 
 /* What the rules remember between gaps for the boundaries below. */
 typedef struct rulestate {
-  size_t start;      /* the first token of the current sentence */
-  size_t date_end;   /* the token after a date that starts a sentence, or NONE */
-  size_t sign_end;   /* the token after the name that signs a mail, or NONE */
+  size_t start;     /* the first token of the current sentence */
+  size_t pending;   /* a boundary found ahead: the gap before this token, or NONE */
+  int pending_why;  /* and its reason */
 } rulestate;
 
-/* A boundary the rules find where no terminator stands (the gap before
- * token i, i > first): the reason (WHY_DASH, WHY_LINK, WHY_DATE,
- * WHY_LETTER), or 0. */
-static int unpunctuated_boundary(const splitctx *c, size_t i, const uint8_t *gaps, size_t first,
-                                 rulestate *st) {
+/* Can after_mark find anything at the gap before token i, a word after a
+ * punctuation mark? From the lengths alone: a comma near the sentence's
+ * start (a greeting, a closing), a dash (two or three bytes), a colon after
+ * a label of five or six letters (Image:, Photo:, Credit:). Most marks of
+ * running text are none of these, and their text is not read. */
+static inline int mark_may_matter(const qr_tokens *t, size_t i, const rulestate *st) {
+  uint32_t ml = t->len[i - 1];
+  return (i - 1 - st->start <= 4) | (ml == 2) | (ml == 3) |
+         ((ml == 1) & (i >= 2) && (t->len[i - 2] == 5 || t->len[i - 2] == 6));
+}
+
+/* A boundary the rules find where no terminator stands, at the gap before
+ * token i after a punctuation mark (i > first): the reason (WHY_DASH,
+ * WHY_LETTER), or 0. May also set a boundary behind (the start of a credit
+ * line: "... at the expo | Image: Nick") or ahead (after the name that
+ * signs a mail). */
+static int after_mark(const splitctx *c, size_t i, uint8_t *restrict gaps, size_t first,
+                      rulestate *st) {
   const qr_tokens *t = c->t;
-  size_t date_end = st->date_end;
-  if (i == st->sign_end) return WHY_LETTER;
-  if (t->kind[i - 1] == QR_TOK_PUNCT) {
-    int letter = letter_line(c, i, st->start);
-    if (letter == QR_LETTER_CLOSING) st->sign_end = signature_end(c, i);
-    if (letter) return WHY_LETTER;
+  /* all of them want a capitalised word (ASCII) after the mark */
+  unsigned char r0 = c->s[t->start[i]];
+  if (r0 < 'A' || r0 > 'Z') return 0;
+  if (TOK_IS(c, i - 1, ":")) {
+    /* a credit line after a caption without a period: "... at the expo |
+     * Image: Nick Moreau." */
+    size_t label = i - 2;
+    if (i >= first + 3 && label > st->start && credit_line(c, label) &&
+        t->kind[label - 1] == QR_TOK_WORD && !date_goes_on(c, label - 1)) {
+      gaps[label - first] = GAP(GAP_YES, WHY_CAPTION);
+      st->start = label;
+    }
+    return 0;
   }
+  int letter = letter_line(c, i, st->start);
+  if (letter == QR_LETTER_CLOSING) {
+    st->pending = signature_end(c, i);
+    st->pending_why = WHY_LETTER;
+  }
+  if (letter) return WHY_LETTER;
   /* speech broken off by a dash, then a new start: "Uh, she can — She
    * can't open em." Not before "I", which as often resumes the broken
    * sentence ("I think -- I -- I don't know"); not after a dash that opens
    * the sentence. */
-  if (t->kind[i - 1] == QR_TOK_PUNCT && is_dash(c, i - 1) && i - 1 > first &&
-      GAP_DECISION(gaps[i - 1 - first]) != GAP_YES &&
-      GAP_DECISION(gaps[i - 1 - first]) != GAP_HARD && !tok_is(c, i, "I") &&
+  if (is_dash(c, i - 1) && i - 1 > first && GAP_DECISION(gaps[i - 1 - first]) != GAP_YES &&
+      GAP_DECISION(gaps[i - 1 - first]) != GAP_HARD && !TOK_IS(c, i, "I") &&
       qr_segmenter_is_starter(c->seg, (const char *)c->s + t->start[i], t->len[i]))
     return WHY_DASH;
-  /* a list of links, one per line before the lines were joined */
-  if (t->kind[i - 1] == QR_TOK_URL && t->kind[i] == QR_TOK_URL) return WHY_LINK;
-  /* a dateline between a headline and the text: "... ants Tuesday,
-   * September 1, 2015 Formica fusca ..." */
-  if (i == date_end) {
-    qr_cclass cls;
-    first_cp(c, i, &cls);
-    if (cls == QR_CC_UPPER) return WHY_DATE;
-  }
-  if (date_at(c, i, 1)) {   /* after a headline's last word or closing quote */
-    qr_cclass cls;
-    int32_t l = first_cp(c, i - 1, &cls);
-    if (t->kind[i - 1] == QR_TOK_WORD ? !date_goes_on(c, i - 1) : is_closing(l)) return WHY_DATE;
-  }
-  /* a caption: its label and number are a sentence of their own before its
-   * text ("Figure 1.3 | This map shows ..."); a credit line after a caption
-   * without a period ("... at the expo | Image: Nick Moreau.") */
-  if (i >= st->start + 2 && st->start == i - 2 && caption_label(c, i - 2) &&
-      figure_number(c, i - 1)) {
-    qr_cclass cls;
-    first_cp(c, i, &cls);
-    if (cls == QR_CC_UPPER) return WHY_CAPTION;
-  }
-  if (t->kind[i - 1] == QR_TOK_WORD && credit_line(c, i) && !date_goes_on(c, i - 1))
-    return WHY_CAPTION;
   return 0;
+}
+
+/* Does a capitalised word (ASCII) start at token i? */
+static int capital_at(const splitctx *c, size_t i) {
+  if (i >= c->t->n) return 0;
+  unsigned char r0 = c->s[c->t->start[i]];
+  return r0 >= 'A' && r0 <= 'Z';
+}
+
+/* At a sentence start i: a caption's label and number make a sentence of
+ * their own before its text ("Figure 1.3 | This map shows ..."). */
+static void caption(const splitctx *c, size_t i, rulestate *st) {
+  if (i + 2 < c->t->n && caption_label(c, i) && figure_number(c, i + 1) &&
+      !(c->t->flags[i + 2] & QR_TF_NEWLINE_BEFORE) && capital_at(c, i + 2)) {
+    st->pending = i + 2;
+    st->pending_why = WHY_CAPTION;
+  }
+}
+
+/* A dateline, found at its year (token y, a four-digit number, so that the
+ * rules look back only at years): "... tells Wikinews about ants | Tuesday,
+ * September 1, 2015 | Formica fusca ...". A full date with its weekday after
+ * a headline's last word (or closing quote) starts a sentence; a date that
+ * starts a sentence ends it before a capital. */
+static void dateline(const splitctx *c, size_t y, uint8_t *restrict gaps, size_t first,
+                     rulestate *st) {
+  const qr_tokens *t = c->t;
+  const unsigned char *s = c->s + t->start[y];
+  if (y < first + 3 || (s[0] != '1' && s[0] != '2') || !TOK_IS(c, y - 1, ",") ||
+      !small_number(c, y - 2) || !month_at(c, y - 3))
+    return;
+  size_t ds = y - 3;   /* where the date starts */
+  int weekday = ds >= first + 2 && TOK_IS(c, ds - 1, ",") && weekday_at(c, ds - 2);
+  if (weekday) ds -= 2;
+  if (st->start > ds) return;   /* a boundary inside the date */
+  int d = ds == first ? GAP_HARD : GAP_DECISION(gaps[ds - first]);
+  if (weekday && d == GAP_NO) {
+    qr_cclass cls;
+    int32_t l = first_cp(c, ds - 1, &cls);
+    if (t->kind[ds - 1] == QR_TOK_WORD ? !date_goes_on(c, ds - 1) : is_closing(l)) {
+      gaps[ds - first] = GAP(GAP_YES, WHY_DATE);
+      st->start = ds;
+      d = GAP_YES;
+    }
+  }
+  if ((d == GAP_YES || d == GAP_HARD) && y + 1 < t->n &&
+      !(t->flags[y + 1] & QR_TF_NEWLINE_BEFORE) && capital_at(c, y + 1)) {
+    st->pending = y + 1;
+    st->pending_why = WHY_DATE;
+  }
 }
 
 /* Why the rules would end a sentence after terminator j. */
@@ -478,7 +528,7 @@ static int why_of(const splitctx *c, size_t j) {
 /* The rules, gap by gap: gaps[k] is their view of the gap before token
  * first + k (gaps[0] is unused). */
 void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const qr_tokens *toks,
-                    size_t first, uint8_t *gaps) {
+                    size_t first, uint8_t *restrict gaps) {
   splitctx c = {seg, (const unsigned char *)text, len, toks, 0, 0};
   measure_lines(&c);
   /* term: the terminator (or abbreviation) that may end the current sentence,
@@ -489,11 +539,18 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
   size_t line_off = toks->start[first];
   while (line_off > 0 && c.s[line_off - 1] != '\n') line_off--;
   gaps[0] = GAP(GAP_HARD, WHY_NONE);
-  /* the token after a date that starts a sentence (see unpunctuated_boundary) */
-  rulestate st = {first, first + date_at(&c, first, 0), NONE};
+  rulestate st = {first, NONE, 0};
+  /* the kinds of the tokens around the gap: most gaps are decided by them
+   * and the flags, without a look at the text */
+  unsigned lk = toks->kind[first];
+  if (toks->kind[first] == QR_TOK_WORD && first + 1 < toks->n &&
+      toks->kind[first + 1] == QR_TOK_NUMBER)
+    caption(&c, first, &st);
   for (size_t i = first + 1; i < toks->n; i++) {
     uint8_t f = toks->flags[i];
     uint8_t *g = &gaps[i - first];
+    unsigned rk = toks->kind[i], pk = lk;
+    lk = rk;
     size_t prev_line = 0;
     if (f & QR_TF_NEWLINE_BEFORE) {
       size_t end = toks->start[i - 1] + toks->len[i - 1];
@@ -516,6 +573,7 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
         for (size_t k = 0; k < n && i + k < toks->n; k++) gaps[i + k - first] = GAP(GAP_NEVER, why);
         if (is_terminal(&c, i)) term = i;
         i += n - 1;
+        lk = toks->kind[i];
         continue;
       }
       if (term == i - 1 && list_item(&c, term, gaps, first, i))
@@ -523,14 +581,22 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
       else
         *g = GAP(boundary_after(&c, term, i), why);
     } else {
-      int u = unpunctuated_boundary(&c, i, gaps, first, &st);
+      /* no terminator before the gap: a boundary found ahead, a list of
+       * links, or a capital after a mark (see after_mark) */
+      int u = 0;
+      if (i == st.pending) u = st.pending_why;
+      else if (pk == QR_TOK_URL && rk == QR_TOK_URL) u = WHY_LINK;
+      else if (pk == QR_TOK_PUNCT && rk == QR_TOK_WORD && mark_may_matter(toks, i, &st))
+        u = after_mark(&c, i, gaps, first, &st);
       *g = u ? GAP(GAP_YES, u) : GAP(GAP_NO, (f & QR_TF_NEWLINE_BEFORE) ? WHY_SOFTLINE : WHY_NONE);
     }
     int d = GAP_DECISION(*g);
     if (d == GAP_YES || d == GAP_HARD) {
       st.start = i;
-      if (i != st.date_end) st.date_end = i + date_at(&c, i, 0);
+      if (rk == QR_TOK_WORD && i + 1 < toks->n && toks->kind[i + 1] == QR_TOK_NUMBER)
+        caption(&c, i, &st);
     }
+    if (rk == QR_TOK_NUMBER && toks->len[i] == 4) dateline(&c, i, gaps, first, &st);
     term = (is_terminal(&c, i) || (f & QR_TF_ABBREV)) ? i : NONE;
   }
 }
