@@ -188,12 +188,17 @@ static size_t absorbs(const splitctx *c, size_t k) {
   qr_cclass cls;
   int32_t cp = first_cp(c, k, &cls);
   if (cp == '[') {
-    /* [1], [2, 3], [4-6]: numbers, commas and dashes up to a ] */
+    /* [1], [2, 3], [4-6]: numbers, commas and dashes up to a ]; or an
+     * editor's note in small words: [citation needed], [better source
+     * needed] */
+    int words = k + 1 < t->n && t->kind[k + 1] == QR_TOK_WORD;
     for (size_t j = k + 1; j < t->n && j < k + 8; j++) {
       if (t->flags[j] & QR_TF_NEWLINE_BEFORE) return 0;
       int32_t cj = first_cp(c, j, &cls);
       if (cj == ']') return j > k + 1 ? j - k + 1 : 0;
-      if (t->kind[j] != QR_TOK_NUMBER && cj != ',' && cj != '-' && cj != 0x2013) return 0;
+      if (words ? t->kind[j] != QR_TOK_WORD || cls != QR_CC_LOWER
+                : t->kind[j] != QR_TOK_NUMBER && cj != ',' && cj != '-' && cj != 0x2013)
+        return 0;
     }
     return 0;
   }
@@ -234,11 +239,12 @@ static int list_item(const splitctx *c, size_t j, uint8_t *restrict gaps, size_t
   if (num == first) return 1;
   int d = GAP_DECISION(gaps[num - first]);
   if (d == GAP_YES || d == GAP_HARD) return 1;
-  /* "the following: 1. In Section ..." */
-  qr_cclass cls;
-  if (TOK_IS(c, num - 1, ":") && TOK_IS(c, num, "1") && first_cp(c, k, &cls) &&
-      cls == QR_CC_UPPER) {
-    gaps[num - first] = GAP(GAP_YES, WHY_LIST);
+  /* "the following: 1. In Section ..." starts a sentence at the number;
+   * "two claims: 1. that ..." goes on, but not after the period either */
+  if (TOK_IS(c, num - 1, ":") && TOK_IS(c, num, "1")) {
+    qr_cclass cls;
+    first_cp(c, k, &cls);
+    if (cls == QR_CC_UPPER) gaps[num - first] = GAP(GAP_YES, WHY_LIST);
     return 1;
   }
   return 0;
