@@ -111,6 +111,12 @@ T.test("the sentence model adds the boundaries rules miss; set_model(false) turn
   os.remove(bad)
 end)
 
+T.test("the rules alone: a link after a terminator starts a sentence", function()
+  local rules = q.segmenter{ model = false }
+  T.eq(texts(rules:sentences("I found this on the web. http://www.example.com/a.html is the page.")),
+       { "I found this on the web.", "http://www.example.com/a.html is the page." })
+end)
+
 T.test("a closed segmenter refuses politely", function()
   local s = q.segmenter()
   s:close()
