@@ -412,6 +412,33 @@ typedef struct rulestate {
   int pending_why;  /* and its reason */
 } rulestate;
 
+/* Is the gap before token i, after a comma, colon or dash, the end of a
+ * mail's greeting by name alone, a line of its own at the start of a
+ * paragraph: "Vince, | As I mentioned", "Rebecca: | I am attaching", "John
+ * - | I was looking" (EWT train: 39 of 44 before a starter)? start is the
+ * first token of the sentence; one to three name words ("Sue and Jeff")
+ * that are no sentence starter ("Yeah, I know"). */
+static int vocative_line(const splitctx *c, size_t i, size_t start) {
+  const qr_tokens *t = c->t;
+  size_t mark = i - 1;
+  if (mark <= start || mark - start > 3 ||
+      !(start == 0 || (t->flags[start] & QR_TF_NEWLINE_BEFORE)))
+    return 0;
+  if (!TOK_IS(c, mark, ",") && !TOK_IS(c, mark, ":") && !TOK_IS(c, mark, "-") && !is_dash(c, mark))
+    return 0;
+  const char *s = (const char *)c->s;
+  if (!qr_segmenter_is_starter(c->seg, s + t->start[i], t->len[i]) ||
+      qr_segmenter_is_starter(c->seg, s + t->start[start], t->len[start]))
+    return 0;
+  for (size_t k = start; k < mark; k++)
+    if (!name_word(c, k) && !(k > start && (TOK_IS(c, k, "and") || TOK_IS(c, k, "&"))))
+      return 0;
+  /* the labels of a mail's header are no names: "Subject: What is ..." */
+  return !(TOK_IS(c, start, "Subject") || TOK_IS(c, start, "Re") || TOK_IS(c, start, "From") ||
+           TOK_IS(c, start, "To") || TOK_IS(c, start, "Date") || TOK_IS(c, start, "Sent") ||
+           TOK_IS(c, start, "Cc") || TOK_IS(c, start, "Note"));
+}
+
 /* Can after_mark find anything at the gap before token i, a word after a
  * punctuation mark? From the lengths alone: a comma near the sentence's
  * start (a greeting, a closing), a dash (two or three bytes), a colon after
@@ -442,15 +469,15 @@ static int after_mark(const splitctx *c, size_t i, uint8_t *restrict gaps, size_
         t->kind[label - 1] == QR_TOK_WORD && !date_goes_on(c, label - 1)) {
       gaps[label - first] = GAP(GAP_YES, WHY_CAPTION);
       st->start = label;
+      return 0;
     }
-    return 0;
   }
   int letter = letter_line(c, i, st->start);
   if (letter == QR_LETTER_CLOSING) {
     st->pending = signature_end(c, i);
     st->pending_why = WHY_LETTER;
   }
-  if (letter) return WHY_LETTER;
+  if (letter || vocative_line(c, i, st->start)) return WHY_LETTER;
   /* speech broken off by a dash, then a new start: "Uh, she can — She
    * can't open em." Not before "I", which as often resumes the broken
    * sentence ("I think -- I -- I don't know"); not after a dash that opens
