@@ -21,13 +21,13 @@
 enum {
   F_BIAS = 1, F_RULE, F_LW, F_RW, F_LS, F_RS, F_L2S, F_R2S, F_LW_RS, F_LS_RW, F_LS_RS,
   F_L2S_LS_RS, F_LS_RS_R2S, F_R2W, F_SPACE, F_TW, F_RULE_RS, F_STARTER, F_LLEN, F_KINDS,
-  F_SINCE, F_UNTIL, F_SINCE_UNTIL, F_UNTIL_RS, F_PARA, F_PARA_RULE, F_L2W, F_LW_RW, F_RW_R2S, F_L2W_LW
+  F_SINCE, F_UNTIL, F_SINCE_UNTIL, F_UNTIL_RS, F_PARA, F_PARA_RULE, F_L2W, F_LW_RW, F_RW_R2S, F_L2W_LW, F_R2S_R3S
 };
 
 static const char *const template_names[] = {
   "", "bias", "rule", "L.w", "R.w", "L.s", "R.s", "L2.s", "R2.s", "L.w|R.s", "L.s|R.w",
   "L.s|R.s", "L2.s|L.s|R.s", "L.s|R.s|R2.s", "R2.w", "space", "T.w", "rule|R.s", "R.starter",
-  "L.len", "kinds", "since", "until", "since|until", "until|R.s", "para", "para|rule", "L2.w", "L.w|R.w", "R.w|R2.s", "L2.w|L.w"};
+  "L.len", "kinds", "since", "until", "since|until", "until|R.s", "para", "para|rule", "L2.w", "L.w|R.w", "R.w|R2.s", "L2.w|L.w", "R.s|R2.s|R3.s"};
 
 static const char *const why_names[WHY_MAX] = {
   "none", "period", "question", "exclaim", "ellipsis", "abbr", "title", "numabbr", "initial",
@@ -252,11 +252,12 @@ size_t qr_gap_features(const qr_gap *g, uint64_t *f, qr_buf *names) {
   const qr_tokens *t = g->toks;
   size_t i = g->i;
   fset fs = {f, 0, names};
-  tokview L2, L, R, R2;
+  tokview L2, L, R, R2, R3;
   view_token(g, i >= g->first + 2 ? i - 2 : NONE, &L2);
   view_token(g, i - 1, &L);
   view_token(g, i, &R);
   view_token(g, i + 1, &R2);
+  view_token(g, i + 2, &R3);
   int decision = GAP_DECISION(g->rule), why = GAP_WHY(g->rule);
   /* the rules' view as a number; its name is made only when names are wanted */
   uint64_t rh = mix((uint64_t)(why * 4 + decision) + 0x51);
@@ -284,6 +285,7 @@ size_t qr_gap_features(const qr_gap *g, uint64_t *f, qr_buf *names) {
   add2(&fs, F_LW_RW, L.wh, R.wh, L.word, R.word);
   add2(&fs, F_RW_R2S, R.wh, R2.sh, R.word, R2.shape);
   add2(&fs, F_L2W_LW, L2.wh, L.wh, L2.word, L.word);
+  add3(&fs, F_R2S_R3S, R.sh, R2.sh, R3.sh, R.shape, R2.shape, R3.shape);
   int space = (t->flags[i] & QR_TF_SPACE_BEFORE) ? 1 : 0;
   int nl = (t->flags[i] & QR_TF_NEWLINE_BEFORE) ? 1 : 0;
   const char *sp_name = nl ? "newline" : space ? "space" : "none";
