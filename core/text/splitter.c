@@ -433,6 +433,11 @@ static int vocative_line(const splitctx *c, size_t i, size_t start) {
   for (size_t k = start; k < mark; k++)
     if (!name_word(c, k) && !(k > start && (TOK_IS(c, k, "and") || TOK_IS(c, k, "&"))))
       return 0;
+  /* an address with a title belongs to a speech: "Mr. President, I need
+   * to catch my breath" */
+  if (qr_segmenter_abbrev(c->seg, s + t->start[start], t->len[start]) == QR_ABBR_TITLE ||
+      TOK_IS(c, start, "Madam"))
+    return 0;
   /* the labels of a mail's header are no names: "Subject: What is ..." */
   return !(TOK_IS(c, start, "Subject") || TOK_IS(c, start, "Re") || TOK_IS(c, start, "From") ||
            TOK_IS(c, start, "To") || TOK_IS(c, start, "Date") || TOK_IS(c, start, "Sent") ||
