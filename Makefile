@@ -151,7 +151,7 @@ eval: deps
 EWT_TRAIN ?= ../shared/eval/ud/en_ewt-ud-train.conllu
 model: deps
 	@$(MAKE) --no-print-directory all
-	./quarry train-segmenter $(EWT_TRAIN) --min-count 1 -o core/text/data/sentences-en.model
+	./quarry train-segmenter $(EWT_TRAIN) -o core/text/data/sentences-en.model
 	@$(MAKE) --no-print-directory all
 
 clean:

@@ -435,6 +435,11 @@ qr_status qr_sentmodel_load(qr_sentmodel **out, const char *text, size_t len, co
 
 /* ---- training ------------------------------------------------------------- */
 
+/* Weights smaller than this are left out of the model: on held-out data
+ * (EWT cross-validation, GUM train) leaving out those under 0.5 changed no
+ * score and kept a third of the weights. */
+#define MIN_WEIGHT 0.5
+
 /* How many perceptrons (each from its own shuffles) the trainer averages. */
 #ifndef TRAIN_RUNS
 #define TRAIN_RUNS 5
@@ -714,7 +719,7 @@ qr_status qr_sentmodel_trainer_train(qr_sentmodel_trainer *tr, int epochs, int m
   for (size_t s = 0; rc == QR_OK && s < t.slots; s++) {
     if (!t.keys[s]) continue;
     double avg = t.w[s] - t.u[s] / c;
-    if (avg > -1e-3 && avg < 1e-3) continue;   /* too small to matter */
+    if (avg > -MIN_WEIGHT && avg < MIN_WEIGHT) continue;   /* too small to matter */
     keys[nk++] = t.keys[s];
   }
   qsort(keys, nk, sizeof *keys, cmp_u64);
