@@ -227,6 +227,24 @@ static int small_number(const splitctx *c, size_t i) {
          (n == 1 || (s[1] >= '0' && s[1] <= '9'));
 }
 
+/* Is token i a section's number: 2.1, 4.1.3 (groups of one or two digits)? */
+static int section_number(const splitctx *c, size_t i) {
+  const unsigned char *s = c->s + c->t->start[i];
+  size_t n = c->t->len[i], run = 0, dots = 0;
+  if (c->t->kind[i] != QR_TOK_NUMBER || n > 11) return 0;
+  for (size_t k = 0; k < n; k++) {
+    if (s[k] >= '0' && s[k] <= '9') {
+      if (++run > 2) return 0;
+    } else if (s[k] == '.' && run > 0) {
+      run = 0;
+      dots++;
+    } else {
+      return 0;
+    }
+  }
+  return run > 0 && dots >= 1;
+}
+
 /* Is the terminator at token j the period of an inline list item's number,
  * "... the LOI. 3. I expect ..."? The number follows a boundary of the
  * rules (or, for the first item, a colon) and the period is attached to it;
@@ -235,13 +253,15 @@ static int small_number(const splitctx *c, size_t i) {
  * Sets the gap before the number of a first item after a colon. */
 static int list_item(const splitctx *c, size_t j, uint8_t *restrict gaps, size_t first, size_t k) {
   const qr_tokens *t = c->t;
-  if (j < first + 1 || !TOK_IS(c, j, ".") || (t->flags[j] & QR_TF_SPACE_BEFORE) ||
-      !small_number(c, j - 1))
-    return 0;
+  if (j < first + 1 || !TOK_IS(c, j, ".") || (t->flags[j] & QR_TF_SPACE_BEFORE)) return 0;
   size_t num = j - 1;
+  int small = small_number(c, num);
+  /* a section's number heading its line: "2.1. Institutional Structure" */
+  if (!small && !section_number(c, num)) return 0;
   if (num == first) return 1;
   int d = GAP_DECISION(gaps[num - first]);
-  if (d == GAP_YES || d == GAP_HARD) return 1;
+  if (d == GAP_HARD || (d == GAP_YES && small)) return 1;
+  if (!small) return 0;
   /* "the following: 1. In Section ..." starts a sentence at the number;
    * "two claims: 1. that ..." goes on, but not after the period either */
   if (TOK_IS(c, num - 1, ":") && TOK_IS(c, num, "1")) {
