@@ -442,10 +442,16 @@ typedef struct rulestate {
 static int vocative_line(const splitctx *c, size_t i, size_t start) {
   const qr_tokens *t = c->t;
   size_t mark = i - 1;
+  /* at the start of a paragraph, or of a line where lines are paragraphs
+   * (not inside a hard-wrapped one) */
   if (mark <= start || mark - start > 3 ||
-      !(start == 0 || (t->flags[start] & QR_TF_NEWLINE_BEFORE)))
+      !(start == 0 || (t->flags[start] & QR_TF_PARA_BEFORE) ||
+        ((t->flags[start] & QR_TF_NEWLINE_BEFORE) && !c->wrapped)))
     return 0;
-  if (!TOK_IS(c, mark, ",") && !TOK_IS(c, mark, "-") && !is_dash(c, mark)) return 0;
+  /* after a single hyphen only before I: "John - I was looking", but not
+   * "Sophie Scholl - The Final Days", a title */
+  if (TOK_IS(c, mark, "-") ? !TOK_IS(c, i, "I") : !TOK_IS(c, mark, ",") && !is_dash(c, mark))
+    return 0;
   const char *s = (const char *)c->s;
   if (!qr_segmenter_is_starter(c->seg, s + t->start[i], t->len[i]) ||
       qr_segmenter_is_starter(c->seg, s + t->start[start], t->len[start]))
