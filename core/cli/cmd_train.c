@@ -71,7 +71,7 @@ int cmd_train_segmenter(int argc, char **argv) {
     qr_buf_printf(&comment, " %s", base ? base + 1 : o.args[f]);
   }
   qr_train_report rep;
-  if (qr_sentmodel_trainer_train(tr, epochs, o.min_count > 0 ? o.min_count : 2,
+  if (qr_sentmodel_trainer_train(tr, epochs, o.min_count > 0 ? o.min_count : 1,
                                  o.margin >= 0 ? o.margin : 2.0, comment.data, &model, &rep,
                                  &err)) {
     code = cli_fail("train-segmenter", EXIT_DATA, "%s", err.msg);

@@ -82,7 +82,7 @@ static const usage usages[] = {
    "\n"
    "options:\n"
    "  --epochs N             passes over the data (default 10)\n"
-   "  --min-count N          leave out features seen fewer times (default 2)\n"
+   "  --min-count N          leave out features seen fewer times (default 1)\n"
    "  --margin X             how far the model must lean to add a boundary the\n"
    "                         rules do not see (default 2)\n"
    "  --abbreviations FILE   more abbreviations for the tokenizer and the rules\n"},

@@ -21,7 +21,7 @@ lqr_segbox *lqr_checkseg(lua_State *L, int arg) {
   return b;
 }
 
-static const char *const class_names[] = {"plain", "title", "number", NULL};
+static const char *const class_names[] = {"plain", "title", "number", "final", NULL};
 
 static int seg_add(lua_State *L) {
   lqr_segbox *b = lqr_checkseg(L, 1);

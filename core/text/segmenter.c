@@ -44,7 +44,9 @@ qr_segmenter *qr_segmenter_new_empty(void) {
   seg->abbrevs = qr_lexicon_new();
   seg->starters = qr_lexicon_new();
   seg->speech = qr_lexicon_new();
-  if (!seg->abbrevs || !seg->starters || !seg->speech) {
+  seg->openings = qr_lexicon_new();
+  seg->closings = qr_lexicon_new();
+  if (!seg->abbrevs || !seg->starters || !seg->speech || !seg->openings || !seg->closings) {
     qr_segmenter_free(seg);
     return NULL;
   }
@@ -75,9 +77,13 @@ qr_segmenter *qr_segmenter_new(void) {
   const qr_embedded_file *st = qr_embedded_find("core/text/data/starters-en.txt");
   const qr_embedded_file *md = qr_embedded_find("core/text/data/sentences-en.model");
   const qr_embedded_file *sv = qr_embedded_find("core/text/data/speech-verbs-en.txt");
+  const qr_embedded_file *op = qr_embedded_find("core/text/data/openings-en.txt");
+  const qr_embedded_file *cl = qr_embedded_find("core/text/data/closings-en.txt");
   if ((ab && qr_segmenter_load_abbrevs(seg, ab->data, ab->len, ab->name, NULL)) ||
       (st && load_words(seg->starters, st->data, st->len)) ||
       (sv && load_words(seg->speech, sv->data, sv->len)) ||
+      (op && load_words(seg->openings, op->data, op->len)) ||
+      (cl && load_words(seg->closings, cl->data, cl->len)) ||
       (md && qr_sentmodel_load(&seg->model, md->data, md->len, md->name, NULL))) {
     qr_segmenter_free(seg);
     return NULL;
@@ -90,6 +96,8 @@ void qr_segmenter_free(qr_segmenter *seg) {
   qr_lexicon_free(seg->abbrevs);
   qr_lexicon_free(seg->starters);
   qr_lexicon_free(seg->speech);
+  qr_lexicon_free(seg->openings);
+  qr_lexicon_free(seg->closings);
   qr_sentmodel_free(seg->model);
   free(seg->abbrev_class);
   free(seg);
@@ -103,7 +111,7 @@ static unsigned abbrev_key(const char *s, size_t len) {
 
 qr_status qr_segmenter_add_abbrev(qr_segmenter *seg, const char *abbr, size_t len,
                                   qr_abbrev_class cls) {
-  if (len < 2 || abbr[len - 1] != '.' || cls < QR_ABBR_PLAIN || cls > QR_ABBR_NUMBER)
+  if (len < 2 || abbr[len - 1] != '.' || cls < QR_ABBR_PLAIN || cls > QR_ABBR_FINAL)
     return QR_EARG;
   for (size_t i = 0; i < len; i++)
     if (abbr[i] == ' ' || abbr[i] == '\t' || abbr[i] == '\n') return QR_EARG;
@@ -138,8 +146,18 @@ int qr_segmenter_is_speech_verb(const qr_segmenter *seg, const char *s, size_t n
   return seg && qr_lexicon_find(seg->speech, s, n) != QR_LEX_NONE;
 }
 
+int qr_segmenter_letter_phrase(const qr_segmenter *seg, const char *s, size_t n) {
+  char low[48];
+  if (!seg || n == 0 || n > sizeof low) return 0;
+  memcpy(low, s, n);
+  if (low[0] >= 'A' && low[0] <= 'Z') low[0] = (char)(low[0] + 32);
+  if (qr_lexicon_find(seg->openings, low, n) != QR_LEX_NONE) return QR_LETTER_OPENING;
+  if (qr_lexicon_find(seg->closings, low, n) != QR_LEX_NONE) return QR_LETTER_CLOSING;
+  return 0;
+}
+
 /* The lexicon format: "abbreviation [class]" per line, where class is plain
- * (the default), title or number; # starts a comment. */
+ * (the default), title, number or final; # starts a comment. */
 qr_status qr_segmenter_load_abbrevs(qr_segmenter *seg, const char *text, size_t len,
                                     const char *name, qr_error *err) {
   size_t i = 0, line = 0;
@@ -163,9 +181,11 @@ qr_status qr_segmenter_load_abbrevs(qr_segmenter *seg, const char *text, size_t 
         if (cl == 5 && memcmp(text + c, "plain", 5) == 0) cls = QR_ABBR_PLAIN;
         else if (cl == 5 && memcmp(text + c, "title", 5) == 0) cls = QR_ABBR_TITLE;
         else if (cl == 6 && memcmp(text + c, "number", 6) == 0) cls = QR_ABBR_NUMBER;
+        else if (cl == 5 && memcmp(text + c, "final", 5) == 0) cls = QR_ABBR_FINAL;
         else
           return qr_error_set(err, QR_EDATA, "%s:%zu: unknown abbreviation class '%.*s' "
-                              "(expected plain, title or number)", name, line, (int)cl, text + c);
+                              "(expected plain, title, number or final)", name, line, (int)cl,
+                              text + c);
       }
       if (text[w - 1] != '.')
         return qr_error_set(err, QR_EDATA, "%s:%zu: abbreviation '%.*s' must end with a period",

@@ -14,6 +14,8 @@ struct qr_segmenter {
   size_t abbrev_cap;
   qr_lexicon *starters;      /* frequent sentence starters, as written */
   qr_lexicon *speech;        /* verbs of saying, lower case */
+  qr_lexicon *openings;      /* greetings that open a letter (dear, hi), lower case */
+  qr_lexicon *closings;      /* closings of a letter (thanks, best regards), lower case */
   /* fused forms (gonna = gon + na): the lower-cased form packed into an
    * integer (qr_pack_lower), and the length of its first part */
   uint64_t fused_key[64];    /* a hash set: slot qr_fused_slot(key), probing on */
@@ -67,5 +69,10 @@ qr_status qr_tokenize_general(const qr_segmenter *seg, const char *text, size_t 
 int qr_segmenter_is_starter(const qr_segmenter *seg, const char *s, size_t n);
 /* Is it a verb of saying (as written, lower case)? */
 int qr_segmenter_is_speech_verb(const qr_segmenter *seg, const char *s, size_t n);
+/* Is the phrase s[0, n) (words separated by one space) a greeting that opens
+ * a letter (QR_LETTER_OPENING) or a closing (QR_LETTER_CLOSING), 0 if
+ * neither? The case of the first letter does not matter. */
+enum { QR_LETTER_OPENING = 1, QR_LETTER_CLOSING = 2 };
+int qr_segmenter_letter_phrase(const qr_segmenter *seg, const char *s, size_t n);
 
 #endif

@@ -33,6 +33,12 @@ enum {
   WHY_INITIAL,      /* after a single capital and a period */
   WHY_ACRONYM,      /* after U.S. and the like */
   WHY_SOFTLINE,     /* a line break the rules read as a space (hard-wrapped text) */
+  WHY_DASH,         /* a dash that breaks off an utterance, before a starter */
+  WHY_LIST,         /* after the number of an inline list item ("... 2. The") */
+  WHY_LINK,         /* between two links of a list of URLs */
+  WHY_DATE,         /* around a dateline ("... ants Tuesday, September 1, 2015") */
+  WHY_LETTER,       /* after a greeting or a closing: "Hi Mary, | I need", "Thanks, | Sharon" */
+  WHY_CAPTION,      /* around a caption: "Figure 1.3 | This map ...", "... demo | Image: NASA" */
   WHY_MAX
 };
 
@@ -66,13 +72,12 @@ void qr_gap_paragraphs(const qr_tokens *toks, size_t first, const uint8_t *gaps,
 #define QR_MAX_FEATURES 32
 
 /* A first, cheap look at the gap before token i: 0 when it cannot be a
- * candidate (a small word with nothing ended before it and no colon: most
- * gaps of running text). */
+ * candidate (a small word with nothing ended before it: most gaps of
+ * running text). */
 static inline int qr_gap_maybe_candidate(const char *text, const qr_tokens *t, size_t i,
                                          uint8_t rule) {
   unsigned char r0 = (unsigned char)text[t->start[i]];
-  return !(r0 >= 'a' && r0 <= 'z' && GAP_WHY(rule) == WHY_NONE &&
-           (unsigned char)text[t->start[i - 1]] != ':');
+  return !(r0 >= 'a' && r0 <= 'z' && GAP_WHY(rule) == WHY_NONE);
 }
 
 /* Is the gap a candidate for the model? (Gaps that are not keep the rules'

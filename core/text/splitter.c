@@ -53,9 +53,14 @@ static int is_closing(int32_t cp) {
          cp == 0x2019 || cp == 0x00BB || cp == 0x203A;
 }
 
-static int tok_is(const splitctx *c, size_t i, const char *lit) {
-  size_t n = strlen(lit);
+/* Is token i the n bytes at lit? TOK_IS for a string literal. */
+static inline int tok_eq(const splitctx *c, size_t i, const char *lit, size_t n) {
   return c->t->len[i] == n && memcmp(c->s + c->t->start[i], lit, n) == 0;
+}
+#define TOK_IS(c, i, lit) tok_eq((c), (i), "" lit, sizeof(lit) - 1)
+
+static int tok_is(const splitctx *c, size_t i, const char *lit) {
+  return tok_eq(c, i, lit, strlen(lit));
 }
 
 /* Does token i look like the first token of a sentence? strict: only a
@@ -72,6 +77,9 @@ static int starts_sentence(const splitctx *c, size_t i, int strict) {
     return qr_segmenter_is_starter(c->seg, (const char *)c->s + t->start[k], t->len[k]);
   }
   if (cls == QR_CC_UPPER || cls == QR_CC_DIGIT || cls == QR_CC_LETTER) return 1;
+  /* a link after a terminator is a sentence of its own (EWT and GUM train:
+   * 24 times in 26) */
+  if (t->kind[i] == QR_TOK_URL) return 1;
   if (cls == QR_CC_LOWER) return 0;
   if (is_opening(cp)) {
     if (i + 1 >= t->n) return 1;
@@ -134,30 +142,38 @@ static qr_status push(qr_sentences *out, size_t first, size_t count, int flags) 
 }
 
 /* After terminal token j (and its closers up to k-1), does a sentence start at
- * token k? */
+ * token k? GAP_YES or GAP_NO, or GAP_NEVER where the rules are sure that the
+ * sentence goes on and the model must not add a boundary. */
 static int boundary_after(const splitctx *c, size_t j, size_t k) {
   const qr_tokens *t = c->t;
-  /* a quotation and its attribution are one sentence: “Why?” Betty asked. */
+  /* a verb of saying goes with the quotation before it: “Why?” Betty asked;
+   * Hundreds of millions? thought Chalmers. */
+  unsigned char k0 = c->s[t->start[k]];
+  if (k0 >= 'a' && k0 <= 'z' &&
+      qr_segmenter_is_speech_verb(c->seg, (const char *)c->s + t->start[k], t->len[k]))
+    return GAP_NEVER;
   if (k > j + 1 && k + 1 < t->n && !(t->flags[k + 1] & QR_TF_NEWLINE_BEFORE)) {
     qr_cclass cls;
     int32_t q = first_cp(c, k - 1, &cls);
     if ((q == 0x201D || q == '"' || q == 0x2019 || q == '\'') &&
         qr_segmenter_is_speech_verb(c->seg, (const char *)c->s + t->start[k + 1], t->len[k + 1]))
-      return 0;
+      return GAP_NEVER;
   }
   if (t->kind[j] == QR_TOK_WORD && (t->flags[j] & QR_TF_ABBREV)) {
     size_t st = t->start[j], len = t->len[j];
     int cls = qr_segmenter_abbrev(c->seg, (const char *)c->s + st, len);
-    if (cls == QR_ABBR_TITLE) return 0;
-    if (cls == QR_ABBR_NUMBER && t->kind[k] == QR_TOK_NUMBER) return 0;
-    return starts_sentence(c, k, 1);
+    if (cls == QR_ABBR_TITLE) return GAP_NO;
+    if (cls == QR_ABBR_NUMBER && t->kind[k] == QR_TOK_NUMBER) return GAP_NO;
+    /* after etc., as after a period, any capital: "... Skype rings, etc.
+     * Anything that ..." (UD: 28 times in 29) */
+    return starts_sentence(c, k, cls != QR_ABBR_FINAL) ? GAP_YES : GAP_NO;
   }
-  if (tok_is(c, j, "...") || tok_is(c, j, "\xE2\x80\xA6")) {
+  if (TOK_IS(c, j, "...") || TOK_IS(c, j, "\xE2\x80\xA6")) {
     qr_cclass cls;
     first_cp(c, k, &cls);
-    return cls == QR_CC_UPPER && starts_sentence(c, k, 0);
+    return cls == QR_CC_UPPER && starts_sentence(c, k, 0) ? GAP_YES : GAP_NO;
   }
-  return starts_sentence(c, k, 0);
+  return starts_sentence(c, k, 0) ? GAP_YES : GAP_NO;
 }
 
 /* How many tokens from k stay with the sentence that the terminator before
@@ -175,12 +191,17 @@ static size_t absorbs(const splitctx *c, size_t k) {
   qr_cclass cls;
   int32_t cp = first_cp(c, k, &cls);
   if (cp == '[') {
-    /* [1], [2, 3], [4-6]: numbers, commas and dashes up to a ] */
+    /* [1], [2, 3], [4-6]: numbers, commas and dashes up to a ]; or an
+     * editor's note in small words: [citation needed], [better source
+     * needed] */
+    int words = k + 1 < t->n && t->kind[k + 1] == QR_TOK_WORD;
     for (size_t j = k + 1; j < t->n && j < k + 8; j++) {
       if (t->flags[j] & QR_TF_NEWLINE_BEFORE) return 0;
       int32_t cj = first_cp(c, j, &cls);
       if (cj == ']') return j > k + 1 ? j - k + 1 : 0;
-      if (t->kind[j] != QR_TOK_NUMBER && cj != ',' && cj != '-' && cj != 0x2013) return 0;
+      if (words ? t->kind[j] != QR_TOK_WORD || cls != QR_CC_LOWER
+                : t->kind[j] != QR_TOK_NUMBER && cj != ',' && cj != '-' && cj != 0x2013)
+        return 0;
     }
     return 0;
   }
@@ -188,6 +209,366 @@ static size_t absorbs(const splitctx *c, size_t k) {
 }
 
 #define NONE ((size_t)-1)
+
+/* Is token i a dash that can break off an utterance (-- --- — –)? A single
+ * hyphen joins compounds and ranges, and is left out. */
+static int is_dash(const splitctx *c, size_t i) {
+  unsigned char c0 = c->s[c->t->start[i]];
+  if (c0 != '-' && c0 != 0xE2) return 0;   /* most punctuation */
+  return TOK_IS(c, i, "--") || TOK_IS(c, i, "---") || TOK_IS(c, i, "\xE2\x80\x94") ||
+         TOK_IS(c, i, "\xE2\x80\x93");
+}
+
+/* Is token i a number of one or two digits (a list item's number)? */
+static int small_number(const splitctx *c, size_t i) {
+  const unsigned char *s = c->s + c->t->start[i];
+  size_t n = c->t->len[i];
+  return c->t->kind[i] == QR_TOK_NUMBER && n <= 2 && s[0] >= '0' && s[0] <= '9' &&
+         (n == 1 || (s[1] >= '0' && s[1] <= '9'));
+}
+
+/* Is token i a section's number: 2.1, 4.1.3 (groups of one or two digits)? */
+static int section_number(const splitctx *c, size_t i) {
+  const unsigned char *s = c->s + c->t->start[i];
+  size_t n = c->t->len[i], run = 0, dots = 0;
+  if (c->t->kind[i] != QR_TOK_NUMBER || n > 11) return 0;
+  for (size_t k = 0; k < n; k++) {
+    if (s[k] >= '0' && s[k] <= '9') {
+      if (++run > 2) return 0;
+    } else if (s[k] == '.' && run > 0) {
+      run = 0;
+      dots++;
+    } else {
+      return 0;
+    }
+  }
+  return run > 0 && dots >= 1;
+}
+
+/* Is the terminator at token j the period of an inline list item's number,
+ * "... the LOI. 3. I expect ..."? The number follows a boundary of the
+ * rules (or, for the first item, a colon) and the period is attached to it;
+ * the item's sentence starts at the number, not after its period (UD EWT
+ * and GUM agree, 57 times in 60). gaps[k] is the gap before token first + k.
+ * Sets the gap before the number of a first item after a colon. */
+static int list_item(const splitctx *c, size_t j, uint8_t *restrict gaps, size_t first, size_t k) {
+  const qr_tokens *t = c->t;
+  if (j < first + 1 || !TOK_IS(c, j, ".") || (t->flags[j] & QR_TF_SPACE_BEFORE)) return 0;
+  size_t num = j - 1;
+  int small = small_number(c, num);
+  /* a section's number heading its line: "2.1. Institutional Structure" */
+  if (!small && !section_number(c, num)) return 0;
+  if (num == first) return 1;
+  int d = GAP_DECISION(gaps[num - first]);
+  if (d == GAP_HARD || (d == GAP_YES && small)) return 1;
+  if (!small) return 0;
+  /* "the following: 1. In Section ..." starts a sentence at the number;
+   * "two claims: 1. that ..." goes on, but not after the period either */
+  if (TOK_IS(c, num - 1, ":") && TOK_IS(c, num, "1")) {
+    qr_cclass cls;
+    first_cp(c, k, &cls);
+    if (cls == QR_CC_UPPER) gaps[num - first] = GAP(GAP_YES, WHY_LIST);
+    return 1;
+  }
+  return 0;
+}
+
+/* Is token k a weekday: six to nine letters ending in "day", one of seven? */
+static int weekday_at(const splitctx *c, size_t k) {
+  static const char *const days[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                                     "Saturday", "Sunday", NULL};
+  const unsigned char *w = c->s + c->t->start[k];
+  size_t n = c->t->len[k];
+  if (n < 6 || n > 9 || w[0] < 'F' || w[0] > 'W' || memcmp(w + n - 3, "day", 3) != 0) return 0;
+  for (int d = 0; days[d]; d++)
+    if (tok_is(c, k, days[d])) return 1;
+  return 0;
+}
+
+/* Is token k a month's name, in full or abbreviated (Sept.)? */
+static int month_at(const splitctx *c, size_t k) {
+  static const char *const months[] = {
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.",
+    "Sep.", "Sept.", "Oct.", "Nov.", "Dec.", NULL};
+  unsigned char c0 = c->s[c->t->start[k]];
+  size_t n = c->t->len[k];
+  if (n < 3 || n > 9 || c0 < 'A' || c0 > 'S' || !strchr("JFMASOND", c0)) return 0;
+  for (int m = 0; months[m]; m++)
+    if (months[m][0] == (char)c0 && tok_is(c, k, months[m])) return 1;
+  return 0;
+}
+
+/* Words after which a date goes on the sentence ("on Tuesday, May 7, 2015"). */
+static int date_goes_on(const splitctx *c, size_t i) {
+  static const char *const words[] = {"on", "by", "of", "from", "to", "until", "till", "since",
+                                      "before", "after", "through", "thru", "and", "or", "at",
+                                      "for", "dated", "is", "was", "be", "the", "this", "next",
+                                      "last", "every", "each", NULL};
+  for (int k = 0; words[k]; k++)
+    if (tok_is(c, i, words[k])) return 1;
+  return 0;
+}
+
+/* Is token i a word that may be part of a name: a capital, then small
+ * letters or a period ("Sharon", "J.", "Mr.")? */
+static int name_word(const splitctx *c, size_t i) {
+  const unsigned char *s = c->s + c->t->start[i];
+  return c->t->kind[i] == QR_TOK_WORD && s[0] >= 'A' && s[0] <= 'Z' &&
+         (c->t->len[i] == 1 || (s[1] >= 'a' && s[1] <= 'z') || s[1] == '.');
+}
+
+/* Does a name that signs a letter start at token i: name words not
+ * followed by a terminator or a comma on their line ("Thanks, Sharon I
+ * think", "Thanks, Kim X33098", but not "Thanks, Kim." nor "Thank you,
+ * Madam Speaker.")? */
+static int signature_at(const splitctx *c, size_t i) {
+  const qr_tokens *t = c->t;
+  size_t k = i + 1;
+  while (k < t->n && k < i + 4 && !(t->flags[k] & QR_TF_NEWLINE_BEFORE) && name_word(c, k)) k++;
+  if (k >= t->n || (t->flags[k] & QR_TF_NEWLINE_BEFORE)) return 1;
+  return !is_terminal(c, k) && !TOK_IS(c, k, ",");
+}
+
+/* Is the gap before token i, after a comma, the end of a greeting ("Hi
+ * Mary, | I need") or of a closing ("Thanks, | Sharon")? start is the
+ * first token of the sentence the comma is in; the greeting or closing is
+ * all of it (a line of its own before the lines of a mail were joined).
+ * Returns QR_LETTER_OPENING, QR_LETTER_CLOSING or 0. */
+static int letter_line(const splitctx *c, size_t i, size_t start) {
+  const qr_tokens *t = c->t;
+  size_t comma = i - 1;
+  if (comma <= start || comma - start > 4 || !TOK_IS(c, comma, ",")) return 0;
+  qr_cclass cls;
+  first_cp(c, i, &cls);
+  if (cls != QR_CC_UPPER) return 0;
+  const char *s = (const char *)c->s;
+  if (comma - start >= 2 &&
+      qr_segmenter_letter_phrase(c->seg, s + t->start[start], t->len[start]) == QR_LETTER_OPENING)
+    return QR_LETTER_OPENING;
+  /* the closing's words, one space between them */
+  char phrase[48];
+  size_t n = 0;
+  for (size_t k = start; k < comma; k++) {
+    if (n + t->len[k] + 1 > sizeof phrase) return 0;
+    if (k > start) phrase[n++] = ' ';
+    memcpy(phrase + n, s + t->start[k], t->len[k]);
+    n += t->len[k];
+  }
+  /* "Thanks, I know you are busy" goes on */
+  if (qr_segmenter_letter_phrase(c->seg, phrase, n) == QR_LETTER_CLOSING &&
+      !qr_segmenter_is_starter(c->seg, s + t->start[i], t->len[i]) && signature_at(c, i))
+    return QR_LETTER_CLOSING;
+  return 0;
+}
+
+/* Does something new start at token i, after the name that signs a mail:
+ * a sentence starter, a small word, a quotation, a rule of dashes or
+ * underscores ("Thanks, Sharon | I think", "Regards, Bob | << File >>")?
+ * Not a capitalised word, which may go on the name, nor a telephone number
+ * or an address, which go with it. */
+static int after_signature(const splitctx *c, size_t i) {
+  const qr_tokens *t = c->t;
+  if (i >= t->n || (t->flags[i] & QR_TF_NEWLINE_BEFORE)) return 0;   /* a line break decides */
+  const unsigned char *s = c->s + t->start[i];
+  switch (t->kind[i]) {
+  case QR_TOK_NUMBER:
+  case QR_TOK_URL:
+  case QR_TOK_EMAIL:
+    return 0;
+  case QR_TOK_WORD:
+    return (s[0] >= 'a' && s[0] <= 'z') ||
+           qr_segmenter_is_starter(c->seg, (const char *)s, t->len[i]);
+  default:
+    return s[0] == '"' || s[0] == '<' || s[0] == '_' || s[0] == '-' || s[0] == '*' ||
+           s[0] == '=';
+  }
+}
+
+/* The first token after the name that signs a mail, when the name (one or
+ * two words) starts at token sign after a closing; NONE when that is not
+ * clear ("Thanks, Kay Peggy Banczak is ..."). */
+static size_t signature_end(const splitctx *c, size_t sign) {
+  for (size_t k = sign; k < sign + 2 && k < c->t->n && name_word(c, k); k++) {
+    if (k > sign && (c->t->flags[k] & QR_TF_NEWLINE_BEFORE)) break;
+    if (after_signature(c, k + 1)) return k + 1;
+  }
+  return NONE;
+}
+
+/* Is token i a word that names a figure or a table before its number? */
+static int caption_label(const splitctx *c, size_t i) {
+  static const char *const labels[] = {"Figure", "Fig.", "Table", "Map", "Chart", "Plate",
+                                       "Exhibit", "Diagram", "Graph", "Illustration", NULL};
+  unsigned char c0 = c->s[c->t->start[i]];
+  if (c0 < 'C' || c0 > 'T') return 0;
+  for (int k = 0; labels[k]; k++)
+    if (tok_is(c, i, labels[k])) return 1;
+  return 0;
+}
+
+/* Is the number of token i a figure's: 3, 1.3, 24.7? */
+static int figure_number(const splitctx *c, size_t i) {
+  const unsigned char *s = c->s + c->t->start[i];
+  size_t n = c->t->len[i], k = 0, dots = 0;
+  if (c->t->kind[i] != QR_TOK_NUMBER || n > 6) return 0;
+  for (; k < n; k++) {
+    if (s[k] == '.' && k > 0 && k + 1 < n && !dots) dots++;
+    else if (s[k] < '0' || s[k] > '9') return 0;
+  }
+  return 1;
+}
+
+/* Is token i the label of a picture's credit line: "Image: NASA"? */
+static int credit_line(const splitctx *c, size_t i) {
+  return (TOK_IS(c, i, "Image") || TOK_IS(c, i, "Photo") || TOK_IS(c, i, "Credit")) &&
+         i + 1 < c->t->n && TOK_IS(c, i + 1, ":");
+}
+
+/* What the rules remember between gaps for the boundaries below. */
+typedef struct rulestate {
+  size_t start;     /* the first token of the current sentence */
+  size_t pending;   /* a boundary found ahead: the gap before this token, or NONE */
+  int pending_why;  /* and its reason */
+} rulestate;
+
+/* Is the gap before token i, after a comma or dash, the end of a mail's
+ * greeting by name alone, a line of its own at the start of a paragraph:
+ * "Vince, | As I mentioned", "John - | I was looking" (EWT train: 28 of 30
+ * before a starter)? start is the first token of the sentence; one to three
+ * name words ("Sue and Jeff") that are no sentence starter ("Yeah, I
+ * know"). Not after a colon, where a speaker's name in a transcript is
+ * as likely ("Prince Hermes: Now after ..."; GUM train 4 of 7). */
+static int vocative_line(const splitctx *c, size_t i, size_t start) {
+  const qr_tokens *t = c->t;
+  size_t mark = i - 1;
+  /* at the start of a paragraph, or of a line where lines are paragraphs
+   * (not inside a hard-wrapped one) */
+  if (mark <= start || mark - start > 3 ||
+      !(start == 0 || (t->flags[start] & QR_TF_PARA_BEFORE) ||
+        ((t->flags[start] & QR_TF_NEWLINE_BEFORE) && !c->wrapped)))
+    return 0;
+  /* after a single hyphen only before I: "John - I was looking", but not
+   * "Sophie Scholl - The Final Days", a title */
+  if (TOK_IS(c, mark, "-") ? !TOK_IS(c, i, "I") : !TOK_IS(c, mark, ",") && !is_dash(c, mark))
+    return 0;
+  const char *s = (const char *)c->s;
+  if (!qr_segmenter_is_starter(c->seg, s + t->start[i], t->len[i]) ||
+      qr_segmenter_is_starter(c->seg, s + t->start[start], t->len[start]))
+    return 0;
+  for (size_t k = start; k < mark; k++)
+    if (!name_word(c, k) && !(k > start && (TOK_IS(c, k, "and") || TOK_IS(c, k, "&"))))
+      return 0;
+  /* an address with a title belongs to a speech: "Mr. President, I need
+   * to catch my breath" */
+  if (qr_segmenter_abbrev(c->seg, s + t->start[start], t->len[start]) == QR_ABBR_TITLE ||
+      TOK_IS(c, start, "Madam"))
+    return 0;
+  /* the labels of a mail's header are no names: "Subject: What is ..." */
+  return !(TOK_IS(c, start, "Subject") || TOK_IS(c, start, "Re") || TOK_IS(c, start, "From") ||
+           TOK_IS(c, start, "To") || TOK_IS(c, start, "Date") || TOK_IS(c, start, "Sent") ||
+           TOK_IS(c, start, "Cc") || TOK_IS(c, start, "Note"));
+}
+
+/* Can after_mark find anything at the gap before token i, a word after a
+ * punctuation mark? From the lengths alone: a comma near the sentence's
+ * start (a greeting, a closing), a dash (two or three bytes), a colon after
+ * a label of five or six letters (Image:, Photo:, Credit:). Most marks of
+ * running text are none of these, and their text is not read. */
+static inline int mark_may_matter(const qr_tokens *t, size_t i, const rulestate *st) {
+  uint32_t ml = t->len[i - 1];
+  return (i - 1 - st->start <= 4) | (ml == 2) | (ml == 3) |
+         ((ml == 1) & (i >= 2) && (t->len[i - 2] == 5 || t->len[i - 2] == 6));
+}
+
+/* A boundary the rules find where no terminator stands, at the gap before
+ * token i after a punctuation mark (i > first): the reason (WHY_DASH,
+ * WHY_LETTER), or 0. May also set a boundary behind (the start of a credit
+ * line: "... at the expo | Image: Nick") or ahead (after the name that
+ * signs a mail). */
+static int after_mark(const splitctx *c, size_t i, uint8_t *restrict gaps, size_t first,
+                      rulestate *st) {
+  const qr_tokens *t = c->t;
+  /* all of them want a capitalised word (ASCII) after the mark */
+  unsigned char r0 = c->s[t->start[i]];
+  if (r0 < 'A' || r0 > 'Z') return 0;
+  if (TOK_IS(c, i - 1, ":")) {
+    /* a credit line after a caption without a period: "... at the expo |
+     * Image: Nick Moreau." */
+    size_t label = i - 2;
+    if (i >= first + 3 && label > st->start && credit_line(c, label) &&
+        t->kind[label - 1] == QR_TOK_WORD && !date_goes_on(c, label - 1)) {
+      gaps[label - first] = GAP(GAP_YES, WHY_CAPTION);
+      st->start = label;
+      return 0;
+    }
+  }
+  int letter = letter_line(c, i, st->start);
+  if (letter == QR_LETTER_CLOSING) {
+    st->pending = signature_end(c, i);
+    st->pending_why = WHY_LETTER;
+  }
+  if (letter || vocative_line(c, i, st->start)) return WHY_LETTER;
+  /* speech broken off by a dash, then a new start: "Uh, she can — She
+   * can't open em." Not before "I", which as often resumes the broken
+   * sentence ("I think -- I -- I don't know"); not after a dash that opens
+   * the sentence. */
+  if (is_dash(c, i - 1) && i - 1 > first && GAP_DECISION(gaps[i - 1 - first]) != GAP_YES &&
+      GAP_DECISION(gaps[i - 1 - first]) != GAP_HARD && !TOK_IS(c, i, "I") &&
+      qr_segmenter_is_starter(c->seg, (const char *)c->s + t->start[i], t->len[i]))
+    return WHY_DASH;
+  return 0;
+}
+
+/* Does a capitalised word (ASCII) start at token i? */
+static int capital_at(const splitctx *c, size_t i) {
+  if (i >= c->t->n) return 0;
+  unsigned char r0 = c->s[c->t->start[i]];
+  return r0 >= 'A' && r0 <= 'Z';
+}
+
+/* At a sentence start i: a caption's label and number make a sentence of
+ * their own before its text ("Figure 1.3 | This map shows ..."). */
+static void caption(const splitctx *c, size_t i, rulestate *st) {
+  if (i + 2 < c->t->n && caption_label(c, i) && figure_number(c, i + 1) &&
+      !(c->t->flags[i + 2] & QR_TF_NEWLINE_BEFORE) && capital_at(c, i + 2)) {
+    st->pending = i + 2;
+    st->pending_why = WHY_CAPTION;
+  }
+}
+
+/* A dateline, found at its year (token y, a four-digit number, so that the
+ * rules look back only at years): "... tells Wikinews about ants | Tuesday,
+ * September 1, 2015 | Formica fusca ...". A full date with its weekday after
+ * a headline's last word (or closing quote) starts a sentence; a date that
+ * starts a sentence ends it before a capital. */
+static void dateline(const splitctx *c, size_t y, uint8_t *restrict gaps, size_t first,
+                     rulestate *st) {
+  const qr_tokens *t = c->t;
+  const unsigned char *s = c->s + t->start[y];
+  if (y < first + 3 || (s[0] != '1' && s[0] != '2') || !TOK_IS(c, y - 1, ",") ||
+      !small_number(c, y - 2) || !month_at(c, y - 3))
+    return;
+  size_t ds = y - 3;   /* where the date starts */
+  int weekday = ds >= first + 2 && TOK_IS(c, ds - 1, ",") && weekday_at(c, ds - 2);
+  if (weekday) ds -= 2;
+  if (st->start > ds) return;   /* a boundary inside the date */
+  int d = ds == first ? GAP_HARD : GAP_DECISION(gaps[ds - first]);
+  if (weekday && d == GAP_NO) {
+    qr_cclass cls;
+    int32_t l = first_cp(c, ds - 1, &cls);
+    if (t->kind[ds - 1] == QR_TOK_WORD ? !date_goes_on(c, ds - 1) : is_closing(l)) {
+      gaps[ds - first] = GAP(GAP_YES, WHY_DATE);
+      st->start = ds;
+      d = GAP_YES;
+    }
+  }
+  if ((d == GAP_YES || d == GAP_HARD) && y + 1 < t->n &&
+      !(t->flags[y + 1] & QR_TF_NEWLINE_BEFORE) && capital_at(c, y + 1)) {
+    st->pending = y + 1;
+    st->pending_why = WHY_DATE;
+  }
+}
 
 /* Why the rules would end a sentence after terminator j. */
 static int why_of(const splitctx *c, size_t j) {
@@ -198,7 +579,8 @@ static int why_of(const splitctx *c, size_t j) {
     switch (qr_segmenter_abbrev(c->seg, s, n)) {
     case QR_ABBR_TITLE: return WHY_TITLE;
     case QR_ABBR_NUMBER: return WHY_NUMABBR;
-    case QR_ABBR_PLAIN: return WHY_ABBR;
+    case QR_ABBR_PLAIN:
+    case QR_ABBR_FINAL: return WHY_ABBR;
     default: break;
     }
     if (n == 2 && s[0] >= 'A' && s[0] <= 'Z') return WHY_INITIAL;
@@ -213,7 +595,7 @@ static int why_of(const splitctx *c, size_t j) {
 /* The rules, gap by gap: gaps[k] is their view of the gap before token
  * first + k (gaps[0] is unused). */
 void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const qr_tokens *toks,
-                    size_t first, uint8_t *gaps) {
+                    size_t first, uint8_t *restrict gaps) {
   splitctx c = {seg, (const unsigned char *)text, len, toks, 0, 0};
   measure_lines(&c);
   /* term: the terminator (or abbreviation) that may end the current sentence,
@@ -224,9 +606,18 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
   size_t line_off = toks->start[first];
   while (line_off > 0 && c.s[line_off - 1] != '\n') line_off--;
   gaps[0] = GAP(GAP_HARD, WHY_NONE);
+  rulestate st = {first, NONE, 0};
+  /* the kinds of the tokens around the gap: most gaps are decided by them
+   * and the flags, without a look at the text */
+  unsigned lk = toks->kind[first];
+  if (toks->kind[first] == QR_TOK_WORD && first + 1 < toks->n &&
+      toks->kind[first + 1] == QR_TOK_NUMBER)
+    caption(&c, first, &st);
   for (size_t i = first + 1; i < toks->n; i++) {
     uint8_t f = toks->flags[i];
     uint8_t *g = &gaps[i - first];
+    unsigned rk = toks->kind[i], pk = lk;
+    lk = rk;
     size_t prev_line = 0;
     if (f & QR_TF_NEWLINE_BEFORE) {
       size_t end = toks->start[i - 1] + toks->len[i - 1];
@@ -249,12 +640,30 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
         for (size_t k = 0; k < n && i + k < toks->n; k++) gaps[i + k - first] = GAP(GAP_NEVER, why);
         if (is_terminal(&c, i)) term = i;
         i += n - 1;
+        lk = toks->kind[i];
         continue;
       }
-      *g = GAP(boundary_after(&c, term, i) ? GAP_YES : GAP_NO, why);
+      if (term == i - 1 && list_item(&c, term, gaps, first, i))
+        *g = GAP(GAP_NO, WHY_LIST);
+      else
+        *g = GAP(boundary_after(&c, term, i), why);
     } else {
-      *g = GAP(GAP_NO, (f & QR_TF_NEWLINE_BEFORE) ? WHY_SOFTLINE : WHY_NONE);
+      /* no terminator before the gap: a boundary found ahead, a list of
+       * links, or a capital after a mark (see after_mark) */
+      int u = 0;
+      if (i == st.pending) u = st.pending_why;
+      else if (pk == QR_TOK_URL && rk == QR_TOK_URL) u = WHY_LINK;
+      else if (pk == QR_TOK_PUNCT && rk == QR_TOK_WORD && mark_may_matter(toks, i, &st))
+        u = after_mark(&c, i, gaps, first, &st);
+      *g = u ? GAP(GAP_YES, u) : GAP(GAP_NO, (f & QR_TF_NEWLINE_BEFORE) ? WHY_SOFTLINE : WHY_NONE);
     }
+    int d = GAP_DECISION(*g);
+    if (d == GAP_YES || d == GAP_HARD) {
+      st.start = i;
+      if (rk == QR_TOK_WORD && i + 1 < toks->n && toks->kind[i + 1] == QR_TOK_NUMBER)
+        caption(&c, i, &st);
+    }
+    if (rk == QR_TOK_NUMBER && toks->len[i] == 4) dateline(&c, i, gaps, first, &st);
     term = (is_terminal(&c, i) || (f & QR_TF_ABBREV)) ? i : NONE;
   }
 }
@@ -354,7 +763,7 @@ static qr_status put_token(qr_buf *out, const char *text, const qr_tokens *t, si
 
 static const char *const why_text[WHY_MAX] = {
   "-", "period", "question", "exclaim", "ellipsis", "abbr", "title", "numabbr", "initial",
-  "acronym", "softline"};
+  "acronym", "softline", "dash", "list", "link", "date", "letter", "caption"};
 
 qr_status qr_split_explain(const qr_segmenter *seg, const char *text, size_t len,
                            const qr_tokens *toks, size_t first, qr_buf *out) {

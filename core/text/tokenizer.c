@@ -616,9 +616,11 @@ static int keeps_period(const tokctx *t, size_t a, size_t e, size_t b) {
     return j < t->n && ((s[j] >= '0' && s[j] <= '9') || s[j] == '#');
   }
   if (cls) return 1;
-  /* a single letter: an initial (J.) */
+  /* a single letter: an initial (J.); a small one right after a bracket
+   * abbreviates a word of a biography: (b. 1950), (d. 1990), (m. 1949) */
   ch c = char_at(s, w, p);
   if (p + (size_t)c.len == w && (c.cls == QR_CC_UPPER)) return 1;
+  if (p + 1 == w && p == a && a > 0 && s[a - 1] == '(' && s[p] >= 'a' && s[p] <= 'z') return 1;
   /* dotted acronym: letters in groups of one to four joined by periods */
   size_t i = p, groups = 0, glen = 0;
   while (i < w) {
@@ -880,7 +882,8 @@ static void split_core(tokctx *t, size_t a, size_t b) {
         continue;
       }
       /* word.word: a missing space, unless the right side is a domain or a
-       * file extension (Amazon.com, notes.txt) */
+       * file extension (Amazon.com, notes.txt); a capitalised word is no
+       * domain (streak.In spite), nor is a lone I (junk.I called) */
       if (p - ps >= 3 && p - ps <= 64 && prev.cls == QR_CC_LOWER && is_alpha(next.cls)) {
         size_t e = nx;
         while (e < b && e - nx <= 64 && is_alpha(char_at(s, b, e).cls))
@@ -888,8 +891,11 @@ static void split_core(tokctx *t, size_t a, size_t b) {
         int lower_after = 0, all_alpha = 1;
         for (size_t k = nx + (size_t)next.len; k < e; k++) lower_after |= s[k] >= 'a' && s[k] <= 'z';
         for (size_t k = ps; k < p; k++) all_alpha &= s[k] >= 'a' && s[k] <= 'z';
-        if (e == b && all_alpha && e - nx >= 2 && (lower_after || next.cls == QR_CC_UPPER) &&
-            !is_tld(s + nx, e - nx) && !is_extension(s + nx, e - nx)) {
+        int lone_i = e - nx == 1 && (s[nx] == 'I' || s[nx] == 'i');
+        int title = next.cls == QR_CC_UPPER && lower_after;
+        if (e == b && all_alpha && (e - nx >= 2 || lone_i) &&
+            (lower_after || next.cls == QR_CC_UPPER || lone_i) &&
+            (title || lone_i || (!is_tld(s + nx, e - nx) && !is_extension(s + nx, e - nx)))) {
           emit_word(t, ps, p);
           emit(t, p, 1, QR_TOK_PUNCT, QR_TF_TERMINAL, 0);
           ps = p = nx;

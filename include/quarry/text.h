@@ -78,11 +78,12 @@ typedef struct qr_segmenter qr_segmenter;
 
 /* Abbreviation classes, as written in the lexicon files (see
  * docs/segmentation.md): a title (Mr., Gen.) almost never ends a sentence; a
- * plain abbreviation (etc., Inc., U.S.) may. */
+ * plain abbreviation (Inc., U.S.) may; a final one (etc.) usually does. */
 typedef enum qr_abbrev_class {
   QR_ABBR_PLAIN = 1,
   QR_ABBR_TITLE,      /* precedes a name: Mr. Dr. Gen. St. */
-  QR_ABBR_NUMBER      /* precedes a number: No. Nos. Art. pp. */
+  QR_ABBR_NUMBER,     /* precedes a number: No. Nos. Art. pp. */
+  QR_ABBR_FINAL       /* closes a list or phrase: etc.; a capital after it starts a sentence */
 } qr_abbrev_class;
 
 /* Creates a segmenter with the built-in English abbreviations and sentence

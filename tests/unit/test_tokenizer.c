@@ -289,7 +289,8 @@ static void abbreviations(unit *u) {
   const char bad[] = "Abc. title\nXyz. sometimes\n";
   CHECK_INT(u, qr_segmenter_load_abbrevs(seg, bad, sizeof bad - 1, "my.txt", &err), QR_EDATA);
   CHECK_STR(u, err.msg,
-            "my.txt:2: unknown abbreviation class 'sometimes' (expected plain, title or number)");
+            "my.txt:2: unknown abbreviation class 'sometimes' (expected plain, title, number or "
+            "final)");
   const char nodot[] = "# comment\nAbc\n";
   CHECK_INT(u, qr_segmenter_load_abbrevs(seg, nodot, sizeof nodot - 1, "x", &err), QR_EDATA);
   CHECK_STR(u, err.msg, "x:2: abbreviation 'Abc' must end with a period");
