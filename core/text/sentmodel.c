@@ -54,6 +54,16 @@ typedef struct tokview {
   uint64_t wh, sh;
 } tokview;
 
+/* The shape character of each ASCII byte: X, x, d, or the byte itself. */
+static const char ascii_shape[128] = {
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
+  26, 27, 28, 29, 30, 31, ' ', '!', '"', '#', '$', '%', '&', '\'', '(', ')', '*', '+', ',', '-',
+  '.', '/', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', 'd', ':', ';', '<', '=', '>', '?', '@',
+  'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X', 'X',
+  'X', 'X', 'X', 'X', 'X', 'X', 'X', '[', '\\', ']', '^', '_', '`', 'x', 'x', 'x', 'x', 'x', 'x',
+  'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x', 'x',
+  'x', '{', '|', '}', '~', 127};
+
 static void view_token(const qr_gap *g, size_t i, tokview *v) {
   const qr_tokens *t = g->toks;
   if (i == NONE || i < g->first || i >= t->n) {
@@ -65,16 +75,17 @@ static void view_token(const qr_gap *g, size_t i, tokview *v) {
     const unsigned char *s = (const unsigned char *)g->text + t->start[i];
     size_t n = t->len[i];
     v->wlen = n < 24 ? n : 24;
-    for (size_t k = 0; k < v->wlen; k++)
-      v->word[k] = (char)(s[k] >= 'A' && s[k] <= 'Z' ? s[k] + 32 : s[k]);
+    for (size_t k = 0; k < v->wlen; k++)   /* ASCII capitals down, without a branch */
+      v->word[k] = (char)(s[k] + 32 * ((unsigned)s[k] - 'A' < 26u));
     v->word[v->wlen] = '\0';
-    v->slen = 0;
+    /* each run of a kind of character written once: a store per character,
+     * and the length moves on only at a change */
+    size_t slen = 0;
     char last = 0;
-    for (size_t k = 0; k < n && v->slen < 12;) {
+    for (size_t k = 0; k < n && slen < 12;) {
       char c;
       if (s[k] < 0x80) {
-        c = s[k] >= 'A' && s[k] <= 'Z' ? 'X' : s[k] >= 'a' && s[k] <= 'z' ? 'x'
-            : s[k] >= '0' && s[k] <= '9' ? 'd' : (char)s[k];
+        c = ascii_shape[s[k]];
         k++;
       } else {
         int32_t cp;
@@ -83,10 +94,12 @@ static void view_token(const qr_gap *g, size_t i, tokview *v) {
         c = cl == QR_CC_UPPER ? 'X' : cl == QR_CC_LOWER || cl == QR_CC_LETTER ? 'x'
             : cl == QR_CC_DIGIT ? 'd' : 'u';
       }
-      if (c != last) v->shape[v->slen++] = c;
+      v->shape[slen] = c;
+      slen += c != last;
       last = c;
     }
-    v->shape[v->slen] = '\0';
+    v->slen = slen;
+    v->shape[slen] = '\0';
   }
   v->wh = qr_hash_bytes(v->word, v->wlen);
   v->sh = qr_hash_bytes(v->shape, v->slen);
@@ -222,26 +235,27 @@ typedef struct fset {
   qr_buf *names;
 } fset;
 
-static void add(fset *fs, int tmpl, uint64_t value, const char *name, size_t nlen) {
-  if (fs->n >= QR_MAX_FEATURES) return;
+static void add_name(qr_buf *names, int tmpl, const char *name, size_t nlen) {
+  qr_buf_puts(names, template_names[tmpl]);
+  qr_buf_putc(names, '=');
+  qr_buf_append(names, name, nlen);
+  qr_buf_putc(names, '\0');
+}
 
+static inline void add(fset *fs, int tmpl, uint64_t value, const char *name, size_t nlen) {
+  if (fs->n >= QR_MAX_FEATURES) return;
   fs->f[fs->n++] = combine((uint64_t)tmpl, value) | 1;   /* never 0: 0 marks an empty slot */
-  if (fs->names) {
-    qr_buf_puts(fs->names, template_names[tmpl]);
-    qr_buf_putc(fs->names, '=');
-    qr_buf_append(fs->names, name, nlen);
-    qr_buf_putc(fs->names, '\0');
-  }
+  if (fs->names) add_name(fs->names, tmpl, name, nlen);
 }
 
 /* add() for a value made of parts joined by |, hashed in order */
-static void add2(fset *fs, int tmpl, uint64_t a, uint64_t b, const char *na, const char *nb) {
+static inline void add2(fset *fs, int tmpl, uint64_t a, uint64_t b, const char *na, const char *nb) {
   char name[80];
   int n = fs->names ? snprintf(name, sizeof name, "%s|%s", na, nb) : 0;
   add(fs, tmpl, combine(a, b), name, n > 0 ? (size_t)n : 0);
 }
 
-static void add3(fset *fs, int tmpl, uint64_t a, uint64_t b, uint64_t c, const char *na,
+static inline void add3(fset *fs, int tmpl, uint64_t a, uint64_t b, uint64_t c, const char *na,
                  const char *nb, const char *nc) {
   char name[80];
   int n = fs->names ? snprintf(name, sizeof name, "%s|%s|%s", na, nb, nc) : 0;
@@ -327,19 +341,37 @@ int qr_sentmodel_decide(const qr_sentmodel *m, const uint64_t *f, size_t n) {
   return qr_sentmodel_score(m, f, n) > m->margin;
 }
 
+/* The weight of feature f, 0 when the model has none. Keys sit at or after
+ * their home slot (linear probing, no wrap-around: the table has spare
+ * slots at its end), and the table is at most a quarter full, so the key is
+ * nearly always in one of the first two slots: both are read without a
+ * branch, and the loop after them runs for one feature in twenty or so. */
+static inline float weight_of(const qr_sentmodel *m, uint64_t f) {
+  const qr_weight *e = &m->table[f & (m->slots - 1)];
+  uint64_t k0 = e[0].key, k1 = e[1].key;
+  /* the weights' bits, kept where the key matches (at most one does): masks,
+   * not a conditional, which the compiler would turn into branches */
+  uint32_t w0, w1;
+  memcpy(&w0, &e[0].w, sizeof w0);
+  memcpy(&w1, &e[1].w, sizeof w1);
+  uint32_t bits = (w0 & (uint32_t)-(uint32_t)(k0 == f)) | (w1 & (uint32_t)-(uint32_t)(k1 == f));
+  unsigned go_on = (unsigned)(k0 != f) + (unsigned)(k1 != f) + (unsigned)(k0 != 0) + (unsigned)(k1 != 0);
+  if (go_on == 4) {   /* neither slot holds f, and neither ends the probe: rare */
+    for (e += 2; e->key; e++)
+      if (e->key == f) return e->w;
+    return 0.0f;
+  }
+  float w;
+  memcpy(&w, &bits, sizeof w);
+  return w;
+}
+
 float qr_sentmodel_score(const qr_sentmodel *m, const uint64_t *f, size_t n) {
   size_t mask = m->slots - 1;
   /* ask for every slot first, so that the cache misses overlap */
   for (size_t k = 0; k < n; k++) __builtin_prefetch(&m->table[f[k] & mask]);
   float score = 0;
-  for (size_t k = 0; k < n; k++) {
-    for (size_t s = (size_t)(f[k] & mask); m->table[s].key; s = (s + 1) & mask) {
-      if (m->table[s].key == f[k]) {
-        score += m->table[s].w;
-        break;
-      }
-    }
-  }
+  for (size_t k = 0; k < n; k++) score += weight_of(m, f[k]);
   return score;
 }
 
@@ -356,6 +388,39 @@ void qr_segmenter_set_model(qr_segmenter *seg, qr_sentmodel *m) {
   seg->model = m;
 }
 
+/* Slots past the last home slot, so that probing never wraps around. */
+#define SPARE_SLOTS 64
+
+/* Builds the model's table from the weights (a later one for the same key
+ * wins) with a quarter of its slots used, so that weight_of nearly always
+ * finds a key in its first two slots. Keys probe forward from their home
+ * slot; the last spare slot always stays empty, so that every probe ends.
+ * Returns 0 when out of memory. */
+static int build_table(qr_sentmodel *m, const qr_weight *w, size_t n) {
+  size_t slots = 64;
+  while (slots < 4 * n) slots *= 2;
+  for (;;) {
+    qr_weight *t = calloc(slots + SPARE_SLOTS, sizeof *t);
+    if (!t) return 0;
+    size_t count = 0, k = 0;
+    for (; k < n; k++) {
+      size_t s = (size_t)(w[k].key & (slots - 1));
+      while (t[s].key && t[s].key != w[k].key) s++;
+      if (s >= slots + SPARE_SLOTS - 1) break;   /* a run into the last slot: grow */
+      count += !t[s].key;
+      t[s] = w[k];
+    }
+    if (k == n) {
+      m->table = t;
+      m->slots = slots;
+      m->n = count;
+      return 1;
+    }
+    free(t);
+    slots *= 2;
+  }
+}
+
 /* The text form: "# comment" lines, then one line per weight:
  * HASH<TAB>WEIGHT<TAB>NAME, HASH 16 hexadecimal digits. */
 qr_status qr_sentmodel_load(qr_sentmodel **out, const char *text, size_t len, const char *name,
@@ -364,11 +429,11 @@ qr_status qr_sentmodel_load(qr_sentmodel **out, const char *text, size_t len, co
   size_t lines = 0;
   for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
   qr_sentmodel *m = calloc(1, sizeof *m);
-  if (!m) return qr_error_set(err, QR_ENOMEM, "out of memory");
-  m->slots = 64;
-  while (m->slots < 2 * (lines + 1)) m->slots *= 2;
-  m->table = calloc(m->slots, sizeof *m->table);
-  if (!m->table) {
+  /* the weights as read, in order; the table is built from them at the end */
+  qr_weight *read = malloc((lines + 1) * sizeof *read);
+  size_t nread = 0;
+  if (!m || !read) {
+    free(read);
     qr_sentmodel_free(m);
     return qr_error_set(err, QR_ENOMEM, "out of memory");
   }
@@ -392,6 +457,7 @@ qr_status qr_sentmodel_load(qr_sentmodel **out, const char *text, size_t len, co
         char *end;
         double mg = strtod(buf, &end);
         if (end == buf || mg < 0) {
+          free(read);
           qr_sentmodel_free(m);
           return qr_error_set(err, QR_EDATA, "%s:%zu: bad margin", name, lineno);
         }
@@ -400,6 +466,7 @@ qr_status qr_sentmodel_load(qr_sentmodel **out, const char *text, size_t len, co
       continue;
     }
     if (!header) {
+      free(read);
       qr_sentmodel_free(m);
       return qr_error_set(err, QR_EDATA, "%s:1: not a quarry sentence model (no header)", name);
     }
@@ -410,24 +477,28 @@ qr_status qr_sentmodel_load(qr_sentmodel **out, const char *text, size_t len, co
     char *end;
     uint64_t key = strtoull(buf, &end, 16);
     if (end != buf + 16 || *end != '\t' || key == 0) {
+      free(read);
       qr_sentmodel_free(m);
       return qr_error_set(err, QR_EDATA, "%s:%zu: expected a 16-digit feature hash", name, lineno);
     }
     char *wend;
     double w = strtod(end + 1, &wend);
     if (wend == end + 1 || (*wend != '\t' && *wend != '\0')) {
+      free(read);
       qr_sentmodel_free(m);
       return qr_error_set(err, QR_EDATA, "%s:%zu: expected a weight after the hash", name, lineno);
     }
-    size_t s = (size_t)(key & (m->slots - 1));
-    while (m->table[s].key && m->table[s].key != key) s = (s + 1) & (m->slots - 1);
-    if (!m->table[s].key) m->n++;
-    m->table[s].key = key;
-    m->table[s].w = (float)w;
+    read[nread].key = key;
+    read[nread].w = (float)w;
+    nread++;
   }
-  if (!header) {
+  int ok = header && build_table(m, read, nread);
+  free(read);
+  if (!ok) {
     qr_sentmodel_free(m);
-    return qr_error_set(err, QR_EDATA, "%s:1: not a quarry sentence model (no header)", name);
+    if (!header)
+      return qr_error_set(err, QR_EDATA, "%s:1: not a quarry sentence model (no header)", name);
+    return qr_error_set(err, QR_ENOMEM, "out of memory");
   }
   *out = m;
   return QR_OK;

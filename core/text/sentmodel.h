@@ -98,7 +98,7 @@ typedef struct qr_weight {
 } qr_weight;
 
 struct qr_sentmodel {
-  qr_weight *table;    /* open addressing */
+  qr_weight *table;    /* slots + spare entries (see build_table) */
   size_t slots, n;
   float margin;        /* how far the score must lean to add a boundary */
 };

@@ -688,24 +688,41 @@ qr_status qr_split_sentences(const qr_segmenter *seg, const char *text, size_t l
   /* the model decides the candidate gaps the rules left open */
   const qr_sentmodel *model = seg ? seg->model : NULL;
   if (model) {
-    /* distances and paragraph counts are worked out only at candidate gaps
-     * (a few in a hundred), from the rules' decisions alone, as in training */
-    qr_gap g = {seg, text, toks, first, 0, 0, NONE, 0, 0, 0};
-    uint64_t feats[QR_MAX_FEATURES];
-    size_t sent_start = first, para_start = first, next_break = first;
-    int para_terms = -1;
+    /* the gaps the model may be asked about, collected without a branch per
+     * token (whether a token starts with a small letter follows no pattern a
+     * branch predictor could learn): a rules' "no" that is not a small word
+     * with nothing ended before it */
+    uint32_t *cand = malloc(n * sizeof *cand);
+    if (!cand) {
+      free(gaps);
+      return QR_ENOMEM;
+    }
+    size_t ncand = 0;
     for (size_t i = first + 1; i < toks->n; i++) {
       uint8_t rule = gaps[i - first];
-      int d = GAP_DECISION(rule);
-      if (d == GAP_HARD) {
-        para_start = i;
-        para_terms = -1;
+      unsigned small = (unsigned)(unsigned char)text[toks->start[i]] - 'a' < 26u;
+      cand[ncand] = (uint32_t)i;
+      ncand += (GAP_DECISION(rule) == GAP_NO) & !(small & (GAP_WHY(rule) == WHY_NONE));
+    }
+    /* distances and paragraph counts are worked out only at those gaps (a
+     * few in a hundred), from the rules' decisions alone, as in training */
+    qr_gap g = {seg, text, toks, first, 0, 0, NONE, 0, 0, 0};
+    uint64_t feats[QR_MAX_FEATURES];
+    size_t sent_start = first, para_start = first, next_break = first, seen = first + 1;
+    int para_terms = -1;
+    for (size_t c = 0; c < ncand; c++) {
+      size_t i = cand[c];
+      /* the rules' boundaries since the last candidate (the model changes
+       * gaps only at candidates, after they are passed) */
+      for (; seen <= i; seen++) {
+        int d = GAP_DECISION(gaps[seen - first]);
+        if (d == GAP_HARD) {
+          para_start = seen;
+          para_terms = -1;
+        }
+        if (d == GAP_YES || d == GAP_HARD) sent_start = seen;
       }
-      if (d == GAP_YES || d == GAP_HARD) {
-        sent_start = i;
-        continue;
-      }
-      if (d != GAP_NO || !qr_gap_maybe_candidate(text, toks, i, rule)) continue;
+      uint8_t rule = gaps[i - first];
       g.i = i;
       g.rule = rule;
       g.term = GAP_WHY(rule) ? terminator_before(toks, gaps, first, i) : NONE;
@@ -733,6 +750,7 @@ qr_status qr_split_sentences(const qr_segmenter *seg, const char *text, size_t l
       size_t nf = qr_gap_features(&g, feats, NULL);
       if (qr_sentmodel_decide(model, feats, nf)) gaps[i - first] = GAP(GAP_YES, GAP_WHY(rule));
     }
+    free(cand);
   }
   /* the sentences */
   qr_status rc = QR_OK;
