@@ -98,28 +98,39 @@ static int is_terminal(const splitctx *c, size_t i) {
   return (c->t->flags[i] & QR_TF_TERMINAL) != 0;
 }
 
-/* Hard-wrapped text has no long line and several lines of similar length. */
+/* Hard-wrapped text (a book, a mail, a text file cut at 45 to 100 columns)
+ * has most of its lines about as long as its wrap width, which is the length
+ * 90% of its lines do not pass: a few longer lines (a URL, a table row) do
+ * not make it unwrapped. The line lengths go into a histogram (longer than
+ * 127 bytes: one bucket), which is all the pass needs. */
 static void measure_lines(splitctx *c) {
-  size_t longest = 0, full = 0, lines = 0, i = 0;
+  unsigned hist[129] = {0};
+  size_t lines = 0, i = 0;
   while (i < c->n) {
     const unsigned char *nl = memchr(c->s + i, '\n', c->n - i);
     size_t e = nl ? (size_t)(nl - c->s) : c->n;
     size_t l = e - i;
-    if (l > longest) longest = l;
-    if (l >= 50) full++;
-    if (l > 0) lines++;
+    if (l > 0) {
+      hist[l < 128 ? l : 128]++;
+      lines++;
+    }
     i = e + 1;
   }
-  c->wrap_width = longest;
-  c->wrapped = longest <= 100 && full >= 2 && full * 3 >= lines;
+  size_t width = 0, below = 0;
+  while (width < 128 && (below + hist[width]) * 10 < lines * 9) below += hist[width++];
+  size_t full = 0;
+  for (size_t l = width * 6 / 10; l <= 128; l++) full += hist[l];
+  c->wrap_width = width;
+  c->wrapped = width >= 20 && width <= 100 && full >= 2 && full * 2 >= lines;
 }
 
 /* Does a line break before token i end the sentence? prev is the length of
  * the line before it (from its first token to its last). */
 static int newline_breaks(const splitctx *c, size_t i, size_t prev) {
-  if (!c->wrapped) return 1;
   qr_cclass cls;
   first_cp(c, i, &cls);
+  if (cls == QR_CC_LOWER && !(c->t->flags[i - 1] & QR_TF_TERMINAL)) return 0;
+  if (!c->wrapped) return 1;
   if (cls == QR_CC_LOWER) return 0;
   return prev * 10 < c->wrap_width * 6;
 }
