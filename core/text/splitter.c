@@ -18,6 +18,10 @@
 #include "text/segmenter.h"
 #include "text/sentmodel.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 typedef struct splitctx {
   const qr_segmenter *seg;
   const unsigned char *s;
@@ -603,6 +607,36 @@ static int why_of(const splitctx *c, size_t j) {
   return WHY_PERIOD;
 }
 
+/* Is token j quiet: a plain word (white space before it at most: no line
+ * break, no period of its own) after anything but punctuation? With nothing
+ * ended before it, the rules see no boundary there and have nothing to note
+ * (its gap stays 0, GAP(GAP_NO, WHY_NONE)). Most tokens of prose are quiet. */
+static int quiet(const qr_tokens *t, size_t j) {
+  return t->kind[j] == QR_TOK_WORD && (t->flags[j] & ~QR_TF_SPACE_BEFORE) == 0 &&
+         t->kind[j - 1] != QR_TOK_PUNCT;
+}
+
+/* The first token from j on (j > 0) that is not quiet, or limit: sixteen
+ * tokens at a time where SSE2 is there. */
+static size_t skip_quiet(const qr_tokens *t, size_t j, size_t limit) {
+#if defined(__SSE2__)
+  const __m128i word = _mm_set1_epi8(QR_TOK_WORD), punct = _mm_set1_epi8(QR_TOK_PUNCT);
+  const __m128i other_flags = _mm_set1_epi8((char)(uint8_t)~QR_TF_SPACE_BEFORE);
+  while (j + 16 <= limit) {
+    __m128i k = _mm_loadu_si128((const __m128i *)(const void *)(t->kind + j));
+    __m128i kp = _mm_loadu_si128((const __m128i *)(const void *)(t->kind + j - 1));
+    __m128i f = _mm_loadu_si128((const __m128i *)(const void *)(t->flags + j));
+    __m128i ok = _mm_andnot_si128(_mm_cmpeq_epi8(kp, punct), _mm_cmpeq_epi8(k, word));
+    ok = _mm_and_si128(ok, _mm_cmpeq_epi8(_mm_and_si128(f, other_flags), _mm_setzero_si128()));
+    unsigned busy = ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFF;
+    if (busy) return j + (size_t)__builtin_ctz(busy);
+    j += 16;
+  }
+#endif
+  while (j < limit && quiet(t, j)) j++;
+  return j;
+}
+
 /* The rules, gap by gap: gaps[k] is their view of the gap before token
  * first + k (gaps[0] is unused). */
 void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const qr_tokens *toks,
@@ -616,6 +650,8 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
    * counts in its length) */
   size_t line_off = toks->start[first];
   while (line_off > 0 && c.s[line_off - 1] != '\n') line_off--;
+  /* quiet tokens are skipped: their gaps are 0 from here */
+  memset(gaps, 0, toks->n - first);
   gaps[0] = GAP(GAP_HARD, WHY_NONE);
   rulestate st = {first, NONE, 0};
   /* the kinds of the tokens around the gap: most gaps are decided by them
@@ -625,6 +661,14 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
       toks->kind[first + 1] == QR_TOK_NUMBER)
     caption(&c, first, &st);
   for (size_t i = first + 1; i < toks->n; i++) {
+    if (term == NONE) {   /* over the quiet tokens, up to a boundary found ahead */
+      size_t j = skip_quiet(toks, i, st.pending >= i && st.pending < toks->n ? st.pending : toks->n);
+      if (j > i) {
+        lk = QR_TOK_WORD;
+        i = j;
+        if (i >= toks->n) break;
+      }
+    }
     uint8_t f = toks->flags[i];
     uint8_t *g = &gaps[i - first];
     unsigned rk = toks->kind[i], pk = lk;
