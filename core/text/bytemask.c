@@ -54,6 +54,22 @@ static void classify64(const unsigned char *s, uint64_t out[5]) {
 
 #endif
 
+/* Is the byte at i part of a dash or quote of running text (E2 80 then 93,
+ * 94, 98, 99, 9C or 9D)? Such characters are punctuation, never white space,
+ * so a chunk holding them ends where its ASCII white space is; bytes before
+ * lo are not looked at. */
+static int common_punct_at(const unsigned char *s, size_t lo, size_t n, size_t i) {
+  for (size_t k = 0; k < 3; k++) {
+    if (i < lo + k) break;
+    size_t a = i - k;
+    if (a + 2 < n && s[a] == 0xE2 && s[a + 1] == 0x80) {
+      unsigned c = s[a + 2];
+      if (c == 0x93 || c == 0x94 || c == 0x98 || c == 0x99 || c == 0x9C || c == 0x9D) return 1;
+    }
+  }
+  return 0;
+}
+
 void qr_bytemasks_fill(const unsigned char *s, size_t n, size_t nwords, const qr_bytemasks *m) {
   for (size_t w = 0; w < nwords; w++) {
     uint64_t out[5];
@@ -70,6 +86,14 @@ void qr_bytemasks_fill(const unsigned char *s, size_t n, size_t nwords, const qr
     m->nl[w] = out[1];
     m->letter[w] = out[2];
     m->digit[w] = out[3];
-    m->odd[w] = out[4];
+    /* odd bytes are rare (and come one character at a time): those of the
+     * common dashes and quotes are taken back one by one */
+    uint64_t odd = out[4], x = odd;
+    while (x) {
+      unsigned bit = (unsigned)__builtin_ctzll(x);
+      x &= x - 1;
+      if (common_punct_at(s, 0, n, 64 * w + bit)) odd &= ~(1ULL << bit);
+    }
+    m->odd[w] = odd;
   }
 }

@@ -20,7 +20,8 @@ typedef struct qr_bytemasks {
   uint64_t *letter;   /* A-Z a-z */
   uint64_t *digit;    /* 0-9 */
   uint64_t *odd;      /* what the fast path leaves to the general one: other
-                       * control bytes, DEL, and every byte >= 0x80 */
+                       * control bytes, DEL, and every byte >= 0x80 but those
+                       * of the dashes and quotes of running text (– — ‘ ’ “ ”) */
 } qr_bytemasks;
 
 /* Fills words [0, nwords) of each mask from s[0, n). Bytes past n (when
