@@ -649,9 +649,18 @@ static const char *const bound_prefixes[] = {
   "trans", "over", "under", "mis", "dis", "out", "self-", NULL};
 
 static int in_list(const unsigned char *s, size_t n, const char *const *list) {
-  for (int i = 0; list[i]; i++)
-    if (eq_nocase(s, n, list[i])) return 1;
+  if (n == 0) return 0;
+  unsigned c0 = (unsigned)lower_ascii(s[0]);
+  for (int i = 0; list[i]; i++)   /* the first letter rules out nearly every entry */
+    if ((unsigned char)list[i][0] == c0 && eq_nocase(s, n, list[i])) return 1;
   return 0;
+}
+
+/* Is s[a, e), before a hyphen, a bound prefix (re-elect, non-profit)? Not
+ * when it is two capitals: an acronym (UN-led, EU-wide). */
+static int bound_prefix(const unsigned char *s, size_t a, size_t e) {
+  int acronym = e - a == 2 && s[a] >= 'A' && s[a] <= 'Z' && s[a + 1] >= 'A' && s[a + 1] <= 'Z';
+  return !acronym && in_list(s + a, e - a, bound_prefixes);
 }
 
 static size_t digits_at(const unsigned char *s, size_t i, size_t b) {
@@ -840,10 +849,7 @@ static void split_core(tokctx *t, size_t a, size_t b) {
       continue;
     }
     if (is_hyphen(c.cp) && between_alnum) {
-      /* a bound prefix (re-elect, non-profit), but not two capitals: an
-       * acronym (UN-led, EU-wide) */
-      int acronym = p - ps == 2 && s[ps] >= 'A' && s[ps] <= 'Z' && s[ps + 1] >= 'A' && s[ps + 1] <= 'Z';
-      if (!acronym && in_list(s + ps, p - ps, bound_prefixes)) {
+      if (bound_prefix(s, ps, p)) {
         p = nx;
         continue;
       }
@@ -1002,10 +1008,12 @@ static int plain_compound(tokctx *t, size_t a, size_t b) {
   while (i < b && (n = opener_at(s, i, b)) > 0) i += n;
   size_t core = i;
   if (i >= b || !ascii_letter(s[i])) return 0;
+  size_t joins = 0, join_at = 0, join_len = 0;   /* the joiners, and where the first is */
   while (i < b) {
     if (ascii_letter(s[i])) {
       i++;
     } else if ((n = joiner_at(s, i, b)) > 0 && i + n < b && ascii_letter(s[i + n])) {
+      if (!joins++) join_at = i, join_len = n;
       i += n;
     } else {
       break;
@@ -1028,8 +1036,35 @@ static int plain_compound(tokctx *t, size_t a, size_t b) {
     n = opener_at(s, i, b);
     emit(t, i, n, QR_TOK_PUNCT, 0, 0);
   }
-  split_core(t, core, core_end);
-  emit_punct_run(t, core_end, b);
+  /* the core, as split_core splits these shapes: words apart at a hyphen
+   * (unless after a bound prefix), a run of hyphens or a dash; whole with an
+   * apostrophe (the word's clitics are emit_word's); with more than one
+   * joiner (mother-in-law), split_core itself */
+  unsigned j0 = joins ? s[join_at] : 0;
+  if (joins > 1) {
+    split_core(t, core, core_end);
+  } else if (!joins || j0 == '\'' || (j0 == 0xE2 && s[join_at + 2] == U_RSQUO) ||
+             (j0 == '-' && join_len == 1 && bound_prefix(s, core, join_at))) {
+    emit_word(t, core, core_end);
+  } else {
+    emit_word(t, core, join_at);
+    emit(t, join_at, join_len, QR_TOK_PUNCT, 0, 0);
+    emit_word(t, join_at + join_len, core_end);
+  }
+  /* the closers, as emit_punct_run makes them: a run of . ! ? is one
+   * terminator, a run of ' one mark, every other closer a mark of its own */
+  for (i = core_end; i < b; i += n) {
+    unsigned c = s[i];
+    n = closer_at(s, i, b);
+    if (c == '.' || c == '!' || c == '?' || c == '\'') {
+      while (i + n < b && (c == '\'' ? s[i + n] == '\''
+                                      : s[i + n] == '.' || s[i + n] == '!' || s[i + n] == '?'))
+        n++;
+      emit(t, i, n, QR_TOK_PUNCT, c == '\'' ? 0 : QR_TF_TERMINAL, 0);
+    } else {
+      emit(t, i, n, QR_TOK_PUNCT, 0, 0);
+    }
+  }
   return 1;
 }
 
