@@ -551,9 +551,8 @@ static qr_status update_gkeys(qr_corpus *c) {
     /* the kind only matters for dots: a form with letters and a final dot is a
      * word (an abbreviation) */
     qr_tokkey *k = &c->gkeys[id];
-    k->flags = 0;
     qr_status rc = qr_gazetteer_form_keys(c->gaz, s, len, QR_TOK_WORD, &c->scratch, &k->fold,
-                                          &k->exact);
+                                          &k->exact, &k->flags);
     if (rc) return rc;
   }
   c->gkeys_n = n;
@@ -571,13 +570,13 @@ static qr_status match_doc(qr_corpus *c, docrec *d) {
     if (!keys) return QR_ENOMEM;
     for (size_t k = 0; k < n; k++) {
       size_t i = d->tok_first + k;
-      /* the keys of a form are cached per lexicon id; the flags depend on
-       * the token's neighbours */
+      /* the keys of a form are cached per lexicon id; the position flags
+       * depend on the token's neighbours */
       keys[k] = c->gkeys[c->form[i]];
-      keys[k].flags = qr_gazetteer_token_flags(d->text, &c->toks, i, d->tok_first);
+      keys[k].flags |= qr_gazetteer_token_flags(d->text, &c->toks, i, d->tok_first);
       if (keys[k].flags & QR_KF_SKIP) keys[k].fold = keys[k].exact = QR_LEX_NONE;
     }
-    rc = qr_gazetteer_match_keys(c->gaz, keys, n, d->tok_first, &c->ments);
+    rc = qr_gazetteer_match_keys(c->gaz, keys, n, d->tok_first, NULL, &c->ments);
     free(keys);
   }
   d->ment_count = c->ments.n - d->ment_first;

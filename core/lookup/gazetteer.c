@@ -17,17 +17,16 @@ qr_gazetteer *qr_gazetteer_new(void) {
   g->edge_key = calloc(g->edge_slots, sizeof *g->edge_key);
   g->edge_child = calloc(g->edge_slots, sizeof *g->edge_child);
   /* node 0 is the root */
-  g->accept = malloc(16 * sizeof *g->accept);
-  g->accept_n = malloc(16 * sizeof *g->accept_n);
+  g->acc_head = malloc(16 * sizeof *g->acc_head);
   g->nodes_cap = 16;
   if (!g->seg || !g->ids || !g->types || !g->keys || !g->edge_key || !g->edge_child ||
-      !g->accept || !g->accept_n) {
+      !g->acc_head) {
     qr_gazetteer_free(g);
     return NULL;
   }
-  g->accept[0] = NO_ENTRY;
-  g->accept_n[0] = 0;
+  g->acc_head[0] = NO_ENTRY;
   g->nnodes = 1;
+  g->stop_type = NO_ENTRY;
   return g;
 }
 
@@ -40,25 +39,39 @@ void qr_gazetteer_free(qr_gazetteer *g) {
   qr_buf_free(&g->strings);
   free(g->type);
   free(g->policy);
+  free(g->eflags);
   free(g->name_first);
   free(g->name_count);
   free(g->attr_first);
   free(g->attr_count);
   free(g->name_off);
   free(g->attr_off);
-  free(g->accept);
-  free(g->accept_n);
+  free(g->acc_head);
+  free(g->acc_entry);
+  free(g->acc_next);
+  free(g->acc_flags);
   free(g->edge_key);
   free(g->edge_child);
   free(g);
 }
 
 size_t qr_gazetteer_size(const qr_gazetteer *g) { return g->n; }
+size_t qr_gazetteer_count(const qr_gazetteer *g) { return g->n - g->nremoved; }
+
+int qr_gazetteer_live(const qr_gazetteer *g, size_t e) {
+  return e < g->n && !(g->eflags[e] & EF_REMOVED);
+}
 uint64_t qr_gazetteer_version(const qr_gazetteer *g) { return g->version; }
 
-long qr_gazetteer_find(const qr_gazetteer *g, const char *id) {
+/* The entry number of id, removed or not, or -1. */
+static long find_any(const qr_gazetteer *g, const char *id) {
   uint32_t k = qr_lexicon_find(g->ids, id, strlen(id));
   return k == QR_LEX_NONE || k >= g->n ? -1 : (long)k;
+}
+
+long qr_gazetteer_find(const qr_gazetteer *g, const char *id) {
+  long e = find_any(g, id);
+  return e >= 0 && (g->eflags[e] & EF_REMOVED) ? -1 : e;
 }
 
 const char *qr_gazetteer_id(const qr_gazetteer *g, size_t e) {
@@ -92,9 +105,11 @@ qr_case_policy qr_gazetteer_case(const qr_gazetteer *g, size_t e) {
 size_t qr_gazetteer_memory(const qr_gazetteer *g) {
   return sizeof *g + qr_lexicon_memory(g->ids) + qr_lexicon_memory(g->types) +
          qr_lexicon_memory(g->keys) + g->strings.cap +
-         g->cap * (sizeof *g->type + sizeof *g->policy + 4 * sizeof(uint32_t)) +
+         g->cap * (sizeof *g->type + sizeof *g->policy + sizeof *g->eflags +
+                   4 * sizeof(uint32_t)) +
          g->names_cap * sizeof *g->name_off + g->attrs_cap * sizeof *g->attr_off +
-         g->nodes_cap * (sizeof *g->accept + sizeof *g->accept_n) +
+         g->nodes_cap * sizeof *g->acc_head +
+         g->acc_cap * (sizeof *g->acc_entry + sizeof *g->acc_next + sizeof *g->acc_flags) +
          g->edge_slots * (sizeof *g->edge_key + sizeof *g->edge_child);
 }
 
@@ -136,7 +151,8 @@ static qr_status grow_entries(qr_gazetteer *g) {
 #define GROW(field)                                       \
   if (!(p = realloc(g->field, cap * sizeof *g->field))) return QR_ENOMEM; \
   g->field = p;
-  GROW(type) GROW(policy) GROW(name_first) GROW(name_count) GROW(attr_first) GROW(attr_count)
+  GROW(type) GROW(policy) GROW(eflags) GROW(name_first) GROW(name_count) GROW(attr_first)
+  GROW(attr_count)
 #undef GROW
   g->cap = cap;
   return QR_OK;
@@ -182,9 +198,23 @@ qr_status qr_gazetteer_add(qr_gazetteer *g, const char *id, const char *type,
                            size_t nattrs, qr_case_policy policy, qr_error *err) {
   qr_status rc = qr_gaz_check(g, id, type, names, nnames, attrs, nattrs, err);
   if (rc) return rc;
-  long found = qr_gazetteer_find(g, id);
+  long found = find_any(g, id);
   size_t e;
-  if (found >= 0) {
+  if (found >= 0 && (g->eflags[found] & EF_REMOVED)) {
+    /* a removed entry comes back: new type, names and attributes */
+    uint32_t tk;
+    if (qr_lexicon_intern(g->types, type, strlen(type), &tk))
+      return qr_error_set(err, QR_ENOMEM, "out of memory");
+    e = (size_t)found;
+    g->type[e] = tk;
+    g->policy[e] = (uint8_t)policy;
+    g->eflags[e] = strcmp(type, QR_STOP_TYPE) == 0 ? EF_STOP : 0;
+    g->name_first[e] = (uint32_t)g->nnames;
+    g->name_count[e] = 0;
+    g->attr_first[e] = (uint32_t)g->nattrs;
+    g->attr_count[e] = 0;
+    g->nremoved--;
+  } else if (found >= 0) {
     /* more names for an existing entry: names live contiguously per entry,
      * so the entry's names move to the end of the array */
     e = (size_t)found;
@@ -206,6 +236,7 @@ qr_status qr_gazetteer_add(qr_gazetteer *g, const char *id, const char *type,
     e = g->n++;
     g->type[e] = tk;
     g->policy[e] = (uint8_t)policy;
+    g->eflags[e] = strcmp(type, QR_STOP_TYPE) == 0 ? EF_STOP : 0;
     g->name_first[e] = (uint32_t)g->nnames;
     g->name_count[e] = 0;
     g->attr_first[e] = (uint32_t)g->nattrs;
@@ -248,7 +279,9 @@ qr_status qr_gazetteer_add(qr_gazetteer *g, const char *id, const char *type,
       g->attr_count[e]++;
     }
   }
-  /* compile every name (again): the case policy may have changed */
+  /* compile every name (again): the case policy may have changed, so the
+   * entry's old accept records go first */
+  if (found >= 0) qr_gaz_unlink_entry(g, e);
   for (size_t k = 0; k < g->name_count[e]; k++) {
     rc = qr_gaz_compile_name(g, e, qr_gazetteer_name(g, e, k), err);
     if (rc) return rc;
@@ -266,12 +299,12 @@ qr_status qr_gazetteer_load_file(qr_gazetteer *g, const char *path, qr_error *er
   return rc;
 }
 
-void qr_mentions_reset(qr_mentions *m) { m->n = 0; }
-
-void qr_mentions_free(qr_mentions *m) {
-  free(m->tok_first);
-  free(m->tok_count);
-  free(m->entry);
-  free(m->flags);
-  memset(m, 0, sizeof *m);
+qr_status qr_gazetteer_remove(qr_gazetteer *g, const char *id) {
+  long e = qr_gazetteer_find(g, id);
+  if (e < 0) return QR_EARG;
+  qr_gaz_unlink_entry(g, (size_t)e);
+  g->eflags[e] |= EF_REMOVED;
+  g->nremoved++;
+  g->version++;
+  return QR_OK;
 }

@@ -8,6 +8,16 @@
 
 #define NO_ENTRY UINT32_MAX
 
+/* Entry flags. */
+enum { EF_REMOVED = 1, EF_STOP = 2 };
+
+/* Accept-record flags: when a name may match. */
+enum {
+  ACC_CAPITAL = 1,   /* a one-word name written with a capital: never an all-small token */
+  ACC_ACRONYM = 2    /* a short acronym matched in capitals: not inside a sentence in
+                      * capitals, where capitals say nothing (unless written with dots) */
+};
+
 struct qr_gazetteer {
   qr_segmenter *seg;       /* tokenizes names the way texts are tokenized */
   qr_lexicon *ids;         /* entry ids: the id of entry i is string i */
@@ -17,6 +27,7 @@ struct qr_gazetteer {
   /* per entry */
   uint32_t *type;
   uint8_t *policy;
+  uint8_t *eflags;         /* EF_* */
   uint32_t *name_first, *name_count;   /* into name_off */
   uint32_t *attr_first, *attr_count;   /* into attr_off */
   size_t n, cap;
@@ -26,11 +37,17 @@ struct qr_gazetteer {
   uint64_t *attr_off;      /* key offset; the value follows the key's NUL */
   size_t nattrs, attrs_cap;
 
+  size_t nremoved;         /* entries removed */
+  uint32_t stop_type;      /* the type id of QR_STOP_TYPE, or NO_ENTRY before its first use */
+
   /* the trie over token keys */
   qr_lexicon *keys;        /* folded keys, and exact keys prefixed with \1 */
-  uint32_t *accept;        /* per node: the first entry named here, or NO_ENTRY */
-  uint16_t *accept_n;      /* per node: how many entries are named here */
+  uint32_t *acc_head;      /* per node: its first accept record, or NO_ENTRY */
   size_t nnodes, nodes_cap;
+  /* accept records: an entry named at a node (linked per node) */
+  uint32_t *acc_entry, *acc_next;
+  uint8_t *acc_flags;      /* ACC_* */
+  size_t nacc, acc_cap;
   uint64_t *edge_key;      /* hash table: (node << 32 | key) + 1, 0 when empty */
   uint32_t *edge_child;
   size_t nedges, edge_slots;
@@ -47,7 +64,13 @@ qr_status qr_gaz_check(const qr_gazetteer *g, const char *id, const char *type,
  * punctuation alone is refused), or -1 when out of memory. */
 int qr_gaz_name_words(const qr_gazetteer *g, const char *name);
 
-/* Compiles name number k of entry e into the trie. */
+/* Compiles a name of entry e into the trie. */
 qr_status qr_gaz_compile_name(qr_gazetteer *g, size_t e, const char *name, qr_error *err);
+
+/* Takes entry e out of every node that accepts it. */
+void qr_gaz_unlink_entry(qr_gazetteer *g, size_t e);
+
+/* The child of node by key, or NO_ENTRY. */
+uint32_t qr_gaz_edge(const qr_gazetteer *g, uint32_t node, uint32_t key);
 
 #endif

@@ -1,10 +1,13 @@
-/* trie.c — names compiled into a trie over token keys, and matching.
+/* trie.c — names compiled into a trie over token keys.
  *
  * A token's key is its normalised form interned in the gazetteer's own
  * lexicon: dots dropped from abbreviations and acronyms (U.S. = US, St. =
  * St), apostrophes unified, and case folded — or, for exact-case names, kept
  * as written behind a \1 prefix. The trie's edges live in one open-addressing
- * hash table keyed by (node, key), so a step costs one probe. */
+ * hash table keyed by (node, key), so a step costs one probe. A node where
+ * names end keeps a list of accept records: the entries named there, and
+ * when their names may match (see ACC_* in gazetteer_impl.h). The matching
+ * itself is in match.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,8 +26,9 @@ static int joining_hyphen(const char *text, const qr_tokens *t, size_t i) {
 }
 
 /* Writes the form of s[0, n) without the dots of an abbreviation or dotted
- * acronym and with apostrophes unified into out (reset first). */
-static qr_status strip_form(const char *s, size_t n, int kind, qr_buf *out) {
+ * acronym and with apostrophes unified into out (reset first); *dotted says
+ * whether dots were dropped. */
+static qr_status strip_form(const char *s, size_t n, int kind, qr_buf *out, int *dotted_out) {
   qr_buf_reset(out);
   int dotted = 0;
   if (kind == QR_TOK_WORD && n > 1) {
@@ -38,6 +42,7 @@ static qr_status strip_form(const char *s, size_t n, int kind, qr_buf *out) {
     }
     dotted &= has_dot;
   }
+  *dotted_out = dotted;
   size_t i = 0;
   while (i < n) {
     unsigned char c = (unsigned char)s[i];
@@ -55,12 +60,42 @@ static qr_status strip_form(const char *s, size_t n, int kind, qr_buf *out) {
   return QR_OK;
 }
 
-/* Looks up (or, when intern is set, adds) the fold and exact keys of a form. */
+/* The QR_KF_* form flags of s[0, n): where its capitals and small letters
+ * are. */
+static uint8_t form_flags(const char *s, size_t n, int dotted) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t upper = 0, lower = 0, i = 0;
+  int first = -1;   /* the class of the first letter: 1 capital, 0 small */
+  while (i < n) {
+    int32_t cp;
+    int k = qr_utf8_decode(u + i, n - i, &cp);
+    qr_cclass cls = qr_char_class(cp);
+    if (cls == QR_CC_UPPER) {
+      upper++;
+      if (first < 0 && i == 0) first = 1;
+    } else if (cls == QR_CC_LOWER) {
+      lower++;
+      if (first < 0 && i == 0) first = 0;
+    }
+    i += (size_t)k;
+  }
+  uint8_t f = 0;
+  if (first == 0) f |= QR_KF_SMALL;
+  if (lower) f |= QR_KF_LOWER;
+  if (upper >= 2 && !lower) f |= QR_KF_CAPS;
+  if (dotted) f |= QR_KF_DOTTED;
+  return f;
+}
+
+/* Looks up (or, when intern is set, adds) the fold and exact keys of a form
+ * and its flags. */
 static qr_status form_keys(qr_lexicon *keys, int intern, const char *s, size_t n, int kind,
-                           qr_buf *scratch, uint32_t *fold, uint32_t *exact) {
-  qr_status rc = strip_form(s, n, kind, scratch);
+                           qr_buf *scratch, uint32_t *fold, uint32_t *exact, uint8_t *flags) {
+  int dotted;
+  qr_status rc = strip_form(s, n, kind, scratch, &dotted);
   if (rc) return rc;
   size_t sl = scratch->len;
+  if (flags) *flags = form_flags(s, n, dotted);
   /* the exact key (\1 + stripped form) and the folded key are appended after
    * the stripped form; room is reserved first, because both are made from
    * bytes of the same buffer (folding grows a string at most ninefold: one
@@ -86,8 +121,9 @@ static qr_status form_keys(qr_lexicon *keys, int intern, const char *s, size_t n
 }
 
 qr_status qr_gazetteer_form_keys(const qr_gazetteer *g, const char *s, size_t n, int kind,
-                                 qr_buf *scratch, uint32_t *fold, uint32_t *exact) {
-  return form_keys(g->keys, 0, s, n, kind, scratch, fold, exact);
+                                 qr_buf *scratch, uint32_t *fold, uint32_t *exact,
+                                 uint8_t *flags) {
+  return form_keys(g->keys, 0, s, n, kind, scratch, fold, exact, flags);
 }
 
 uint8_t qr_gazetteer_token_flags(const char *text, const qr_tokens *toks, size_t i, size_t t0) {
@@ -101,13 +137,17 @@ uint8_t qr_gazetteer_token_flags(const char *text, const qr_tokens *toks, size_t
 
 qr_status qr_gazetteer_token_key(const qr_gazetteer *g, const char *text, const qr_tokens *toks,
                                  size_t i, qr_buf *scratch, qr_tokkey *key) {
-  key->flags = qr_gazetteer_token_flags(text, toks, i, 0);
-  if (key->flags & QR_KF_SKIP) {
+  uint8_t where = qr_gazetteer_token_flags(text, toks, i, 0);
+  if (where & QR_KF_SKIP) {
     key->fold = key->exact = QR_LEX_NONE;
+    key->flags = where;
     return QR_OK;
   }
-  return qr_gazetteer_form_keys(g, text + toks->start[i], toks->len[i], toks->kind[i], scratch,
-                                &key->fold, &key->exact);
+  uint8_t form = 0;
+  qr_status rc = qr_gazetteer_form_keys(g, text + toks->start[i], toks->len[i], toks->kind[i],
+                                        scratch, &key->fold, &key->exact, &form);
+  key->flags = (uint8_t)(where | form);
+  return rc;
 }
 
 /* ---- the trie ---------------------------------------------------------- */
@@ -119,7 +159,7 @@ static uint64_t edge_hash(uint64_t k) {
   return k;
 }
 
-static uint32_t edge_find(const qr_gazetteer *g, uint32_t node, uint32_t key) {
+uint32_t qr_gaz_edge(const qr_gazetteer *g, uint32_t node, uint32_t key) {
   uint64_t k = (((uint64_t)node << 32) | key) + 1;
   size_t mask = g->edge_slots - 1, i = edge_hash(k) & mask;
   for (;;) {
@@ -156,22 +196,17 @@ static qr_status edge_rehash(qr_gazetteer *g) {
 
 /* The child of node by key, created when missing. */
 static qr_status edge_add(qr_gazetteer *g, uint32_t node, uint32_t key, uint32_t *child) {
-  uint32_t c = edge_find(g, node, key);
+  uint32_t c = qr_gaz_edge(g, node, key);
   if (c != NO_ENTRY) {
     *child = c;
     return QR_OK;
   }
   if ((g->nedges + 1) * 2 > g->edge_slots && edge_rehash(g)) return QR_ENOMEM;
-  if (g->nnodes == g->nodes_cap) {
-    size_t c1 = g->nodes_cap, c2 = g->nodes_cap;
-    if (qr_grow((void **)&g->accept, &c1, g->nnodes + 1, sizeof *g->accept) ||
-        qr_grow((void **)&g->accept_n, &c2, g->nnodes + 1, sizeof *g->accept_n))
-      return QR_ENOMEM;
-    g->nodes_cap = c1 < c2 ? c1 : c2;
-  }
+  if (g->nnodes == g->nodes_cap &&
+      qr_grow((void **)&g->acc_head, &g->nodes_cap, g->nnodes + 1, sizeof *g->acc_head))
+    return QR_ENOMEM;
   c = (uint32_t)g->nnodes++;
-  g->accept[c] = NO_ENTRY;
-  g->accept_n[c] = 0;
+  g->acc_head[c] = NO_ENTRY;
   uint64_t k = (((uint64_t)node << 32) | key) + 1;
   size_t mask = g->edge_slots - 1, i = edge_hash(k) & mask;
   while (g->edge_key[i]) i = (i + 1) & mask;
@@ -180,6 +215,43 @@ static qr_status edge_add(qr_gazetteer *g, uint32_t node, uint32_t key, uint32_t
   g->nedges++;
   *child = c;
   return QR_OK;
+}
+
+/* Records that node names entry e (once per entry and node). */
+static qr_status accept_add(qr_gazetteer *g, uint32_t node, size_t e, uint8_t flags) {
+  for (uint32_t r = g->acc_head[node]; r != NO_ENTRY; r = g->acc_next[r])
+    if (g->acc_entry[r] == e) {
+      g->acc_flags[r] &= flags;   /* two names of e end here: the freer one counts */
+      return QR_OK;
+    }
+  if (g->nacc == g->acc_cap) {
+    size_t c1 = g->acc_cap, c2 = g->acc_cap, c3 = g->acc_cap;
+    if (qr_grow((void **)&g->acc_entry, &c1, g->nacc + 1, sizeof *g->acc_entry) ||
+        qr_grow((void **)&g->acc_next, &c2, g->nacc + 1, sizeof *g->acc_next) ||
+        qr_grow((void **)&g->acc_flags, &c3, g->nacc + 1, sizeof *g->acc_flags))
+      return QR_ENOMEM;
+    g->acc_cap = c1 < c2 ? (c1 < c3 ? c1 : c3) : (c2 < c3 ? c2 : c3);
+  }
+  uint32_t r = (uint32_t)g->nacc++;
+  g->acc_entry[r] = (uint32_t)e;
+  g->acc_flags[r] = flags;
+  /* appended at the end of the node's list, so that the entries of an
+   * ambiguous name come in the order they were added */
+  g->acc_next[r] = NO_ENTRY;
+  uint32_t *link = &g->acc_head[node];
+  while (*link != NO_ENTRY) link = &g->acc_next[*link];
+  *link = r;
+  return QR_OK;
+}
+
+void qr_gaz_unlink_entry(qr_gazetteer *g, size_t e) {
+  for (size_t node = 0; node < g->nnodes; node++) {
+    uint32_t *link = &g->acc_head[node];
+    while (*link != NO_ENTRY) {
+      if (g->acc_entry[*link] == e) *link = g->acc_next[*link];
+      else link = &g->acc_next[*link];
+    }
+  }
 }
 
 int qr_gaz_name_words(const qr_gazetteer *g, const char *name) {
@@ -209,6 +281,13 @@ static int short_acronym(const char *s, size_t n) {
   return letters >= 1 && chars <= 3;
 }
 
+/* Does the token start with a capital letter? */
+static int capitalised(const char *s, size_t n) {
+  int32_t cp;
+  qr_utf8_decode((const unsigned char *)s, n, &cp);
+  return qr_char_class(cp) == QR_CC_UPPER;
+}
+
 qr_status qr_gaz_compile_name(qr_gazetteer *g, size_t e, const char *name, qr_error *err) {
   qr_tokens t = {0};
   qr_buf scratch = {0};
@@ -217,110 +296,25 @@ qr_status qr_gaz_compile_name(qr_gazetteer *g, size_t e, const char *name, qr_er
   size_t words = 0, last = 0;
   for (size_t i = 0; rc == QR_OK && i < t.n; i++)
     if (!joining_hyphen(name, &t, i)) words++, last = i;
-  int exact = g->policy[e] == QR_CASE_EXACT ||
-              (g->policy[e] == QR_CASE_AUTO && words == 1 &&
-               short_acronym(name + t.start[last], t.len[last]));
+  const char *w = words ? name + t.start[last] : name;
+  size_t wl = words ? t.len[last] : 0;
+  int acronym = words == 1 && short_acronym(w, wl);
+  int exact = g->policy[e] == QR_CASE_EXACT || (g->policy[e] == QR_CASE_AUTO && acronym);
+  uint8_t flags = 0;
+  if (exact && acronym) flags |= ACC_ACRONYM;
+  if (!exact && g->policy[e] == QR_CASE_AUTO && words == 1 && capitalised(w, wl))
+    flags |= ACC_CAPITAL;
   uint32_t node = 0;
   for (size_t i = 0; rc == QR_OK && i < t.n; i++) {
     if (joining_hyphen(name, &t, i)) continue;
     uint32_t fold, ex;
-    rc = form_keys(g->keys, 1, name + t.start[i], t.len[i], t.kind[i], &scratch, &fold, &ex);
+    rc = form_keys(g->keys, 1, name + t.start[i], t.len[i], t.kind[i], &scratch, &fold, &ex,
+                   NULL);
     if (rc == QR_OK) rc = edge_add(g, node, exact ? ex : fold, &node);
   }
-  if (rc == QR_OK && words > 0) {
-    if (g->accept[node] == NO_ENTRY) {
-      g->accept[node] = (uint32_t)e;
-      g->accept_n[node] = 1;
-    } else if (g->accept[node] != e && g->accept_n[node] < UINT16_MAX) {
-      g->accept_n[node]++;   /* another entry has this name: ambiguous */
-    }
-  }
+  if (rc == QR_OK && words > 0) rc = accept_add(g, node, e, flags);
   qr_tokens_free(&t);
   qr_buf_free(&scratch);
   if (rc) return qr_error_set(err, rc, "out of memory compiling '%s'", name);
   return QR_OK;
-}
-
-/* ---- matching ---------------------------------------------------------- */
-
-/* Walks the trie from token i using the fold keys (exact = 0) or the exact
- * keys (exact = 1); returns the number of tokens of the longest name found
- * (0 if none) and its node in *at. */
-static size_t walk(const qr_gazetteer *g, const qr_tokkey *keys, size_t n, size_t i, int exact,
-                   uint32_t *at) {
-  uint32_t node = 0;
-  size_t best = 0;
-  for (size_t j = i; j < n; j++) {
-    if (j > i && (keys[j].flags & QR_KF_BARRIER)) break;
-    if (keys[j].flags & QR_KF_SKIP) {
-      if (j == i) break;
-      continue;
-    }
-    uint32_t k = exact ? keys[j].exact : keys[j].fold;
-    if (k == QR_LEX_NONE) break;
-    node = edge_find(g, node, k);
-    if (node == NO_ENTRY) break;
-    if (g->accept[node] != NO_ENTRY) {
-      best = j + 1 - i;
-      *at = node;
-    }
-  }
-  return best;
-}
-
-static qr_status push_mention(qr_mentions *m, size_t first, size_t count, uint32_t entry,
-                              int flags) {
-  if (m->n == m->cap) {
-    size_t cap = m->cap ? m->cap * 2 : 64;
-    void *p;
-#define GROW(field)                                                       \
-    if (!(p = realloc(m->field, cap * sizeof *m->field))) return QR_ENOMEM; \
-    m->field = p;
-    GROW(tok_first) GROW(tok_count) GROW(entry) GROW(flags)
-#undef GROW
-    m->cap = cap;
-  }
-  m->tok_first[m->n] = (uint32_t)first;
-  m->tok_count[m->n] = (uint32_t)count;
-  m->entry[m->n] = entry;
-  m->flags[m->n] = (uint8_t)flags;
-  m->n++;
-  return QR_OK;
-}
-
-qr_status qr_gazetteer_match_keys(const qr_gazetteer *g, const qr_tokkey *keys, size_t n,
-                                  size_t base, qr_mentions *out) {
-  size_t i = 0;
-  while (i < n) {
-    uint32_t nf = 0, ne = 0;
-    size_t lf = walk(g, keys, n, i, 0, &nf);
-    size_t le = walk(g, keys, n, i, 1, &ne);
-    if (!lf && !le) {
-      i++;
-      continue;
-    }
-    uint32_t node = le >= lf ? ne : nf;   /* exact wins a tie */
-    size_t len = le >= lf ? le : lf;
-    qr_status rc = push_mention(out, base + i, len, g->accept[node],
-                                g->accept_n[node] > 1 ? QR_MF_AMBIGUOUS : 0);
-    if (rc) return rc;
-    i += len;
-  }
-  return QR_OK;
-}
-
-qr_status qr_gazetteer_match(const qr_gazetteer *g, const char *text, const qr_tokens *toks,
-                             size_t t0, size_t t1, qr_mentions *out) {
-  if (t1 <= t0) return QR_OK;
-  qr_tokkey *keys = malloc((t1 - t0) * sizeof *keys);
-  qr_buf scratch = {0};
-  qr_status rc = keys ? QR_OK : QR_ENOMEM;
-  for (size_t i = t0; rc == QR_OK && i < t1; i++) {
-    rc = qr_gazetteer_token_key(g, text, toks, i, &scratch, &keys[i - t0]);
-    keys[i - t0].flags = qr_gazetteer_token_flags(text, toks, i, t0);
-  }
-  if (rc == QR_OK) rc = qr_gazetteer_match_keys(g, keys, t1 - t0, t0, out);
-  free(keys);
-  qr_buf_free(&scratch);
-  return rc;
 }

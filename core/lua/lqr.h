@@ -69,6 +69,8 @@ lqr_view *lqr_push_view(lua_State *L, lqr_what what, lqr_corpus *box, int corpus
                         size_t first, size_t count);
 /* Pushes mention k of the corpus as a plain table. */
 void lqr_push_mention(lua_State *L, const qr_corpus *c, size_t k);
+/* The ids of the candidates of mention k (one: its entry) as a list. */
+void lqr_push_candidates(lua_State *L, const qr_gazetteer *g, const qr_mentions *m, size_t k);
 /* Pushes the text of tokens [t0, t1) of document d with white space runs
  * collapsed to single spaces. */
 void lqr_push_span(lua_State *L, const qr_corpus *c, const qr_doc *d, size_t t0, size_t t1);

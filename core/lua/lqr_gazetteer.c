@@ -43,6 +43,15 @@ static int gaz_load(lua_State *L) {
   return 1;
 }
 
+void lqr_push_candidates(lua_State *L, const qr_gazetteer *g, const qr_mentions *m, size_t k) {
+  size_t cc = m->cand_count[k];
+  lua_createtable(L, (int)(cc ? cc : 1), 0);
+  for (size_t c = 0; c < (cc ? cc : 1); c++) {
+    lua_pushstring(L, qr_gazetteer_id(g, cc ? m->cands[m->cand_first[k] + c] : m->entry[k]));
+    lua_rawseti(L, -2, (lua_Integer)c + 1);
+  }
+}
+
 void lqr_push_entry(lua_State *L, const qr_gazetteer *g, size_t e) {
   lua_createtable(L, 0, 6);
   lua_pushstring(L, qr_gazetteer_id(g, e));
@@ -158,54 +167,167 @@ static int gaz_add(lua_State *L) {
   return 1;
 }
 
-/* The tokens and mentions of g:match, owned by a guard (see lqr_guard). */
+/* The tokens, sentences, keys and mentions of g:match, owned by a guard
+ * (see lqr_guard). */
 typedef struct work {
   qr_tokens t;
+  qr_sentences s;
+  qr_tokkey *keys;
   qr_mentions m;
+  qr_buf scratch;
 } work;
 
 static void free_work(void *p) {
   work *w = p;
   qr_tokens_free(&w->t);
+  qr_sentences_free(&w->s);
+  free(w->keys);
   qr_mentions_free(&w->m);
+  qr_buf_free(&w->scratch);
   free(w);
 }
 
-/* g:match(text) -> the mentions in text, as tables */
+/* The match options at idx (a table or nil): {overlapping = bool, types =
+ * {"PERSON", ...} or "PERSON", aliases = bool}. The type names stay on the
+ * stack, anchored by a table pushed here. */
+static void check_match_opts(lua_State *L, int idx, qr_match_opts *o, const char ***types) {
+  memset(o, 0, sizeof *o);
+  o->aliases = 1;
+  lua_newtable(L);   /* anchors the type names */
+  if (lua_isnoneornil(L, idx)) return;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  lua_getfield(L, idx, "overlapping");
+  o->overlapping = lua_toboolean(L, -1);
+  lua_getfield(L, idx, "aliases");
+  if (!lua_isnil(L, -1)) o->aliases = lua_toboolean(L, -1);
+  lua_pop(L, 2);
+  lua_getfield(L, idx, "types");
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return;
+  }
+  if (lua_type(L, -1) == LUA_TSTRING) {   /* one type */
+    lua_createtable(L, 1, 0);
+    lua_insert(L, -2);
+    lua_rawseti(L, -2, 1);
+  }
+  if (!lua_istable(L, -1)) luaL_error(L, "bad option 'types' (a type name or a list expected)");
+  size_t n = lua_rawlen(L, -1);
+  const char **names = lua_newuserdatauv(L, (n ? n : 1) * sizeof *names, 1);
+  lua_pushvalue(L, -2);
+  lua_setiuservalue(L, -2, 1);   /* the list keeps the strings alive */
+  for (size_t k = 0; k < n; k++) {
+    lua_rawgeti(L, -2, (lua_Integer)k + 1);
+    if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "bad option 'types' (type names expected)");
+    names[k] = lua_tostring(L, -1);
+    lua_pop(L, 1);
+  }
+  lua_rawseti(L, -3, 1);   /* the userdata into the anchor */
+  lua_pop(L, 1);           /* the list */
+  o->types = names;
+  o->ntypes = n;
+  *types = names;
+}
+
+/* Pushes mention k of m as a table (see docs/lua-api.md). */
+static void push_match(lua_State *L, const qr_gazetteer *g, const char *text, const work *w,
+                       size_t k, size_t sentence) {
+  const qr_mentions *m = &w->m;
+  size_t first = m->tok_first[k], last = first + m->tok_count[k] - 1;
+  uint32_t e = m->entry[k];
+  lua_createtable(L, 0, 10);
+  lua_pushstring(L, qr_gazetteer_id(g, e));
+  lua_setfield(L, -2, "id");
+  lua_pushstring(L, qr_gazetteer_type(g, e));
+  lua_setfield(L, -2, "type");
+  lua_pushstring(L, qr_gazetteer_name(g, e, 0));
+  lua_setfield(L, -2, "name");
+  size_t s0 = w->t.start[first], s1 = w->t.start[last] + w->t.len[last];
+  lua_pushlstring(L, text + s0, s1 - s0);
+  lua_setfield(L, -2, "text");
+  lua_pushinteger(L, (lua_Integer)s0 + 1);
+  lua_setfield(L, -2, "start");
+  lua_pushinteger(L, (lua_Integer)s1);
+  lua_setfield(L, -2, "stop");
+  lua_pushinteger(L, (lua_Integer)sentence);
+  lua_setfield(L, -2, "sentence");
+  lua_pushboolean(L, (m->flags[k] & QR_MF_AMBIGUOUS) != 0);
+  lua_setfield(L, -2, "ambiguous");
+  lua_pushboolean(L, (m->flags[k] & QR_MF_ALIAS) != 0);
+  lua_setfield(L, -2, "alias");
+  lqr_push_candidates(L, g, m, k);
+  lua_setfield(L, -2, "candidates");
+}
+
+/* g:match(text [, options]) -> the mentions in text, as tables */
 static int gaz_match(lua_State *L) {
   lqr_gazetteer *b = lqr_checkgaz(L, 1);
   size_t n;
   const char *text = luaL_checklstring(L, 2, &n);
+  qr_match_opts opts;
+  const char **types = NULL;
+  check_match_opts(L, 3, &opts, &types);
   const qr_segmenter *seg = lqr_segmenter(L);
   void **guard = lqr_guard(L, free_work);
   work *w = calloc(1, sizeof *w);
   if (!w) return luaL_error(L, "out of memory");
   *guard = w;
   qr_status rc = qr_tokenize(seg, text, n, &w->t);
-  if (!rc) rc = qr_gazetteer_match(b->g, text, &w->t, 0, w->t.n, &w->m);
+  if (!rc) rc = qr_split_sentences(seg, text, n, &w->t, 0, &w->s);
+  if (!rc && w->t.n && !(w->keys = malloc(w->t.n * sizeof *w->keys))) rc = QR_ENOMEM;
+  for (size_t i = 0; rc == QR_OK && i < w->t.n; i++)
+    rc = qr_gazetteer_token_key(b->g, text, &w->t, i, &w->scratch, &w->keys[i]);
+  /* names run across line breaks, as in a corpus: the barriers are those of
+   * qr_gazetteer_token_flags (paragraphs, terminators), not the sentences */
+  if (!rc) rc = qr_gazetteer_match_keys(b->g, w->keys, w->t.n, 0, &opts, &w->m);
   if (rc) return luaL_error(L, "match: %s", qr_status_string(rc));
   lua_createtable(L, (int)w->m.n, 0);
+  size_t sent = 0;
   for (size_t k = 0; k < w->m.n; k++) {
-    size_t first = w->m.tok_first[k], last = first + w->m.tok_count[k] - 1;
-    uint32_t e = w->m.entry[k];
-    lua_createtable(L, 0, 7);
-    lua_pushstring(L, qr_gazetteer_id(b->g, e));
-    lua_setfield(L, -2, "id");
-    lua_pushstring(L, qr_gazetteer_type(b->g, e));
-    lua_setfield(L, -2, "type");
-    lua_pushstring(L, qr_gazetteer_name(b->g, e, 0));
-    lua_setfield(L, -2, "name");
-    size_t s0 = w->t.start[first], s1 = w->t.start[last] + w->t.len[last];
-    lua_pushlstring(L, text + s0, s1 - s0);
-    lua_setfield(L, -2, "text");
-    lua_pushinteger(L, (lua_Integer)s0 + 1);
-    lua_setfield(L, -2, "start");
-    lua_pushinteger(L, (lua_Integer)s1);
-    lua_setfield(L, -2, "stop");
-    lua_pushboolean(L, (w->m.flags[k] & QR_MF_AMBIGUOUS) != 0);
-    lua_setfield(L, -2, "ambiguous");
+    while (sent + 1 < w->s.n && w->s.first[sent + 1] <= w->m.tok_first[k]) sent++;
+    push_match(L, b->g, text, w, k, sent + 1);
     lua_rawseti(L, -2, (lua_Integer)k + 1);
   }
+  return 1;
+}
+
+/* g:lookup(name) -> the entries this name (the whole string) refers to, a
+ * list, empty when none */
+static int gaz_lookup(lua_State *L) {
+  lqr_gazetteer *b = lqr_checkgaz(L, 1);
+  size_t n;
+  const char *text = luaL_checklstring(L, 2, &n);
+  qr_match_opts opts = {1, NULL, 0, 0};   /* every match, to see the whole string's */
+  void **guard = lqr_guard(L, free_work);
+  work *w = calloc(1, sizeof *w);
+  if (!w) return luaL_error(L, "out of memory");
+  *guard = w;
+  qr_status rc = qr_tokenize(lqr_segmenter(L), text, n, &w->t);
+  if (!rc) rc = qr_gazetteer_match(b->g, text, &w->t, 0, w->t.n, &opts, &w->m);
+  if (rc) return luaL_error(L, "lookup: %s", qr_status_string(rc));
+  lua_newtable(L);
+  lua_Integer out = 0;
+  for (size_t k = 0; k < w->m.n; k++) {
+    if (w->m.tok_first[k] != 0 || w->m.tok_count[k] != w->t.n) continue;
+    size_t cc = w->m.cand_count[k];
+    for (size_t c = 0; c < (cc ? cc : 1); c++) {
+      lqr_push_entry(L, b->g, cc ? w->m.cands[w->m.cand_first[k] + c] : w->m.entry[k]);
+      lua_rawseti(L, -2, ++out);
+    }
+  }
+  return 1;
+}
+
+/* g:remove(id) -> true, or nil and a message when there is no such entry */
+static int gaz_remove(lua_State *L) {
+  lqr_gazetteer *b = lqr_checkgaz(L, 1);
+  const char *id = luaL_checkstring(L, 2);
+  if (qr_gazetteer_remove(b->g, id) != QR_OK) {
+    luaL_pushfail(L);
+    lua_pushfstring(L, "no entry '%s'", id);
+    return 2;
+  }
+  lua_pushboolean(L, 1);
   return 1;
 }
 
@@ -221,6 +343,7 @@ static int gaz_entries(lua_State *L) {
   lua_newtable(L);
   lua_Integer k = 0;
   for (size_t e = 0; e < qr_gazetteer_size(b->g); e++) {
+    if (!qr_gazetteer_live(b->g, e)) continue;
     if (type && strcmp(type, qr_gazetteer_type(b->g, e)) != 0) continue;
     lqr_push_entry(L, b->g, e);
     lua_rawseti(L, -2, ++k);
@@ -241,14 +364,14 @@ static int gaz_entry(lua_State *L) {
 }
 
 static int gaz_len(lua_State *L) {
-  lua_pushinteger(L, (lua_Integer)qr_gazetteer_size(lqr_checkgaz(L, 1)->g));
+  lua_pushinteger(L, (lua_Integer)qr_gazetteer_count(lqr_checkgaz(L, 1)->g));
   return 1;
 }
 
 static int gaz_tostring(lua_State *L) {
   lqr_gazetteer *b = luaL_checkudata(L, 1, LQR_GAZ);
   if (!b->g) lua_pushliteral(L, "<gazetteer (closed)>");
-  else lua_pushfstring(L, "<gazetteer: %d entries>", (int)qr_gazetteer_size(b->g));
+  else lua_pushfstring(L, "<gazetteer: %d entries>", (int)qr_gazetteer_count(b->g));
   return 1;
 }
 
@@ -256,6 +379,8 @@ static const luaL_Reg gaz_methods[] = {
   {"add", gaz_add},
   {"load", gaz_load},
   {"match", gaz_match},
+  {"lookup", gaz_lookup},
+  {"remove", gaz_remove},
   {"entries", gaz_entries},
   {"entry", gaz_entry},
   {"close", gaz_gc},

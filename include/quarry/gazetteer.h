@@ -40,9 +40,22 @@ qr_status qr_gazetteer_add(qr_gazetteer *g, const char *id, const char *type,
                            const char *const *names, size_t nnames, const char *const *attrs,
                            size_t nattrs, qr_case_policy policy, qr_error *err);
 
-/* Entries are numbered 0 .. size-1 in the order they were added. */
+/* The type of stop entries ("stop-forms"): their names never make a mention
+ * themselves, and where one covers exactly the tokens that another entry's
+ * name covers, that name is not found there either ("May" the month against
+ * a person called May). A longer name still wins over a stop name. */
+#define QR_STOP_TYPE "STOP"
+
+/* Removes the entry with this id (its names stop matching at once); QR_EARG
+ * when there is none. */
+qr_status qr_gazetteer_remove(qr_gazetteer *g, const char *id);
+
+/* Entries are numbered 0 .. size-1 in the order they were added; a removed
+ * entry keeps its number, and qr_gazetteer_live says it is gone. */
 size_t qr_gazetteer_size(const qr_gazetteer *g);
-/* The entry with this id, or -1. */
+int qr_gazetteer_live(const qr_gazetteer *g, size_t entry);
+size_t qr_gazetteer_count(const qr_gazetteer *g);   /* entries not removed */
+/* The live entry with this id, or -1. */
 long qr_gazetteer_find(const qr_gazetteer *g, const char *id);
 /* Borrowed strings, valid until the gazetteer changes or is freed. */
 const char *qr_gazetteer_id(const qr_gazetteer *g, size_t entry);
@@ -60,15 +73,26 @@ uint64_t qr_gazetteer_version(const qr_gazetteer *g);
 
 /* ---- matching ---------------------------------------------------------- */
 
-/* Mentions found by matching: token ranges and entries. Owned arrays. */
+/* Mentions found by matching: token ranges and entries. Owned arrays. An
+ * ambiguous mention (a name several entries share, or a short name that
+ * fits several people named before it) has its candidates in
+ * cands[cand_first, cand_first + cand_count), the first of them also in
+ * entry; other mentions have cand_count 0. */
 typedef struct qr_mentions {
   uint32_t *tok_first, *tok_count;
   uint32_t *entry;
-  uint8_t *flags;     /* QR_MF_* */
+  uint8_t *flags;          /* QR_MF_* */
+  uint32_t *cand_first, *cand_count;
   size_t n, cap;
+  uint32_t *cands;         /* entries, for the candidates of ambiguous mentions */
+  size_t ncands, cands_cap;
 } qr_mentions;
 
-enum { QR_MF_AMBIGUOUS = 1 };   /* the name belongs to several entries */
+enum {
+  QR_MF_AMBIGUOUS = 1,   /* more than one entry fits: see the candidates */
+  QR_MF_ALIAS = 2        /* a short name (a surname, a given name) of a person named in
+                          * full earlier in the same text */
+};
 
 void qr_mentions_reset(qr_mentions *m);
 void qr_mentions_free(qr_mentions *m);
@@ -81,32 +105,56 @@ typedef struct qr_tokkey {
 } qr_tokkey;
 
 enum {
+  /* where the token is (qr_gazetteer_token_flags) */
   QR_KF_SKIP = 1,      /* a hyphen between two words: passed over inside a name */
-  QR_KF_BARRIER = 2    /* no name runs across the gap before this token */
+  QR_KF_BARRIER = 2,   /* no name runs across the gap before this token */
+  /* what the form is (qr_gazetteer_form_keys) */
+  QR_KF_SMALL = 4,     /* it starts with a small letter ("china", "may") */
+  QR_KF_CAPS = 8,      /* two letters or more, all capitals ("NORTH", "US") */
+  QR_KF_LOWER = 16,    /* it has a small letter somewhere ("Putin", "iPhone") */
+  QR_KF_DOTTED = 32    /* an acronym written with dots ("U.S.") */
 };
 
-/* The QR_KF_* flags of token i of toks over text, where t0 is the first token
- * of the text being matched (a barrier). */
+#define QR_KF_FORM (QR_KF_SMALL | QR_KF_CAPS | QR_KF_LOWER | QR_KF_DOTTED)
+
+/* The position flags (QR_KF_SKIP, QR_KF_BARRIER) of token i of toks over
+ * text, where t0 is the first token of the text being matched (a barrier).
+ * A barrier is set at a paragraph start and after a sentence terminator. */
 uint8_t qr_gazetteer_token_flags(const char *text, const qr_tokens *toks, size_t i, size_t t0);
 
-/* Computes the keys of token i of toks over text. scratch is working memory
- * owned by the caller. The barrier flag is set when the token starts a
- * paragraph or follows a sentence terminator. */
+/* Computes the keys and all the flags of token i of toks over text.
+ * scratch is working memory owned by the caller. */
 qr_status qr_gazetteer_token_key(const qr_gazetteer *g, const char *text, const qr_tokens *toks,
                                  size_t i, qr_buf *scratch, qr_tokkey *key);
 
-/* The keys of a token text alone (fold and exact), for callers that cache
- * them per distinct form. */
+/* The keys of a token text alone (fold and exact) and its form flags, for
+ * callers that cache them per distinct form. */
 qr_status qr_gazetteer_form_keys(const qr_gazetteer *g, const char *s, size_t n, int kind,
-                                 qr_buf *scratch, uint32_t *fold, uint32_t *exact);
+                                 qr_buf *scratch, uint32_t *fold, uint32_t *exact,
+                                 uint8_t *flags);
 
-/* Finds the leftmost-longest non-overlapping mentions in keys[0, n) and
- * appends them to out with token indices offset by base. */
+/* How to match. */
+typedef struct qr_match_opts {
+  /* 0: leftmost-longest, non-overlapping mentions (the default); 1: every
+   * name found at every token, nested and overlapping ones too */
+  int overlapping;
+  /* the entry types to keep (NULL: all), chosen before the longest match
+   * is: a longer name of another type does not hide one of these */
+  const char *const *types;
+  size_t ntypes;
+  /* 1: short names of people named in full before (non-overlapping mode
+   * only; see docs/gazetteer.md) */
+  int aliases;
+} qr_match_opts;
+
+/* Finds the mentions in keys[0, n) and appends them to out with token
+ * indices offset by base. opts may be NULL: leftmost-longest, every type,
+ * with aliases. */
 qr_status qr_gazetteer_match_keys(const qr_gazetteer *g, const qr_tokkey *keys, size_t n,
-                                  size_t base, qr_mentions *out);
+                                  size_t base, const qr_match_opts *opts, qr_mentions *out);
 
 /* Tokenizes nothing: matches the tokens [t0, t1) of text directly. */
 qr_status qr_gazetteer_match(const qr_gazetteer *g, const char *text, const qr_tokens *toks,
-                             size_t t0, size_t t1, qr_mentions *out);
+                             size_t t0, size_t t1, const qr_match_opts *opts, qr_mentions *out);
 
 #endif

@@ -44,10 +44,18 @@ local cases = {
   { "Kim Jong\n\nUn spoke", "Kim=kim-jong-un" },
   { "He met Kim. Jong Un left.", "Kim=kim-jong-un" },
   { "Nato and NATO and nato", "Nato=nato NATO=nato nato=nato" },
-  { "fine china and China", "china=china China=china" },
+  { "fine china and China", "China=china" },
   { "in May, Theresa May", "Theresa May=may" },
   { "the DPRK's missiles", "DPRK=north-korea" },
   { "Putinism and Kimchi", "" },
+  -- capitals carry no sign in a sentence written in them: "US" there is no
+  -- country, unless it has its dots; longer names still match
+  { "LET US PRAY FOR NORTH KOREA", "NORTH KOREA=north-korea" },
+  { "U.S. TROOPS LEAVE", "U.S.=united-states" },
+  { "US troops leave", "US=united-states" },
+  -- a one-word name with a capital never matches an all-small word
+  { "you may go, Russia", "Russia=russia" },
+  { "russia and RUSSIA", "RUSSIA=russia" },
 }
 
 for _, case in ipairs(cases) do
@@ -93,6 +101,97 @@ T.test("a name shared by two entries is marked ambiguous", function()
   local m = h:match("Kim said")[1]
   T.eq(m.ambiguous, true)
   T.eq(h:match("Kim Yo Jong said")[1].ambiguous, false)
+end)
+
+T.test("short names: a person named in full is found again by surname or given name", function()
+  local h = q.gazetteer()
+  h:add("vladimir-putin", "PERSON", "Vladimir Putin")
+  h:add("kim-jong-un", "PERSON", { "Kim Jong Un", "Kim" })
+  h:add("kim-hong-kyun", "PERSON", "Kim Hong-kyun")
+  h:add("un", "ORG", { "United Nations", "UN" })
+  local function show(text)
+    local got = {}
+    for _, m in ipairs(h:match(text)) do
+      got[#got + 1] = m.text .. "=" .. table.concat(m.candidates, "/") .. (m.alias and "*" or "")
+    end
+    return table.concat(got, " ")
+  end
+  -- before the full name, a surname is nobody; after it, the person
+  T.eq(show("Putin left. Vladimir Putin arrived. Putin spoke, and Vladimir smiled."),
+       "Vladimir Putin=vladimir-putin Putin=vladimir-putin* Vladimir=vladimir-putin*")
+  -- the gazetteer's own short name, while only one Kim is in scope
+  T.eq(show("Kim Jong Un came. Kim spoke."), "Kim Jong Un=kim-jong-un Kim=kim-jong-un")
+  -- two people named Kim: the bare Kim is ambiguous, the latest named first
+  T.eq(show("Kim Jong Un met Kim Hong-kyun. Kim spoke."),
+       "Kim Jong Un=kim-jong-un Kim Hong-kyun=kim-hong-kyun Kim=kim-hong-kyun/kim-jong-un*")
+  local m = h:match("Kim Jong Un met Kim Hong-kyun. Kim spoke.")[3]
+  T.eq({ m.ambiguous, m.alias, m.id }, { true, true, "kim-hong-kyun" })
+  -- "UN" in capitals is no short name of Kim Jong Un, nor is a small word
+  T.eq(show("Kim Jong Un spoke to the UN. un"), "Kim Jong Un=kim-jong-un UN=un")
+  -- and the pass can be turned off
+  T.eq(#h:match("Vladimir Putin. Putin.", { aliases = false }), 1)
+end)
+
+T.test("stop entries: a form that must never match", function()
+  local h = q.gazetteer()
+  h:add("theresa-may", "PERSON", { "Theresa May", "May" })
+  h:add("may-month", "STOP", "May")
+  h:add("china", "GPE", "China")
+  h:add("china-porcelain", "STOP", "fine china", { case = "fold" })
+  local function show(text)
+    local got = {}
+    for _, m in ipairs(h:match(text)) do got[#got + 1] = m.text .. "=" .. m.id end
+    return table.concat(got, " ")
+  end
+  T.eq(show("In May 2024 she left."), "")
+  T.eq(show("In May, Theresa May resigned."), "Theresa May=theresa-may")
+  -- a stop form covers only its own tokens: the longer name wins
+  T.eq(show("They sold fine china in China."), "China=china")
+  -- after the full name, the short name is hers again (the text says so)
+  T.eq(show("Theresa May spoke. May said no."), "Theresa May=theresa-may May=theresa-may")
+  T.eq(#h:match("May said", { overlapping = true }), 0)
+end)
+
+T.test("overlapping matches and type filters", function()
+  local h = q.gazetteer()
+  h:add("north-korean", "NORP", "North Korean")
+  h:add("korean", "NORP", "Korean")
+  h:add("kpa", "ORG", "Korean People's Army")
+  local function show(ms)
+    local got = {}
+    for _, m in ipairs(ms) do got[#got + 1] = m.text .. "=" .. m.id end
+    return table.concat(got, " ")
+  end
+  local text = "The North Korean People's Army"
+  -- leftmost first: the match at "North" hides the one at "Korean"
+  T.eq(show(h:match(text)), "North Korean=north-korean")
+  T.eq(show(h:match(text, { overlapping = true })),
+       "North Korean=north-korean Korean=korean Korean People's Army=kpa")
+  -- a type filter acts before the longest match is chosen
+  T.eq(show(h:match(text, { types = "ORG" })), "Korean People's Army=kpa")
+  T.eq(show(h:match(text, { types = { "ORG", "NORP" } })), "North Korean=north-korean")
+  T.raises(function() h:match(text, { types = 5 }) end, "bad option 'types'")
+end)
+
+T.test("remove, lookup and the sentence of a mention", function()
+  local h = q.gazetteer()
+  h:add("china", "GPE", "China")
+  h:add("north-korea", "GPE", { "North Korea", "DPRK" })
+  T.eq(#h:lookup("DPRK"), 1)
+  T.eq(h:lookup("DPRK")[1].id, "north-korea")
+  T.eq(h:lookup("north korea")[1].id, "north-korea")
+  T.eq(#h:lookup("North"), 0)
+  T.eq(#h:lookup("nobody"), 0)
+  T.eq(h:remove("china"), true)
+  T.eq({ h:remove("china") }, { nil, "no entry 'china'" })
+  T.eq(#h, 1)
+  T.eq(h:entry("china"), nil)
+  T.eq(#h:match("China"), 0)
+  h:add("china", "GPE", "PRC")
+  T.eq(h:match("PRC")[1].id, "china")
+  T.eq(#h:match("China"), 0)
+  local ms = h:match("Rain. The DPRK spoke. Then PRC did.")
+  T.eq({ ms[1].sentence, ms[2].sentence }, { 2, 3 })
 end)
 
 T.test("bad entries are refused whole", function()

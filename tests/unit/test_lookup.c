@@ -23,7 +23,7 @@ static void match_text(const qr_gazetteer *g, const qr_segmenter *seg, const cha
   qr_tokens t = {0};
   qr_mentions m = {0};
   qr_tokenize(seg, text, strlen(text), &t);
-  qr_gazetteer_match(g, text, &t, 0, t.n, &m);
+  qr_gazetteer_match(g, text, &t, 0, t.n, NULL, &m);
   qr_buf_reset(out);
   for (size_t k = 0; k < m.n; k++) {
     size_t a = t.start[m.tok_first[k]];

@@ -1,0 +1,453 @@
+/* match.c — finding a gazetteer's names in the tokens of a text.
+ *
+ * At each token, the trie is walked twice, with the folded keys and with the
+ * exact ones (acronyms such as US are matched in capitals only). A name may
+ * match only where its accept record allows: a one-word name written with a
+ * capital never matches an all-small token ("china", "may"), and a short
+ * acronym does not match inside a sentence written in capitals ("LET US
+ * PRAY"), unless it has its dots. Stop entries (type STOP) take part like
+ * any other and then make no mention, so the names they cover exactly are
+ * not found there. Leftmost-longest matching keeps the longest match at the
+ * leftmost token and goes on after it; overlapping matching keeps them all.
+ *
+ * Short names: after a person is named in full (two words or more), a later
+ * capitalised word equal to the last word of that name (the surname), or
+ * else to its first (Kim of Kim Jong Un, Vladimir of Vladimir Putin), is a
+ * mention of that person; when several people named before fit, the mention
+ * is ambiguous and lists them. This pass runs over each text's mentions
+ * after the dictionary's, and may replace a one-word dictionary mention of a
+ * person (the gazetteer's "Kim") by what the text itself says. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lookup/gazetteer_impl.h"
+
+/* ---- mentions -------------------------------------------------------------- */
+
+static qr_status grow_mentions(qr_mentions *m) {
+  if (m->n < m->cap) return QR_OK;
+  size_t cap = m->cap ? m->cap * 2 : 64;
+  void *p;
+#define GROW(field)                                                       \
+  if (!(p = realloc(m->field, cap * sizeof *m->field))) return QR_ENOMEM; \
+  m->field = p;
+  GROW(tok_first) GROW(tok_count) GROW(entry) GROW(flags) GROW(cand_first) GROW(cand_count)
+#undef GROW
+  m->cap = cap;
+  return QR_OK;
+}
+
+/* Appends a mention; with more than one candidate, an ambiguous one. */
+static qr_status push_mention(qr_mentions *m, size_t first, size_t count, const uint32_t *cands,
+                              size_t ncands, int flags) {
+  if (grow_mentions(m)) return QR_ENOMEM;
+  size_t k = m->n;
+  m->tok_first[k] = (uint32_t)first;
+  m->tok_count[k] = (uint32_t)count;
+  m->entry[k] = cands[0];
+  m->cand_first[k] = (uint32_t)m->ncands;
+  m->cand_count[k] = 0;
+  if (ncands > 1) {
+    if (qr_grow((void **)&m->cands, &m->cands_cap, m->ncands + ncands, sizeof *m->cands))
+      return QR_ENOMEM;
+    memcpy(m->cands + m->ncands, cands, ncands * sizeof *cands);
+    m->ncands += ncands;
+    m->cand_count[k] = (uint32_t)ncands;
+    flags |= QR_MF_AMBIGUOUS;
+  }
+  m->flags[k] = (uint8_t)flags;
+  m->n++;
+  return QR_OK;
+}
+
+void qr_mentions_reset(qr_mentions *m) {
+  m->n = 0;
+  m->ncands = 0;
+}
+
+void qr_mentions_free(qr_mentions *m) {
+  free(m->tok_first);
+  free(m->tok_count);
+  free(m->entry);
+  free(m->flags);
+  free(m->cand_first);
+  free(m->cand_count);
+  free(m->cands);
+  memset(m, 0, sizeof *m);
+}
+
+/* ---- the matcher ------------------------------------------------------------- */
+
+#define MAX_CANDS 64   /* entries kept for one span; more are dropped */
+
+typedef struct matcher {
+  const qr_gazetteer *g;
+  const qr_tokkey *keys;
+  size_t n;
+  const uint8_t *type_ok;   /* per type id: keep it (NULL: every type) */
+  uint8_t *caps;            /* per token: inside a sentence in capitals */
+} matcher;
+
+/* Marks the tokens of sentences written in capitals: two all-capital words
+ * or more, and no word with a small letter. */
+static void mark_caps(matcher *mt) {
+  size_t a = 0;
+  while (a < mt->n) {
+    size_t b = a + 1;
+    while (b < mt->n && !(mt->keys[b].flags & QR_KF_BARRIER)) b++;
+    size_t caps = 0, lower = 0;
+    for (size_t i = a; i < b; i++) {
+      caps += (mt->keys[i].flags & QR_KF_CAPS) != 0;
+      lower += (mt->keys[i].flags & QR_KF_LOWER) != 0;
+    }
+    memset(mt->caps + a, caps >= 2 && !lower, b - a);
+    a = b;
+  }
+}
+
+/* May accept record r match at token i, where the span starts? */
+static int record_ok(const matcher *mt, uint32_t r, size_t i) {
+  const qr_gazetteer *g = mt->g;
+  uint32_t e = g->acc_entry[r];
+  if (g->eflags[e] & EF_REMOVED) return 0;
+  uint8_t f = g->acc_flags[r], kf = mt->keys[i].flags;
+  if ((f & ACC_CAPITAL) && (kf & QR_KF_SMALL)) return 0;
+  if ((f & ACC_ACRONYM) && mt->caps[i] && !(kf & QR_KF_DOTTED)) return 0;
+  /* a stop entry counts whatever the types asked for */
+  if (mt->type_ok && !(g->eflags[e] & EF_STOP) && !mt->type_ok[g->type[e]]) return 0;
+  return 1;
+}
+
+/* Adds the entries node accepts at a span starting at token i to cands
+ * (without repeats); returns the new count. */
+static size_t collect(const matcher *mt, uint32_t node, size_t i, uint32_t *cands, size_t nc) {
+  for (uint32_t r = mt->g->acc_head[node]; r != NO_ENTRY; r = mt->g->acc_next[r]) {
+    if (!record_ok(mt, r, i)) continue;
+    uint32_t e = mt->g->acc_entry[r];
+    int seen = 0;
+    for (size_t k = 0; k < nc; k++) seen |= cands[k] == e;
+    if (!seen && nc < MAX_CANDS) cands[nc++] = e;
+  }
+  return nc;
+}
+
+/* Does node accept any entry at a span starting at token i? */
+static int accepts(const matcher *mt, uint32_t node, size_t i) {
+  for (uint32_t r = mt->g->acc_head[node]; r != NO_ENTRY; r = mt->g->acc_next[r])
+    if (record_ok(mt, r, i)) return 1;
+  return 0;
+}
+
+/* Walks the trie from token i with the folded keys (exact = 0) or the exact
+ * ones. With spans = NULL, returns the length in tokens of the longest match
+ * (0: none) and its node in *at; else also calls spans(arg, len, node) for
+ * every match, shortest first. */
+static size_t walk(const matcher *mt, size_t i, int exact, uint32_t *at,
+                   qr_status (*spans)(void *, size_t, uint32_t), void *arg, qr_status *rc) {
+  uint32_t node = 0;
+  size_t best = 0;
+  for (size_t j = i; j < mt->n; j++) {
+    const qr_tokkey *k = &mt->keys[j];
+    if (j > i && (k->flags & QR_KF_BARRIER)) break;
+    if (k->flags & QR_KF_SKIP) {
+      if (j == i) break;
+      continue;
+    }
+    uint32_t key = exact ? k->exact : k->fold;
+    if (key == QR_LEX_NONE) break;
+    node = qr_gaz_edge(mt->g, node, key);
+    if (node == NO_ENTRY) break;
+    if (mt->g->acc_head[node] != NO_ENTRY && accepts(mt, node, i)) {
+      best = j + 1 - i;
+      *at = node;
+      if (spans && (*rc = spans(arg, best, node))) break;
+    }
+  }
+  return best;
+}
+
+/* Is any of the entries a stop entry? */
+static int has_stop(const qr_gazetteer *g, const uint32_t *cands, size_t nc) {
+  for (size_t k = 0; k < nc; k++)
+    if (g->eflags[cands[k]] & EF_STOP) return 1;
+  return 0;
+}
+
+/* Leftmost-longest: the longest match at each token, then on after it. */
+static qr_status match_longest(const matcher *mt, size_t base, qr_mentions *out) {
+  uint32_t cands[MAX_CANDS];
+  size_t i = 0;
+  while (i < mt->n) {
+    uint32_t nf = 0, ne = 0;
+    size_t lf = walk(mt, i, 0, &nf, NULL, NULL, NULL);
+    size_t le = walk(mt, i, 1, &ne, NULL, NULL, NULL);
+    if (!lf && !le) {
+      i++;
+      continue;
+    }
+    size_t len = le > lf ? le : lf, nc = 0;
+    if (le == len) nc = collect(mt, ne, i, cands, nc);   /* exact names first */
+    if (lf == len) nc = collect(mt, nf, i, cands, nc);
+    if (!has_stop(mt->g, cands, nc)) {
+      qr_status rc = push_mention(out, base + i, len, cands, nc, 0);
+      if (rc) return rc;
+    }
+    i += len;
+  }
+  return QR_OK;
+}
+
+/* Overlapping: every match at every token. */
+typedef struct every {
+  const matcher *mt;
+  size_t i, base;
+  qr_mentions *out;
+  /* the spans found at token i, by length: stop spans block their length */
+  size_t lens[MAX_CANDS];
+  uint32_t nodes[MAX_CANDS];
+  size_t nspans;
+} every;
+
+static qr_status note_span(void *arg, size_t len, uint32_t node) {
+  every *ev = arg;
+  if (ev->nspans < MAX_CANDS) {
+    ev->lens[ev->nspans] = len;
+    ev->nodes[ev->nspans] = node;
+    ev->nspans++;
+  }
+  return QR_OK;
+}
+
+static qr_status match_every(const matcher *mt, size_t base, qr_mentions *out) {
+  uint32_t cands[MAX_CANDS];
+  every ev = {mt, 0, base, out, {0}, {0}, 0};
+  for (size_t i = 0; i < mt->n; i++) {
+    ev.i = i;
+    ev.nspans = 0;
+    qr_status rc = QR_OK;
+    uint32_t at;
+    walk(mt, i, 1, &at, note_span, &ev, &rc);
+    walk(mt, i, 0, &at, note_span, &ev, &rc);
+    if (rc) return rc;
+    /* one mention per length, shortest first, its entries from both walks */
+    for (size_t len = 1; ev.nspans; len++) {
+      size_t nc = 0, left = 0;
+      for (size_t s = 0; s < ev.nspans; s++) {
+        if (ev.lens[s] == len) nc = collect(mt, ev.nodes[s], i, cands, nc);
+        else ev.lens[left] = ev.lens[s], ev.nodes[left] = ev.nodes[s], left++;
+      }
+      ev.nspans = left;
+      if (nc && !has_stop(mt->g, cands, nc) && (rc = push_mention(out, base + i, len, cands, nc, 0)))
+        return rc;
+    }
+  }
+  return QR_OK;
+}
+
+/* ---- short names of people named before ---------------------------------------- */
+
+/* Who has been named in full so far: short-name key -> entries, in a small
+ * open-addressing table of chains (a text names few people). */
+typedef struct scope {
+  uint32_t *key, *head;      /* slots: the key (QR_LEX_NONE: empty) and its first link */
+  size_t slots, used;
+  uint32_t *entry, *next;    /* links */
+  size_t nlinks, cap;
+} scope;
+
+static void scope_free(scope *s) {
+  free(s->key);
+  free(s->head);
+  free(s->entry);
+  free(s->next);
+}
+
+static size_t scope_slot(const scope *s, uint32_t key) {
+  size_t mask = s->slots - 1, i = (size_t)(key * 0x9E3779B1u) & mask;
+  while (s->key[i] != QR_LEX_NONE && s->key[i] != key) i = (i + 1) & mask;
+  return i;
+}
+
+/* The first link of the entries under key, or NO_ENTRY. */
+static uint32_t scope_find(const scope *s, uint32_t key) {
+  if (!s->slots) return NO_ENTRY;
+  size_t i = scope_slot(s, key);
+  return s->key[i] == key ? s->head[i] : NO_ENTRY;
+}
+
+static qr_status scope_add(scope *s, uint32_t key, uint32_t e) {
+  for (uint32_t l = scope_find(s, key); l != NO_ENTRY; l = s->next[l])
+    if (s->entry[l] == e) return QR_OK;
+  if ((s->used + 1) * 2 > s->slots) {   /* grow the table, keeping the chains */
+    size_t ns = s->slots ? s->slots * 2 : 16;
+    uint32_t *k = malloc(ns * sizeof *k), *h = malloc(ns * sizeof *h);
+    if (!k || !h) {
+      free(k);
+      free(h);
+      return QR_ENOMEM;
+    }
+    memset(k, 0xFF, ns * sizeof *k);
+    scope bigger = {k, h, ns, 0, NULL, NULL, 0, 0};
+    for (size_t i = 0; i < s->slots; i++) {
+      if (s->key[i] == QR_LEX_NONE) continue;
+      size_t j = scope_slot(&bigger, s->key[i]);
+      k[j] = s->key[i];
+      h[j] = s->head[i];
+      bigger.used++;
+    }
+    free(s->key);
+    free(s->head);
+    s->key = k;
+    s->head = h;
+    s->slots = ns;
+  }
+  size_t cap = s->cap;
+  if (qr_grow((void **)&s->entry, &cap, s->nlinks + 1, sizeof *s->entry)) return QR_ENOMEM;
+  cap = s->cap;
+  if (qr_grow((void **)&s->next, &cap, s->nlinks + 1, sizeof *s->next)) return QR_ENOMEM;
+  s->cap = cap;
+  size_t i = scope_slot(s, key);
+  if (s->key[i] == QR_LEX_NONE) {
+    s->key[i] = key;
+    s->head[i] = NO_ENTRY;
+    s->used++;
+  }
+  uint32_t l = (uint32_t)s->nlinks++;
+  s->entry[l] = e;
+  s->next[l] = s->head[i];
+  s->head[i] = l;
+  return QR_OK;
+}
+
+/* The entries under key in s, into cands (latest named first). */
+static size_t scope_entries(const scope *s, uint32_t key, uint32_t *cands) {
+  size_t nc = 0;
+  for (uint32_t l = scope_find(s, key); l != NO_ENTRY && nc < MAX_CANDS; l = s->next[l])
+    cands[nc++] = s->entry[l];
+  return nc;
+}
+
+/* Could token i be a short name: a word with a capital first (or in
+ * capitals, in a sentence in capitals)? */
+static int name_like(const matcher *mt, size_t i) {
+  uint8_t f = mt->keys[i].flags;
+  if (f & (QR_KF_SMALL | QR_KF_SKIP)) return 0;
+  if (f & QR_KF_CAPS) return mt->caps[i];
+  return (f & QR_KF_LOWER) != 0;
+}
+
+/* Rewrites out[m0, out->n), the mentions of this text, with the short names
+ * of the people named in full before them. */
+static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions *out, size_t m0) {
+  const qr_gazetteer *g = mt->g;
+  uint32_t person = qr_lexicon_find(g->types, "PERSON", 6);
+  if (person == QR_LEX_NONE || out->n == m0) return QR_OK;
+  scope last = {0}, first = {0};
+  qr_mentions res = {0};
+  uint32_t cands[MAX_CANDS];
+  qr_status rc = QR_OK;
+  size_t m = m0, m1 = out->n;
+  for (size_t i = 0; i < mt->n && rc == QR_OK;) {
+    size_t at = base + i;
+    int covered = m < m1 && out->tok_first[m] == at;
+    size_t span = covered ? out->tok_count[m] : 1;
+    uint32_t e = covered ? out->entry[m] : NO_ENTRY;
+    int one_person = covered && span == 1 && !(out->flags[m] & QR_MF_AMBIGUOUS) &&
+                     g->type[e] == person;
+    size_t nc = 0;
+    if ((!covered || one_person) && name_like(mt, i) && mt->keys[i].fold != QR_LEX_NONE) {
+      nc = scope_entries(&last, mt->keys[i].fold, cands);
+      if (!nc) nc = scope_entries(&first, mt->keys[i].fold, cands);
+    }
+    if (nc && !(one_person && nc == 1 && cands[0] == e)) {
+      rc = push_mention(&res, at, 1, cands, nc, QR_MF_ALIAS);
+    } else if (covered) {
+      /* kept as it is (its candidates copied along) */
+      size_t cf = out->cand_first[m], cc = out->cand_count[m];
+      rc = cc ? push_mention(&res, at, span, out->cands + cf, cc, out->flags[m])
+              : push_mention(&res, at, span, &e, 1, out->flags[m]);
+      /* a person named in full: the words of the name enter the scope */
+      if (rc == QR_OK && !(out->flags[m] & QR_MF_AMBIGUOUS) && g->type[e] == person) {
+        size_t w0 = NO_ENTRY, w1 = NO_ENTRY, words = 0;
+        for (size_t j = i; j < i + span; j++) {
+          if (mt->keys[j].flags & QR_KF_SKIP || mt->keys[j].fold == QR_LEX_NONE) continue;
+          if (w0 == NO_ENTRY) w0 = j;
+          w1 = j;
+          words++;
+        }
+        if (words >= 2) {
+          rc = scope_add(&last, mt->keys[w1].fold, e);
+          if (rc == QR_OK) rc = scope_add(&first, mt->keys[w0].fold, e);
+        }
+      }
+    }
+    if (covered) m++;
+    i += span;
+  }
+  /* the text's mentions, replaced by the resolved ones */
+  if (rc == QR_OK) {
+    out->n = m0;
+    for (size_t k = 0; k < res.n && rc == QR_OK; k++) {
+      size_t cc = res.cand_count[k];
+      rc = push_mention(out, res.tok_first[k], res.tok_count[k],
+                        cc ? res.cands + res.cand_first[k] : &res.entry[k], cc ? cc : 1,
+                        res.flags[k] & ~QR_MF_AMBIGUOUS);
+    }
+  }
+  qr_mentions_free(&res);
+  scope_free(&last);
+  scope_free(&first);
+  return rc;
+}
+
+/* ---- entry points ---------------------------------------------------------- */
+
+qr_status qr_gazetteer_match_keys(const qr_gazetteer *g, const qr_tokkey *keys, size_t n,
+                                  size_t base, const qr_match_opts *opts, qr_mentions *out) {
+  if (n == 0) return QR_OK;
+  matcher mt = {g, keys, n, NULL, malloc(n)};
+  uint8_t *type_ok = NULL;
+  qr_status rc = mt.caps ? QR_OK : QR_ENOMEM;
+  if (rc == QR_OK && opts && opts->types) {
+    size_t nt = qr_lexicon_size(g->types);
+    type_ok = calloc(nt ? nt : 1, 1);
+    if (!type_ok) rc = QR_ENOMEM;
+    for (size_t k = 0; type_ok && k < opts->ntypes; k++) {
+      uint32_t t = qr_lexicon_find(g->types, opts->types[k], strlen(opts->types[k]));
+      if (t != QR_LEX_NONE) type_ok[t] = 1;
+    }
+    mt.type_ok = type_ok;
+  }
+  if (rc == QR_OK) {
+    mark_caps(&mt);
+    size_t m0 = out->n;
+    if (opts && opts->overlapping) {
+      rc = match_every(&mt, base, out);
+    } else {
+      rc = match_longest(&mt, base, out);
+      if (rc == QR_OK && (!opts || opts->aliases)) rc = resolve_short_names(&mt, base, out, m0);
+    }
+  }
+  free(type_ok);
+  free(mt.caps);
+  return rc;
+}
+
+qr_status qr_gazetteer_match(const qr_gazetteer *g, const char *text, const qr_tokens *toks,
+                             size_t t0, size_t t1, const qr_match_opts *opts, qr_mentions *out) {
+  if (t1 <= t0) return QR_OK;
+  qr_tokkey *keys = malloc((t1 - t0) * sizeof *keys);
+  qr_buf scratch = {0};
+  qr_status rc = keys ? QR_OK : QR_ENOMEM;
+  for (size_t i = t0; rc == QR_OK && i < t1; i++) {
+    rc = qr_gazetteer_token_key(g, text, toks, i, &scratch, &keys[i - t0]);
+    /* the text starts at t0: a barrier there */
+    keys[i - t0].flags = (uint8_t)((keys[i - t0].flags & ~(QR_KF_BARRIER | QR_KF_SKIP)) |
+                                   qr_gazetteer_token_flags(text, toks, i, t0));
+    if (keys[i - t0].flags & QR_KF_SKIP) keys[i - t0].fold = keys[i - t0].exact = QR_LEX_NONE;
+  }
+  if (rc == QR_OK) rc = qr_gazetteer_match_keys(g, keys, t1 - t0, t0, opts, out);
+  free(keys);
+  qr_buf_free(&scratch);
+  return rc;
+}
