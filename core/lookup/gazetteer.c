@@ -290,13 +290,47 @@ qr_status qr_gazetteer_add(qr_gazetteer *g, const char *id, const char *type,
   return QR_OK;
 }
 
-qr_status qr_gazetteer_load_file(qr_gazetteer *g, const char *path, qr_error *err) {
+/* Does the text look like a GeoNames dump: its first line that is not a
+ * comment has 19 tab-separated fields, the first of them digits? */
+static int looks_like_geonames(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && (s[i] == '#' || s[i] == '\n')) {   /* comment lines */
+    const char *nl = memchr(s + i, '\n', n - i);
+    i = nl ? (size_t)(nl - s) + 1 : n;
+  }
+  size_t digits = 0, tabs = 0;
+  while (i + digits < n && s[i + digits] >= '0' && s[i + digits] <= '9') digits++;
+  for (size_t k = i; k < n && s[k] != '\n'; k++) tabs += s[k] == '\t';
+  return digits > 0 && i + digits < n && s[i + digits] == '\t' && tabs == 18;
+}
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+qr_status qr_gazetteer_load_file_as(qr_gazetteer *g, const char *path, const char *format,
+                                    qr_error *err) {
+  if (format && strcmp(format, "tsv") != 0 && strcmp(format, "jsonl") != 0 &&
+      strcmp(format, "geonames") != 0)
+    return qr_error_set(err, QR_EARG, "unknown gazetteer format '%s' (expected tsv, jsonl or "
+                        "geonames)", format);
   qr_file f;
   qr_status rc = qr_file_open(&f, path, err);
   if (rc) return rc;
-  rc = qr_gazetteer_load_tsv(g, f.data, f.len, path, err);
+  if (!format)
+    format = ends_with(path, ".jsonl") ? "jsonl"
+             : looks_like_geonames(f.data, f.len) ? "geonames" : "tsv";
+  if (strcmp(format, "jsonl") == 0) rc = qr_gazetteer_load_jsonl(g, f.data, f.len, path, err);
+  else if (strcmp(format, "geonames") == 0)
+    rc = qr_gazetteer_load_geonames(g, f.data, f.len, path, err);
+  else rc = qr_gazetteer_load_tsv(g, f.data, f.len, path, err);
   qr_file_close(&f);
   return rc;
+}
+
+qr_status qr_gazetteer_load_file(qr_gazetteer *g, const char *path, qr_error *err) {
+  return qr_gazetteer_load_file_as(g, path, NULL, err);
 }
 
 qr_status qr_gazetteer_remove(qr_gazetteer *g, const char *id) {

@@ -30,7 +30,29 @@ void qr_gazetteer_free(qr_gazetteer *g);
  * the text is added. */
 qr_status qr_gazetteer_load_tsv(qr_gazetteer *g, const char *text, size_t len,
                                 const char *name, qr_error *err);
-/* Reads the file at path and loads it as TSV. */
+/* Loads entries from JSON Lines: one object per line with "id", "type",
+ * "name", and optionally "aliases" (a list of strings), "attrs" (an object
+ * of strings or numbers) and "case" ("fold", "exact" or "auto"). All or
+ * nothing; errors name the line. */
+qr_status qr_gazetteer_load_jsonl(qr_gazetteer *g, const char *text, size_t len,
+                                  const char *name, qr_error *err);
+
+/* Loads a GeoNames dump (the tab-separated files of download.geonames.org,
+ * such as cities15000.txt): id "geonames:ID", type GPE for places and
+ * administrative areas (feature classes P and A) and LOC for the rest, the
+ * name, ASCII name and alternate names as names (codes of up to four
+ * capitals left out), and country, population, lat, lon and feature code as
+ * attributes. All or nothing; errors name the line. */
+qr_status qr_gazetteer_load_geonames(qr_gazetteer *g, const char *text, size_t len,
+                                     const char *name, qr_error *err);
+
+/* Reads the file at path in the given format ("tsv", "jsonl", "geonames"),
+ * or, with format NULL, in the one its name or contents say: .jsonl is JSON
+ * Lines; a file whose first entry line has GeoNames' 19 tab-separated
+ * fields and a numeric id is GeoNames; anything else TSV. */
+qr_status qr_gazetteer_load_file_as(qr_gazetteer *g, const char *path, const char *format,
+                                    qr_error *err);
+/* qr_gazetteer_load_file_as with the format guessed. */
 qr_status qr_gazetteer_load_file(qr_gazetteer *g, const char *path, qr_error *err);
 
 /* Adds an entry, or, when id exists with the same type, adds names to it.

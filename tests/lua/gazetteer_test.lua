@@ -234,6 +234,72 @@ T.test("gazetteer files: errors name the line, and nothing is half-loaded", func
   os.remove(path)
 end)
 
+T.test("JSON Lines gazetteers: entries as objects, errors by line, all or nothing", function()
+  local path = os.tmpname() .. ".jsonl"
+  local f = assert(io.open(path, "wb"))
+  f:write('{"id": "dprk", "type": "GPE", "name": "North Korea", "aliases": ["DPRK", "N. Korea"],' ..
+          ' "attrs": {"wikidata": "Q423", "founded": 1948}}\n\n' ..
+          '{"id": 42, "type": "ORG", "name": "KCNA", "case": "fold"}\n')
+  f:close()
+  local h = q.gazetteer(path)
+  os.remove(path)
+  T.eq(#h, 2)
+  T.eq(h:entry("dprk").names, { "North Korea", "DPRK", "N. Korea" })
+  T.eq(h:entry("dprk").attrs, { wikidata = "Q423", founded = "1948" })
+  T.eq(h:entry("42").case, "fold")
+  T.eq(h:match("kcna said")[1].id, "42")
+  local function jsonl_error(text)
+    local p = os.tmpname() .. ".jsonl"
+    local fh = assert(io.open(p, "wb"))
+    fh:write(text)
+    fh:close()
+    local ok, err = pcall(q.gazetteer, p)
+    os.remove(p)
+    assert(not ok, "the gazetteer loaded")
+    return (err:gsub("^.-:(%d+):", "LINE %1:"))
+  end
+  T.eq(jsonl_error('{"id": "a", "type": "GPE", "name": "A"}\n{"id": "b", "type": "GPE",}\n'),
+       "LINE 2: column 27: expected a string key")
+  T.eq(jsonl_error('{"id": "a", "name": "A"}\n'), 'LINE 1: "type" must be a string')
+  T.eq(jsonl_error('{"id": "a", "type": "GPE"}\n'), "LINE 1: entry 'a' has no \"name\"")
+  T.eq(jsonl_error('{"id": "a", "type": "GPE", "name": "A", "aliases": "B"}\n'),
+       'LINE 1: "aliases" must be an array of strings')
+  T.eq(jsonl_error('{"id": "a", "type": "GPE", "name": "A", "colour": "red"}\n'),
+       'LINE 1: unknown field "colour" (expected id, type, name, aliases, attrs, case)')
+  T.eq(jsonl_error('{"id": "a", "type": "GPE", "name": "A"}\n{"id": "a", "type": "GPE", "name": "B"}\n'),
+       "LINE 2: duplicate id 'a' (first defined at line 1)")
+  T.eq(jsonl_error('[1, 2]\n'), "LINE 1: expected a JSON object")
+end)
+
+T.test("GeoNames dumps: places with their alternate names, the most populous first", function()
+  local function row(id, name, ascii, alt, class, code, cc, pop)
+    local f = { id, name, ascii, alt, "51.5", "-0.12", class, code, cc, "", "", "", "", "", pop,
+                "", "", "Europe/London", "2024-01-01" }
+    return table.concat(f, "\t") .. "\n"
+  end
+  local path = tmpfile(
+    row("6058560", "London", "London", "LON,London Ontario,Londres", "P", "PPL", "CA", "346765") ..
+    row("2643743", "London", "London", "LON,Londinium,Londres,\xEF\xBF\xBD\xC2\xB7", "P", "PPLC",
+        "GB", "8961989") ..
+    row("2635167", "United Kingdom", "United Kingdom", "UK,Britain", "A", "PCLI", "GB", "66488991") ..
+    row("2634895", "Thames", "Thames", "River Thames", "H", "STM", "GB", "0"))
+  local h = q.gazetteer(path)
+  os.remove(path)
+  T.eq(#h, 4)
+  local london = h:entry("geonames:2643743")
+  T.eq({ london.type, london.attrs.country, london.attrs.population, london.attrs.feature },
+       { "GPE", "GB", "8961989", "PPLC" })
+  -- codes ("LON") and names without a word are left out
+  T.eq(london.names, { "London", "Londinium", "Londres" })
+  T.eq(h:entry("geonames:2634895").type, "LOC")
+  local m = h:match("From London to Britain.")[1]
+  T.eq({ m.id, m.ambiguous }, { "geonames:2643743", true })
+  T.eq(m.candidates, { "geonames:2643743", "geonames:6058560" })
+  local bad = tmpfile(row("1", "Aa", "Aa", "", "P", "PPL", "XX", "5") .. "2\tBb\tBb\n")
+  T.raises(function() q.gazetteer():load(bad) end, ":2: expected the 19 tab-separated fields")
+  os.remove(bad)
+end)
+
 T.test("a gazetteer file with CRLF, a BOM, comments and empty optional fields", function()
   local path = tmpfile("\xEF\xBB\xBF# comment\r\na\tGPE\tAlpha\t\tkind=city\r\n\r\nb\tORG\tBeta\t\r\n")
   local h = q.gazetteer(path)

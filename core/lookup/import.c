@@ -1,0 +1,282 @@
+/* import.c — gazetteers in other formats: JSON Lines (one entry per line,
+ * as an object) and the GeoNames dump (the tab-separated files of
+ * download.geonames.org, e.g. cities15000.txt). Both stage their entries in
+ * a batch (batch.c): a file with an error anywhere adds nothing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lookup/batch.h"
+#include "quarry/json.h"
+#include "quarry/utf8.h"
+
+/* Checks that the text is UTF-8 without NUL bytes; errors name the line. */
+static qr_status check_text(const char *text, size_t len, const char *name, qr_error *err) {
+  size_t bad;
+  if (qr_utf8_check(text, len, &bad)) {
+    size_t line = 1, line_start = 0;
+    for (size_t i = 0; i < bad; i++)
+      if (text[i] == '\n') line++, line_start = i + 1;
+    return qr_error_set(err, QR_EDATA, "%s:%zu: invalid UTF-8 at column %zu", name, line,
+                        bad - line_start + 1);
+  }
+  if (memchr(text, '\0', len))
+    return qr_error_set(err, QR_EDATA, "%s: contains NUL bytes; not a text file", name);
+  return QR_OK;
+}
+
+/* The next line of text from *pos, without its line break (and CR); NULL at
+ * the end. */
+static const char *next_line(const char *text, size_t len, size_t *pos, size_t *n) {
+  if (*pos >= len) return NULL;
+  const char *s = text + *pos;
+  const char *nl = memchr(s, '\n', len - *pos);
+  size_t l = nl ? (size_t)(nl - s) : len - *pos;
+  *pos += l + (nl != NULL);
+  if (l && s[l - 1] == '\r') l--;
+  *n = l;
+  return s;
+}
+
+/* ---- JSON Lines --------------------------------------------------------------- */
+
+/* The strings of one JSON entry, unescaped into an owned buffer: offsets
+ * first, pointers made once the buffer no longer moves. */
+typedef struct jentry {
+  qr_buf buf;
+  size_t *off;               /* id, type, names..., key, value, ... */
+  size_t n, cap;
+  const char **ptr;
+  size_t ptr_cap;
+} jentry;
+
+static qr_status jput(jentry *je, const qr_json *js, size_t node, const char *s) {
+  if (qr_grow((void **)&je->off, &je->cap, je->n + 1, sizeof *je->off)) return QR_ENOMEM;
+  je->off[je->n++] = je->buf.len;
+  const qr_json_node *v = &js->nodes[node];
+  qr_status rc = v->type == QR_JSON_STRING ? qr_json_string(js, node, s, &je->buf)
+                                           : qr_buf_append(&je->buf, s + v->start, v->end - v->start);
+  return rc ? rc : qr_buf_putc(&je->buf, '\0');
+}
+
+/* Reads one line's object: {"id", "type", "name", "aliases" or "names",
+ * "attrs", "case"} and stages it. */
+static qr_status read_json_entry(qr_gaz_batch *b, const char *s, size_t n, size_t line,
+                                 qr_json *js, jentry *je, qr_error *err) {
+  const char *name = b->name;
+  qr_error jerr;
+  if (qr_json_parse(js, s, n, &jerr))
+    return qr_error_set(err, jerr.status, "%s:%zu: %s", name, line, jerr.msg);
+  if (js->nodes[0].type != QR_JSON_OBJECT)
+    return qr_error_set(err, QR_EDATA, "%s:%zu: expected a JSON object", name, line);
+  long id = -1, type = -1, nm = -1, aliases = -1, attrs = -1, cs = -1;
+  for (size_t m = 0, i = 1; m < js->nodes[0].size; m++) {
+    size_t key = i, val = i + 1;
+    i = js->nodes[val].skip;
+    if (qr_json_key_is(js, key, s, "id")) id = (long)val;
+    else if (qr_json_key_is(js, key, s, "type")) type = (long)val;
+    else if (qr_json_key_is(js, key, s, "name")) nm = (long)val;
+    else if (qr_json_key_is(js, key, s, "aliases") || qr_json_key_is(js, key, s, "names"))
+      aliases = (long)val;
+    else if (qr_json_key_is(js, key, s, "attrs")) attrs = (long)val;
+    else if (qr_json_key_is(js, key, s, "case")) cs = (long)val;
+    else {
+      qr_buf k = {0};
+      qr_status rc = qr_json_string(js, key, s, &k);
+      rc = rc ? rc : qr_error_set(err, QR_EDATA, "%s:%zu: unknown field \"%s\" (expected id, "
+                                  "type, name, aliases, attrs, case)", name, line,
+                                  k.data ? k.data : "");
+      qr_buf_free(&k);
+      return rc;
+    }
+  }
+  const qr_json_node *nd = js->nodes;
+  if (id < 0 || (nd[id].type != QR_JSON_STRING && nd[id].type != QR_JSON_NUMBER))
+    return qr_error_set(err, QR_EDATA, "%s:%zu: \"id\" must be a string or a number", name, line);
+  if (type < 0 || nd[type].type != QR_JSON_STRING)
+    return qr_error_set(err, QR_EDATA, "%s:%zu: \"type\" must be a string", name, line);
+  if (nm >= 0 && nd[nm].type != QR_JSON_STRING)
+    return qr_error_set(err, QR_EDATA, "%s:%zu: \"name\" must be a string", name, line);
+  if (aliases >= 0 && nd[aliases].type != QR_JSON_ARRAY)
+    return qr_error_set(err, QR_EDATA, "%s:%zu: \"aliases\" must be an array of strings", name,
+                        line);
+  if (attrs >= 0 && nd[attrs].type != QR_JSON_OBJECT)
+    return qr_error_set(err, QR_EDATA, "%s:%zu: \"attrs\" must be an object", name, line);
+  qr_case_policy policy = QR_CASE_AUTO;
+  if (cs >= 0) {
+    if (qr_json_key_is(js, (size_t)cs, s, "fold")) policy = QR_CASE_FOLD;
+    else if (qr_json_key_is(js, (size_t)cs, s, "exact")) policy = QR_CASE_EXACT;
+    else if (!qr_json_key_is(js, (size_t)cs, s, "auto") || nd[cs].type != QR_JSON_STRING)
+      return qr_error_set(err, QR_EDATA, "%s:%zu: \"case\" must be \"fold\", \"exact\" or \"auto\"",
+                          name, line);
+  }
+  qr_buf_reset(&je->buf);
+  je->n = 0;
+  qr_status rc = jput(je, js, (size_t)id, s);
+  if (!rc) rc = jput(je, js, (size_t)type, s);
+  size_t nnames = 0, nattrs = 0;
+  if (!rc && nm >= 0) rc = jput(je, js, (size_t)nm, s), nnames++;
+  if (!rc && aliases >= 0) {
+    for (size_t k = 0, i = (size_t)aliases + 1; !rc && k < nd[aliases].size; k++) {
+      if (nd[i].type != QR_JSON_STRING)
+        return qr_error_set(err, QR_EDATA, "%s:%zu: \"aliases\" must be an array of strings",
+                            name, line);
+      rc = jput(je, js, i, s);
+      nnames++;
+      i = nd[i].skip;
+    }
+  }
+  if (!rc && attrs >= 0) {
+    for (size_t k = 0, i = (size_t)attrs + 1; !rc && k < nd[attrs].size; k++) {
+      size_t key = i, val = i + 1;
+      i = nd[val].skip;
+      if (nd[val].type == QR_JSON_OBJECT || nd[val].type == QR_JSON_ARRAY)
+        return qr_error_set(err, QR_EDATA, "%s:%zu: attribute values must be strings or numbers",
+                            name, line);
+      rc = jput(je, js, key, s);
+      if (!rc) rc = jput(je, js, val, s);
+      nattrs++;
+    }
+  }
+  if (!rc && qr_grow((void **)&je->ptr, &je->ptr_cap, je->n + 1, sizeof *je->ptr)) rc = QR_ENOMEM;
+  if (rc) return qr_error_set(err, rc, "out of memory");
+  for (size_t k = 0; k < je->n; k++) je->ptr[k] = je->buf.data + je->off[k];
+  if (nnames == 0)
+    return qr_error_set(err, QR_EDATA, "%s:%zu: entry '%s' has no \"name\"", name, line,
+                        je->ptr[0]);
+  return qr_gaz_batch_add(b, line, je->ptr[0], je->ptr[1], je->ptr + 2, nnames,
+                          je->ptr + 2 + nnames, nattrs, policy, err);
+}
+
+qr_status qr_gazetteer_load_jsonl(qr_gazetteer *g, const char *text, size_t len,
+                                  const char *name, qr_error *err) {
+  qr_status rc = check_text(text, len, name, err);
+  if (rc) return rc;
+  qr_gaz_batch b;
+  qr_gaz_batch_init(&b, g, name);
+  qr_json js = {0};
+  jentry je = {0};
+  size_t pos = 0, line = 0, n;
+  if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) pos = 3;
+  const char *s;
+  while (rc == QR_OK && (s = next_line(text, len, &pos, &n)) != NULL) {
+    line++;
+    size_t a = 0;
+    while (a < n && (s[a] == ' ' || s[a] == '\t')) a++;
+    if (a == n) continue;
+    rc = read_json_entry(&b, s + a, n - a, line, &js, &je, err);
+  }
+  if (rc == QR_OK) rc = qr_gaz_batch_commit(&b, g, err);
+  qr_json_free(&js);
+  qr_buf_free(&je.buf);
+  free(je.off);
+  free(je.ptr);
+  qr_gaz_batch_free(&b);
+  return rc;
+}
+
+/* ---- GeoNames ------------------------------------------------------------------ */
+
+enum { GN_ID, GN_NAME, GN_ASCII, GN_ALT, GN_LAT, GN_LON, GN_CLASS, GN_CODE, GN_COUNTRY,
+       GN_POP = 14, GN_FIELDS = 19 };
+
+/* Is an alternate name worth matching: it has a letter, and it is no code
+ * (three capitals or fewer: IATA and ICAO codes, which would match words in
+ * capitals far more often than the city)? */
+static int useful_name(const char *s) {
+  size_t letters = 0, caps = 0, n = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++) {
+    if (*p >= 0x80 || (unsigned)(*p | 0x20) - 'a' < 26u) letters++;
+    caps += *p >= 'A' && *p <= 'Z';
+  }
+  return letters > 0 && !(caps == n && n <= 4);
+}
+
+/* Reads one line of the dump (its fields split in place) and stages it. */
+static qr_status read_geoname(qr_gaz_batch *b, char *s, size_t line, char ***names,
+                              size_t *names_cap, qr_error *err) {
+  char *f[GN_FIELDS];
+  size_t nf = 0;
+  for (char *p = s; nf < GN_FIELDS; nf++) {
+    f[nf] = p;
+    char *t = strchr(p, '\t');
+    if (!t) {
+      nf++;
+      break;
+    }
+    *t = '\0';
+    p = t + 1;
+  }
+  if (nf < GN_POP + 1)
+    return qr_error_set(err, QR_EDATA, "%s:%zu: expected the %d tab-separated fields of a GeoNames "
+                        "dump, found %zu", b->name, line, GN_FIELDS, nf);
+  if (!*f[GN_ID] || strspn(f[GN_ID], "0123456789") != strlen(f[GN_ID]))
+    return qr_error_set(err, QR_EDATA, "%s:%zu: the geonameid '%s' is not a number", b->name,
+                        line, f[GN_ID]);
+  char id[40];
+  snprintf(id, sizeof id, "geonames:%s", f[GN_ID]);
+  /* places (class P) and countries, states, regions (A) are GPE; the rest
+   * (mountains, rivers, seas ...) LOC */
+  const char *type = f[GN_CLASS][0] == 'P' || f[GN_CLASS][0] == 'A' ? "GPE" : "LOC";
+  /* the name, then the ASCII name and the alternate names (comma-separated)
+   * that are useful and new */
+  size_t nalt = 1;
+  for (const char *p = f[GN_ALT]; *p; p++) nalt += *p == ',';
+  if (qr_grow((void **)names, names_cap, nalt + 2, sizeof **names))
+    return qr_error_set(err, QR_ENOMEM, "out of memory");
+  char **nm = *names;
+  size_t nn = 0;
+  if (!useful_name(f[GN_NAME]))
+    return qr_error_set(err, QR_EDATA, "%s:%zu: the name '%s' has no letter", b->name, line,
+                        f[GN_NAME]);
+  nm[nn++] = f[GN_NAME];
+  if (strcmp(f[GN_ASCII], f[GN_NAME]) != 0 && useful_name(f[GN_ASCII])) nm[nn++] = f[GN_ASCII];
+  for (char *p = f[GN_ALT]; *p;) {
+    char *c = strchr(p, ',');
+    if (c) *c = '\0';
+    int skip = !useful_name(p);
+    for (size_t k = 0; !skip && k < nn; k++) skip = strcmp(nm[k], p) == 0;
+    /* the dump has names of punctuation and replacement marks: left out */
+    if (!skip) {
+      int words = qr_gaz_name_words(b->g, p);
+      if (words < 0) return qr_error_set(err, QR_ENOMEM, "out of memory");
+      skip = words == 0;
+    }
+    if (!skip) nm[nn++] = p;
+    if (!c) break;
+    p = c + 1;
+  }
+  const char *attrs[] = {"country", f[GN_COUNTRY], "population", f[GN_POP], "lat", f[GN_LAT],
+                         "lon", f[GN_LON], "feature", f[GN_CODE]};
+  qr_status rc = qr_gaz_batch_add(b, line, id, type, (const char *const *)nm, nn, attrs, 5,
+                                  QR_CASE_AUTO, err);
+  if (rc == QR_OK) qr_gaz_batch_rank(b, strtod(f[GN_POP], NULL));
+  return rc;
+}
+
+qr_status qr_gazetteer_load_geonames(qr_gazetteer *g, const char *text, size_t len,
+                                     const char *name, qr_error *err) {
+  qr_status rc = check_text(text, len, name, err);
+  if (rc) return rc;
+  char *copy = malloc(len + 1);
+  if (!copy) return qr_error_set(err, QR_ENOMEM, "%s: out of memory", name);
+  memcpy(copy, text, len);
+  copy[len] = '\0';
+  qr_gaz_batch b;
+  qr_gaz_batch_init(&b, g, name);
+  char **names = NULL;
+  size_t names_cap = 0, pos = 0, line = 0, n;
+  const char *s;
+  while (rc == QR_OK && (s = next_line(copy, len, &pos, &n)) != NULL) {
+    line++;
+    char *l = copy + (s - copy);
+    l[n] = '\0';
+    if (!*l || *l == '#') continue;
+    rc = read_geoname(&b, l, line, &names, &names_cap, err);
+  }
+  if (rc == QR_OK) rc = qr_gaz_batch_commit(&b, g, err);
+  free(names);
+  qr_gaz_batch_free(&b);
+  free(copy);
+  return rc;
+}
