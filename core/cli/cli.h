@@ -65,6 +65,7 @@ int cli_flush(cli_output *out, qr_buf *b);
 /* The commands. Each returns an exit code. */
 int cmd_tokens(int argc, char **argv);
 int cmd_entities(int argc, char **argv);
+int cmd_gazetteer(int argc, char **argv);
 int cmd_train_segmenter(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_version(int argc, char **argv);

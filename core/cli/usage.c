@@ -17,6 +17,7 @@ static const char overview[] =
   "  run SCRIPT [CORPUS...]    run a Lua script (the corpus is open as `corpus`)\n"
   "  tokens [FILE...|-]        tokenize and split into sentences\n"
   "  entities CORPUS...        list the gazetteer's entities found in a corpus\n"
+  "  gazetteer compile|stats   compile gazetteers into one file; what they hold\n"
   "  train-segmenter FILE...   learn sentence boundaries from gold CoNLL-U\n"
   "  version                   print the version\n"
   "  help [COMMAND]            this text, or the help of a command\n"
@@ -97,6 +98,21 @@ static const usage usages[] = {
    "  tsv     doc, start, stop, text, type, id separated by tabs, with a header\n"
    "  jsonl   one JSON object per mention: doc, start, stop, text, type, id\n"
    "          (start and stop are 1-based inclusive byte offsets)\n"},
+  {"gazetteer",
+   "usage: quarry gazetteer compile IN... -o FILE [--format tsv|jsonl|geonames]\n"
+   "       quarry gazetteer stats FILE... [--format table|jsonl]\n"
+   "\n"
+   "compile reads gazetteers (TSV, JSON Lines, a GeoNames dump or compiled ones;\n"
+   "the format is guessed from each file unless --format says it) into one and\n"
+   "writes it compiled: a file that quarry maps and uses in place, so that it\n"
+   "loads in milliseconds whatever its size. Give it wherever a gazetteer goes\n"
+   "(--gazetteer FILE, quarry.open(path, {gazetteer = FILE})).\n"
+   "\n"
+   "stats prints, for each gazetteer, its entries, names and types, the memory\n"
+   "it takes (in all and per entry), how long it took to load, and, for a\n"
+   "compiled one, whether its checksum is right (exit status 1 if not).\n"
+   "\n"
+   "The formats are described in docs/gazetteer.md.\n"},
   {"version", "usage: quarry version\n\nPrints the version of quarry and of its Lua API.\n"},
   {"help", "usage: quarry help [COMMAND]\n\nPrints the overview, or the help of COMMAND.\n"},
   {NULL, NULL},

@@ -1,8 +1,10 @@
 /* lexicon.c — string interning with open addressing.
  *
  * Strings live back to back, NUL-terminated, in one growable byte array and
- * are found through a table of ids probed linearly; the table is kept at most
- * half full. Each id keeps its hash so that growing never rehashes strings. */
+ * are found through a table probed linearly and kept at most half full. A
+ * slot holds an id and the high half of its string's hash, so that a probe
+ * passes over other strings without reading them (with a million strings,
+ * each such read is a cache miss) and growing never rehashes a string. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,11 +15,15 @@ struct qr_lexicon {
   size_t nbytes, capbytes;
   uint64_t *off;      /* per id: offset into bytes */
   uint32_t *len;      /* per id: length */
-  uint32_t *hash;     /* per id: low 32 bits of the hash */
   size_t n, cap;
-  uint32_t *slots;    /* the hash table: ids, or QR_LEX_NONE */
+  uint64_t *slots;    /* the hash table: hash << 32 | id, or EMPTY */
   size_t nslots;      /* a power of two */
+  int borrowed;       /* the arrays are someone else's (a view): copied before a change */
 };
+
+#define EMPTY UINT64_MAX
+#define SLOT_ID(v) ((uint32_t)(v))
+#define SLOT_HASH(v) ((uint32_t)((v) >> 32))
 
 qr_lexicon *qr_lexicon_new(void) {
   qr_lexicon *lx = calloc(1, sizeof *lx);
@@ -34,10 +40,13 @@ qr_lexicon *qr_lexicon_new(void) {
 
 void qr_lexicon_free(qr_lexicon *lx) {
   if (!lx) return;
+  if (lx->borrowed) {
+    free(lx);
+    return;
+  }
   free(lx->bytes);
   free(lx->off);
   free(lx->len);
-  free(lx->hash);
   free(lx->slots);
   free(lx);
 }
@@ -45,23 +54,27 @@ void qr_lexicon_free(qr_lexicon *lx) {
 static size_t probe(const qr_lexicon *lx, const char *s, size_t n, uint32_t h) {
   size_t mask = lx->nslots - 1, i = h & mask;
   for (;;) {
-    uint32_t id = lx->slots[i];
-    if (id == QR_LEX_NONE) return i;
-    if (lx->hash[id] == h && lx->len[id] == n && memcmp(lx->bytes + lx->off[id], s, n) == 0)
-      return i;
+    uint64_t v = lx->slots[i];
+    if (v == EMPTY) return i;
+    if (SLOT_HASH(v) == h) {
+      uint32_t id = SLOT_ID(v);
+      if (lx->len[id] == n && memcmp(lx->bytes + lx->off[id], s, n) == 0) return i;
+    }
     i = (i + 1) & mask;
   }
 }
 
 static qr_status rehash(qr_lexicon *lx) {
   size_t ns = lx->nslots * 2;
-  uint32_t *slots = malloc(ns * sizeof *slots);
+  uint64_t *slots = malloc(ns * sizeof *slots);
   if (!slots) return QR_ENOMEM;
   memset(slots, 0xFF, ns * sizeof *slots);
-  for (size_t id = 0; id < lx->n; id++) {
-    size_t i = lx->hash[id] & (ns - 1);
-    while (slots[i] != QR_LEX_NONE) i = (i + 1) & (ns - 1);
-    slots[i] = (uint32_t)id;
+  for (size_t k = 0; k < lx->nslots; k++) {
+    uint64_t v = lx->slots[k];
+    if (v == EMPTY) continue;
+    size_t i = SLOT_HASH(v) & (ns - 1);
+    while (slots[i] != EMPTY) i = (i + 1) & (ns - 1);
+    slots[i] = v;
   }
   free(lx->slots);
   lx->slots = slots;
@@ -70,29 +83,30 @@ static qr_status rehash(qr_lexicon *lx) {
 }
 
 uint32_t qr_lexicon_find(const qr_lexicon *lx, const char *s, size_t n) {
-  uint32_t h = (uint32_t)qr_hash_bytes(s, n);
-  return lx->slots[probe(lx, s, n, h)];
+  uint32_t h = (uint32_t)(qr_hash_bytes(s, n) >> 32);
+  uint64_t v = lx->slots[probe(lx, s, n, h)];
+  return v == EMPTY ? QR_LEX_NONE : SLOT_ID(v);
 }
 
 qr_status qr_lexicon_intern(qr_lexicon *lx, const char *s, size_t n, uint32_t *id) {
-  uint32_t h = (uint32_t)qr_hash_bytes(s, n);
+  uint32_t h = (uint32_t)(qr_hash_bytes(s, n) >> 32);
   size_t i = probe(lx, s, n, h);
-  if (lx->slots[i] != QR_LEX_NONE) {
-    *id = lx->slots[i];
+  if (lx->slots[i] != EMPTY) {
+    *id = SLOT_ID(lx->slots[i]);
     return QR_OK;
   }
+  if (lx->borrowed && qr_lexicon_thaw(lx)) return QR_ENOMEM;
   if (n > UINT32_MAX - 1 || lx->n >= QR_LEX_NONE - 1) return QR_ELIMIT;
   if ((lx->n + 1) * 2 > lx->nslots) {   /* keep the table at most half full */
     if (rehash(lx)) return QR_ENOMEM;
     i = probe(lx, s, n, h);
   }
   if (lx->n == lx->cap) {
-    size_t c1 = lx->cap, c2 = lx->cap, c3 = lx->cap;
+    size_t c1 = lx->cap, c2 = lx->cap;
     if (qr_grow((void **)&lx->off, &c1, lx->n + 1, sizeof *lx->off) ||
-        qr_grow((void **)&lx->len, &c2, lx->n + 1, sizeof *lx->len) ||
-        qr_grow((void **)&lx->hash, &c3, lx->n + 1, sizeof *lx->hash))
+        qr_grow((void **)&lx->len, &c2, lx->n + 1, sizeof *lx->len))
       return QR_ENOMEM;
-    lx->cap = c1 < c2 ? (c1 < c3 ? c1 : c3) : (c2 < c3 ? c2 : c3);
+    lx->cap = c1 < c2 ? c1 : c2;
   }
   if (qr_grow((void **)&lx->bytes, &lx->capbytes, lx->nbytes + n + 1, 1)) return QR_ENOMEM;
   memcpy(lx->bytes + lx->nbytes, s, n);
@@ -100,10 +114,9 @@ qr_status qr_lexicon_intern(qr_lexicon *lx, const char *s, size_t n, uint32_t *i
   uint32_t nid = (uint32_t)lx->n;
   lx->off[nid] = lx->nbytes;
   lx->len[nid] = (uint32_t)n;
-  lx->hash[nid] = h;
   lx->nbytes += n + 1;
   lx->n++;
-  lx->slots[i] = nid;
+  lx->slots[i] = (uint64_t)h << 32 | nid;
   *id = nid;
   return QR_OK;
 }
@@ -119,8 +132,62 @@ const char *qr_lexicon_str(const qr_lexicon *lx, uint32_t id, size_t *len) {
 
 size_t qr_lexicon_size(const qr_lexicon *lx) { return lx->n; }
 
+void qr_lexicon_get_parts(const qr_lexicon *lx, qr_lexicon_parts *p) {
+  p->bytes = lx->bytes;
+  p->nbytes = lx->nbytes;
+  p->off = lx->off;
+  p->len = lx->len;
+  p->n = lx->n;
+  p->slots = lx->slots;
+  p->nslots = lx->nslots;
+}
+
+qr_lexicon *qr_lexicon_view(const qr_lexicon_parts *p) {
+  if (p->nslots == 0 || (p->nslots & (p->nslots - 1)) || p->n * 2 > p->nslots) return NULL;
+  qr_lexicon *lx = calloc(1, sizeof *lx);
+  if (!lx) return NULL;
+  lx->bytes = (char *)p->bytes;   /* never written while borrowed */
+  lx->nbytes = lx->capbytes = p->nbytes;
+  lx->off = (uint64_t *)p->off;
+  lx->len = (uint32_t *)p->len;
+  lx->n = lx->cap = p->n;
+  lx->slots = (uint64_t *)p->slots;
+  lx->nslots = p->nslots;
+  lx->borrowed = 1;
+  return lx;
+}
+
+/* Copies n elements of size sz into a new array (at least one element). */
+static void *copy_array(const void *src, size_t n, size_t sz) {
+  void *p = malloc((n ? n : 1) * sz);
+  if (p && n) memcpy(p, src, n * sz);
+  return p;
+}
+
+qr_status qr_lexicon_thaw(qr_lexicon *lx) {
+  if (!lx->borrowed) return QR_OK;
+  char *bytes = copy_array(lx->bytes, lx->nbytes, 1);
+  uint64_t *off = copy_array(lx->off, lx->n, sizeof *off);
+  uint32_t *len = copy_array(lx->len, lx->n, sizeof *len);
+  uint64_t *slots = copy_array(lx->slots, lx->nslots, sizeof *slots);
+  if (!bytes || !off || !len || !slots) {
+    free(bytes);
+    free(off);
+    free(len);
+    free(slots);
+    return QR_ENOMEM;
+  }
+  lx->bytes = bytes;
+  lx->off = off;
+  lx->len = len;
+  lx->slots = slots;
+  lx->capbytes = lx->nbytes ? lx->nbytes : 1;
+  lx->cap = lx->n ? lx->n : 1;
+  lx->borrowed = 0;
+  return QR_OK;
+}
+
 size_t qr_lexicon_memory(const qr_lexicon *lx) {
-  return sizeof *lx + lx->capbytes + lx->cap * (sizeof *lx->off + sizeof *lx->len +
-                                                 sizeof *lx->hash) +
+  return sizeof *lx + lx->capbytes + lx->cap * (sizeof *lx->off + sizeof *lx->len) +
          lx->nslots * sizeof *lx->slots;
 }

@@ -22,6 +22,7 @@ void qr_gaz_batch_free(qr_gaz_batch *b) {
   qr_buf_free(&b->arena);
   qr_lexicon_free(b->ids);
   free(b->id_line);
+  qr_tokens_free(&b->work);
   memset(b, 0, sizeof *b);
 }
 
@@ -51,7 +52,7 @@ qr_status qr_gaz_batch_add(qr_gaz_batch *b, size_t line, const char *id, const c
                         b->name, line, id, b->id_line[sid]);
   b->id_line[sid] = line;
   qr_error e2;
-  if (qr_gaz_check(b->g, id, type, names, nnames, attrs, nattrs, &e2))
+  if (qr_gaz_check(b->g, id, type, names, nnames, attrs, nattrs, &b->work, &e2))
     return qr_error_set(err, e2.status, "%s:%zu: %s", b->name, line, e2.msg);
   /* staged: the strings into the arena, their offsets into refs */
   if (qr_grow((void **)&b->items, &b->items_cap, b->nitems + 1, sizeof *b->items) ||
@@ -107,8 +108,9 @@ qr_status qr_gaz_batch_commit(qr_gaz_batch *b, qr_gazetteer *g, qr_error *err) {
     }
     for (size_t k = 0; k < nstr; k++) p[k] = b->arena.data + b->refs[it->ref + k];
     qr_error e2;
-    rc = qr_gazetteer_add(g, p[0], p[1], p + 2, it->nnames, p + 2 + it->nnames, it->nattrs,
-                          it->policy, &e2);
+    /* checked when staged: added without a second check */
+    rc = qr_gaz_add_checked(g, p[0], p[1], p + 2, it->nnames, p + 2 + it->nnames, it->nattrs,
+                            it->policy, &e2);
     if (rc) qr_error_set(err, rc, "%s:%zu: %s", b->name, it->line, e2.msg);
   }
   free(many);

@@ -1,8 +1,9 @@
 /* gazetteer.c — entries: ids, types, names and attributes. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-#include "lookup/gazetteer_impl.h"
+#include "lookup/batch.h"
 #include "quarry/file.h"
 #include "quarry/utf8.h"
 
@@ -30,12 +31,17 @@ qr_gazetteer *qr_gazetteer_new(void) {
   return g;
 }
 
-void qr_gazetteer_free(qr_gazetteer *g) {
-  if (!g) return;
-  qr_segmenter_free(g->seg);
+/* Frees the arrays (and lexicons) of g, its own or a mapping's. */
+static void release_arrays(qr_gazetteer *g) {
   qr_lexicon_free(g->ids);
   qr_lexicon_free(g->types);
   qr_lexicon_free(g->keys);
+  g->ids = g->types = g->keys = NULL;
+  if (g->map) {
+    munmap(g->map, g->maplen);
+    g->map = NULL;
+    return;
+  }
   qr_buf_free(&g->strings);
   free(g->type);
   free(g->policy);
@@ -52,8 +58,18 @@ void qr_gazetteer_free(qr_gazetteer *g) {
   free(g->acc_flags);
   free(g->edge_key);
   free(g->edge_child);
+}
+
+void qr_gazetteer_free(qr_gazetteer *g) {
+  if (!g) return;
+  qr_segmenter_free(g->seg);
+  qr_tokens_free(&g->work_toks);
+  qr_buf_free(&g->work_buf);
+  release_arrays(g);
   free(g);
 }
+
+int qr_gazetteer_is_mapped(const qr_gazetteer *g) { return g->map != NULL; }
 
 size_t qr_gazetteer_size(const qr_gazetteer *g) { return g->n; }
 size_t qr_gazetteer_count(const qr_gazetteer *g) { return g->n - g->nremoved; }
@@ -161,8 +177,8 @@ static qr_status grow_entries(qr_gazetteer *g) {
 /* Checks the whole entry before anything is changed, so that a failed add
  * leaves the gazetteer as it was (only memory may have grown). */
 qr_status qr_gaz_check(const qr_gazetteer *g, const char *id, const char *type,
-                             const char *const *names, size_t nnames, const char *const *attrs,
-                             size_t nattrs, qr_error *err) {
+                       const char *const *names, size_t nnames, const char *const *attrs,
+                       size_t nattrs, qr_tokens *work, qr_error *err) {
   if (!*id) return qr_error_set(err, QR_EDATA, "empty id");
   if (!valid_id(id)) return qr_error_set(err, QR_EDATA, "bad id '%s' (no spaces allowed)", id);
   if (!valid_type(type))
@@ -180,7 +196,7 @@ qr_status qr_gaz_check(const qr_gazetteer *g, const char *id, const char *type,
     if (qr_utf8_check(nm, strlen(nm), &bad))
       return qr_error_set(err, QR_EDATA, "name %zu of '%s' is not valid UTF-8 (byte %zu)", k + 1,
                           id, bad + 1);
-    int words = qr_gaz_name_words(g, nm);
+    int words = qr_gaz_name_words(g, nm, work);
     if (words < 0) return qr_error_set(err, QR_ENOMEM, "out of memory");
     if (words == 0)
       return qr_error_set(err, QR_EDATA, "name '%s' of '%s' has no word in it", nm, id);
@@ -196,8 +212,16 @@ qr_status qr_gaz_check(const qr_gazetteer *g, const char *id, const char *type,
 qr_status qr_gazetteer_add(qr_gazetteer *g, const char *id, const char *type,
                            const char *const *names, size_t nnames, const char *const *attrs,
                            size_t nattrs, qr_case_policy policy, qr_error *err) {
-  qr_status rc = qr_gaz_check(g, id, type, names, nnames, attrs, nattrs, err);
+  qr_status rc = qr_gaz_check(g, id, type, names, nnames, attrs, nattrs, &g->work_toks, err);
   if (rc) return rc;
+  return qr_gaz_add_checked(g, id, type, names, nnames, attrs, nattrs, policy, err);
+}
+
+qr_status qr_gaz_add_checked(qr_gazetteer *g, const char *id, const char *type,
+                             const char *const *names, size_t nnames, const char *const *attrs,
+                             size_t nattrs, qr_case_policy policy, qr_error *err) {
+  qr_status rc;
+  if (qr_gaz_thaw(g)) return qr_error_set(err, QR_ENOMEM, "out of memory");
   long found = find_any(g, id);
   size_t e;
   if (found >= 0 && (g->eflags[found] & EF_REMOVED)) {
@@ -304,6 +328,47 @@ static int looks_like_geonames(const char *s, size_t n) {
   return digits > 0 && i + digits < n && s[i + digits] == '\t' && tabs == 18;
 }
 
+/* A compiled gazetteer: an empty g takes its mapping over (and loads in
+ * milliseconds); into one with entries, its entries are added one by one. */
+static qr_status load_compiled(qr_gazetteer *g, const char *path, qr_error *err) {
+  if (g->n == 0 && !g->map) {
+    qr_gazetteer tmp;
+    memset(&tmp, 0, sizeof tmp);
+    qr_status rc = qr_gaz_map(&tmp, path, err);
+    if (rc) return rc;
+    qr_segmenter *seg = g->seg;
+    uint64_t version = g->version;
+    release_arrays(g);   /* the empty ones */
+    *g = tmp;
+    g->seg = seg;
+    g->version = version + 1;
+    return QR_OK;
+  }
+  qr_gazetteer *src = qr_gazetteer_new();
+  if (!src) return qr_error_set(err, QR_ENOMEM, "out of memory");
+  qr_status rc = qr_gaz_map(src, path, err);
+  qr_gaz_batch b;
+  qr_gaz_batch_init(&b, g, path);
+  const char *ptrs[256];
+  for (size_t e = 0; rc == QR_OK && e < src->n; e++) {
+    if (!qr_gazetteer_live(src, e)) continue;
+    size_t nn = qr_gazetteer_nnames(src, e), na = qr_gazetteer_nattrs(src, e);
+    if (nn + 2 * na > sizeof ptrs / sizeof *ptrs) {
+      rc = qr_error_set(err, QR_ELIMIT, "%s: entry '%s' has too many names to merge", path,
+                        qr_gazetteer_id(src, e));
+      break;
+    }
+    for (size_t k = 0; k < nn; k++) ptrs[k] = qr_gazetteer_name(src, e, k);
+    for (size_t k = 0; k < na; k++) qr_gazetteer_attr(src, e, k, &ptrs[nn + 2 * k], &ptrs[nn + 2 * k + 1]);
+    rc = qr_gaz_batch_add(&b, e + 1, qr_gazetteer_id(src, e), qr_gazetteer_type(src, e), ptrs, nn,
+                          ptrs + nn, na, qr_gazetteer_case(src, e), err);
+  }
+  if (rc == QR_OK) rc = qr_gaz_batch_commit(&b, g, err);
+  qr_gaz_batch_free(&b);
+  qr_gazetteer_free(src);
+  return rc;
+}
+
 static int ends_with(const char *s, const char *suffix) {
   size_t n = strlen(s), m = strlen(suffix);
   return n >= m && strcmp(s + n - m, suffix) == 0;
@@ -318,6 +383,10 @@ qr_status qr_gazetteer_load_file_as(qr_gazetteer *g, const char *path, const cha
   qr_file f;
   qr_status rc = qr_file_open(&f, path, err);
   if (rc) return rc;
+  if (!format && qr_gazetteer_is_compiled(f.data, f.len)) {
+    qr_file_close(&f);
+    return load_compiled(g, path, err);
+  }
   if (!format)
     format = ends_with(path, ".jsonl") ? "jsonl"
              : looks_like_geonames(f.data, f.len) ? "geonames" : "tsv";
@@ -336,6 +405,7 @@ qr_status qr_gazetteer_load_file(qr_gazetteer *g, const char *path, qr_error *er
 qr_status qr_gazetteer_remove(qr_gazetteer *g, const char *id) {
   long e = qr_gazetteer_find(g, id);
   if (e < 0) return QR_EARG;
+  if (qr_gaz_thaw(g)) return QR_ENOMEM;
   qr_gaz_unlink_entry(g, (size_t)e);
   g->eflags[e] |= EF_REMOVED;
   g->nremoved++;

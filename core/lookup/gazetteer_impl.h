@@ -53,16 +53,42 @@ struct qr_gazetteer {
   size_t nedges, edge_slots;
 
   uint64_t version;
+  qr_tokens work_toks;     /* working memory for compiling names */
+  qr_buf work_buf;
+  void *map;               /* a mapped compiled file the arrays point into, or NULL */
+  size_t maplen;
 };
 
-/* Checks an entry as qr_gazetteer_add would, without changing anything. */
+/* The hash that places an edge's key in the edge table. */
+static inline uint64_t qr_gaz_edge_hash(uint64_t k) {
+  k ^= k >> 31;
+  k *= 0x9e3779b97f4a7c15ULL;
+  k ^= k >> 29;
+  return k;
+}
+
+/* Maps the compiled gazetteer at path into g, whose arrays must be free
+ * (see compiled.c). */
+qr_status qr_gaz_map(qr_gazetteer *g, const char *path, qr_error *err);
+/* Copies the arrays of a mapped gazetteer into memory of its own, so that it
+ * can change; a gazetteer that is not mapped is left as it is. */
+qr_status qr_gaz_thaw(qr_gazetteer *g);
+
+/* Checks an entry as qr_gazetteer_add would, without changing anything;
+ * work is the caller's working memory for tokenizing the names. */
 qr_status qr_gaz_check(const qr_gazetteer *g, const char *id, const char *type,
                        const char *const *names, size_t nnames, const char *const *attrs,
-                       size_t nattrs, qr_error *err);
+                       size_t nattrs, qr_tokens *work, qr_error *err);
+
+/* Adds an entry that qr_gaz_check has passed (see qr_gazetteer_add). */
+qr_status qr_gaz_add_checked(qr_gazetteer *g, const char *id, const char *type,
+                             const char *const *names, size_t nnames, const char *const *attrs,
+                             size_t nattrs, qr_case_policy policy, qr_error *err);
 
 /* The number of tokens of name with a letter or digit in them (a name of
- * punctuation alone is refused), or -1 when out of memory. */
-int qr_gaz_name_words(const qr_gazetteer *g, const char *name);
+ * punctuation alone is refused), or -1 when out of memory; work is the
+ * caller's working memory. */
+int qr_gaz_name_words(const qr_gazetteer *g, const char *name, qr_tokens *work);
 
 /* Compiles a name of entry e into the trie. */
 qr_status qr_gaz_compile_name(qr_gazetteer *g, size_t e, const char *name, qr_error *err);

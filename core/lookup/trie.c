@@ -152,16 +152,9 @@ qr_status qr_gazetteer_token_key(const qr_gazetteer *g, const char *text, const 
 
 /* ---- the trie ---------------------------------------------------------- */
 
-static uint64_t edge_hash(uint64_t k) {
-  k ^= k >> 31;
-  k *= 0x9e3779b97f4a7c15ULL;
-  k ^= k >> 29;
-  return k;
-}
-
 uint32_t qr_gaz_edge(const qr_gazetteer *g, uint32_t node, uint32_t key) {
   uint64_t k = (((uint64_t)node << 32) | key) + 1;
-  size_t mask = g->edge_slots - 1, i = edge_hash(k) & mask;
+  size_t mask = g->edge_slots - 1, i = qr_gaz_edge_hash(k) & mask;
   for (;;) {
     uint64_t e = g->edge_key[i];
     if (e == k) return g->edge_child[i];
@@ -181,7 +174,7 @@ static qr_status edge_rehash(qr_gazetteer *g) {
   }
   for (size_t i = 0; i < g->edge_slots; i++) {
     if (!g->edge_key[i]) continue;
-    size_t j = edge_hash(g->edge_key[i]) & (ns - 1);
+    size_t j = qr_gaz_edge_hash(g->edge_key[i]) & (ns - 1);
     while (keys[j]) j = (j + 1) & (ns - 1);
     keys[j] = g->edge_key[i];
     child[j] = g->edge_child[i];
@@ -208,7 +201,7 @@ static qr_status edge_add(qr_gazetteer *g, uint32_t node, uint32_t key, uint32_t
   c = (uint32_t)g->nnodes++;
   g->acc_head[c] = NO_ENTRY;
   uint64_t k = (((uint64_t)node << 32) | key) + 1;
-  size_t mask = g->edge_slots - 1, i = edge_hash(k) & mask;
+  size_t mask = g->edge_slots - 1, i = qr_gaz_edge_hash(k) & mask;
   while (g->edge_key[i]) i = (i + 1) & mask;
   g->edge_key[i] = k;
   g->edge_child[i] = c;
@@ -254,16 +247,12 @@ void qr_gaz_unlink_entry(qr_gazetteer *g, size_t e) {
   }
 }
 
-int qr_gaz_name_words(const qr_gazetteer *g, const char *name) {
-  qr_tokens t = {0};
-  size_t n = strlen(name);
-  if (qr_tokenize(g->seg, name, n, &t)) {
-    qr_tokens_free(&t);
-    return -1;
-  }
+int qr_gaz_name_words(const qr_gazetteer *g, const char *name, qr_tokens *work) {
+  qr_tokens_reset(work);
+  if (qr_tokenize(g->seg, name, strlen(name), work)) return -1;
   int words = 0;   /* tokens with a letter or digit: punctuation alone is no name */
-  for (size_t i = 0; i < t.n; i++) words += t.kind[i] != QR_TOK_PUNCT && t.kind[i] != QR_TOK_SYMBOL;
-  qr_tokens_free(&t);
+  for (size_t i = 0; i < work->n; i++)
+    words += work->kind[i] != QR_TOK_PUNCT && work->kind[i] != QR_TOK_SYMBOL;
   return words;
 }
 
@@ -289,8 +278,10 @@ static int capitalised(const char *s, size_t n) {
 }
 
 qr_status qr_gaz_compile_name(qr_gazetteer *g, size_t e, const char *name, qr_error *err) {
-  qr_tokens t = {0};
-  qr_buf scratch = {0};
+  /* the gazetteer's working memory, reused from name to name */
+  qr_tokens t = g->work_toks;
+  qr_buf scratch = g->work_buf;
+  qr_tokens_reset(&t);
   size_t n = strlen(name);
   qr_status rc = qr_tokenize(g->seg, name, n, &t);
   size_t words = 0, last = 0;
@@ -313,8 +304,8 @@ qr_status qr_gaz_compile_name(qr_gazetteer *g, size_t e, const char *name, qr_er
     if (rc == QR_OK) rc = edge_add(g, node, exact ? ex : fold, &node);
   }
   if (rc == QR_OK && words > 0) rc = accept_add(g, node, e, flags);
-  qr_tokens_free(&t);
-  qr_buf_free(&scratch);
+  g->work_toks = t;
+  g->work_buf = scratch;
   if (rc) return qr_error_set(err, rc, "out of memory compiling '%s'", name);
   return QR_OK;
 }

@@ -9,6 +9,8 @@
 #ifndef QUARRY_GAZETTEER_H
 #define QUARRY_GAZETTEER_H
 
+#include <stdio.h>
+
 #include "quarry/base.h"
 #include "quarry/text.h"
 
@@ -47,11 +49,25 @@ qr_status qr_gazetteer_load_geonames(qr_gazetteer *g, const char *text, size_t l
                                      const char *name, qr_error *err);
 
 /* Reads the file at path in the given format ("tsv", "jsonl", "geonames"),
- * or, with format NULL, in the one its name or contents say: .jsonl is JSON
- * Lines; a file whose first entry line has GeoNames' 19 tab-separated
- * fields and a numeric id is GeoNames; anything else TSV. */
+ * or, with format NULL, in the one its name or contents say: a compiled
+ * gazetteer (qr_gazetteer_write) is mapped, and into an empty g used in
+ * place; .jsonl is JSON Lines; a file whose first entry line has GeoNames'
+ * 19 tab-separated fields and a numeric id is GeoNames; anything else TSV. */
 qr_status qr_gazetteer_load_file_as(qr_gazetteer *g, const char *path, const char *format,
                                     qr_error *err);
+/* ---- compiled gazetteers -------------------------------------------------- */
+
+/* Writes g as a compiled gazetteer to fp (a regular file, written from its
+ * start): a file that qr_gazetteer_load_file maps and uses in place. */
+qr_status qr_gazetteer_write(const qr_gazetteer *g, FILE *fp, qr_error *err);
+/* Does data start like a compiled gazetteer? */
+int qr_gazetteer_is_compiled(const char *data, size_t len);
+/* Checks the checksum of a gazetteer loaded from a compiled file (QR_OK for
+ * one that was not). */
+qr_status qr_gazetteer_verify(const qr_gazetteer *g, qr_error *err);
+/* 1 when g reads a mapped compiled file in place. */
+int qr_gazetteer_is_mapped(const qr_gazetteer *g);
+
 /* qr_gazetteer_load_file_as with the format guessed. */
 qr_status qr_gazetteer_load_file(qr_gazetteer *g, const char *path, qr_error *err);
 

@@ -27,4 +27,28 @@ size_t qr_lexicon_size(const qr_lexicon *lx);
 /* Bytes of memory held. */
 size_t qr_lexicon_memory(const qr_lexicon *lx);
 
+/* The arrays of a lexicon, for writing it to a file and reading it back in
+ * place (see qr_lexicon_view): strings back to back (NUL-terminated), per id
+ * its offset and length, and the hash table (a power of two slots, at most
+ * half full, each the high half of a string's hash shifted up 32 bits and
+ * its id, or all ones when empty). */
+typedef struct qr_lexicon_parts {
+  const char *bytes;
+  size_t nbytes;
+  const uint64_t *off;
+  const uint32_t *len;
+  size_t n;
+  const uint64_t *slots;
+  size_t nslots;
+} qr_lexicon_parts;
+
+/* Borrowed pointers to the arrays of lx, valid until it changes. */
+void qr_lexicon_get_parts(const qr_lexicon *lx, qr_lexicon_parts *p);
+/* A lexicon that reads the arrays of p in place (a mapped file) without
+ * copying them; they must outlive it. Interning a new string copies them
+ * first. NULL when out of memory or when the table's shape is wrong. */
+qr_lexicon *qr_lexicon_view(const qr_lexicon_parts *p);
+/* Makes a view's lexicon own copies of its arrays. */
+qr_status qr_lexicon_thaw(qr_lexicon *lx);
+
 #endif
