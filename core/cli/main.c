@@ -16,6 +16,7 @@ static const command commands[] = {
   {"run", cmd_run},
   {"tokens", cmd_tokens},
   {"entities", cmd_entities},
+  {"candidates", cmd_candidates},
   {"train-segmenter", cmd_train_segmenter},
   {"version", cmd_version},
   {"help", cmd_help},
