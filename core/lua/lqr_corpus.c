@@ -3,8 +3,8 @@
  * A Corpus userdata holds a box with the qr_corpus. Its user values: 1 the
  * Gazetteer in use, 2 the display name, 3 the Segmenter in use (both kept
  * alive by it; none for the default segmenter), 4 the abbreviations learned
- * when it was opened. Bulk operations (freq, kwic, entities) run in C and return
- * plain tables. */
+ * when it was opened. Bulk operations (freq, kwic, entities, candidates) run in C
+ * and return plain tables. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

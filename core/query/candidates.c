@@ -356,14 +356,20 @@ static int title_case(scan *s, size_t t0, size_t t1) {
   return long_words >= 2 && caps * 4 >= long_words * 3;
 }
 
+/* Is token i, at a sentence start, only in sentence case: a frequent
+ * starter, or a word written in lower case elsewhere (an all-capital word
+ * never is)? */
+static int sentence_case(scan *s, size_t i) {
+  uint16_t f = class_of(s, i);
+  return !(f & CL_ALLCAPS) && ((f & CL_STARTER) || (s->cls[s->folds[i]] & CL_WRITTEN));
+}
+
 /* Counts the run [a, b) of document doc; initial says whether token a
  * starts a sentence, title whether a person's name follows it. */
 static qr_status take_run(scan *s, size_t doc, size_t a, size_t b, int initial, int title) {
   /* a sentence-case first word is no part of a name: drop it, and the glue
    * after it */
-  uint16_t f0 = class_of(s, a);
-  if (initial && !(f0 & CL_ALLCAPS) &&
-      ((f0 & CL_STARTER) || (s->cls[s->folds[a]] & CL_WRITTEN))) {
+  if (initial && sentence_case(s, a)) {
     a++;
     while (a < b && !(s->t->kind[a] == QR_TOK_WORD && (class_of(s, a) & CL_CAP))) a++;
     if (a == b) return QR_OK;
@@ -428,7 +434,9 @@ static qr_status scan_sentence(scan *s, ments *mt, size_t doc, size_t t0, size_t
       continue;
     }
     int initial = !seen || (i > t0 && opener(s, i - 1));
-    size_t b = i + 1, capwords = 1, next;
+    /* a first word that is only sentence case will be dropped: it does not
+     * count as a word of the name ("The Pyongyang-based") */
+    size_t b = i + 1, capwords = initial && sentence_case(s, i) ? 0 : 1, next;
     while ((next = extend(s, mt, b, t1, capwords)) != 0) {
       capwords += (class_of(s, next - 1) & CL_CAP) != 0;
       b = next;
