@@ -10,11 +10,11 @@ local rows = corpus:candidates {
   single = single == "single",
 }
 
+-- an empty list is an answer, not an error; say so where a person looks
 if #rows == 0 then
-  io.stderr:write(string.format("quarry candidates: no candidates seen %s (%s)\n",
-    min_count == "1" and "at all" or "at least " .. min_count .. " times",
-    corpus:gazetteer() and "the gazetteer knows the capitalised names; try --min-count 1"
-      or "no capitalised names"))
+  io.stderr:write(min_count == "1" and "quarry candidates: no candidates\n"
+    or string.format("quarry candidates: no candidates seen at least %s times (try --min-count 1)\n",
+                     min_count))
 end
 
 if format ~= "tsv" then
