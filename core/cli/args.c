@@ -93,8 +93,13 @@ static int parse(const char *cmd, int argc, char **argv, int first, const char *
       cli_fail(cmd, -1, "unknown option '%s' (see quarry %s --help)", a, cmd);
       return -1;
     }
-    if (strcmp(key, "learn-abbreviations") == 0) {   /* a flag: no value */
-      o->learn = 1;
+    if (strcmp(key, "learn-abbreviations") == 0 || strcmp(key, "single") == 0) {
+      if (eq) {   /* a flag takes no value */
+        cli_fail(cmd, -1, "option '--%s' takes no value", key);
+        return -1;
+      }
+      if (key[0] == 'l') o->learn = 1;
+      else o->single = 1;
       continue;
     }
     const char *val = eq ? eq + 1 : NULL;
@@ -125,6 +130,15 @@ static int parse(const char *cmd, int argc, char **argv, int first, const char *
         return -1;
       }
       o->min_count = (int)mcount;
+    } else if (strcmp(key, "top") == 0) {
+      char *end;
+      errno = 0;
+      long t = strtol(val, &end, 10);
+      if (end == val || *end || errno || t < 1) {
+        cli_fail(cmd, -1, "bad --top '%s' (a number, 1 or more)", val);
+        return -1;
+      }
+      o->top = t;
     } else if (strcmp(key, "epochs") == 0) {
       char *end;
       long e = strtol(val, &end, 10);

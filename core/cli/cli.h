@@ -25,6 +25,8 @@ typedef struct cli_opts {
   double timeout;         /* --timeout, seconds; 0 = none */
   int epochs;             /* --epochs */
   int min_count;          /* --min-count */
+  long top;               /* --top; 0 when not given */
+  int single;             /* --single */
   double margin;          /* --margin; -1 when not given */
   const char *model;      /* --model FILE, or "none" */
 } cli_opts;
@@ -66,6 +68,7 @@ int cli_flush(cli_output *out, qr_buf *b);
 int cmd_tokens(int argc, char **argv);
 int cmd_entities(int argc, char **argv);
 int cmd_gazetteer(int argc, char **argv);
+int cmd_candidates(int argc, char **argv);
 int cmd_train_segmenter(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_version(int argc, char **argv);

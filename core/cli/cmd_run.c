@@ -1,4 +1,5 @@
-/* cmd_run.c — `quarry run` and the commands written in Lua (`entities`).
+/* cmd_run.c — `quarry run` and the commands written in Lua (`entities`,
+ * `candidates`).
  *
  * main only sets up; the script runs under lua_pcall with a traceback
  * handler. Ctrl-C and --timeout work as in lua.c: the signal handler only
@@ -245,6 +246,40 @@ int cmd_entities(int argc, char **argv) {
     o.script_args = fmt_arg;
     o.nscript_args = 1;
     run_args a = {"entities", "scripts/quarry/cmd/entities.lua", 1, &o, 0, NULL,
+                  strcmp(fmt, "tsv") == 0 ? "table" : fmt, 0, 0};
+    code = run_lua(&a);
+  }
+  cli_opts_free(&o);
+  return code;
+}
+
+int cmd_candidates(int argc, char **argv) {
+  cli_opts o;
+  if (cli_parse("candidates", argc, argv, 2, "format output gazetteer min-count top single", &o) <
+      0)
+    return EXIT_USAGE;
+  if (o.help) {
+    cli_opts_free(&o);
+    cli_usage(stdout, "candidates");
+    return EXIT_OK;
+  }
+  int code;
+  if (o.nargs < 1) {
+    code = cli_fail("candidates", EXIT_USAGE,
+                    "no corpus given (usage: quarry candidates CORPUS...)");
+  } else if (o.format && check_format("candidates", o.format, "table jsonl tsv") < 0) {
+    code = EXIT_USAGE;
+  } else {
+    /* a Lua script over corpus:candidates; its arguments are the format,
+     * the minimum count, the number of rows and "single" */
+    const char *fmt = o.format ? o.format : "table";
+    char min_count[24], top[24];
+    snprintf(min_count, sizeof min_count, "%d", o.min_count ? o.min_count : 2);
+    snprintf(top, sizeof top, "%ld", o.top);
+    const char *script_args[4] = {fmt, min_count, top, o.single ? "single" : ""};
+    o.script_args = script_args;
+    o.nscript_args = 4;
+    run_args a = {"candidates", "scripts/quarry/cmd/candidates.lua", 1, &o, 0, NULL,
                   strcmp(fmt, "tsv") == 0 ? "table" : fmt, 0, 0};
     code = run_lua(&a);
   }

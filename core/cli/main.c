@@ -17,6 +17,7 @@ static const command commands[] = {
   {"tokens", cmd_tokens},
   {"entities", cmd_entities},
   {"gazetteer", cmd_gazetteer},
+  {"candidates", cmd_candidates},
   {"train-segmenter", cmd_train_segmenter},
   {"version", cmd_version},
   {"help", cmd_help},

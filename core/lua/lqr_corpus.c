@@ -3,8 +3,8 @@
  * A Corpus userdata holds a box with the qr_corpus. Its user values: 1 the
  * Gazetteer in use, 2 the display name, 3 the Segmenter in use (both kept
  * alive by it; none for the default segmenter), 4 the abbreviations learned
- * when it was opened. Bulk operations (freq, kwic, entities) run in C and return
- * plain tables. */
+ * when it was opened. Bulk operations (freq, kwic, entities, candidates) run in C
+ * and return plain tables. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -432,6 +432,96 @@ static int corpus_kwic(lua_State *L) {
   return 1;
 }
 
+/* ---- candidates ------------------------------------------------------------- */
+
+/* Raises on an option not in names: a misspelt option would otherwise be
+ * silently ignored. */
+static void check_option_names(lua_State *L, int t, const char *fn, const char *const *names) {
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    lua_pop(L, 1);   /* pops the value */
+    const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    int ok = 0;
+    for (int i = 0; k && names[i]; i++) ok |= strcmp(k, names[i]) == 0;
+    if (!ok) luaL_error(L, "unknown option '%s' to '%s'", k ? k : luaL_typename(L, -1), fn);
+  }
+}
+
+/* Pushes the context of tokens [first, last) of document d: up to width
+ * tokens each side within its sentence, with "…" where the sentence goes
+ * on. */
+static void push_context(lua_State *L, const qr_corpus *c, const qr_doc *d, size_t first,
+                         size_t last, size_t width) {
+  const qr_sentences *s = qr_corpus_sentences(c);
+  size_t k = qr_corpus_sentence_of_token(c, first);
+  size_t s0 = s->first[k], s1 = s0 + s->count[k];
+  if (last > s1) s1 = last;
+  size_t l0 = first - s0 > width ? first - width : s0;
+  size_t r1 = s1 - last > width ? last + width : s1;
+  if (l0 > s0) lua_pushliteral(L, "… ");
+  else lua_pushliteral(L, "");
+  lqr_push_span(L, c, d, l0, r1);
+  if (r1 < s1) lua_pushliteral(L, " …");
+  else lua_pushliteral(L, "");
+  lua_concat(L, 3);
+}
+
+/* c:candidates{min_count = 2, top = 0, single = false, max_tokens = 6} */
+static int corpus_candidates(lua_State *L) {
+  lqr_corpus *box = lqr_checkcorpus(L, 1);
+  if (lua_isnoneornil(L, 2)) {
+    lua_settop(L, 1);
+    lua_newtable(L);
+  }
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  static const char *const names[] = {"min_count", "top", "single", "max_tokens", NULL};
+  check_option_names(L, 2, "candidates", names);
+  qr_cand_opts o;
+  memset(&o, 0, sizeof o);
+  o.min_count = (uint64_t)opt_int_field(L, 2, "min_count", 2, 1);
+  o.top = (size_t)opt_int_field(L, 2, "top", 0, 0);
+  o.single = opt_bool_field(L, 2, "single", 0);
+  o.max_tokens = (size_t)opt_int_field(L, 2, "max_tokens", QR_CAND_MAX_TOKENS, 1);
+  qr_corpus *c = box->c;
+  void **guard = lqr_guard(L, NULL);
+  int buf = lua_gettop(L);
+  qr_cand_row *own;
+  size_t n;
+  qr_status rc = qr_find_candidates(c, &o, &own, &n);
+  if (rc) return luaL_error(L, "candidates: %s", qr_status_string(rc));
+  *guard = own;
+  static const char *const cols[] = {"text", "count", "docs", "example", "start", "stop",
+                                     "context", NULL};
+  lqr_new_rows(L, (int)n, cols);
+  const qr_tokens *t = qr_corpus_tokens(c);
+  for (size_t i = 0; i < n; i++) {
+    size_t first = own[i].first, last = first + own[i].ntok;
+    qr_doc doc;
+    qr_corpus_doc(c, qr_corpus_doc_of_token(c, first), &doc);
+    lua_createtable(L, 0, 7);
+    lqr_push_span(L, c, &doc, first, last);
+    lua_setfield(L, -2, "text");
+    lua_pushinteger(L, (lua_Integer)own[i].count);
+    lua_setfield(L, -2, "count");
+    lua_pushinteger(L, (lua_Integer)own[i].docs);
+    lua_setfield(L, -2, "docs");
+    lua_pushstring(L, doc.id);
+    lua_setfield(L, -2, "example");
+    lua_pushinteger(L, (lua_Integer)t->start[first] + 1);
+    lua_setfield(L, -2, "start");
+    lua_pushinteger(L, (lua_Integer)(t->start[last - 1] + t->len[last - 1]));
+    lua_setfield(L, -2, "stop");
+    push_context(L, c, &doc, first, last, 6);
+    lua_setfield(L, -2, "context");
+    lua_pushboolean(L, own[i].acronym);
+    lua_setfield(L, -2, "acronym");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_remove(L, buf);
+  return 1;
+}
+
 /* ---- entities ---------------------------------------------------------------- */
 
 /* c:entities([{type = T}]) -> a view of the mentions (only type T) */
@@ -594,6 +684,7 @@ static const luaL_Reg corpus_methods[] = {
   {"freq", corpus_freq},
   {"kwic", corpus_kwic},
   {"entities", corpus_entities},
+  {"candidates", corpus_candidates},
   {"stats", corpus_stats},
   {"warnings", corpus_warnings},
   {"name", corpus_name},

@@ -65,8 +65,6 @@ static inline void qr_filter_add(uint64_t *filter, unsigned key) {
 qr_status qr_tokenize_general(const qr_segmenter *seg, const char *text, size_t len,
                               qr_tokens *out);
 
-/* Is the word s[0, n) a frequent sentence starter? */
-int qr_segmenter_is_starter(const qr_segmenter *seg, const char *s, size_t n);
 /* Is it a verb of saying (as written, lower case)? */
 int qr_segmenter_is_speech_verb(const qr_segmenter *seg, const char *s, size_t n);
 /* Is the phrase s[0, n) (words separated by one space) a greeting that opens

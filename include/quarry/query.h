@@ -49,4 +49,36 @@ qr_status qr_find_phrase(qr_corpus *c, const uint32_t *ids, size_t nids, int exa
 qr_status qr_find_entity(const qr_corpus *c, uint32_t entry, size_t limit, qr_hit **hits,
                          size_t *nhits);
 
+/* ---- candidates: names the gazetteer does not know --------------------- */
+
+typedef struct qr_cand_opts {
+  uint64_t min_count;   /* leave out sequences seen fewer times (0 counts as 1) */
+  size_t top;           /* keep the first top rows; 0 = all */
+  int single;           /* also single capitalised words seen off a sentence start */
+  size_t max_tokens;    /* longest run kept, in words; 0 = QR_CAND_MAX_TOKENS */
+} qr_cand_opts;
+
+#define QR_CAND_MAX_TOKENS 6
+
+/* One candidate: a distinct sequence (its words normalised as the gazetteer
+ * normalises them: case folded, dots of acronyms dropped, hyphens between
+ * words ignored), how often and in how many documents it occurs, and its
+ * first occurrence, tokens [first, first + ntok) of the corpus. */
+typedef struct qr_cand_row {
+  uint32_t first, ntok;
+  uint32_t docs;
+  uint32_t words;       /* words in it (hyphens and possessive clitics not counted) */
+  uint64_t count;
+  int acronym;          /* a single all-capital acronym (NATO, U.N.) */
+} qr_cand_row;
+
+/* Finds capitalised multi-word sequences and all-capital acronyms that are
+ * not names of the corpus's gazetteer: what is found, what is left out and
+ * why is told in candidates.c and docs/gazetteer.md. Rows are ranked by
+ * count, then documents, then the normalised words in byte order. Works on
+ * the token arrays and lexicon ids; makes no strings. *rows is malloc'ed;
+ * the caller frees it. */
+qr_status qr_find_candidates(const qr_corpus *c, const qr_cand_opts *o, qr_cand_row **rows,
+                             size_t *n);
+
 #endif

@@ -126,6 +126,8 @@ qr_status qr_segmenter_learn_abbrevs(qr_segmenter *seg, const char *const *texts
 /* Adds a frequent sentence starter ("The", "He"): a capitalised word that,
  * after an abbreviation, signals a new sentence. */
 qr_status qr_segmenter_add_starter(qr_segmenter *seg, const char *word, size_t len);
+/* Is the word s[0, n), as written, a frequent sentence starter? */
+int qr_segmenter_is_starter(const qr_segmenter *seg, const char *s, size_t n);
 
 /* Tokenizes text[0, len) and appends the tokens to out. Offsets in out are
  * relative to text. Fails only when out of memory, or with QR_ELIMIT for a text
