@@ -22,7 +22,6 @@ void qr_gaz_batch_free(qr_gaz_batch *b) {
   qr_buf_free(&b->arena);
   qr_lexicon_free(b->ids);
   free(b->id_line);
-  qr_tokens_free(&b->work);
   memset(b, 0, sizeof *b);
 }
 
@@ -52,7 +51,7 @@ qr_status qr_gaz_batch_add(qr_gaz_batch *b, size_t line, const char *id, const c
                         b->name, line, id, b->id_line[sid]);
   b->id_line[sid] = line;
   qr_error e2;
-  if (qr_gaz_check(b->g, id, type, names, nnames, attrs, nattrs, &b->work, &e2))
+  if (qr_gaz_check(b->g, id, type, names, nnames, attrs, nattrs, &e2))
     return qr_error_set(err, e2.status, "%s:%zu: %s", b->name, line, e2.msg);
   /* staged: the strings into the arena, their offsets into refs */
   if (qr_grow((void **)&b->items, &b->items_cap, b->nitems + 1, sizeof *b->items) ||

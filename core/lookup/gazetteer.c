@@ -178,7 +178,7 @@ static qr_status grow_entries(qr_gazetteer *g) {
  * leaves the gazetteer as it was (only memory may have grown). */
 qr_status qr_gaz_check(const qr_gazetteer *g, const char *id, const char *type,
                        const char *const *names, size_t nnames, const char *const *attrs,
-                       size_t nattrs, qr_tokens *work, qr_error *err) {
+                       size_t nattrs, qr_error *err) {
   if (!*id) return qr_error_set(err, QR_EDATA, "empty id");
   if (!valid_id(id)) return qr_error_set(err, QR_EDATA, "bad id '%s' (no spaces allowed)", id);
   if (!valid_type(type))
@@ -196,9 +196,7 @@ qr_status qr_gaz_check(const qr_gazetteer *g, const char *id, const char *type,
     if (qr_utf8_check(nm, strlen(nm), &bad))
       return qr_error_set(err, QR_EDATA, "name %zu of '%s' is not valid UTF-8 (byte %zu)", k + 1,
                           id, bad + 1);
-    int words = qr_gaz_name_words(g, nm, work);
-    if (words < 0) return qr_error_set(err, QR_ENOMEM, "out of memory");
-    if (words == 0)
+    if (!qr_gaz_name_has_word(nm))
       return qr_error_set(err, QR_EDATA, "name '%s' of '%s' has no word in it", nm, id);
   }
   for (size_t k = 0; k < nattrs; k++) {
@@ -212,7 +210,7 @@ qr_status qr_gaz_check(const qr_gazetteer *g, const char *id, const char *type,
 qr_status qr_gazetteer_add(qr_gazetteer *g, const char *id, const char *type,
                            const char *const *names, size_t nnames, const char *const *attrs,
                            size_t nattrs, qr_case_policy policy, qr_error *err) {
-  qr_status rc = qr_gaz_check(g, id, type, names, nnames, attrs, nattrs, &g->work_toks, err);
+  qr_status rc = qr_gaz_check(g, id, type, names, nnames, attrs, nattrs, err);
   if (rc) return rc;
   return qr_gaz_add_checked(g, id, type, names, nnames, attrs, nattrs, policy, err);
 }
@@ -222,7 +220,12 @@ qr_status qr_gaz_add_checked(qr_gazetteer *g, const char *id, const char *type,
                              size_t nattrs, qr_case_policy policy, qr_error *err) {
   qr_status rc;
   if (qr_gaz_thaw(g)) return qr_error_set(err, QR_ENOMEM, "out of memory");
-  long found = find_any(g, id);
+  /* one probe of the ids: an id is interned as its entry is made, so an id
+   * new to the lexicon is the next entry's (string i is entry i's id) */
+  uint32_t idk;
+  rc = qr_lexicon_intern(g->ids, id, strlen(id), &idk);
+  if (rc) return qr_error_set(err, rc, "out of memory");
+  long found = idk < g->n ? (long)idk : -1;
   size_t e;
   if (found >= 0 && (g->eflags[found] & EF_REMOVED)) {
     /* a removed entry comes back: new type, names and attributes */
@@ -252,11 +255,9 @@ qr_status qr_gaz_add_checked(qr_gazetteer *g, const char *id, const char *type,
       g->nnames += old_n;
     }
   } else {
-    uint32_t idk, tk;
+    uint32_t tk;
     if (grow_entries(g) || qr_lexicon_intern(g->types, type, strlen(type), &tk))
       return qr_error_set(err, QR_ENOMEM, "out of memory");
-    rc = qr_lexicon_intern(g->ids, id, strlen(id), &idk);
-    if (rc) return qr_error_set(err, rc, "out of memory");
     e = g->n++;
     g->type[e] = tk;
     g->policy[e] = (uint8_t)policy;

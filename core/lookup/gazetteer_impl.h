@@ -74,21 +74,19 @@ qr_status qr_gaz_map(qr_gazetteer *g, const char *path, qr_error *err);
  * can change; a gazetteer that is not mapped is left as it is. */
 qr_status qr_gaz_thaw(qr_gazetteer *g);
 
-/* Checks an entry as qr_gazetteer_add would, without changing anything;
- * work is the caller's working memory for tokenizing the names. */
+/* Checks an entry as qr_gazetteer_add would, without changing anything. */
 qr_status qr_gaz_check(const qr_gazetteer *g, const char *id, const char *type,
                        const char *const *names, size_t nnames, const char *const *attrs,
-                       size_t nattrs, qr_tokens *work, qr_error *err);
+                       size_t nattrs, qr_error *err);
 
 /* Adds an entry that qr_gaz_check has passed (see qr_gazetteer_add). */
 qr_status qr_gaz_add_checked(qr_gazetteer *g, const char *id, const char *type,
                              const char *const *names, size_t nnames, const char *const *attrs,
                              size_t nattrs, qr_case_policy policy, qr_error *err);
 
-/* The number of tokens of name with a letter or digit in them (a name of
- * punctuation alone is refused), or -1 when out of memory; work is the
- * caller's working memory. */
-int qr_gaz_name_words(const qr_gazetteer *g, const char *name, qr_tokens *work);
+/* Does the name have a word in it (a name of punctuation alone is
+ * refused)? */
+int qr_gaz_name_has_word(const char *name);
 
 /* Compiles a name of entry e into the trie. */
 qr_status qr_gaz_compile_name(qr_gazetteer *g, size_t e, const char *name, qr_error *err);

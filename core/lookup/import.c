@@ -237,11 +237,7 @@ static qr_status read_geoname(qr_gaz_batch *b, char *s, size_t line, char ***nam
     int skip = !useful_name(p);
     for (size_t k = 0; !skip && k < nn; k++) skip = strcmp(nm[k], p) == 0;
     /* the dump has names of punctuation and replacement marks: left out */
-    if (!skip) {
-      int words = qr_gaz_name_words(b->g, p, &b->work);
-      if (words < 0) return qr_error_set(err, QR_ENOMEM, "out of memory");
-      skip = words == 0;
-    }
+    if (!skip) skip = !qr_gaz_name_has_word(p);
     if (!skip) nm[nn++] = p;
     if (!c) break;
     p = c + 1;

@@ -43,6 +43,7 @@ static qr_status strip_form(const char *s, size_t n, int kind, qr_buf *out, int 
     dotted &= has_dot;
   }
   *dotted_out = dotted;
+  if (!dotted && !memchr(s, 0xE2, n)) return qr_buf_append(out, s, n);   /* nothing to change */
   size_t i = 0;
   while (i < n) {
     unsigned char c = (unsigned char)s[i];
@@ -247,13 +248,30 @@ void qr_gaz_unlink_entry(qr_gazetteer *g, size_t e) {
   }
 }
 
-int qr_gaz_name_words(const qr_gazetteer *g, const char *name, qr_tokens *work) {
-  qr_tokens_reset(work);
-  if (qr_tokenize(g->seg, name, strlen(name), work)) return -1;
-  int words = 0;   /* tokens with a letter or digit: punctuation alone is no name */
-  for (size_t i = 0; i < work->n; i++)
-    words += work->kind[i] != QR_TOK_PUNCT && work->kind[i] != QR_TOK_SYMBOL;
-  return words;
+int qr_gaz_name_has_word(const char *name) {
+  /* a token is a word (not punctuation or a symbol) when it holds a letter,
+   * a mark, a digit, a numeral, an emoji or a joiner: so a name has a word
+   * when it holds such a character, which is quicker to see than to
+   * tokenize */
+  const unsigned char *s = (const unsigned char *)name;
+  size_t n = strlen(name), i = 0;
+  while (i < n) {
+    if (s[i] < 0x80) {
+      if ((unsigned)(s[i] | 0x20) - 'a' < 26u || (unsigned)s[i] - '0' < 10u) return 1;
+      i++;
+      continue;
+    }
+    int32_t cp;
+    i += (size_t)qr_utf8_decode(s + i, n - i, &cp);
+    switch (qr_char_class(cp)) {
+    case QR_CC_UPPER: case QR_CC_LOWER: case QR_CC_LETTER: case QR_CC_MARK: case QR_CC_DIGIT:
+    case QR_CC_NUMBER: case QR_CC_EMOJI: case QR_CC_JOINER:
+      return 1;
+    default:
+      break;
+    }
+  }
+  return 0;
 }
 
 /* Is a single-token name short enough to be matched in capitals only

@@ -148,9 +148,16 @@ qr_status qr_utf8_fold(const char *s, size_t n, qr_buf *out) {
   size_t i = 0;
   while (i < n) {
     unsigned c = u[i];
-    if (c < 0x80) {   /* ASCII fast path */
-      if (qr_buf_putc(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c))) return QR_ENOMEM;
-      i++;
+    if (c < 0x80) {   /* ASCII fast path: the run of it at once, into reserved room */
+      size_t j = i;
+      while (j < n && u[j] < 0x80) j++;
+      /* (folding before may have taken more room than its input) */
+      if (qr_buf_reserve(out, j - i)) return QR_ENOMEM;
+      char *o = out->data + out->len;
+      for (size_t k = i; k < j; k++) o[k - i] = (char)(u[k] + 32 * ((unsigned)u[k] - 'A' < 26u));
+      out->len += j - i;
+      out->data[out->len] = '\0';
+      i = j;
       continue;
     }
     int32_t cp;
