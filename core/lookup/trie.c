@@ -316,10 +316,10 @@ qr_status qr_gaz_compile_name(qr_gazetteer *g, size_t e, const char *name, qr_er
   uint32_t node = 0;
   for (size_t i = 0; rc == QR_OK && i < t.n; i++) {
     if (joining_hyphen(name, &t, i)) continue;
-    uint32_t fold, ex;
-    rc = form_keys(g->keys, 1, name + t.start[i], t.len[i], t.kind[i], &scratch, &fold, &ex,
-                   NULL);
-    if (rc == QR_OK) rc = edge_add(g, node, exact ? ex : fold, &node);
+    uint32_t key;   /* only the key the name uses is interned */
+    rc = form_keys(g->keys, 1, name + t.start[i], t.len[i], t.kind[i], &scratch,
+                   exact ? NULL : &key, exact ? &key : NULL, NULL);
+    if (rc == QR_OK) rc = edge_add(g, node, key, &node);
   }
   if (rc == QR_OK && words > 0) rc = accept_add(g, node, e, flags);
   g->work_toks = t;
