@@ -26,7 +26,7 @@
 #include "lookup/gazetteer_impl.h"
 
 #define MAGIC "QRGAZ\r\n\x1a"
-#define FORMAT_VERSION 2u
+#define FORMAT_VERSION 4u
 #define BYTE_ORDER_MARK 0x01020304u
 
 /* The sections, in file order. */
@@ -205,7 +205,7 @@ static qr_status check_header(const header *h, size_t size, const char *path, qr
     [S_NAME_COUNT] = 4 * c[C_ENTRIES], [S_ATTR_FIRST] = 4 * c[C_ENTRIES],
     [S_ATTR_COUNT] = 4 * c[C_ENTRIES], [S_NAME_OFF] = 8 * c[C_NAMES],
     [S_ATTR_OFF] = 8 * c[C_ATTRS], [S_ACC_HEAD] = 4 * c[C_NODES], [S_ACC_ENTRY] = 4 * c[C_ACC],
-    [S_ACC_NEXT] = 4 * c[C_ACC], [S_ACC_FLAGS] = c[C_ACC], [S_EDGE_KEY] = 8 * c[C_EDGE_SLOTS],
+    [S_ACC_NEXT] = 4 * c[C_ACC], [S_ACC_FLAGS] = 2 * c[C_ACC], [S_EDGE_KEY] = 8 * c[C_EDGE_SLOTS],
     [S_EDGE_CHILD] = 4 * c[C_EDGE_SLOTS]};
   for (int l = 0; l < 3; l++) {
     const uint64_t *lc = c + C_LEX + 3 * l;
@@ -358,7 +358,7 @@ qr_status qr_gaz_thaw(qr_gazetteer *g) {
   a[10] = dup_array(g->acc_head, g->nnodes, sizeof *g->acc_head);
   a[11] = dup_array(g->acc_entry, g->nacc, sizeof *g->acc_entry);
   a[12] = dup_array(g->acc_next, g->nacc, sizeof *g->acc_next);
-  a[13] = dup_array(g->acc_flags, g->nacc, 1);
+  a[13] = dup_array(g->acc_flags, g->nacc, sizeof *g->acc_flags);
   a[14] = dup_array(g->edge_key, slots, sizeof *g->edge_key);
   a[15] = dup_array(g->edge_child, slots, sizeof *g->edge_child);
   a[16] = NULL;

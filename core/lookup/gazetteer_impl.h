@@ -11,11 +11,16 @@
 /* Entry flags. */
 enum { EF_REMOVED = 1, EF_STOP = 2 };
 
-/* Accept-record flags: when a name may match. */
+/* Accept-record flags: when a name may match. The low eight bits say which
+ * of the name's first eight words start with a capital in the gazetteer (all
+ * of a person's name, the first word of others): such a word is not found
+ * where the text starts it with a small letter ("may" is not May, nor "son
+ * to" Son To). Two names of an entry that end at the same node keep the
+ * freer flags. */
+#define ACC_CAPS_OF(k) ((uint16_t)(1u << (k)))
 enum {
-  ACC_CAPITAL = 1,   /* a one-word name written with a capital: never an all-small token */
-  ACC_ACRONYM = 2    /* a short acronym matched in capitals: not inside a sentence in
-                      * capitals, where capitals say nothing (unless written with dots) */
+  ACC_ACRONYM = 0x100   /* a short acronym matched in capitals: not inside a sentence in
+                         * capitals, where capitals say nothing (unless written with dots) */
 };
 
 struct qr_gazetteer {
@@ -46,7 +51,7 @@ struct qr_gazetteer {
   size_t nnodes, nodes_cap;
   /* accept records: an entry named at a node (linked per node) */
   uint32_t *acc_entry, *acc_next;
-  uint8_t *acc_flags;      /* ACC_* */
+  uint16_t *acc_flags;     /* ACC_* */
   size_t nacc, acc_cap;
   uint64_t *edge_key;      /* hash table: (node << 32 | key) + 1, 0 when empty */
   uint32_t *edge_child;

@@ -14,7 +14,10 @@
  * capitalised word equal to the last word of that name (the surname), or
  * else to its first (Kim of Kim Jong Un, Vladimir of Vladimir Putin), is a
  * mention of that person; when several people named before fit, the mention
- * is ambiguous and lists them. This pass runs over each text's mentions
+ * is ambiguous and lists them. At a sentence's start, where everything has a
+ * capital, a word the text also writes in small letters is left alone; a
+ * given name never is one, and reaches only a few pages past the person's
+ * last mention. This pass runs over each text's mentions
  * after the dictionary's, and may replace a one-word dictionary mention of a
  * person (the gazetteer's "Kim") by what the text itself says. */
 #include <stdlib.h>
@@ -105,24 +108,35 @@ static void mark_caps(matcher *mt) {
   }
 }
 
-/* May accept record r match at token i, where the span starts? */
-static int record_ok(const matcher *mt, uint32_t r, size_t i) {
+/* May accept record r match the span of len tokens at token i? */
+static int record_ok(const matcher *mt, uint32_t r, size_t i, size_t len) {
   const qr_gazetteer *g = mt->g;
   uint32_t e = g->acc_entry[r];
   if (g->eflags[e] & EF_REMOVED) return 0;
-  uint8_t f = g->acc_flags[r], kf = mt->keys[i].flags;
-  if ((f & ACC_CAPITAL) && (kf & QR_KF_SMALL)) return 0;
+  uint16_t f = g->acc_flags[r];
+  uint8_t kf = mt->keys[i].flags;
   if ((f & ACC_ACRONYM) && mt->caps[i] && !(kf & QR_KF_DOTTED)) return 0;
+  if (f & 0xFF) {
+    /* the words with a capital in the name must not be small here, but for
+     * one after a hyphen (Kim Jong-un for Kim Jong Un) */
+    for (size_t j = i, k = 0; j < i + len && k < 8; j++) {
+      if (mt->keys[j].flags & QR_KF_SKIP) continue;
+      int after_hyphen = j > i && (mt->keys[j - 1].flags & QR_KF_SKIP);
+      if ((f & ACC_CAPS_OF(k)) && (mt->keys[j].flags & QR_KF_SMALL) && !after_hyphen) return 0;
+      k++;
+    }
+  }
   /* a stop entry counts whatever the types asked for */
   if (mt->type_ok && !(g->eflags[e] & EF_STOP) && !mt->type_ok[g->type[e]]) return 0;
   return 1;
 }
 
-/* Adds the entries node accepts at a span starting at token i to cands
- * (without repeats); returns the new count. */
-static size_t collect(const matcher *mt, uint32_t node, size_t i, uint32_t *cands, size_t nc) {
+/* Adds the entries node accepts for the span of len tokens at token i to
+ * cands (without repeats); returns the new count. */
+static size_t collect(const matcher *mt, uint32_t node, size_t i, size_t len, uint32_t *cands,
+                      size_t nc) {
   for (uint32_t r = mt->g->acc_head[node]; r != NO_ENTRY; r = mt->g->acc_next[r]) {
-    if (!record_ok(mt, r, i)) continue;
+    if (!record_ok(mt, r, i, len)) continue;
     uint32_t e = mt->g->acc_entry[r];
     int seen = 0;
     for (size_t k = 0; k < nc; k++) seen |= cands[k] == e;
@@ -131,10 +145,10 @@ static size_t collect(const matcher *mt, uint32_t node, size_t i, uint32_t *cand
   return nc;
 }
 
-/* Does node accept any entry at a span starting at token i? */
-static int accepts(const matcher *mt, uint32_t node, size_t i) {
+/* Does node accept any entry for the span of len tokens at token i? */
+static int accepts(const matcher *mt, uint32_t node, size_t i, size_t len) {
   for (uint32_t r = mt->g->acc_head[node]; r != NO_ENTRY; r = mt->g->acc_next[r])
-    if (record_ok(mt, r, i)) return 1;
+    if (record_ok(mt, r, i, len)) return 1;
   return 0;
 }
 
@@ -157,7 +171,7 @@ static size_t walk(const matcher *mt, size_t i, int exact, uint32_t *at,
     if (key == QR_LEX_NONE) break;
     node = qr_gaz_edge(mt->g, node, key);
     if (node == NO_ENTRY) break;
-    if (mt->g->acc_head[node] != NO_ENTRY && accepts(mt, node, i)) {
+    if (mt->g->acc_head[node] != NO_ENTRY && accepts(mt, node, i, j + 1 - i)) {
       best = j + 1 - i;
       *at = node;
       if (spans && (*rc = spans(arg, best, node))) break;
@@ -186,8 +200,8 @@ static qr_status match_longest(const matcher *mt, size_t base, qr_mentions *out)
       continue;
     }
     size_t len = le > lf ? le : lf, nc = 0;
-    if (le == len) nc = collect(mt, ne, i, cands, nc);   /* exact names first */
-    if (lf == len) nc = collect(mt, nf, i, cands, nc);
+    if (le == len) nc = collect(mt, ne, i, len, cands, nc);   /* exact names first */
+    if (lf == len) nc = collect(mt, nf, i, len, cands, nc);
     if (!has_stop(mt->g, cands, nc)) {
       qr_status rc = push_mention(out, base + i, len, cands, nc, 0);
       if (rc) return rc;
@@ -233,7 +247,7 @@ static qr_status match_every(const matcher *mt, size_t base, qr_mentions *out) {
     for (size_t len = 1; ev.nspans; len++) {
       size_t nc = 0, left = 0;
       for (size_t s = 0; s < ev.nspans; s++) {
-        if (ev.lens[s] == len) nc = collect(mt, ev.nodes[s], i, cands, nc);
+        if (ev.lens[s] == len) nc = collect(mt, ev.nodes[s], i, len, cands, nc);
         else ev.lens[left] = ev.lens[s], ev.nodes[left] = ev.nodes[s], left++;
       }
       ev.nspans = left;
@@ -319,6 +333,16 @@ static qr_status scope_add(scope *s, uint32_t key, uint32_t e) {
   return QR_OK;
 }
 
+/* Keeps one value under key: the latest (for the last mention of each person). */
+static qr_status scope_set(scope *s, uint32_t key, uint32_t value) {
+  uint32_t l = scope_find(s, key);
+  if (l != NO_ENTRY) {
+    s->entry[l] = value;
+    return QR_OK;
+  }
+  return scope_add(s, key, value);
+}
+
 /* The entries under key in s, into cands (latest named first). */
 static size_t scope_entries(const scope *s, uint32_t key, uint32_t *cands) {
   size_t nc = 0;
@@ -326,6 +350,10 @@ static size_t scope_entries(const scope *s, uint32_t key, uint32_t *cands) {
     cands[nc++] = s->entry[l];
   return nc;
 }
+
+/* How far (in tokens) after a person's last mention a given name alone
+ * still names them: a long article's length. */
+#define GIVEN_NAME_REACH 2000
 
 /* Could token i be a short name: a word with a capital first (or in
  * capitals, in a sentence in capitals)? */
@@ -342,10 +370,16 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
   const qr_gazetteer *g = mt->g;
   uint32_t person = qr_lexicon_find(g->types, "PERSON", 6);
   if (person == QR_LEX_NONE || out->n == m0) return QR_OK;
-  scope last = {0}, first = {0};
+  scope last = {0}, first = {0}, small = {0}, seen = {0};
   qr_mentions res = {0};
   uint32_t cands[MAX_CANDS];
   qr_status rc = QR_OK;
+  /* the words this text writes in small letters: at a sentence's start, a
+   * capital says nothing, and such a word there ("Young people ...") is the
+   * word, not the person Young */
+  for (size_t i = 0; i < mt->n && rc == QR_OK; i++)
+    if ((mt->keys[i].flags & QR_KF_SMALL) && mt->keys[i].fold != QR_LEX_NONE)
+      rc = scope_add(&small, mt->keys[i].fold, 0);
   size_t m = m0, m1 = out->n;
   for (size_t i = 0; i < mt->n && rc == QR_OK;) {
     size_t at = base + i;
@@ -355,12 +389,26 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
     int one_person = covered && span == 1 && !(out->flags[m] & QR_MF_AMBIGUOUS) &&
                      g->type[e] == person;
     size_t nc = 0;
-    if ((!covered || one_person) && name_like(mt, i) && mt->keys[i].fold != QR_LEX_NONE) {
-      nc = scope_entries(&last, mt->keys[i].fold, cands);
-      if (!nc) nc = scope_entries(&first, mt->keys[i].fold, cands);
+    uint32_t fold = mt->keys[i].fold;
+    int opener = (mt->keys[i].flags & QR_KF_BARRIER) != 0;
+    int common = fold != QR_LEX_NONE && scope_find(&small, fold) != NO_ENTRY;
+    if ((!covered || one_person) && name_like(mt, i) && fold != QR_LEX_NONE && !(opener && common)) {
+      nc = scope_entries(&last, fold, cands);
+      /* a given name (Vladimir, Kim) is riskier: not a word the text also
+       * writes in small letters, and only near the person's last mention */
+      if (!nc && !common) {
+        nc = scope_entries(&first, fold, cands);
+        size_t kept = 0;
+        for (size_t k = 0; k < nc; k++) {
+          uint32_t l = scope_find(&seen, cands[k]);
+          if (l != NO_ENTRY && i - seen.entry[l] <= GIVEN_NAME_REACH) cands[kept++] = cands[k];
+        }
+        nc = kept;
+      }
     }
     if (nc && !(one_person && nc == 1 && cands[0] == e)) {
       rc = push_mention(&res, at, 1, cands, nc, QR_MF_ALIAS);
+      if (rc == QR_OK && nc == 1) rc = scope_set(&seen, cands[0], (uint32_t)i);
     } else if (covered) {
       /* kept as it is (its candidates copied along) */
       size_t cf = out->cand_first[m], cc = out->cand_count[m];
@@ -379,6 +427,7 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
           rc = scope_add(&last, mt->keys[w1].fold, e);
           if (rc == QR_OK) rc = scope_add(&first, mt->keys[w0].fold, e);
         }
+        if (rc == QR_OK) rc = scope_set(&seen, e, (uint32_t)i);
       }
     }
     if (covered) m++;
@@ -397,6 +446,8 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
   qr_mentions_free(&res);
   scope_free(&last);
   scope_free(&first);
+  scope_free(&small);
+  scope_free(&seen);
   return rc;
 }
 

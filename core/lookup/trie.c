@@ -212,7 +212,7 @@ static qr_status edge_add(qr_gazetteer *g, uint32_t node, uint32_t key, uint32_t
 }
 
 /* Records that node names entry e (once per entry and node). */
-static qr_status accept_add(qr_gazetteer *g, uint32_t node, size_t e, uint8_t flags) {
+static qr_status accept_add(qr_gazetteer *g, uint32_t node, size_t e, uint16_t flags) {
   for (uint32_t r = g->acc_head[node]; r != NO_ENTRY; r = g->acc_next[r])
     if (g->acc_entry[r] == e) {
       g->acc_flags[r] &= flags;   /* two names of e end here: the freer one counts */
@@ -309,10 +309,19 @@ qr_status qr_gaz_compile_name(qr_gazetteer *g, size_t e, const char *name, qr_er
   size_t wl = words ? t.len[last] : 0;
   int acronym = words == 1 && short_acronym(w, wl);
   int exact = g->policy[e] == QR_CASE_EXACT || (g->policy[e] == QR_CASE_AUTO && acronym);
-  uint8_t flags = 0;
+  uint16_t flags = 0;
   if (exact && acronym) flags |= ACC_ACRONYM;
-  if (!exact && g->policy[e] == QR_CASE_AUTO && words == 1 && capitalised(w, wl))
-    flags |= ACC_CAPITAL;
+  if (!exact && g->policy[e] == QR_CASE_AUTO) {
+    /* which words have a capital: every word of a person's name counts (Tommy
+     * Said is not "Tommy said"), the first word of other names (the Korean
+     * Peninsula is also "the Korean peninsula") */
+    size_t limit = strcmp(qr_gazetteer_type(g, e), "PERSON") == 0 ? 8 : 1;
+    for (size_t i = 0, k = 0; i < t.n && k < limit; i++) {
+      if (joining_hyphen(name, &t, i)) continue;
+      if (capitalised(name + t.start[i], t.len[i])) flags |= ACC_CAPS_OF(k);
+      k++;
+    }
+  }
   uint32_t node = 0;
   for (size_t i = 0; rc == QR_OK && i < t.n; i++) {
     if (joining_hyphen(name, &t, i)) continue;

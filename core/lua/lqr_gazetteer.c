@@ -292,7 +292,8 @@ static int gaz_match(lua_State *L) {
 }
 
 /* g:lookup(name) -> the entries this name (the whole string) refers to, a
- * list, empty when none */
+ * list, empty when none. A lookup is a question, not text: a name is found
+ * in small letters too ("north korea"), but acronyms only in capitals. */
 static int gaz_lookup(lua_State *L) {
   lqr_gazetteer *b = lqr_checkgaz(L, 1);
   size_t n;
@@ -303,7 +304,13 @@ static int gaz_lookup(lua_State *L) {
   if (!w) return luaL_error(L, "out of memory");
   *guard = w;
   qr_status rc = qr_tokenize(lqr_segmenter(L), text, n, &w->t);
-  if (!rc) rc = qr_gazetteer_match(b->g, text, &w->t, 0, w->t.n, &opts, &w->m);
+  if (!rc && w->t.n && !(w->keys = malloc(w->t.n * sizeof *w->keys))) rc = QR_ENOMEM;
+  for (size_t i = 0; rc == QR_OK && i < w->t.n; i++) {
+    rc = qr_gazetteer_token_key(b->g, text, &w->t, i, &w->scratch, &w->keys[i]);
+    w->keys[i].flags &= (uint8_t)~(QR_KF_SMALL | QR_KF_BARRIER);
+  }
+  if (!rc && w->t.n) w->keys[0].flags |= QR_KF_BARRIER;
+  if (!rc) rc = qr_gazetteer_match_keys(b->g, w->keys, w->t.n, 0, &opts, &w->m);
   if (rc) return luaL_error(L, "lookup: %s", qr_status_string(rc));
   lua_newtable(L);
   lua_Integer out = 0;

@@ -29,7 +29,9 @@ g:add("may", "PERSON", { "Theresa May" })
 
 -- Each case: text => the matches as "surface=id" in order.
 local cases = {
-  { "Kim Jong Un met Kim Jong-un and kim jong-un.", "Kim Jong Un=kim-jong-un Kim Jong-un=kim-jong-un kim jong-un=kim-jong-un" },
+  { "Kim Jong Un met Kim Jong-un and KIM JONG UN.", "Kim Jong Un=kim-jong-un Kim Jong-un=kim-jong-un KIM JONG UN=kim-jong-un" },
+  -- a name written with a capital is not found in small letters
+  { "kim jong-un, son to all, met North Korea's north korea", "North Korea=north-korea" },
   { "KIM JONG UN ARRIVES IN NORTH KOREA", "KIM JONG UN=kim-jong-un NORTH KOREA=north-korea" },
   { "Russia’s army and Russia's navy", "Russia=russia Russia=russia" },
   { "North Korea’s leader", "North Korea=north-korea" },
