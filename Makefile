@@ -126,13 +126,13 @@ sanitize: deps
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  QUARRY=build/asan/quarry UNITS=build/asan/tests tests/run
 
-# The peer of the benchmarks, ICU, is needed only here.
+# The peers of the benchmarks, ICU and ripgrep, are needed only here.
 bench-deps: deps
-	@pkg-config --exists icu-uc icu-i18n || { \
+	@{ pkg-config --exists icu-uc icu-i18n && command -v rg >/dev/null; } || { \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-	  echo "make bench-deps: installing libicu-dev"; \
+	  echo "make bench-deps: installing libicu-dev ripgrep"; \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
-	    --no-install-recommends libicu-dev >/dev/null; }
+	    --no-install-recommends libicu-dev ripgrep >/dev/null; }
 
 $(BUILD)/bench/bench_icu: bench/bench_icu.c
 	@mkdir -p $(dir $@)

@@ -568,14 +568,10 @@ static qr_status match_doc(qr_corpus *c, docrec *d) {
   if (n) {
     qr_tokkey *keys = malloc(n * sizeof *keys);
     if (!keys) return QR_ENOMEM;
-    for (size_t k = 0; k < n; k++) {
-      size_t i = d->tok_first + k;
-      /* the keys of a form are cached per lexicon id; the position flags
-       * depend on the token's neighbours */
-      keys[k] = c->gkeys[c->form[i]];
-      keys[k].flags |= qr_gazetteer_token_flags(d->text, &c->toks, i, d->tok_first);
-      if (keys[k].flags & QR_KF_SKIP) keys[k].fold = keys[k].exact = QR_LEX_NONE;
-    }
+    /* the keys of a form are cached per lexicon id; the position flags
+     * depend on the token's neighbours */
+    for (size_t k = 0; k < n; k++) keys[k] = c->gkeys[c->form[d->tok_first + k]];
+    qr_gazetteer_position_keys(d->text, &c->toks, d->tok_first, d->tok_first + n, keys);
     rc = qr_gazetteer_match_keys(c->gaz, keys, n, d->tok_first, NULL, &c->ments);
     free(keys);
   }

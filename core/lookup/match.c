@@ -192,6 +192,10 @@ static qr_status match_longest(const matcher *mt, size_t base, qr_mentions *out)
   uint32_t cands[MAX_CANDS];
   size_t i = 0;
   while (i < mt->n) {
+    if (mt->keys[i].flags & QR_KF_NOSTART) {   /* most tokens */
+      i++;
+      continue;
+    }
     uint32_t nf = 0, ne = 0;
     size_t lf = walk(mt, i, 0, &nf, NULL, NULL, NULL);
     size_t le = walk(mt, i, 1, &ne, NULL, NULL, NULL);
@@ -236,6 +240,7 @@ static qr_status match_every(const matcher *mt, size_t base, qr_mentions *out) {
   uint32_t cands[MAX_CANDS];
   every ev = {mt, 0, base, out, {0}, {0}, 0};
   for (size_t i = 0; i < mt->n; i++) {
+    if (mt->keys[i].flags & QR_KF_NOSTART) continue;
     ev.i = i;
     ev.nspans = 0;
     qr_status rc = QR_OK;
@@ -370,20 +375,48 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
   const qr_gazetteer *g = mt->g;
   uint32_t person = qr_lexicon_find(g->types, "PERSON", 6);
   if (person == QR_LEX_NONE || out->n == m0) return QR_OK;
-  scope last = {0}, first = {0}, small = {0}, seen = {0};
+  scope last = {0}, first = {0}, small = {0}, seen = {0}, names = {0};
   qr_mentions res = {0};
   uint32_t cands[MAX_CANDS];
   qr_status rc = QR_OK;
-  /* the words this text writes in small letters: at a sentence's start, a
-   * capital says nothing, and such a word there ("Young people ...") is the
-   * word, not the person Young */
-  for (size_t i = 0; i < mt->n && rc == QR_OK; i++)
-    if ((mt->keys[i].flags & QR_KF_SMALL) && mt->keys[i].fold != QR_LEX_NONE)
-      rc = scope_add(&small, mt->keys[i].fold, 0);
   size_t m = m0, m1 = out->n;
+  /* the words a short name can be: the first and last of the people named
+   * in full. None (most texts of a big gazetteer): nothing to resolve. */
+  for (size_t k = m0; k < m1 && rc == QR_OK; k++) {
+    if ((out->flags[k] & QR_MF_AMBIGUOUS) || g->type[out->entry[k]] != person) continue;
+    size_t i0 = out->tok_first[k] - base, w0 = NO_ENTRY, w1 = NO_ENTRY;
+    for (size_t j = i0; j < i0 + out->tok_count[k]; j++) {
+      if (mt->keys[j].flags & QR_KF_SKIP || mt->keys[j].fold == QR_LEX_NONE) continue;
+      if (w0 == NO_ENTRY) w0 = j;
+      w1 = j;
+    }
+    if (w0 != w1) {
+      rc = scope_add(&names, mt->keys[w0].fold, 0);
+      if (rc == QR_OK) rc = scope_add(&names, mt->keys[w1].fold, 0);
+    }
+  }
+  if (names.used == 0 || rc != QR_OK) {
+    scope_free(&names);
+    return rc;
+  }
+  /* of those, the ones this text also writes in small letters: at a
+   * sentence's start, a capital says nothing, and such a word there ("Young
+   * people ...") is the word, not the person Young */
+  for (size_t i = 0; i < mt->n && rc == QR_OK; i++) {
+    uint32_t fold = mt->keys[i].fold;
+    if ((mt->keys[i].flags & QR_KF_SMALL) && fold != QR_LEX_NONE &&
+        scope_find(&names, fold) != NO_ENTRY)
+      rc = scope_add(&small, fold, 0);
+  }
   for (size_t i = 0; i < mt->n && rc == QR_OK;) {
     size_t at = base + i;
     int covered = m < m1 && out->tok_first[m] == at;
+    /* the common case, first: a token no name covers and no short name can be */
+    if (!covered && (!name_like(mt, i) || mt->keys[i].fold == QR_LEX_NONE ||
+                     scope_find(&names, mt->keys[i].fold) == NO_ENTRY)) {
+      i++;
+      continue;
+    }
     size_t span = covered ? out->tok_count[m] : 1;
     uint32_t e = covered ? out->entry[m] : NO_ENTRY;
     int one_person = covered && span == 1 && !(out->flags[m] & QR_MF_AMBIGUOUS) &&
@@ -444,6 +477,7 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
     }
   }
   qr_mentions_free(&res);
+  scope_free(&names);
   scope_free(&last);
   scope_free(&first);
   scope_free(&small);
@@ -491,12 +525,12 @@ qr_status qr_gazetteer_match(const qr_gazetteer *g, const char *text, const qr_t
   qr_buf scratch = {0};
   qr_status rc = keys ? QR_OK : QR_ENOMEM;
   for (size_t i = t0; rc == QR_OK && i < t1; i++) {
-    rc = qr_gazetteer_token_key(g, text, toks, i, &scratch, &keys[i - t0]);
-    /* the text starts at t0: a barrier there */
-    keys[i - t0].flags = (uint8_t)((keys[i - t0].flags & ~(QR_KF_BARRIER | QR_KF_SKIP)) |
-                                   qr_gazetteer_token_flags(text, toks, i, t0));
-    if (keys[i - t0].flags & QR_KF_SKIP) keys[i - t0].fold = keys[i - t0].exact = QR_LEX_NONE;
+    qr_tokkey *k = &keys[i - t0];
+    rc = qr_gazetteer_form_keys(g, text + toks->start[i], toks->len[i], toks->kind[i], &scratch,
+                                &k->fold, &k->exact, &k->flags);
   }
+  /* the text starts at t0: a barrier there */
+  if (rc == QR_OK) qr_gazetteer_position_keys(text, toks, t0, t1, keys);
   if (rc == QR_OK) rc = qr_gazetteer_match_keys(g, keys, t1 - t0, t0, opts, out);
   free(keys);
   qr_buf_free(&scratch);

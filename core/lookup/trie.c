@@ -121,13 +121,28 @@ static qr_status form_keys(qr_lexicon *keys, int intern, const char *s, size_t n
   return QR_OK;
 }
 
+/* Does some name begin with the word of this key? */
+static int starts_a_name(const qr_gazetteer *g, uint32_t key) {
+  return key != QR_LEX_NONE && qr_gaz_edge(g, 0, key) != NO_ENTRY;
+}
+
 qr_status qr_gazetteer_form_keys(const qr_gazetteer *g, const char *s, size_t n, int kind,
                                  qr_buf *scratch, uint32_t *fold, uint32_t *exact,
                                  uint8_t *flags) {
-  return form_keys(g->keys, 0, s, n, kind, scratch, fold, exact, flags);
+  uint32_t f = QR_LEX_NONE, e = QR_LEX_NONE;
+  qr_status rc = form_keys(g->keys, 0, s, n, kind, scratch, &f, &e, flags);
+  if (fold) *fold = f;
+  if (exact) *exact = e;
+  /* most words of a text begin no name: the matcher is told so here, where
+   * the keys are made (once per distinct form in a corpus), not at every
+   * token */
+  if (rc == QR_OK && flags && !starts_a_name(g, f) && !starts_a_name(g, e))
+    *flags |= QR_KF_NOSTART;
+  return rc;
 }
 
-uint8_t qr_gazetteer_token_flags(const char *text, const qr_tokens *toks, size_t i, size_t t0) {
+static inline uint8_t position_flags(const char *text, const qr_tokens *toks, size_t i,
+                                     size_t t0) {
   uint8_t f = 0;
   if (i == t0 || (toks->flags[i] & QR_TF_PARA_BEFORE) ||
       (i > 0 && (toks->flags[i - 1] & QR_TF_TERMINAL)))
@@ -136,12 +151,28 @@ uint8_t qr_gazetteer_token_flags(const char *text, const qr_tokens *toks, size_t
   return f;
 }
 
+uint8_t qr_gazetteer_token_flags(const char *text, const qr_tokens *toks, size_t i, size_t t0) {
+  return position_flags(text, toks, i, t0);
+}
+
+void qr_gazetteer_position_keys(const char *text, const qr_tokens *toks, size_t t0, size_t t1,
+                                qr_tokkey *keys) {
+  for (size_t i = t0; i < t1; i++) {
+    qr_tokkey *k = &keys[i - t0];
+    k->flags |= position_flags(text, toks, i, t0);
+    if (k->flags & QR_KF_SKIP) {
+      k->fold = k->exact = QR_LEX_NONE;
+      k->flags |= QR_KF_NOSTART;
+    }
+  }
+}
+
 qr_status qr_gazetteer_token_key(const qr_gazetteer *g, const char *text, const qr_tokens *toks,
                                  size_t i, qr_buf *scratch, qr_tokkey *key) {
   uint8_t where = qr_gazetteer_token_flags(text, toks, i, 0);
   if (where & QR_KF_SKIP) {
     key->fold = key->exact = QR_LEX_NONE;
-    key->flags = where;
+    key->flags = where | QR_KF_NOSTART;
     return QR_OK;
   }
   uint8_t form = 0;

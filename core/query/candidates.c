@@ -462,11 +462,12 @@ static qr_status known_name(const qr_gazetteer *g, const qr_corpus *c, size_t fi
   const qr_tokens *t = qr_corpus_tokens(c);
   if (qr_grow((void **)keys, keys_cap, n, sizeof **keys)) return QR_ENOMEM;
   for (size_t i = 0; i < n; i++) {
-    qr_status rc = qr_gazetteer_token_key(g, d.text, t, first + i, scratch, &(*keys)[i]);
+    size_t k = first + i;
+    qr_status rc = qr_gazetteer_form_keys(g, d.text + t->start[k], t->len[k], t->kind[k], scratch,
+                                          &(*keys)[i].fold, &(*keys)[i].exact, &(*keys)[i].flags);
     if (rc) return rc;
-    (*keys)[i].flags = (uint8_t)(((*keys)[i].flags & QR_KF_FORM) |
-                                 qr_gazetteer_token_flags(d.text, t, first + i, first));
   }
+  qr_gazetteer_position_keys(d.text, t, first, first + n, *keys);
   qr_mentions_reset(m);
   qr_match_opts plain = {0, NULL, 0, 0};   /* the dictionary alone: no short names */
   qr_status rc = qr_gazetteer_match_keys(g, *keys, n, 0, &plain, m);

@@ -150,7 +150,10 @@ enum {
   QR_KF_SMALL = 4,     /* it starts with a small letter ("china", "may") */
   QR_KF_CAPS = 8,      /* two letters or more, all capitals ("NORTH", "US") */
   QR_KF_LOWER = 16,    /* it has a small letter somewhere ("Putin", "iPhone") */
-  QR_KF_DOTTED = 32    /* an acronym written with dots ("U.S.") */
+  QR_KF_DOTTED = 32,   /* an acronym written with dots ("U.S.") */
+  /* a hint (qr_gazetteer_form_keys): no name of the gazetteer begins with
+   * this form, so the matcher passes over it without a look; 0 means look */
+  QR_KF_NOSTART = 64
 };
 
 #define QR_KF_FORM (QR_KF_SMALL | QR_KF_CAPS | QR_KF_LOWER | QR_KF_DOTTED)
@@ -160,13 +163,19 @@ enum {
  * A barrier is set at a paragraph start and after a sentence terminator. */
 uint8_t qr_gazetteer_token_flags(const char *text, const qr_tokens *toks, size_t i, size_t t0);
 
+/* The same for tokens [t0, t1) at once: ORs the position flags into
+ * keys[0, t1 - t0) and clears the keys of the tokens passed over. */
+void qr_gazetteer_position_keys(const char *text, const qr_tokens *toks, size_t t0, size_t t1,
+                                qr_tokkey *keys);
+
 /* Computes the keys and all the flags of token i of toks over text.
  * scratch is working memory owned by the caller. */
 qr_status qr_gazetteer_token_key(const qr_gazetteer *g, const char *text, const qr_tokens *toks,
                                  size_t i, qr_buf *scratch, qr_tokkey *key);
 
-/* The keys of a token text alone (fold and exact) and its form flags, for
- * callers that cache them per distinct form. */
+/* The keys of a token text alone (fold and exact) and its form flags
+ * (with QR_KF_NOSTART), for callers that cache them per distinct form;
+ * they hold until the gazetteer changes (qr_gazetteer_version). */
 qr_status qr_gazetteer_form_keys(const qr_gazetteer *g, const char *s, size_t n, int kind,
                                  qr_buf *scratch, uint32_t *fold, uint32_t *exact,
                                  uint8_t *flags);

@@ -82,6 +82,35 @@ static void matching(unit *u) {
   qr_segmenter_free(seg);
 }
 
+/* The keys of a form say when no name begins with it (the matcher passes
+ * over such tokens), and say it no more once a name does. */
+static void start_hint(unit *u) {
+  qr_gazetteer *g = qr_gazetteer_new();
+  qr_buf scratch = {0};
+  qr_error err = {0};
+  qr_gazetteer_load_tsv(g, gaz_text, sizeof gaz_text - 1, "t.tsv", &err);
+  uint32_t fold, exact;
+  uint8_t flags;
+  unit_case(u, "keys: a word that begins a name has no QR_KF_NOSTART");
+  CHECK_INT(u, qr_gazetteer_form_keys(g, "North", 5, QR_TOK_WORD, &scratch, &fold, &exact, &flags),
+            QR_OK);
+  CHECK_INT(u, flags & QR_KF_NOSTART, 0);
+  unit_case(u, "keys: a word of the gazetteer inside names only has QR_KF_NOSTART");
+  qr_gazetteer_form_keys(g, "Korea", 5, QR_TOK_WORD, &scratch, &fold, &exact, &flags);
+  CHECK(u, fold != QR_LEX_NONE);
+  CHECK_INT(u, flags & QR_KF_NOSTART, QR_KF_NOSTART);
+  unit_case(u, "keys: an acronym known only in capitals begins a name in capitals");
+  qr_gazetteer_form_keys(g, "US", 2, QR_TOK_WORD, &scratch, &fold, &exact, &flags);
+  CHECK_INT(u, flags & QR_KF_NOSTART, 0);
+  unit_case(u, "keys: after an add, the word begins a name");
+  const char *names[] = {"Korea Times"};
+  CHECK_INT(u, qr_gazetteer_add(g, "kt", "ORG", names, 1, NULL, 0, QR_CASE_AUTO, &err), QR_OK);
+  qr_gazetteer_form_keys(g, "Korea", 5, QR_TOK_WORD, &scratch, &fold, &exact, &flags);
+  CHECK_INT(u, flags & QR_KF_NOSTART, 0);
+  qr_buf_free(&scratch);
+  qr_gazetteer_free(g);
+}
+
 static void corpus_loading(unit *u) {
   char dir[] = "/tmp/quarry-test-XXXXXX";
   unit_case(u, "corpus: a directory, in sorted order, with mentions");
@@ -117,6 +146,16 @@ static void corpus_loading(unit *u) {
   size_t n;
   CHECK_INT(u, qr_corpus_postings(c, qr_corpus_folds(c)[0], &pos, &n), QR_OK);
   CHECK_INT(u, n, 2);
+  unit_case(u, "corpus: matched again after the gazetteer grows, a new name is found");
+  const char *names[] = {"the DPRK."};
+  qr_corpus_doc(c, 1, &d);
+  CHECK_INT(u, d.ment_count, 1);
+  CHECK_INT(u, qr_gazetteer_add(g, "dprk-sentence", "MISC", names, 1, NULL, 0, QR_CASE_AUTO,
+                                &err), QR_OK);
+  CHECK_INT(u, qr_corpus_match(c, g, &err), QR_OK);
+  qr_corpus_doc(c, 1, &d);
+  CHECK_INT(u, d.ment_count, 1);
+  CHECK_STR(u, qr_gazetteer_id(g, qr_corpus_mentions(c)->entry[d.ment_first]), "dprk-sentence");
   unit_case(u, "corpus: a failed add leaves the corpus as it was");
   snprintf(path, sizeof path, "%s/c.jsonl", dir);
   f = fopen(path, "w");
@@ -140,6 +179,7 @@ static void corpus_loading(unit *u) {
 int main(void) {
   unit u = {0};
   matching(&u);
+  start_hint(&u);
   corpus_loading(&u);
   return unit_finish(&u);
 }
