@@ -1,16 +1,38 @@
 -- bench/scan.lua — a corpus read with a big gazetteer: the time to load the
--- gazetteer, and to tokenize, split and look up the whole text.
+-- gazetteer, and to tokenize, split and look up the whole text, beside the
+-- same corpus read with no gazetteer (what the look-up itself adds). Each
+-- is the best of ROUNDS runs (default 2), taken in turn: the machines are
+-- shared and noisy.
 --
---   quarry run bench/scan.lua -- TEXT GAZETTEER
-local text, gaz = ...
+--   quarry run bench/scan.lua -- TEXT GAZETTEER [ROUNDS]
+local text, gaz, rounds = ...
+rounds = tonumber(rounds) or 2
 local clock = os.clock
 local t0 = clock()
 local g = quarry.gazetteer(gaz)
-local t1 = clock()
-local c = quarry.open(text, { gazetteer = g, quiet = true })
-local t2 = clock()
-local s = c:stats()
+local load = clock() - t0
+
+local function timed(opts)
+  local t = clock()
+  local c = quarry.open(text, opts)
+  t = clock() - t
+  local s = c:stats()
+  c = nil
+  collectgarbage()
+  return t, s
+end
+
+local with, without, s = math.huge, math.huge, nil
+for _ = 1, rounds do
+  local t
+  t, s = timed({ gazetteer = g, quiet = true })
+  with = math.min(with, t)
+  without = math.min(without, (timed({ quiet = true })))
+end
 local mb = s.bytes / 1e6
-print(string.format("%-34s %8.1f ms  (%d entries)", "load the gazetteer", (t1 - t0) * 1e3, #g))
+print(string.format("%-34s %8.1f ms  (%d entries)", "load the gazetteer", load * 1e3, #g))
 print(string.format("%-34s %8.2f s  %7.1f MB/s  (%d tokens, %d mentions)",
-                    "tokenize + split + look up", t2 - t1, mb / (t2 - t1), s.tokens, s.entities))
+                    "tokenize + split + look up", with, mb / with, s.tokens, s.entities))
+print(string.format("%-34s %8.2f s  %7.1f MB/s  (the look-up adds %.0f%%)",
+                    "tokenize + split, no gazetteer", without, mb / without,
+                    (with / without - 1) * 100))
