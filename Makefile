@@ -86,7 +86,12 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(UNIT_OBJ) $(BUILD)/libquarry.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(UNIT_OBJ) $(BUILD)/libquarry.a $(LDLIBS)
 
-units: $(UNIT_BIN)
+# The pseudo-terminal driver of the REPL's tests (tests/repl/*.session).
+$(BUILD)/tests/ptyrun: tests/repl/ptyrun.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(OPT) $(SAN) -D_DEFAULT_SOURCE -o $@ $< -lutil
+
+units: $(UNIT_BIN) $(BUILD)/tests/ptyrun
 .PHONY: units
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libquarry.a

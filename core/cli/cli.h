@@ -64,6 +64,12 @@ void cli_output_abort(cli_output *out);
 /* Writes b's contents to out and empties b; returns 0 or -1 on a write error. */
 int cli_flush(cli_output *out, qr_buf *b);
 
+/* Sets the globals every Lua session of the CLI has, `quarry` and `report`
+ * (under lua_pcall: a failed require raises); leaves the report module on
+ * the stack and returns its index. */
+typedef struct lua_State lua_State;
+int cli_push_globals(lua_State *L);
+
 /* The commands. Each returns an exit code. */
 int cmd_tokens(int argc, char **argv);
 int cmd_entities(int argc, char **argv);
@@ -71,6 +77,7 @@ int cmd_gazetteer(int argc, char **argv);
 int cmd_candidates(int argc, char **argv);
 int cmd_train_segmenter(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_repl(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 

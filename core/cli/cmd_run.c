@@ -55,12 +55,8 @@ typedef struct run_args {
   int script_started;      /* errors before it are the input's, not the script's */
 } run_args;
 
-/* The real main of a run, called under lua_pcall. */
-static int run_main(lua_State *L) {
-  run_args *a = lua_touserdata(L, 1);
-  const cli_opts *o = a->o;
+int cli_push_globals(lua_State *L) {
   luaL_checkversion(L);
-  /* globals: quarry, report, arg */
   lua_getglobal(L, "require");
   lua_pushliteral(L, "quarry");
   lua_call(L, 1, 1);
@@ -68,9 +64,17 @@ static int run_main(lua_State *L) {
   lua_getglobal(L, "require");
   lua_pushliteral(L, "quarry.report");
   lua_call(L, 1, 1);
-  int report = lua_gettop(L);
-  lua_pushvalue(L, report);
+  lua_pushvalue(L, -1);
   lua_setglobal(L, "report");
+  return lua_gettop(L);
+}
+
+/* The real main of a run, called under lua_pcall. */
+static int run_main(lua_State *L) {
+  run_args *a = lua_touserdata(L, 1);
+  const cli_opts *o = a->o;
+  /* globals: quarry, report, arg */
+  int report = cli_push_globals(L);
   lua_createtable(L, o->nscript_args, 1);
   lua_pushstring(L, a->script);
   lua_rawseti(L, -2, 0);

@@ -14,6 +14,7 @@ typedef struct command {
 
 static const command commands[] = {
   {"run", cmd_run},
+  {"repl", cmd_repl},
   {"tokens", cmd_tokens},
   {"entities", cmd_entities},
   {"gazetteer", cmd_gazetteer},
@@ -47,9 +48,9 @@ int cmd_help(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    /* the REPL is the default command once it exists; until then, help */
-    cli_usage(stderr, NULL);
-    return EXIT_USAGE;
+    static char repl[] = "repl";
+    char *args[] = {argv[0], repl, NULL};
+    return cmd_repl(2, args);
   }
   const char *name = argv[1];
   if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) return cmd_help(1, argv);

@@ -12,8 +12,10 @@ static const char overview[] =
   "quarry — a corpus-analysis workbench\n"
   "\n"
   "usage: quarry COMMAND [ARGS] [--help]\n"
+  "       quarry              (the REPL, on corpus/ when there is one)\n"
   "\n"
   "commands:\n"
+  "  repl [CORPUS...]          the interactive REPL (the corpus is open as `c`)\n"
   "  run SCRIPT [CORPUS...]    run a Lua script (the corpus is open as `corpus`)\n"
   "  tokens [FILE...|-]        tokenize and split into sentences\n"
   "  entities CORPUS...        list the gazetteer's entities found in a corpus\n"
@@ -27,6 +29,27 @@ static const char overview[] =
   "Documentation: README.md and docs/ (docs/lua-api.md for scripts).\n";
 
 static const usage usages[] = {
+  {"repl",
+   "usage: quarry repl [CORPUS...] [--gazetteer FILE] [--max-memory SIZE]\n"
+   "       quarry\n"
+   "\n"
+   "An interactive Lua session over a corpus: the CORPUS paths (or corpus/ in\n"
+   "the current directory, when there is one) are open as `c`. A line that is\n"
+   "an expression prints its value; an unfinished statement goes on over the\n"
+   "next lines; Tab completes; Ctrl-C stops what runs (or drops the line being\n"
+   "typed); Ctrl-D or :quit ends. :help lists the REPL's commands and the API.\n"
+   "History is kept in $XDG_STATE_HOME/quarry/history (~/.quarry_history when\n"
+   "XDG_STATE_HOME is not set).\n"
+   "\n"
+   "When standard input is not a terminal, it is read and run as one script,\n"
+   "without prompts: `quarry < session.lua`.\n"
+   "\n"
+   "options:\n"
+   "  --gazetteer FILE    entities to look up (default: gazetteer.tsv in the\n"
+   "                      corpus directory, when there is one)\n"
+   "  --max-memory SIZE   the most Lua heap the session may use (default 4G)\n"
+   "\n"
+   "docs/repl.md has the whole story.\n"},
   {"run",
    "usage: quarry run SCRIPT [CORPUS...] [options] [-- ARGS...]\n"
    "\n"

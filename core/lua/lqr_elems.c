@@ -527,9 +527,31 @@ static int tok_tostring(lua_State *L) {
 
 /* ---- registration ------------------------------------------------------------------ */
 
+/* The keys each C __index answers, listed in the metatable as "fields" so
+ * that the REPL can complete them and :help can name them (a test checks
+ * that every one answers). */
+static const char *const doc_fields[] = {"id", "text", "title", "index", "meta", "source",
+                                         "sentences", "tokens", "entities", "corpus", NULL};
+static const char *const sent_fields[] = {"text", "start", "stop", "index", "paragraph_start",
+                                          "headline", "doc", "tokens", "entities", NULL};
+static const char *const token_fields[] = {"text", "kind", "start", "stop", "space_after",
+                                           "sentence", "index", "fold", "parts", "clitic",
+                                           "copy", "doc", "newline_before", NULL};
+static const char *const view_fields[] = {"columns", "list", NULL};
+
+static void set_fields(lua_State *L, const char *const *fields) {
+  lua_newtable(L);
+  for (int i = 0; fields[i]; i++) {
+    lua_pushstring(L, fields[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "fields");
+}
+
 static void new_meta(lua_State *L, const char *name, lua_CFunction index, lua_CFunction tostr,
-                     lua_CFunction len) {
+                     lua_CFunction len, const char *const *fields) {
   luaL_newmetatable(L, name);
+  set_fields(L, fields);
   lua_newtable(L);
   lua_setfield(L, -2, "methods");
   lua_pushcfunction(L, index);
@@ -548,8 +570,9 @@ static void new_meta(lua_State *L, const char *name, lua_CFunction index, lua_CF
 void lqr_open_elems(lua_State *L) {
   luaL_newmetatable(L, LQR_VIEW);
   luaL_setfuncs(L, view_meta, 0);
+  set_fields(L, view_fields);
   lua_pop(L, 1);
-  new_meta(L, LQR_DOC, doc_index, doc_tostring, NULL);
-  new_meta(L, LQR_SENT, sent_index, sent_tostring, sent_len);
-  new_meta(L, LQR_TOKEN, tok_index, tok_tostring, NULL);
+  new_meta(L, LQR_DOC, doc_index, doc_tostring, NULL, doc_fields);
+  new_meta(L, LQR_SENT, sent_index, sent_tostring, sent_len, sent_fields);
+  new_meta(L, LQR_TOKEN, tok_index, tok_tostring, NULL, token_fields);
 }

@@ -112,6 +112,7 @@ local function key_before(a, b)
   if ra == 3 then return tostring(a) < tostring(b) end
   return a < b
 end
+report.key_order = key_before
 
 -- JSON keys are strings; numbers are spelt as in values so that a key and
 -- a value from the same number read alike. Tables as keys have no stable
