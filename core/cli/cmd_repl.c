@@ -12,6 +12,7 @@
  *   term.now()                       a monotonic clock, in seconds
  *   term.listdir(path)               the names in a directory (dirs end in /)
  *   term.mkdir(path)                 a directory and its parents
+ *   term.save(path, text, private)   a file written whole or not at all
  *   term.set_completer(fn)           fn(line before the cursor) -> start, list
  *   term.exit_code(err)              the code of an os.exit request, or nil
  *
@@ -21,6 +22,8 @@
  * the default action, so that a second Ctrl-C still ends a program stuck in
  * C; each prompt re-arms it. */
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <lauxlib.h>
 #include <signal.h>
 #include <stdio.h>
@@ -213,6 +216,43 @@ static int term_mkdir(lua_State *L) {
   return luaL_fileresult(L, ok, path);
 }
 
+/* term.save(path, text [, private]) -> true, or nil and a message: text
+ * written to a temporary file beside path and renamed over it, so that a
+ * reader never sees half of it; private files (the history) are the
+ * user's alone (mode 0600). */
+static int term_save(lua_State *L) {
+  size_t n;
+  const char *path = luaL_checkstring(L, 1);
+  const char *text = luaL_checklstring(L, 2, &n);
+  int private_file = lua_toboolean(L, 3);
+  const char *tmp = lua_pushfstring(L, "%s.tmp%d", path, (int)getpid());
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, private_file ? 0600 : 0666);
+  if (fd < 0) return luaL_fileresult(L, 0, tmp);
+  int ok = 1;
+  for (size_t done = 0; ok && done < n;) {
+    ssize_t w = write(fd, text + done, n - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) ok = 0;
+    else done += (size_t)w;
+  }
+  int saved_errno = errno;
+  if (close(fd) != 0 && ok) {
+    ok = 0;
+    saved_errno = errno;
+  }
+  if (ok && rename(tmp, path) != 0) {
+    ok = 0;
+    saved_errno = errno;
+  }
+  if (!ok) {
+    unlink(tmp);
+    errno = saved_errno;
+    return luaL_fileresult(L, 0, path);
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 static int term_set_completer(lua_State *L) {
   term *t = check_term(L);
   if (!lua_isnil(L, 1)) luaL_checktype(L, 1, LUA_TFUNCTION);
@@ -236,6 +276,7 @@ static const luaL_Reg term_funcs[] = {
   {"now", term_now},
   {"listdir", term_listdir},
   {"mkdir", term_mkdir},
+  {"save", term_save},
   {"set_completer", term_set_completer},
   {"exit_code", term_exit_code},
   {NULL, NULL},

@@ -56,11 +56,26 @@ static void free_items(char **items, size_t n) {
   free(items);
 }
 
+/* How much of every item the list leaves out: their common start, up to
+ * its last '.', ':' or '/' ("c:freq c:fr..." lists as "freq fr..."). */
+static size_t shared_path(char **items, size_t n) {
+  size_t common = strlen(items[0]);
+  for (size_t i = 1; i < n; i++) {
+    size_t k = 0;
+    while (k < common && items[i][k] == items[0][k]) k++;
+    common = k;
+  }
+  while (common > 0 && !strchr(".:/", items[0][common - 1])) common--;
+  return common;
+}
+
 /* The candidates in columns under the line, as shells list them. */
 static void list_items(EditLine *el, char **items, size_t n) {
   FILE *out = NULL;
   el_get(el, EL_GETFP, 1, &out);
   if (!out) out = stdout;
+  size_t skip = shared_path(items, n);
+  for (size_t i = 0; i < n; i++) memmove(items[i], items[i] + skip, strlen(items[i] + skip) + 1);
   size_t widest = 0;
   for (size_t i = 0; i < n; i++)
     if (strlen(items[i]) > widest) widest = strlen(items[i]);

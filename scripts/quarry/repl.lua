@@ -316,18 +316,10 @@ local function save_history()
   local path = session.history_path
   if not path then return end
   if session.history_dir then term.mkdir(session.history_dir) end
-  local tmp = path .. ".tmp"
-  local f, err = io.open(tmp, "w")
-  local ok = f ~= nil
-  if f then
-    for _, e in ipairs(session.history) do
-      ok = ok and f:write(escape(e), "\n") ~= nil
-    end
-    ok = f:close() and ok
-  end
-  if ok then ok, err = os.rename(tmp, path) end
+  local lines = {}
+  for i, e in ipairs(session.history) do lines[i] = escape(e) .. "\n" end
+  local ok, err = term.save(path, concat(lines), true)   -- the user's alone
   if not ok then
-    os.remove(tmp)
     if not session.history_warned then
       session.history_warned = true
       io.stderr:write("quarry: history not saved: ", tostring(err or "write error"), "\n")
@@ -463,24 +455,6 @@ end
 ---------------------------------------------------------------------------
 -- The : commands
 
-local function write_file(path, text)
-  local tmp = path .. ".tmp"
-  local f, err = io.open(tmp, "w")
-  if not f then return nil, err end
-  local ok, werr = f:write(text)
-  local closed, cerr = f:close()
-  if not (ok and closed) then
-    os.remove(tmp)
-    return nil, werr or cerr
-  end
-  local renamed, rerr = os.rename(tmp, path)
-  if not renamed then
-    os.remove(tmp)
-    return nil, rerr
-  end
-  return true
-end
-
 -- The text :save writes: rows in the current format, whole; other values
 -- as JSON in the json formats, else as the printer shows them.
 local function saved_text(v)
@@ -530,7 +504,7 @@ commands = {
       if not session.has_last then return report_error("nothing to save: no result yet") end
       local ok, text = pcall(saved_text, session.last)
       if not ok then return report_error("cannot save: " .. tostring(text)) end
-      local done, err = write_file(arg, text)
+      local done, err = term.save(arg, text)
       if not done then return report_error("cannot save: " .. tostring(err)) end
       local v = session.last
       local what = is_rowset(v) and format("%d rows", #v) or type(v)
