@@ -13,8 +13,19 @@ local M = {}
 -- quarry table, which completion can offer
 local _ = quarry.report
 
-local concat, sort, pack, unpack = table.concat, table.sort, table.pack, table.unpack
+-- The session's code may change any global (`print = nil`, `io = nil`):
+-- what the REPL itself needs is held here, so that it goes on regardless.
+local concat, sort, pack = table.concat, table.sort, table.pack
 local format = string.format
+local pairs, ipairs, next, type, tostring, tonumber = pairs, ipairs, next, type, tostring, tonumber
+local pcall, xpcall, load, loadfile = pcall, xpcall, load, loadfile
+local getmetatable, rawget = getmetatable, rawget
+local math_type, floor, max, min, tointeger = math.type, math.floor, math.max, math.min, math.tointeger
+local traceback, getenv = debug.traceback, os.getenv
+local stdout, stderr, stdin, open = io.stdout, io.stderr, io.stdin, io.open
+local function read_all() return stdin:read("a") end
+local function write(...) return stdout:write(...) end
+local G = _G
 
 local HISTORY_MAX = 1000
 local FORMATS = { table = true, csv = true, json = true, jsonl = true, md = true }
@@ -84,7 +95,7 @@ local function nested(v, indent, depth, path, room)
   local n = #v
   local keys = {}
   for k in pairs(v) do
-    if not (math.type(k) == "integer" and k >= 1 and k <= n) then keys[#keys + 1] = k end
+    if not (math_type(k) == "integer" and k >= 1 and k <= n) then keys[#keys + 1] = k end
   end
   sort(keys, key_before)
   local items, shown = {}, 0
@@ -136,11 +147,11 @@ local function is_rowset(v)
   local n = #v
   if n == 0 then return false end
   for k in pairs(v) do
-    if not (math.type(k) == "integer" and k >= 1 and k <= n) and k ~= "columns" then
+    if not (math_type(k) == "integer" and k >= 1 and k <= n) and k ~= "columns" then
       return false
     end
   end
-  for i = 1, math.min(n, 50) do
+  for i = 1, min(n, 50) do
     local row = v[i]
     if type(row) ~= "table" or getmetatable(row) or next(row) == nil then return false end
     for _, x in pairs(row) do
@@ -157,7 +168,7 @@ end
 local function render_rows(v, fmt, whole)
   if fmt ~= "table" then return report.render(v, fmt) end
   local columns, lines = screen()
-  local opts = { limit = (not whole) and math.max(5, lines - 6) or nil, max_width = 40 }
+  local opts = { limit = (not whole) and max(5, lines - 6) or nil, max_width = 40 }
   while true do
     local text = report.render(v, "table", opts)
     local widest = 0
@@ -166,7 +177,7 @@ local function render_rows(v, fmt, whole)
       if w > widest then widest = w end
     end
     if whole or widest <= columns or opts.max_width <= 8 then return text end
-    opts.max_width = math.max(8, math.floor(opts.max_width * columns / widest))
+    opts.max_width = max(8, floor(opts.max_width * columns / widest))
   end
 end
 
@@ -192,7 +203,7 @@ local function print_results(r)
     parts[#parts + 1] = ok and text or ("<cannot print: " .. tostring(text) .. ">")
     if type(r[i]) == "table" or type(r[i]) == "userdata" then plain = false end
   end
-  io.write(concat(parts, plain and "\t" or "\n"), "\n")
+  write(concat(parts, plain and "\t" or "\n"), "\n")
 end
 
 ---------------------------------------------------------------------------
@@ -210,7 +221,7 @@ local function on_error(e)
     msg = mt and mt.__tostring and tostring(e) or format("(error object is a %s value)", type(e))
   end
   -- the frames below the user's code are the REPL's own: left out
-  local trace = debug.traceback(msg, 2)
+  local trace = traceback(msg, 2)
   local cut = trace:find("\n\t%[C%]: in function 'xpcall'")
   session.trace = cut and trace:sub(1, cut - 1) or trace
   return msg
@@ -241,7 +252,7 @@ local function color(code, text)
 end
 
 local function report_error(msg)
-  io.stderr:write(term.color and ("\27[31m" .. msg .. "\27[0m") or msg, "\n")
+  stderr:write(term.color and ("\27[31m" .. msg .. "\27[0m") or msg, "\n")
 end
 
 -- Runs f and prints its results; returns false when it raised.
@@ -255,7 +266,7 @@ local function run(f, quiet)
   end
   if r.n > 1 and not quiet then
     session.last, session.has_last = r[2], true
-    _G._ = r[2]
+    G._ = r[2]
     print_results(r)
   end
   return true
@@ -265,9 +276,9 @@ end
 -- The history file
 
 local function history_path()
-  local state = os.getenv("XDG_STATE_HOME")
+  local state = getenv("XDG_STATE_HOME")
   if state and state ~= "" then return state .. "/quarry/history", state .. "/quarry" end
-  local home = os.getenv("HOME")
+  local home = getenv("HOME")
   if home and home ~= "" then return home .. "/.quarry_history" end
   return nil
 end
@@ -299,7 +310,7 @@ local function load_history()
   local path, dir = history_path()
   session.history_path, session.history_dir = path, dir
   if not path then return end
-  local f = io.open(path, "r")
+  local f = open(path, "r")
   if not f then return end
   local list = {}
   for line in f:lines() do
@@ -322,7 +333,7 @@ local function save_history()
   if not ok then
     if not session.history_warned then
       session.history_warned = true
-      io.stderr:write("quarry: history not saved: ", tostring(err or "write error"), "\n")
+      stderr:write("quarry: history not saved: ", tostring(err or "write error"), "\n")
     end
   end
 end
@@ -409,7 +420,7 @@ end
 local function help_name(name)
   local obj, sep, member = name:match("^([%a_][%w_]*)([%.:])([%a_][%w_]*)$")
   if obj and obj ~= "quarry" and obj ~= "report" then
-    local v = _G[obj]
+    local v = G[obj]
     local mt = v ~= nil and getmetatable(v)
     local tname = type(mt) == "table" and rawget(mt, "__name")
     if type(tname) == "string" then
@@ -469,7 +480,7 @@ commands = {
   help = { args = " [NAME]", about = "this list, or the API reference of NAME",
     run = function(arg)
       local text, err = help(arg)
-      if not text then report_error(err) else io.write(text, "\n") end
+      if not text then report_error(err) else write(text, "\n") end
     end },
   load = { args = " FILE", about = "run a Lua file in this session",
     run = function(arg)
@@ -486,12 +497,12 @@ commands = {
       local t0 = term.now()
       local ok, code = run(f)
       local dt = term.now() - t0
-      io.write(format("time: %s\n", dt < 1 and format("%.1f ms", dt * 1e3) or format("%.2f s", dt)))
+      write(format("time: %s\n", dt < 1 and format("%.1f ms", dt * 1e3) or format("%.2f s", dt)))
       return ok, code
     end },
   format = { args = " [FORMAT]", about = "how results print: table, csv, json, jsonl, md",
     run = function(arg)
-      if arg == "" then return io.write("format: ", session.format, "\n") end
+      if arg == "" then return write("format: ", session.format, "\n") end
       local f = arg == "markdown" and "md" or arg
       if not FORMATS[f] then
         return report_error(format("unknown format '%s' (expected table, csv, json, jsonl or md)", arg))
@@ -508,19 +519,19 @@ commands = {
       if not done then return report_error("cannot save: " .. tostring(err)) end
       local v = session.last
       local what = is_rowset(v) and format("%d rows", #v) or type(v)
-      io.write(format("saved %s to %s (%s)\n", what, arg, session.format))
+      write(format("saved %s to %s (%s)\n", what, arg, session.format))
     end },
   history = { args = " [N]", about = "the last N entries of the history (20)",
     run = function(arg)
       local n = tonumber(arg) or 20
       local list = session.history
-      for i = math.max(1, #list - n + 1), #list do
-        io.write(format("%5d  %s\n", i, (list[i]:gsub("\n", "\n       "))))
+      for i = max(1, #list - n + 1), #list do
+        write(format("%5d  %s\n", i, (list[i]:gsub("\n", "\n       "))))
       end
     end },
   trace = { about = "the traceback of the last error",
     run = function()
-      io.write(session.trace or "no error yet", "\n")
+      write(session.trace or "no error yet", "\n")
     end },
   quit = { about = "end the session (Ctrl-D does too)",
     run = function() return true, 0, true end },
@@ -590,7 +601,7 @@ end
 -- The value a dotted path names, without running anything but the
 -- getters of quarry's own objects.
 local function resolve(path)
-  local v = _G
+  local v = G
   for name in path:gmatch("[^%.:]+") do
     if type(v) == "table" then
       local got = rawget(v, name)
@@ -686,7 +697,7 @@ function M.complete(line)
   local expr = line:sub(expr_at)
   local path, sep, partial = expr:match("^(.*)([%.:])([%w_]*)$")
   if not path then
-    local names = members(_G)
+    local names = members(G)
     for k in pairs(M.keywords) do names[#names + 1] = k end
     return expr_at, with_prefix(names, expr)
   end
@@ -704,12 +715,12 @@ end
 local function compact(n)
   if n >= 1e6 then return format("%.1fM", n / 1e6) end
   if n >= 1e5 then return format("%.0fK", n / 1e3) end
-  local s = tostring(math.tointeger(n) or n)
+  local s = tostring(tointeger(n) or n)
   return (s:reverse():gsub("(%d%d%d)(%d)", "%1,%2"):reverse())
 end
 
 local function corpus_of_c()
-  local c = rawget(_G, "c")
+  local c = rawget(G, "c")
   local mt = c ~= nil and getmetatable(c)
   if type(mt) == "table" and rawget(mt, "__name") == "quarry.Corpus" then return c end
 end
@@ -727,7 +738,7 @@ end
 local function banner()
   local c = corpus_of_c()
   local what = c and format("c is %s", tostring(c)) or "no corpus open (quarry.open(path) opens one)"
-  io.write(format("quarry %s (%s): %s.\n:help for help, Tab completes, Ctrl-D quits.\n",
+  write(format("quarry %s (%s): %s.\n:help for help, Tab completes, Ctrl-D quits.\n",
                   quarry.version or "", _VERSION, what))
 end
 
@@ -741,7 +752,7 @@ local function read_entry()
     if typed:match("^%s*$") then
       session.empty_interrupts = session.empty_interrupts + 1
       if session.empty_interrupts >= 2 then
-        io.write("(to quit, press Ctrl-D or type :quit)\n")
+        write("(to quit, press Ctrl-D or type :quit)\n")
         session.empty_interrupts = 0
       end
     else
@@ -773,18 +784,18 @@ end
 local function run_script()
   if session.script_done then return 1 end
   session.script_done = true
-  local src = io.read("a") or ""
+  local src = read_all() or ""
   src = src:gsub("^#![^\n]*", "")
   local f, err = load(src, "=stdin", "t")
   if not f then
-    io.stderr:write("quarry: ", err, "\n")
+    stderr:write("quarry: ", err, "\n")
     return 1
   end
   local ok, e = xpcall(f, on_error)
   if ok then return 0 end
   local code = term.exit_code(e)
   if code then return code end
-  io.stderr:write("quarry: ", session.trace or tostring(e), "\n")
+  stderr:write("quarry: ", session.trace or tostring(e), "\n")
   return 1
 end
 
@@ -806,7 +817,7 @@ function M.run()
   while true do
     local src, f = read_entry()
     if src == nil then
-      io.write("\n")
+      write("\n")
       return 0
     end
     if src then

@@ -9,9 +9,15 @@
 -- widths are display columns rather than characters.
 local report = {}
 
+-- Held here, so that a script that changes a global (`type = nil`) still
+-- gets its report written. io.write and io.stderr are the exception: they
+-- are looked up at each call (see default_write below).
 local concat, sort = table.concat, table.sort
 local format, rep = string.format, string.rep
 local mtype = math.type
+local error, pairs, ipairs, next, pcall, select = error, pairs, ipairs, next, pcall, select
+local tostring, type = tostring, type
+local utf8_len, utf8_offset = utf8.len, utf8.offset
 
 report.formats = { "table", "csv", "json", "jsonl", "md" }
 
@@ -69,10 +75,10 @@ end
 -- Each invalid byte becomes one U+FFFD: simpler than the WHATWG "maximal
 -- subpart" rule and still always valid, which is all JSON readers need.
 local function repair_utf8(s)
-  if utf8.len(s) then return s end
+  if utf8_len(s) then return s end
   local parts, i = {}, 1
   while true do
-    local n, bad = utf8.len(s, i)
+    local n, bad = utf8_len(s, i)
     if n then
       parts[#parts + 1] = s:sub(i)
       break
@@ -328,13 +334,13 @@ local width, clip
 if core then
   width, clip = core.width, core.clip
 else
-  width = function(s) return utf8.len(s) or #s end
+  width = function(s) return utf8_len(s) or #s end
   clip = function(s, max, from_end)
-    if not utf8.len(s) then return from_end and s:sub(#s - max + 1) or s:sub(1, max) end
-    local n = utf8.len(s)
+    if not utf8_len(s) then return from_end and s:sub(#s - max + 1) or s:sub(1, max) end
+    local n = utf8_len(s)
     if n <= max then return s end
-    if from_end then return s:sub(utf8.offset(s, n - max + 1)) end
-    return s:sub(1, utf8.offset(s, max + 1) - 1)
+    if from_end then return s:sub(utf8_offset(s, n - max + 1)) end
+    return s:sub(1, utf8_offset(s, max + 1) - 1)
   end
 end
 
