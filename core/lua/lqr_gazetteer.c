@@ -281,7 +281,11 @@ static int gaz_match(lua_State *L) {
    * qr_gazetteer_token_flags (paragraphs, terminators), not the sentences */
   if (!rc) rc = qr_gazetteer_match_keys(b->g, w->keys, w->t.n, 0, &opts, &w->m);
   if (rc) return luaL_error(L, "match: %s", qr_status_string(rc));
-  lua_createtable(L, (int)w->m.n, 0);
+  /* rows, whose columns put what a reader looks at first (report.table,
+   * the REPL) */
+  static const char *const columns[] = {"start", "stop", "text", "type", "id", "sentence",
+                                        "ambiguous", "alias", "candidates", NULL};
+  lqr_new_rows(L, (int)w->m.n, columns);
   size_t sent = 0;
   for (size_t k = 0; k < w->m.n; k++) {
     while (sent + 1 < w->s.n && w->s.first[sent + 1] <= w->m.tok_first[k]) sent++;
