@@ -68,6 +68,12 @@ for _, case in ipairs(cases) do
   end)
 end
 
+T.test("g:match gives rows whose columns start with where and what", function()
+  local rows = g:match("Kim Jong Un met the DPRK.")
+  T.eq({ rows.columns[1], rows.columns[3], rows.columns[5] }, { "start", "text", "id" })
+  T.eq(report.render(rows, "csv"):match("^[^\r\n]*"), "start,stop,text,type,id,sentence,ambiguous,alias,candidates")
+end)
+
 T.test("mentions from g:match carry offsets into the string", function()
   local text = "Yes, Kim Jong-un's visit."
   local m = g:match(text)[1]
