@@ -306,18 +306,22 @@ local function dedupe(list)
   return out
 end
 
-local function load_history()
-  local path, dir = history_path()
-  session.history_path, session.history_dir = path, dir
-  if not path then return end
-  local f = open(path, "r")
-  if not f then return end
+-- The entries of the history file, or nil when there is none.
+local function read_history(path)
+  local f = path and open(path, "r")
+  if not f then return nil end
   local list = {}
   for line in f:lines() do
     if line ~= "" then list[#list + 1] = unescape(line) end
   end
   f:close()
-  session.history = dedupe(list)
+  return list
+end
+
+local function load_history()
+  local path, dir = history_path()
+  session.history_path, session.history_dir = path, dir
+  session.history = dedupe(read_history(path) or {})
   for _, e in ipairs(session.history) do term.remember(e) end
 end
 
@@ -340,7 +344,8 @@ end
 
 local function remember(entry)
   if entry:match("^%s*$") or entry:match("^ ") then return end   -- a leading space: private
-  local list = session.history
+  -- read again first: another session may have added to the file since
+  local list = read_history(session.history_path) or session.history
   list[#list + 1] = entry
   session.history = dedupe(list)
   term.remember(entry)
