@@ -186,12 +186,11 @@ static int term_listdir(lua_State *L) {
     lua_rawseti(L, -2, ++n);
   }
   closedir(d);
-  /* sorted by Lua, whose table.sort the caller would call anyway */
-  lua_getglobal(L, "table");
-  lua_getfield(L, -1, "sort");
-  lua_pushvalue(L, -3);
+  /* table.sort as it was when the module opened: the session may have
+   * changed the global since */
+  lua_getfield(L, LUA_REGISTRYINDEX, TERM ".sort");
+  lua_pushvalue(L, -2);
   lua_call(L, 1, 0);
-  lua_pop(L, 1);
   return 1;
 }
 
@@ -290,6 +289,10 @@ static int luaopen_quarry_term(lua_State *L) {
     lua_setfield(L, -2, "__gc");
   }
   lua_setmetatable(L, -2);
+  lua_getglobal(L, "table");
+  lua_getfield(L, -1, "sort");
+  lua_setfield(L, LUA_REGISTRYINDEX, TERM ".sort");
+  lua_pop(L, 1);
   term *t = calloc(1, sizeof *t);
   if (!t) return luaL_error(L, "out of memory");
   t->L = L;
