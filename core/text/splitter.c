@@ -206,6 +206,12 @@ static size_t absorbs(const splitctx *c, size_t k) {
   qr_cclass cls;
   int32_t cp = first_cp(c, k, &cls);
   if (cp == '[') {
+    /* [...] or […], the mark of words left out of a quotation, ends the
+     * sentence it follows: it never starts one */
+    if (k + 2 < t->n && (TOK_IS(c, k + 1, "...") || TOK_IS(c, k + 1, "\xE2\x80\xA6")) &&
+        TOK_IS(c, k + 2, "]") && !(t->flags[k + 1] & QR_TF_SPACE_BEFORE) &&
+        !(t->flags[k + 2] & QR_TF_SPACE_BEFORE))
+      return 3;
     /* [1], [2, 3], [4-6]: numbers, commas and dashes up to a ]; or an
      * editor's note in small words: [citation needed], [better source
      * needed] */
