@@ -215,6 +215,22 @@ qr_status qr_gazetteer_add(qr_gazetteer *g, const char *id, const char *type,
   return qr_gaz_add_checked(g, id, type, names, nnames, attrs, nattrs, policy, err);
 }
 
+/* Entry e starts over with this type and policy, without names or
+ * attributes (which go to the ends of their arrays). */
+static qr_status start_entry(qr_gazetteer *g, size_t e, const char *type,
+                             qr_case_policy policy) {
+  uint32_t tk;
+  if (qr_lexicon_intern(g->types, type, strlen(type), &tk)) return QR_ENOMEM;
+  g->type[e] = tk;
+  g->policy[e] = (uint8_t)policy;
+  g->eflags[e] = strcmp(type, QR_STOP_TYPE) == 0 ? EF_STOP : 0;
+  g->name_first[e] = (uint32_t)g->nnames;
+  g->name_count[e] = 0;
+  g->attr_first[e] = (uint32_t)g->nattrs;
+  g->attr_count[e] = 0;
+  return QR_OK;
+}
+
 qr_status qr_gaz_add_checked(qr_gazetteer *g, const char *id, const char *type,
                              const char *const *names, size_t nnames, const char *const *attrs,
                              size_t nattrs, qr_case_policy policy, qr_error *err) {
@@ -229,17 +245,8 @@ qr_status qr_gaz_add_checked(qr_gazetteer *g, const char *id, const char *type,
   size_t e;
   if (found >= 0 && (g->eflags[found] & EF_REMOVED)) {
     /* a removed entry comes back: new type, names and attributes */
-    uint32_t tk;
-    if (qr_lexicon_intern(g->types, type, strlen(type), &tk))
-      return qr_error_set(err, QR_ENOMEM, "out of memory");
     e = (size_t)found;
-    g->type[e] = tk;
-    g->policy[e] = (uint8_t)policy;
-    g->eflags[e] = strcmp(type, QR_STOP_TYPE) == 0 ? EF_STOP : 0;
-    g->name_first[e] = (uint32_t)g->nnames;
-    g->name_count[e] = 0;
-    g->attr_first[e] = (uint32_t)g->nattrs;
-    g->attr_count[e] = 0;
+    if (start_entry(g, e, type, policy)) return qr_error_set(err, QR_ENOMEM, "out of memory");
     g->nremoved--;
   } else if (found >= 0) {
     /* more names for an existing entry: names live contiguously per entry,
@@ -255,17 +262,9 @@ qr_status qr_gaz_add_checked(qr_gazetteer *g, const char *id, const char *type,
       g->nnames += old_n;
     }
   } else {
-    uint32_t tk;
-    if (grow_entries(g) || qr_lexicon_intern(g->types, type, strlen(type), &tk))
+    if (grow_entries(g) || start_entry(g, g->n, type, policy))
       return qr_error_set(err, QR_ENOMEM, "out of memory");
     e = g->n++;
-    g->type[e] = tk;
-    g->policy[e] = (uint8_t)policy;
-    g->eflags[e] = strcmp(type, QR_STOP_TYPE) == 0 ? EF_STOP : 0;
-    g->name_first[e] = (uint32_t)g->nnames;
-    g->name_count[e] = 0;
-    g->attr_first[e] = (uint32_t)g->nattrs;
-    g->attr_count[e] = 0;
   }
   if (policy != QR_CASE_AUTO) g->policy[e] = (uint8_t)policy;
   if (qr_grow((void **)&g->name_off, &g->names_cap, g->nnames + nnames, sizeof *g->name_off))

@@ -10,8 +10,7 @@
 #include "quarry/json.h"
 #include "quarry/utf8.h"
 
-/* Checks that the text is UTF-8 without NUL bytes; errors name the line. */
-static qr_status check_text(const char *text, size_t len, const char *name, qr_error *err) {
+qr_status qr_gaz_check_text(const char *text, size_t len, const char *name, qr_error *err) {
   size_t bad;
   if (qr_utf8_check(text, len, &bad)) {
     size_t line = 1, line_start = 0;
@@ -150,7 +149,7 @@ static qr_status read_json_entry(qr_gaz_batch *b, const char *s, size_t n, size_
 
 qr_status qr_gazetteer_load_jsonl(qr_gazetteer *g, const char *text, size_t len,
                                   const char *name, qr_error *err) {
-  qr_status rc = check_text(text, len, name, err);
+  qr_status rc = qr_gaz_check_text(text, len, name, err);
   if (rc) return rc;
   qr_gaz_batch b;
   qr_gaz_batch_init(&b, g, name);
@@ -252,7 +251,7 @@ static qr_status read_geoname(qr_gaz_batch *b, char *s, size_t line, char ***nam
 
 qr_status qr_gazetteer_load_geonames(qr_gazetteer *g, const char *text, size_t len,
                                      const char *name, qr_error *err) {
-  qr_status rc = check_text(text, len, name, err);
+  qr_status rc = qr_gaz_check_text(text, len, name, err);
   if (rc) return rc;
   char *copy = malloc(len + 1);
   if (!copy) return qr_error_set(err, QR_ENOMEM, "%s: out of memory", name);

@@ -102,16 +102,8 @@ static qr_status read_line(qr_gaz_batch *b, char *s, size_t line, qr_error *err)
 
 qr_status qr_gazetteer_load_tsv(qr_gazetteer *g, const char *text, size_t len,
                                 const char *name, qr_error *err) {
-  size_t bad;
-  if (qr_utf8_check(text, len, &bad)) {
-    size_t line = 1, line_start = 0;
-    for (size_t i = 0; i < bad; i++)
-      if (text[i] == '\n') line++, line_start = i + 1;
-    return qr_error_set(err, QR_EDATA, "%s:%zu: invalid UTF-8 at column %zu", name, line,
-                        bad - line_start + 1);
-  }
-  if (memchr(text, '\0', len))
-    return qr_error_set(err, QR_EDATA, "%s: contains NUL bytes; not a text file", name);
+  qr_status rc0 = qr_gaz_check_text(text, len, name, err);
+  if (rc0) return rc0;
   char *copy = malloc(len + 1);
   if (!copy) return qr_error_set(err, QR_ENOMEM, "%s: out of memory", name);
   memcpy(copy, text, len);

@@ -79,6 +79,8 @@ void lqr_push_span(lua_State *L, const qr_corpus *c, const qr_doc *d, size_t t0,
 void lqr_open_gazetteer(lua_State *L);
 int lqr_gazetteer_new(lua_State *L);
 lqr_gazetteer *lqr_checkgaz(lua_State *L, int arg);
+/* Sets the fields id, type and name of entry e on the table on top. */
+void lqr_set_entry_fields(lua_State *L, const qr_gazetteer *g, size_t e);
 /* Pushes a table describing entry e of g (id, type, name, names, attrs). */
 void lqr_push_entry(lua_State *L, const qr_gazetteer *g, size_t e);
 

@@ -82,12 +82,7 @@ void lqr_push_mention(lua_State *L, const qr_corpus *c, size_t k) {
   qr_corpus_doc(c, d, &doc);
   uint32_t e = m->entry[k];
   lua_createtable(L, 0, 10);
-  lua_pushstring(L, qr_gazetteer_id(g, e));
-  lua_setfield(L, -2, "id");
-  lua_pushstring(L, qr_gazetteer_type(g, e));
-  lua_setfield(L, -2, "type");
-  lua_pushstring(L, qr_gazetteer_name(g, e, 0));
-  lua_setfield(L, -2, "name");
+  lqr_set_entry_fields(L, g, e);
   lqr_push_span(L, c, &doc, first, last + 1);
   lua_setfield(L, -2, "text");
   lua_pushinteger(L, (lua_Integer)t->start[first] + 1);

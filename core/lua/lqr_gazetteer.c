@@ -52,14 +52,18 @@ void lqr_push_candidates(lua_State *L, const qr_gazetteer *g, const qr_mentions 
   }
 }
 
-void lqr_push_entry(lua_State *L, const qr_gazetteer *g, size_t e) {
-  lua_createtable(L, 0, 6);
+void lqr_set_entry_fields(lua_State *L, const qr_gazetteer *g, size_t e) {
   lua_pushstring(L, qr_gazetteer_id(g, e));
   lua_setfield(L, -2, "id");
   lua_pushstring(L, qr_gazetteer_type(g, e));
   lua_setfield(L, -2, "type");
   lua_pushstring(L, qr_gazetteer_name(g, e, 0));
   lua_setfield(L, -2, "name");
+}
+
+void lqr_push_entry(lua_State *L, const qr_gazetteer *g, size_t e) {
+  lua_createtable(L, 0, 6);
+  lqr_set_entry_fields(L, g, e);
   size_t nn = qr_gazetteer_nnames(g, e);
   lua_createtable(L, (int)nn, 0);
   for (size_t k = 0; k < nn; k++) {
@@ -236,12 +240,7 @@ static void push_match(lua_State *L, const qr_gazetteer *g, const char *text, co
   size_t first = m->tok_first[k], last = first + m->tok_count[k] - 1;
   uint32_t e = m->entry[k];
   lua_createtable(L, 0, 10);
-  lua_pushstring(L, qr_gazetteer_id(g, e));
-  lua_setfield(L, -2, "id");
-  lua_pushstring(L, qr_gazetteer_type(g, e));
-  lua_setfield(L, -2, "type");
-  lua_pushstring(L, qr_gazetteer_name(g, e, 0));
-  lua_setfield(L, -2, "name");
+  lqr_set_entry_fields(L, g, e);
   size_t s0 = w->t.start[first], s1 = w->t.start[last] + w->t.len[last];
   lua_pushlstring(L, text + s0, s1 - s0);
   lua_setfield(L, -2, "text");
