@@ -96,6 +96,10 @@ int qr_gaz_name_has_word(const char *name);
 /* Checks that a gazetteer file's text is UTF-8 without NUL bytes; an error
  * names the file and the line. */
 qr_status qr_gaz_check_text(const char *text, size_t len, const char *name, qr_error *err);
+/* The same, then *copy: a NUL-terminated copy of the text that the caller
+ * frees. */
+qr_status qr_gaz_copy_text(const char *text, size_t len, const char *name, char **copy,
+                           qr_error *err);
 
 /* Compiles a name of entry e into the trie. */
 qr_status qr_gaz_compile_name(qr_gazetteer *g, size_t e, const char *name, qr_error *err);

@@ -24,6 +24,16 @@ qr_status qr_gaz_check_text(const char *text, size_t len, const char *name, qr_e
   return QR_OK;
 }
 
+qr_status qr_gaz_copy_text(const char *text, size_t len, const char *name, char **copy,
+                           qr_error *err) {
+  qr_status rc = qr_gaz_check_text(text, len, name, err);
+  if (rc) return rc;
+  if (!(*copy = malloc(len + 1))) return qr_error_set(err, QR_ENOMEM, "%s: out of memory", name);
+  memcpy(*copy, text, len);
+  (*copy)[len] = '\0';
+  return QR_OK;
+}
+
 /* The next line of text from *pos, without its line break (and CR); NULL at
  * the end. */
 static const char *next_line(const char *text, size_t len, size_t *pos, size_t *n) {
@@ -251,12 +261,9 @@ static qr_status read_geoname(qr_gaz_batch *b, char *s, size_t line, char ***nam
 
 qr_status qr_gazetteer_load_geonames(qr_gazetteer *g, const char *text, size_t len,
                                      const char *name, qr_error *err) {
-  qr_status rc = qr_gaz_check_text(text, len, name, err);
+  char *copy;
+  qr_status rc = qr_gaz_copy_text(text, len, name, &copy, err);
   if (rc) return rc;
-  char *copy = malloc(len + 1);
-  if (!copy) return qr_error_set(err, QR_ENOMEM, "%s: out of memory", name);
-  memcpy(copy, text, len);
-  copy[len] = '\0';
   qr_gaz_batch b;
   qr_gaz_batch_init(&b, g, name);
   char **names = NULL;

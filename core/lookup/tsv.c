@@ -102,12 +102,9 @@ static qr_status read_line(qr_gaz_batch *b, char *s, size_t line, qr_error *err)
 
 qr_status qr_gazetteer_load_tsv(qr_gazetteer *g, const char *text, size_t len,
                                 const char *name, qr_error *err) {
-  qr_status rc0 = qr_gaz_check_text(text, len, name, err);
+  char *copy;
+  qr_status rc0 = qr_gaz_copy_text(text, len, name, &copy, err);
   if (rc0) return rc0;
-  char *copy = malloc(len + 1);
-  if (!copy) return qr_error_set(err, QR_ENOMEM, "%s: out of memory", name);
-  memcpy(copy, text, len);
-  copy[len] = '\0';
   qr_gaz_batch b;
   qr_gaz_batch_init(&b, g, name);
   qr_status rc = QR_OK;

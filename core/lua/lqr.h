@@ -69,8 +69,6 @@ lqr_view *lqr_push_view(lua_State *L, lqr_what what, lqr_corpus *box, int corpus
                         size_t first, size_t count);
 /* Pushes mention k of the corpus as a plain table. */
 void lqr_push_mention(lua_State *L, const qr_corpus *c, size_t k);
-/* The ids of the candidates of mention k (one: its entry) as a list. */
-void lqr_push_candidates(lua_State *L, const qr_gazetteer *g, const qr_mentions *m, size_t k);
 /* Pushes the text of tokens [t0, t1) of document d with white space runs
  * collapsed to single spaces. */
 void lqr_push_span(lua_State *L, const qr_corpus *c, const qr_doc *d, size_t t0, size_t t1);
@@ -79,6 +77,10 @@ void lqr_push_span(lua_State *L, const qr_corpus *c, const qr_doc *d, size_t t0,
 void lqr_open_gazetteer(lua_State *L);
 int lqr_gazetteer_new(lua_State *L);
 lqr_gazetteer *lqr_checkgaz(lua_State *L, int arg);
+/* Sets the fields ambiguous, alias and candidates of mention k of m on the
+ * table on top. */
+void lqr_set_mention_flags(lua_State *L, const qr_gazetteer *g, const qr_mentions *m,
+                           size_t k);
 /* Sets the fields id, type and name of entry e on the table on top. */
 void lqr_set_entry_fields(lua_State *L, const qr_gazetteer *g, size_t e);
 /* Pushes a table describing entry e of g (id, type, name, names, attrs). */

@@ -93,12 +93,7 @@ void lqr_push_mention(lua_State *L, const qr_corpus *c, size_t k) {
   lua_setfield(L, -2, "doc");
   lua_pushinteger(L, (lua_Integer)(qr_corpus_sentence_of_token(c, first) - doc.sent_first + 1));
   lua_setfield(L, -2, "sentence");
-  lua_pushboolean(L, (m->flags[k] & QR_MF_AMBIGUOUS) != 0);
-  lua_setfield(L, -2, "ambiguous");
-  lua_pushboolean(L, (m->flags[k] & QR_MF_ALIAS) != 0);
-  lua_setfield(L, -2, "alias");
-  lqr_push_candidates(L, g, m, k);
-  lua_setfield(L, -2, "candidates");
+  lqr_set_mention_flags(L, g, m, k);
   lua_pushinteger(L, (lua_Integer)k + 1);
   lua_setfield(L, -2, "index");
 }

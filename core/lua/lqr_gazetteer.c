@@ -43,13 +43,25 @@ static int gaz_load(lua_State *L) {
   return 1;
 }
 
-void lqr_push_candidates(lua_State *L, const qr_gazetteer *g, const qr_mentions *m, size_t k) {
+/* The ids of the candidates of mention k (one: its entry) as a list. */
+static void push_candidates(lua_State *L, const qr_gazetteer *g, const qr_mentions *m,
+                            size_t k) {
   size_t cc = m->cand_count[k];
   lua_createtable(L, (int)(cc ? cc : 1), 0);
   for (size_t c = 0; c < (cc ? cc : 1); c++) {
     lua_pushstring(L, qr_gazetteer_id(g, cc ? m->cands[m->cand_first[k] + c] : m->entry[k]));
     lua_rawseti(L, -2, (lua_Integer)c + 1);
   }
+}
+
+void lqr_set_mention_flags(lua_State *L, const qr_gazetteer *g, const qr_mentions *m,
+                           size_t k) {
+  lua_pushboolean(L, (m->flags[k] & QR_MF_AMBIGUOUS) != 0);
+  lua_setfield(L, -2, "ambiguous");
+  lua_pushboolean(L, (m->flags[k] & QR_MF_ALIAS) != 0);
+  lua_setfield(L, -2, "alias");
+  push_candidates(L, g, m, k);
+  lua_setfield(L, -2, "candidates");
 }
 
 void lqr_set_entry_fields(lua_State *L, const qr_gazetteer *g, size_t e) {
@@ -250,12 +262,7 @@ static void push_match(lua_State *L, const qr_gazetteer *g, const char *text, co
   lua_setfield(L, -2, "stop");
   lua_pushinteger(L, (lua_Integer)sentence);
   lua_setfield(L, -2, "sentence");
-  lua_pushboolean(L, (m->flags[k] & QR_MF_AMBIGUOUS) != 0);
-  lua_setfield(L, -2, "ambiguous");
-  lua_pushboolean(L, (m->flags[k] & QR_MF_ALIAS) != 0);
-  lua_setfield(L, -2, "alias");
-  lqr_push_candidates(L, g, m, k);
-  lua_setfield(L, -2, "candidates");
+  lqr_set_mention_flags(L, g, m, k);
 }
 
 /* g:match(text [, options]) -> the mentions in text, as tables */
