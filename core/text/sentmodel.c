@@ -688,65 +688,17 @@ static int cmp_u64(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-qr_status qr_sentmodel_trainer_train(qr_sentmodel_trainer *tr, int epochs, int min_count,
-                                     double margin, const char *comment, qr_buf *out,
-                                     qr_train_report *report, qr_error *err) {
-  if (tr->nex == 0) return qr_error_set(err, QR_EDATA, "no training examples");
-  size_t distinct = qr_lexicon_size(tr->names);
-  wtable t = {0};
-  t.slots = 1024;
-  while (t.slots < 2 * distinct + 2) t.slots *= 2;
-  t.keys = calloc(t.slots, sizeof *t.keys);
-  t.w = calloc(t.slots, sizeof *t.w);
-  t.u = calloc(t.slots, sizeof *t.u);
-  size_t *order = malloc(tr->nex * sizeof *order);
-  uint32_t *slot_of = malloc(tr->nfeats * sizeof *slot_of + 1);
-  if (!t.keys || !t.w || !t.u || !order || !slot_of) {
-    free(t.keys);
-    free(t.w);
-    free(t.u);
-    free(order);
-    free(slot_of);
-    return qr_error_set(err, QR_ENOMEM, "out of memory");
-  }
-  for (size_t k = 0; k < tr->nfeats; k++) slot_of[k] = (uint32_t)wslot(&t, tr->feats[k]);
-  /* features seen fewer than min_count times are left out: one sighting
-   * teaches noise */
-  uint32_t *seen = calloc(t.slots, sizeof *seen);
-  if (!seen) {
-    free(t.keys);
-    free(t.w);
-    free(t.u);
-    free(order);
-    free(slot_of);
-    return qr_error_set(err, QR_ENOMEM, "out of memory");
-  }
-  for (size_t k = 0; k < tr->nfeats; k++) seen[slot_of[k]]++;
-  for (size_t k = 0; k < tr->nfeats; k++)
-    if (seen[slot_of[k]] < (uint32_t)min_count) slot_of[k] = UINT32_MAX;
-  free(seen);
-  size_t rules_right = 0;
-  for (size_t e = 0; e < tr->nex; e++) rules_right += (tr->rule_yes[e] ? 1 : -1) == tr->label[e];
-  /* several perceptrons, each from its own shuffles, and the mean of their
-   * averaged weights: one shuffle's luck moved held-out scores by a few
-   * tenths of a point */
-  double *sum = calloc(t.slots, sizeof *sum);
-  if (!sum) {
-    free(t.keys);
-    free(t.w);
-    free(t.u);
-    free(order);
-    free(slot_of);
-    return qr_error_set(err, QR_ENOMEM, "out of memory");
-  }
-  double c = 1;
-  size_t right = 0;
-  for (int run = 0; run < TRAIN_RUNS; run++) {
-  memset(t.w, 0, t.slots * sizeof *t.w);
-  memset(t.u, 0, t.slots * sizeof *t.u);
+/* One perceptron, from its own shuffles of the examples (run picks the
+ * seed): adds its averaged weights to sum and returns how many examples its
+ * last epoch got right. t's weights are its working memory. */
+static size_t train_run(const qr_sentmodel_trainer *tr, wtable *t, const uint32_t *slot_of,
+                        size_t *order, int epochs, int run, double *sum) {
+  memset(t->w, 0, t->slots * sizeof *t->w);
+  memset(t->u, 0, t->slots * sizeof *t->u);
   for (size_t e = 0; e < tr->nex; e++) order[e] = e;
   uint64_t seed = 0x2545F4914F6CDD1DULL + 0x9E3779B97F4A7C15ULL * (uint64_t)run;
-  c = 1;
+  double c = 1;
+  size_t right = 0;
   for (int ep = 0; ep < epochs; ep++) {
     for (size_t e = tr->nex; e > 1; e--) {   /* Fisher-Yates with a fixed seed */
       seed ^= seed << 13;
@@ -761,41 +713,68 @@ qr_status qr_sentmodel_trainer_train(qr_sentmodel_trainer *tr, int epochs, int m
       size_t e = order[q];
       double score = 0;
       for (size_t k = tr->ex_first[e]; k < tr->ex_first[e + 1]; k++)
-        if (slot_of[k] != UINT32_MAX) score += t.w[slot_of[k]];
+        if (slot_of[k] != UINT32_MAX) score += t->w[slot_of[k]];
       int y = tr->label[e];
       if ((score > 0 ? 1 : -1) == y) {
         right++;
       } else {
         for (size_t k = tr->ex_first[e]; k < tr->ex_first[e + 1]; k++) {
           if (slot_of[k] == UINT32_MAX) continue;
-          t.w[slot_of[k]] += y;
-          t.u[slot_of[k]] += c * y;
+          t->w[slot_of[k]] += y;
+          t->u[slot_of[k]] += c * y;
         }
       }
       c++;
     }
   }
-  for (size_t s = 0; s < t.slots; s++) sum[s] += t.w[s] - t.u[s] / c;
+  for (size_t s = 0; s < t->slots; s++) sum[s] += t->w[s] - t->u[s] / c;
+  return right;
+}
+
+qr_status qr_sentmodel_trainer_train(qr_sentmodel_trainer *tr, int epochs, int min_count,
+                                     double margin, const char *comment, qr_buf *out,
+                                     qr_train_report *report, qr_error *err) {
+  if (tr->nex == 0) return qr_error_set(err, QR_EDATA, "no training examples");
+  size_t distinct = qr_lexicon_size(tr->names);
+  wtable t = {0};
+  t.slots = 1024;
+  while (t.slots < 2 * distinct + 2) t.slots *= 2;
+  t.keys = calloc(t.slots, sizeof *t.keys);
+  t.w = calloc(t.slots, sizeof *t.w);
+  t.u = calloc(t.slots, sizeof *t.u);
+  size_t *order = malloc(tr->nex * sizeof *order);
+  uint32_t *slot_of = malloc(tr->nfeats * sizeof *slot_of + 1);
+  uint32_t *seen = calloc(t.slots, sizeof *seen);
+  double *sum = calloc(t.slots, sizeof *sum);
+  uint64_t *keys = NULL;
+  uint32_t *name_at = NULL;
+  qr_status rc = t.keys && t.w && t.u && order && slot_of && seen && sum ? QR_OK : QR_ENOMEM;
+  size_t rules_right = 0, right = 0, nk = 0;
+  if (rc == QR_OK) {
+    for (size_t k = 0; k < tr->nfeats; k++) slot_of[k] = (uint32_t)wslot(&t, tr->feats[k]);
+    /* features seen fewer than min_count times are left out: one sighting
+     * teaches noise */
+    for (size_t k = 0; k < tr->nfeats; k++) seen[slot_of[k]]++;
+    for (size_t k = 0; k < tr->nfeats; k++)
+      if (seen[slot_of[k]] < (uint32_t)min_count) slot_of[k] = UINT32_MAX;
+    for (size_t e = 0; e < tr->nex; e++)
+      rules_right += (tr->rule_yes[e] ? 1 : -1) == tr->label[e];
+    /* several perceptrons, each from its own shuffles, and the mean of their
+     * averaged weights: one shuffle's luck moved held-out scores by a few
+     * tenths of a point */
+    for (int run = 0; run < TRAIN_RUNS; run++)
+      right = train_run(tr, &t, slot_of, order, epochs, run, sum);
+    for (size_t s = 0; s < t.slots; s++) t.w[s] = sum[s] / TRAIN_RUNS;
   }
-  /* the mean, in the form the writer below reads (w - u / c) */
-  for (size_t s = 0; s < t.slots; s++) {
-    t.w[s] = sum[s] / TRAIN_RUNS;
-    t.u[s] = 0;
-  }
-  free(sum);
-  /* averaged weights, written in hash order so that the file is stable */
-  uint64_t *keys = malloc((t.n ? t.n : 1) * sizeof *keys);
-  qr_status rc = keys ? QR_OK : QR_ENOMEM;
-  size_t nk = 0;
+  /* the mean weights, written in hash order so that the file is stable */
+  if (rc == QR_OK && !(keys = malloc((t.n ? t.n : 1) * sizeof *keys))) rc = QR_ENOMEM;
   for (size_t s = 0; rc == QR_OK && s < t.slots; s++) {
     if (!t.keys[s]) continue;
-    double avg = t.w[s] - t.u[s] / c;
-    if (avg > -MIN_WEIGHT && avg < MIN_WEIGHT) continue;   /* too small to matter */
+    if (t.w[s] > -MIN_WEIGHT && t.w[s] < MIN_WEIGHT) continue;   /* too small to matter */
     keys[nk++] = t.keys[s];
   }
-  qsort(keys, nk, sizeof *keys, cmp_u64);
+  if (rc == QR_OK) qsort(keys, nk, sizeof *keys, cmp_u64);
   /* the name of each hash */
-  uint32_t *name_at = NULL;
   if (rc == QR_OK) {
     name_at = malloc((t.slots ? t.slots : 1) * sizeof *name_at);
     if (!name_at) rc = QR_ENOMEM;
@@ -820,7 +799,7 @@ qr_status qr_sentmodel_trainer_train(qr_sentmodel_trainer *tr, int epochs, int m
     for (size_t k = 0; !rc && k < nk; k++) {
       size_t s = (size_t)(keys[k] & (t.slots - 1));
       while (t.keys[s] != keys[k]) s = (s + 1) & (t.slots - 1);
-      double avg = t.w[s] - t.u[s] / c;
+      double avg = t.w[s];
       const char *nm = name_at[s] != UINT32_MAX ? qr_lexicon_str(tr->names, name_at[s], NULL) : "?";
       rc = qr_buf_printf(out, "%016llx\t%.4f\t", (unsigned long long)keys[k], avg);
       /* names are single-line: tabs and line breaks in them become spaces */
@@ -840,6 +819,8 @@ qr_status qr_sentmodel_trainer_train(qr_sentmodel_trainer *tr, int epochs, int m
   free(t.u);
   free(order);
   free(slot_of);
+  free(seen);
+  free(sum);
   if (rc) return qr_error_set(err, rc, "training: %s", qr_status_string(rc));
   return QR_OK;
 }
