@@ -69,6 +69,10 @@ lqr_view *lqr_push_view(lua_State *L, lqr_what what, lqr_corpus *box, int corpus
                         size_t first, size_t count);
 /* Pushes mention k of the corpus as a plain table. */
 void lqr_push_mention(lua_State *L, const qr_corpus *c, size_t k);
+/* Sets start and stop on the table on top: the 1-based inclusive byte
+ * span of tokens [t0, t1) of t (the one convention of every span quarry
+ * reports). */
+void lqr_set_token_span(lua_State *L, const qr_tokens *t, size_t t0, size_t t1);
 /* Pushes the text of tokens [t0, t1) of document d with white space runs
  * collapsed to single spaces. */
 void lqr_push_span(lua_State *L, const qr_corpus *c, const qr_doc *d, size_t t0, size_t t1);

@@ -419,10 +419,7 @@ static int corpus_kwic(lua_State *L) {
     lua_setfield(L, -2, "match");
     lqr_push_span(L, c, &doc, last, r1);
     lua_setfield(L, -2, "right");
-    lua_pushinteger(L, (lua_Integer)t->start[first] + 1);
-    lua_setfield(L, -2, "start");
-    lua_pushinteger(L, (lua_Integer)(t->start[last - 1] + t->len[last - 1]));
-    lua_setfield(L, -2, "stop");
+    lqr_set_token_span(L, t, first, last);
     lua_pushinteger(L, (lua_Integer)(qr_corpus_sentence_of_token(c, first) -
                                      doc.sent_first + 1));
     lua_setfield(L, -2, "sentence");
@@ -508,10 +505,7 @@ static int corpus_candidates(lua_State *L) {
     lua_setfield(L, -2, "docs");
     lua_pushstring(L, doc.id);
     lua_setfield(L, -2, "example");
-    lua_pushinteger(L, (lua_Integer)t->start[first] + 1);
-    lua_setfield(L, -2, "start");
-    lua_pushinteger(L, (lua_Integer)(t->start[last - 1] + t->len[last - 1]));
-    lua_setfield(L, -2, "stop");
+    lqr_set_token_span(L, t, first, last);
     push_context(L, c, &doc, first, last, 6);
     lua_setfield(L, -2, "context");
     lua_pushboolean(L, own[i].acronym);

@@ -85,10 +85,7 @@ void lqr_push_mention(lua_State *L, const qr_corpus *c, size_t k) {
   lqr_set_entry_fields(L, g, e);
   lqr_push_span(L, c, &doc, first, last + 1);
   lua_setfield(L, -2, "text");
-  lua_pushinteger(L, (lua_Integer)t->start[first] + 1);
-  lua_setfield(L, -2, "start");
-  lua_pushinteger(L, (lua_Integer)(t->start[last] + t->len[last]));
-  lua_setfield(L, -2, "stop");
+  lqr_set_token_span(L, t, first, last + 1);
   lua_pushstring(L, doc.id);
   lua_setfield(L, -2, "doc");
   lua_pushinteger(L, (lua_Integer)(qr_corpus_sentence_of_token(c, first) - doc.sent_first + 1));

@@ -256,10 +256,7 @@ static void push_match(lua_State *L, const qr_gazetteer *g, const char *text, co
   size_t s0 = w->t.start[first], s1 = w->t.start[last] + w->t.len[last];
   lua_pushlstring(L, text + s0, s1 - s0);
   lua_setfield(L, -2, "text");
-  lua_pushinteger(L, (lua_Integer)s0 + 1);
-  lua_setfield(L, -2, "start");
-  lua_pushinteger(L, (lua_Integer)s1);
-  lua_setfield(L, -2, "stop");
+  lqr_set_token_span(L, &w->t, first, last + 1);
   lua_pushinteger(L, (lua_Integer)sentence);
   lua_setfield(L, -2, "sentence");
   lqr_set_mention_flags(L, g, m, k);

@@ -10,6 +10,13 @@
 
 #define SEG_KEY "quarry.segmenter"
 
+void lqr_set_token_span(lua_State *L, const qr_tokens *t, size_t t0, size_t t1) {
+  lua_pushinteger(L, (lua_Integer)t->start[t0] + 1);
+  lua_setfield(L, -2, "start");
+  lua_pushinteger(L, (lua_Integer)(t->start[t1 - 1] + t->len[t1 - 1]));
+  lua_setfield(L, -2, "stop");
+}
+
 static int seg_gc(lua_State *L) {
   qr_segmenter **p = lua_touserdata(L, 1);
   qr_segmenter_free(*p);
@@ -68,10 +75,7 @@ static void push_token(lua_State *L, const char *text, const qr_tokens *t, size_
   lua_setfield(L, -2, "text");
   lua_pushstring(L, qr_token_kind_name(t->kind[i]));
   lua_setfield(L, -2, "kind");
-  lua_pushinteger(L, (lua_Integer)t->start[i] + 1);
-  lua_setfield(L, -2, "start");
-  lua_pushinteger(L, (lua_Integer)(t->start[i] + t->len[i]));
-  lua_setfield(L, -2, "stop");
+  lqr_set_token_span(L, t, i, i + 1);
   if (t->split[i]) {
     lua_createtable(L, 2, 0);
     lua_pushlstring(L, text + t->start[i], t->split[i]);
@@ -154,10 +158,7 @@ int lqr_sentences_with(lua_State *L, const qr_segmenter *seg) {
     lua_createtable(L, 0, 4);
     lua_pushlstring(L, text + b0, b1 - b0);
     lua_setfield(L, -2, "text");
-    lua_pushinteger(L, (lua_Integer)b0 + 1);
-    lua_setfield(L, -2, "start");
-    lua_pushinteger(L, (lua_Integer)b1);
-    lua_setfield(L, -2, "stop");
+    lqr_set_token_span(L, &w->t, t0, t1);
     lua_createtable(L, (int)(t1 - t0), 0);
     for (size_t i = t0; i < t1; i++) {
       push_token(L, text, &w->t, i);
