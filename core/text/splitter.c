@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "quarry/utf8.h"
+#include "text/bytemask.h"
 #include "text/segmenter.h"
 #include "text/sentmodel.h"
 
@@ -109,17 +110,30 @@ static int is_terminal(const splitctx *c, size_t i) {
  * 127 bytes: one bucket), which is all the pass needs. */
 static void measure_lines(splitctx *c) {
   unsigned hist[129] = {0};
-  size_t lines = 0, i = 0;
-  while (i < c->n) {
-    const unsigned char *nl = memchr(c->s + i, '\n', c->n - i);
-    size_t e = nl ? (size_t)(nl - c->s) : c->n;
-    size_t l = e - i;
-    if (l > 0) {
-      hist[l < 128 ? l : 128]++;
-      lines++;
-    }
-    i = e + 1;
+  size_t lines = 0, from = 0, i = 0;
+  /* lines of books are short: a look at 16 bytes at a time for their line
+   * breaks costs less than a call to find each one */
+#define LINE_ENDS_AT(e)                      \
+  do {                                       \
+    size_t l_ = (e) - from;                  \
+    if (l_ > 0) {                            \
+      hist[l_ < 128 ? l_ : 128]++;           \
+      lines++;                               \
+    }                                        \
+    from = (e) + 1;                          \
+  } while (0)
+#if defined(__SSE2__)
+  const __m128i nl = _mm_set1_epi8('\n');
+  for (; i + 16 <= c->n; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(c->s + i));
+    unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
+    for (; m; m &= m - 1) LINE_ENDS_AT(i + (size_t)__builtin_ctz(m));
   }
+#endif
+  for (; i < c->n; i++)
+    if (c->s[i] == '\n') LINE_ENDS_AT(i);
+  if (from < c->n) LINE_ENDS_AT(c->n);   /* the last line, without a line break */
+#undef LINE_ENDS_AT
   size_t width = 0, below = 0;
   while (width < 128 && (below + hist[width]) * 10 < lines * 9) below += hist[width++];
   size_t full = 0;
@@ -608,8 +622,13 @@ static int why_of(const splitctx *c, size_t j) {
     return WHY_ACRONYM;
   }
   if (n >= 3 && (s[0] == '.' || (unsigned char)s[0] == 0xE2)) return WHY_ELLIPSIS;
-  if (memchr(s, '?', n)) return WHY_QUESTION;
-  if (memchr(s, '!', n)) return WHY_EXCLAIM;
+  int question = 0, exclaim = 0;   /* a terminator is short: no call to find them */
+  for (size_t k = 0; k < n; k++) {
+    question |= s[k] == '?';
+    exclaim |= s[k] == '!';
+  }
+  if (question) return WHY_QUESTION;
+  if (exclaim) return WHY_EXCLAIM;
   return WHY_PERIOD;
 }
 
@@ -739,6 +758,141 @@ static size_t terminator_before(const qr_tokens *t, const uint8_t *gaps, size_t 
   return NONE;
 }
 
+/* The rules' decisions as bit masks, one bit per gap (bit k: the gap before
+ * token first + k): where a sentence ends (GAP_YES, GAP_HARD), where a
+ * paragraph ends (GAP_HARD), and which tokens are terminators. The model's
+ * questions (how far is the last boundary, the next one, how many
+ * terminators has this paragraph) are then a count of zeros or a popcount
+ * instead of a walk over the gaps, and the sentences are found 64 gaps at a
+ * time. */
+typedef struct gapmasks {
+  uint64_t *brk, *hard, *term;
+  size_t nwords;
+} gapmasks;
+
+static qr_status gapmasks_fill(gapmasks *m, const uint8_t *gaps, const qr_tokens *toks,
+                               size_t first, size_t n) {
+  size_t nwords = (n + 63) / 64;
+  uint64_t *all = calloc(3 * nwords, sizeof *all);
+  if (!all) return QR_ENOMEM;
+  m->nwords = nwords;
+  m->brk = all;
+  m->hard = all + m->nwords;
+  m->term = all + 2 * m->nwords;
+  const uint8_t *flags = toks->flags + first;
+  size_t k = 0;
+#if defined(__SSE2__)
+  const __m128i three = _mm_set1_epi8(3), one = _mm_set1_epi8(1), two = _mm_set1_epi8(2);
+  const __m128i terminal = _mm_set1_epi8((char)QR_TF_TERMINAL);
+  for (; k + 16 <= n; k += 16) {
+    __m128i d = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)(gaps + k)), three);
+    __m128i f = _mm_loadu_si128((const __m128i *)(const void *)(flags + k));
+    __m128i hard = _mm_cmpeq_epi8(d, two);
+    uint64_t brk = (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(hard, _mm_cmpeq_epi8(d, one)));
+    uint64_t hb = (uint64_t)(unsigned)_mm_movemask_epi8(hard);
+    uint64_t tb = (uint64_t)(unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_and_si128(f, terminal), terminal));
+    m->brk[k >> 6] |= brk << (k & 63);
+    m->hard[k >> 6] |= hb << (k & 63);
+    m->term[k >> 6] |= tb << (k & 63);
+  }
+#endif
+  for (; k < n; k++) {
+    unsigned d = GAP_DECISION(gaps[k]);
+    uint64_t bit = 1ULL << (k & 63);
+    if (d == GAP_YES || d == GAP_HARD) m->brk[k >> 6] |= bit;
+    if (d == GAP_HARD) m->hard[k >> 6] |= bit;
+    if (flags[k] & QR_TF_TERMINAL) m->term[k >> 6] |= bit;
+  }
+  /* the text's first token starts a sentence and a paragraph */
+  m->brk[0] |= 1;
+  m->hard[0] |= 1;
+  return QR_OK;
+}
+
+/* The last bit set in m at or before bit p; bit 0 must be set. */
+static inline size_t prev_set(const uint64_t *m, size_t p) {
+  size_t w = p >> 6;
+  uint64_t x = m[w] & (~0ULL >> (63 - (p & 63)));
+  while (!x) x = m[--w];
+  return w * 64 + 63 - (size_t)__builtin_clzll(x);
+}
+
+/* The bits of m set in [a, b), at most 255. */
+static unsigned count_upto255(const uint64_t *m, size_t a, size_t b) {
+  unsigned n = 0;
+  while (a < b && n < 255) {
+    size_t w = a >> 6, lo = a & 63, hi = (b - (w << 6)) < 64 ? b - (w << 6) : 64;
+    uint64_t x = m[w] >> lo;
+    if (hi - lo < 64) x &= (1ULL << (hi - lo)) - 1;
+    n += (unsigned)__builtin_popcountll(x);
+    a = (w << 6) + hi;
+  }
+  return n < 255 ? n : 255;
+}
+
+/* The model's pass: it decides the candidate gaps the rules left open,
+ * adding boundaries to gaps and to m->brk. Distances and paragraph counts
+ * come from the rules' decisions alone (the masks are theirs), as in
+ * training. */
+static qr_status model_pass(const qr_segmenter *seg, const qr_sentmodel *model, const char *text,
+                            const qr_tokens *toks, size_t first, uint8_t *gaps, gapmasks *m) {
+  size_t n = toks->n - first;
+  /* the gaps the model may be asked about, collected without a branch per
+   * token (whether a token starts with a small letter follows no pattern a
+   * branch predictor could learn) */
+  uint32_t *cand = malloc(n * sizeof *cand);
+  if (!cand) return QR_ENOMEM;
+  size_t ncand = 0;
+  unsigned prev0 = (unsigned char)text[toks->start[first]];
+  for (size_t i = first + 1; i < toks->n; i++) {
+    uint8_t rule = gaps[i - first];
+    unsigned r0 = (unsigned char)text[toks->start[i]];
+    unsigned small = r0 - 'a' < 26u;
+    /* where nothing ended before the gap, qr_gap_is_candidate wants a
+     * capital, a digit or a non-ASCII letter after it, or a comma before
+     * it: the rest (a small word, punctuation after a word: most gaps)
+     * never reach the model */
+    unsigned cap = (r0 - 'A' < 26u) | (r0 - '0' < 10u) | (r0 >= 0x80);
+    unsigned open = (GAP_WHY(rule) != WHY_NONE) | ((cap | (prev0 == ',')) & !small);
+    cand[ncand] = (uint32_t)i;
+    ncand += (GAP_DECISION(rule) == GAP_NO) & open;
+    prev0 = r0;
+  }
+  qr_gap g = {seg, text, toks, first, 0, 0, NONE, 0, 0, 0};
+  uint64_t feats[QR_MAX_FEATURES];
+  size_t para_end = 0, nyes = 0;   /* para_end: where the counted paragraph ends */
+  unsigned para_terms = 0;
+  for (size_t c = 0; c < ncand; c++) {
+    size_t i = cand[c], k = i - first;
+    uint8_t rule = gaps[k];
+    g.i = i;
+    g.rule = rule;
+    g.term = GAP_WHY(rule) ? terminator_before(toks, gaps, first, i) : NONE;
+    size_t since = k - prev_set(m->brk, k);   /* gap 0 is hard: always found */
+    size_t until = qr_next_set(m->brk, m->nwords, k + 1);
+    until = (until < n ? until : n) - k;
+    g.since = (uint8_t)(since < 255 ? since : 255);
+    g.until = (uint8_t)(until < 255 ? until : 255);
+    if (k >= para_end) {   /* once per paragraph that has a candidate */
+      size_t ps = prev_set(m->hard, k);
+      para_end = qr_next_set(m->hard, m->nwords, k + 1);
+      if (para_end > n) para_end = n;
+      para_terms = count_upto255(m->term, ps, para_end);
+    }
+    g.para_terms = (uint8_t)para_terms;
+    if (!qr_gap_is_candidate(&g)) continue;
+    size_t nf = qr_gap_features(&g, feats, NULL);
+    if (qr_sentmodel_decide(model, feats, nf)) {
+      gaps[k] = GAP(GAP_YES, GAP_WHY(rule));
+      cand[nyes++] = (uint32_t)k;   /* behind c: read already */
+    }
+  }
+  for (size_t y = 0; y < nyes; y++) m->brk[cand[y] >> 6] |= 1ULL << (cand[y] & 63);
+  free(cand);
+  return QR_OK;
+}
+
 qr_status qr_split_sentences(const qr_segmenter *seg, const char *text, size_t len,
                              const qr_tokens *toks, size_t first, qr_sentences *out) {
   if (first >= toks->n) return QR_OK;
@@ -746,80 +900,16 @@ qr_status qr_split_sentences(const qr_segmenter *seg, const char *text, size_t l
   uint8_t *gaps = malloc(n);
   if (!gaps) return QR_ENOMEM;
   qr_split_rules(seg, text, len, toks, first, gaps);
-  /* the model decides the candidate gaps the rules left open */
+  gapmasks m = {0};
+  qr_status rc = gapmasks_fill(&m, gaps, toks, first, n);
   const qr_sentmodel *model = seg ? seg->model : NULL;
-  if (model) {
-    /* the gaps the model may be asked about, collected without a branch per
-     * token (whether a token starts with a small letter follows no pattern a
-     * branch predictor could learn): a rules' "no" that is not a small word
-     * with nothing ended before it */
-    uint32_t *cand = malloc(n * sizeof *cand);
-    if (!cand) {
-      free(gaps);
-      return QR_ENOMEM;
-    }
-    size_t ncand = 0;
-    for (size_t i = first + 1; i < toks->n; i++) {
-      uint8_t rule = gaps[i - first];
-      unsigned small = (unsigned)(unsigned char)text[toks->start[i]] - 'a' < 26u;
-      cand[ncand] = (uint32_t)i;
-      ncand += (GAP_DECISION(rule) == GAP_NO) & !(small & (GAP_WHY(rule) == WHY_NONE));
-    }
-    /* distances and paragraph counts are worked out only at those gaps (a
-     * few in a hundred), from the rules' decisions alone, as in training */
-    qr_gap g = {seg, text, toks, first, 0, 0, NONE, 0, 0, 0};
-    uint64_t feats[QR_MAX_FEATURES];
-    size_t sent_start = first, para_start = first, next_break = first, seen = first + 1;
-    int para_terms = -1;
-    for (size_t c = 0; c < ncand; c++) {
-      size_t i = cand[c];
-      /* the rules' boundaries since the last candidate (the model changes
-       * gaps only at candidates, after they are passed) */
-      for (; seen <= i; seen++) {
-        int d = GAP_DECISION(gaps[seen - first]);
-        if (d == GAP_HARD) {
-          para_start = seen;
-          para_terms = -1;
-        }
-        if (d == GAP_YES || d == GAP_HARD) sent_start = seen;
-      }
-      uint8_t rule = gaps[i - first];
-      g.i = i;
-      g.rule = rule;
-      g.term = GAP_WHY(rule) ? terminator_before(toks, gaps, first, i) : NONE;
-      g.since = (uint8_t)(i - sent_start < 255 ? i - sent_start : 255);
-      /* the rules' next boundary after i, found once for all the gaps
-       * before it (the model changes gaps only at or before i) */
-      if (next_break <= i) {
-        next_break = i + 1;
-        while (next_break < toks->n) {
-          int dj = GAP_DECISION(gaps[next_break - first]);
-          if (dj == GAP_YES || dj == GAP_HARD) break;
-          next_break++;
-        }
-      }
-      g.until = (uint8_t)(next_break - i < 255 ? next_break - i : 255);
-      if (para_terms < 0) {   /* once per paragraph that has a candidate */
-        para_terms = 0;
-        for (size_t k = para_start; k < toks->n; k++) {
-          if (k > para_start && GAP_DECISION(gaps[k - first]) == GAP_HARD) break;
-          para_terms += (toks->flags[k] & QR_TF_TERMINAL) != 0 && para_terms < 255;
-        }
-      }
-      g.para_terms = (uint8_t)para_terms;
-      if (!qr_gap_is_candidate(&g)) continue;
-      size_t nf = qr_gap_features(&g, feats, NULL);
-      if (qr_sentmodel_decide(model, feats, nf)) gaps[i - first] = GAP(GAP_YES, GAP_WHY(rule));
-    }
-    free(cand);
-  }
-  /* the sentences */
-  qr_status rc = QR_OK;
-  size_t start = first;
-  for (size_t i = first + 1; i <= toks->n && rc == QR_OK; i++) {
-    int d = i < toks->n ? GAP_DECISION(gaps[i - first]) : GAP_HARD;
-    if (d != GAP_YES && d != GAP_HARD) continue;
-    size_t last = i - 1;
+  if (rc == QR_OK && model) rc = model_pass(seg, model, text, toks, first, gaps, &m);
+  /* the sentences: from one boundary to the next (bit 0, the hard gap
+   * before the first token, is passed over: it starts the first sentence) */
+  size_t start = first, k = 0;
+  while (rc == QR_OK && start < toks->n) {
+    k = qr_next_set(m.brk, m.nwords, k + 1);
+    size_t i = k < n ? first + k : toks->n, last = i - 1;
     int flags = (start == first || (toks->flags[start] & QR_TF_PARA_BEFORE)) ? QR_SF_PARA_START : 0;
     /* a headline: a whole line without final punctuation */
     int line_start = start == first || (toks->flags[start] & QR_TF_NEWLINE_BEFORE);
@@ -830,6 +920,7 @@ qr_status qr_split_sentences(const qr_segmenter *seg, const char *text, size_t l
     rc = push(out, start, i - start, flags);
     start = i;
   }
+  free(m.brk);
   free(gaps);
   return rc;
 }
