@@ -34,18 +34,11 @@ static size_t whitespace_split(const char *s, size_t n) {
   return words;
 }
 
-static size_t next_block(const char *s, size_t n, size_t a) {
-  size_t e = a + (1u << 20);
-  if (e >= n) return n;
-  const char *p = memchr(s + e, '\n', n - e);
-  return p ? (size_t)(p - s) + 1 : n;
-}
-
 static size_t run_quarry(const qr_segmenter *seg, const char *s, size_t n, int split,
                          qr_tokens *t, qr_sentences *st) {
   size_t tokens = 0;
   for (size_t a = 0; a < n;) {
-    size_t e = next_block(s, n, a);
+    size_t e = qr_text_block_end(s, n, a);
     qr_tokens_reset(t);
     qr_sentences_reset(st);
     if (qr_tokenize(seg, s + a, e - a, t) != QR_OK) return 0;
@@ -108,7 +101,7 @@ int main(int argc, char **argv) {
   size_t nblocks = 0, *starts = malloc((n / (1u << 20) + 2) * sizeof *starts);
   qr_tokens *blocks = calloc(n / (1u << 20) + 2, sizeof *blocks);
   for (size_t a = 0; a < n; nblocks++) {
-    size_t e = next_block(text, n, a);
+    size_t e = qr_text_block_end(text, n, a);
     starts[nblocks] = a;
     qr_tokenize(seg, text + a, e - a, &blocks[nblocks]);
     a = e;

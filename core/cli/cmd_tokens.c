@@ -1,10 +1,10 @@
 /* cmd_tokens.c — `quarry tokens`: tokenize and split files, write CoNLL-U,
  * JSON Lines or tokenized text.
  *
- * Files are processed in blocks of about 1 MB cut at paragraph breaks, so
- * memory stays flat whatever the file size and the token arrays stay in
- * cache; a cut never falls inside a sentence, because sentences never run
- * across a blank line. */
+ * Files are processed in blocks of about 1 MB cut at paragraph breaks
+ * (qr_text_block_end), so memory stays flat whatever the file size; a cut
+ * never falls inside a sentence, because sentences never run across a blank
+ * line. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,26 +16,6 @@
 #include "quarry/text.h"
 
 enum { FMT_TEXT, FMT_CONLLU, FMT_JSONL, FMT_EXPLAIN };
-
-#define BLOCK (1u << 20)
-
-/* The end of the block that starts at a: just after a blank line past a +
- * BLOCK, else after any line break, else at white space, else the end. */
-static size_t block_end(const char *s, size_t n, size_t a) {
-  if (n - a <= BLOCK + BLOCK / 2) return n;
-  size_t limit = a + 8 * (size_t)BLOCK < n ? a + 8 * (size_t)BLOCK : n;
-  for (size_t i = a + BLOCK; i + 1 < limit; i++)
-    if (s[i] == '\n') {
-      size_t j = i + 1;
-      while (j < limit && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r')) j++;
-      if (j < limit && s[j] == '\n') return j + 1;
-    }
-  for (size_t i = a + BLOCK; i < limit; i++)
-    if (s[i] == '\n') return i + 1;
-  for (size_t i = a + BLOCK; i < limit; i++)
-    if (s[i] == ' ' || s[i] == '\t') return i + 1;
-  return limit;
-}
 
 typedef struct tokjob {
   const qr_segmenter *seg;
@@ -130,7 +110,7 @@ static int tokens_of_text(tokjob *j, cli_output *out, const char *path, int many
       qr_buf_printf(&j->out, "# newdoc id = %s\n", j->doc))
     code = cli_fail("tokens", EXIT_DATA, "out of memory");
   for (size_t a = 0; a < in.len && code == EXIT_OK;) {
-    size_t e = block_end(in.data, in.len, a);
+    size_t e = qr_text_block_end(in.data, in.len, a);
     j->base = a;
     qr_status rc = run_block(j, in.data + a, e - a);
     if (rc) code = cli_fail("tokens", EXIT_DATA, "%s: %s", j->doc, qr_status_string(rc));

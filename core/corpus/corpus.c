@@ -45,6 +45,7 @@ struct qr_corpus {
   qr_lexicon *lex;
   uint32_t *fold_of;       /* per lexicon id: the id of its folded form, or UNKNOWN */
   size_t fold_cap;
+  struct formslot *forms;  /* the cache in front of lex (see intern_tokens), or NULL */
 
   uint64_t *meta_off;      /* key offset; the JSON value follows the key's NUL */
   size_t nmeta, meta_cap;
@@ -97,6 +98,7 @@ void qr_corpus_free(qr_corpus *c) {
   qr_sentences_free(&c->sents);
   qr_mentions_free(&c->ments);
   free(c->fold_of);
+  free(c->forms);
   free(c->meta_off);
   free(c->warn_off);
   free(c->gkeys);
@@ -239,43 +241,107 @@ static void find_title(const char *t, size_t n, size_t *start, size_t *len) {
   *len = e - i;
 }
 
-static qr_status intern_tokens(qr_corpus *c, const char *text, size_t first) {
+/* Token forms met lately, in a small table in front of the lexicon. Most
+ * tokens are a few frequent words: found here, they cost a hash and one
+ * cache line, where the lexicon's big table would cost a miss for its slot
+ * and another for the string it compares. A slot holds the form's hash,
+ * length and first 8 bytes (all of a short word, so that it is compared
+ * without reading the lexicon), and the ids of the form and its fold. */
+#define FORM_CACHE_SLOTS 4096
+
+typedef struct formslot {
+  uint64_t hash, head;
+  uint32_t len, form, fold;   /* len 0: empty (no token is empty) */
+} formslot;
+
+/* The first 8 bytes of s[0, n) (fewer: zeros after them), where s[0, avail)
+ * may be read. */
+static inline uint64_t form_head(const char *s, size_t n, size_t avail) {
+  uint64_t w = 0;
+  if (avail >= 8) {
+    memcpy(&w, s, 8);
+    if (n < 8) w &= (1ULL << (8 * n)) - 1;   /* little-endian: the first n bytes */
+  } else {
+    for (size_t k = 0; k < n && k < 8; k++) w |= (uint64_t)(unsigned char)s[k] << (8 * k);
+  }
+  return w;
+}
+
+/* The fold id of lexicon id id, made when it is first asked for. */
+static qr_status fold_of(qr_corpus *c, uint32_t id, uint32_t *fold) {
+  if (id >= c->fold_cap) {
+    size_t old = c->fold_cap;
+    if (qr_grow((void **)&c->fold_of, &c->fold_cap, (size_t)id + 1, sizeof *c->fold_of))
+      return QR_ENOMEM;
+    for (size_t k = old; k < c->fold_cap; k++) c->fold_of[k] = UNKNOWN;
+  }
+  if (c->fold_of[id] == UNKNOWN) {
+    qr_buf_reset(&c->scratch);
+    uint32_t fid;
+    size_t n;
+    const char *s = qr_lexicon_str(c->lex, id, &n);
+    /* s may move when the lexicon grows: fold into scratch first */
+    if (qr_utf8_fold(s, n, &c->scratch) ||
+        qr_lexicon_intern(c->lex, c->scratch.data, c->scratch.len, &fid))
+      return QR_ENOMEM;
+    if (fid >= c->fold_cap) {
+      size_t old = c->fold_cap;
+      if (qr_grow((void **)&c->fold_of, &c->fold_cap, (size_t)fid + 1, sizeof *c->fold_of))
+        return QR_ENOMEM;
+      for (size_t k = old; k < c->fold_cap; k++) c->fold_of[k] = UNKNOWN;
+    }
+    c->fold_of[id] = fid;
+    c->fold_of[fid] = fid;   /* folding is idempotent */
+  }
+  *fold = c->fold_of[id];
+  return QR_OK;
+}
+
+/* Interns the tokens [first, n) of a document with text text[0, len): the
+ * ids of their forms and folds. A batch of tokens at a time: those the cache
+ * holds are done at once; for the others, the lexicon's slots are asked for
+ * together, so that their cache misses overlap, and then they are interned
+ * in order (the ids come out as without the cache). */
+#define INTERN_BATCH 64
+
+static qr_status intern_tokens(qr_corpus *c, const char *text, size_t len, size_t first) {
   qr_tokens *t = &c->toks;
   /* form and fold share the capacity ids_cap */
   if (qr_grow((void **)&c->form, &c->ids_cap, t->n, sizeof *c->form)) return QR_ENOMEM;
   void *p = realloc(c->fold, c->ids_cap * sizeof *c->fold);
   if (!p) return QR_ENOMEM;
   c->fold = p;
-  for (size_t i = first; i < t->n; i++) {
-    uint32_t id;
-    qr_status rc = qr_lexicon_intern(c->lex, text + t->start[i], t->len[i], &id);
-    if (rc) return rc;
-    if (id >= c->fold_cap) {
-      size_t old = c->fold_cap;
-      if (qr_grow((void **)&c->fold_of, &c->fold_cap, (size_t)id + 1, sizeof *c->fold_of))
-        return QR_ENOMEM;
-      for (size_t k = old; k < c->fold_cap; k++) c->fold_of[k] = UNKNOWN;
-    }
-    if (c->fold_of[id] == UNKNOWN) {
-      qr_buf_reset(&c->scratch);
-      uint32_t fid;
-      size_t n;
-      const char *s = qr_lexicon_str(c->lex, id, &n);
-      /* s may move when the lexicon grows: fold into scratch first */
-      if (qr_utf8_fold(s, n, &c->scratch) ||
-          qr_lexicon_intern(c->lex, c->scratch.data, c->scratch.len, &fid))
-        return QR_ENOMEM;
-      if (fid >= c->fold_cap) {
-        size_t old = c->fold_cap;
-        if (qr_grow((void **)&c->fold_of, &c->fold_cap, (size_t)fid + 1, sizeof *c->fold_of))
-          return QR_ENOMEM;
-        for (size_t k = old; k < c->fold_cap; k++) c->fold_of[k] = UNKNOWN;
+  if (!c->forms && !(c->forms = calloc(FORM_CACHE_SLOTS, sizeof *c->forms))) return QR_ENOMEM;
+  uint64_t hash[INTERN_BATCH], head[INTERN_BATCH];
+  uint32_t missed[INTERN_BATCH];
+  for (size_t b = first; b < t->n; b += INTERN_BATCH) {
+    size_t e = t->n - b < INTERN_BATCH ? t->n : b + INTERN_BATCH, nmiss = 0;
+    for (size_t i = b; i < e; i++) {
+      const char *s = text + t->start[i];
+      size_t n = t->len[i];
+      uint64_t h = qr_hash_bytes(s, n), hd = form_head(s, n, len - t->start[i]);
+      const formslot *f = &c->forms[(h >> 7) & (FORM_CACHE_SLOTS - 1)];
+      if (f->hash == h && f->len == n && f->head == hd &&
+          (n <= 8 || memcmp(s + 8, qr_lexicon_str(c->lex, f->form, NULL) + 8, n - 8) == 0)) {
+        c->form[i] = f->form;
+        c->fold[i] = f->fold;
+        continue;
       }
-      c->fold_of[id] = fid;
-      c->fold_of[fid] = fid;   /* folding is idempotent */
+      qr_lexicon_prefetch(c->lex, h);
+      hash[nmiss] = h;
+      head[nmiss] = hd;
+      missed[nmiss++] = (uint32_t)(i - b);
     }
-    c->form[i] = id;
-    c->fold[i] = c->fold_of[id];
+    for (size_t k = 0; k < nmiss; k++) {
+      size_t i = b + missed[k], n = t->len[i];
+      uint32_t id, fold;
+      qr_status rc = qr_lexicon_intern_hashed(c->lex, text + t->start[i], n, hash[k], &id);
+      if (!rc) rc = fold_of(c, id, &fold);
+      if (rc) return rc;
+      c->forms[(hash[k] >> 7) & (FORM_CACHE_SLOTS - 1)] = (formslot){hash[k], head[k], (uint32_t)n, id, fold};
+      c->form[i] = id;
+      c->fold[i] = fold;
+    }
   }
   return QR_OK;
 }
@@ -288,9 +354,19 @@ static qr_status annotate_doc(qr_corpus *c, docrec *d) {
   d->tok_first = c->toks.n;
   d->sent_first = c->sents.n;
   d->ment_first = c->ments.n;
-  qr_status rc = qr_tokenize(c->seg, d->text, d->len, &c->toks);
-  if (!rc) rc = qr_split_sentences(c->seg, d->text, d->len, &c->toks, d->tok_first, &c->sents);
-  if (!rc) rc = intern_tokens(c, d->text, d->tok_first);
+  /* token offsets are 32 bits */
+  qr_status rc = d->len >= UINT32_MAX ? QR_ELIMIT : QR_OK;
+  /* a block at a time, as `quarry tokens` does (qr_text_block_end): the
+   * same sentences, and each block's tokens stay in the cache between the
+   * passes over them */
+  for (size_t a = 0; a < d->len && rc == QR_OK;) {
+    size_t e = qr_text_block_end(d->text, d->len, a), t0 = c->toks.n;
+    rc = qr_tokenize(c->seg, d->text + a, e - a, &c->toks);
+    if (!rc) rc = qr_split_sentences(c->seg, d->text + a, e - a, &c->toks, t0, &c->sents);
+    for (size_t i = t0; i < c->toks.n; i++) c->toks.start[i] += (uint32_t)a;   /* to the document's offsets */
+    if (!rc) rc = intern_tokens(c, d->text, d->len, t0);
+    a = e;
+  }
   d->tok_count = c->toks.n - d->tok_first;
   d->sent_count = c->sents.n - d->sent_first;
   if (!rc && c->gaz) rc = match_doc(c, d);

@@ -82,6 +82,10 @@ static qr_status rehash(qr_lexicon *lx) {
   return QR_OK;
 }
 
+void qr_lexicon_prefetch(const qr_lexicon *lx, uint64_t hash) {
+  __builtin_prefetch(&lx->slots[(uint32_t)(hash >> 32) & (lx->nslots - 1)]);
+}
+
 uint32_t qr_lexicon_find(const qr_lexicon *lx, const char *s, size_t n) {
   uint32_t h = (uint32_t)(qr_hash_bytes(s, n) >> 32);
   uint64_t v = lx->slots[probe(lx, s, n, h)];
@@ -89,7 +93,12 @@ uint32_t qr_lexicon_find(const qr_lexicon *lx, const char *s, size_t n) {
 }
 
 qr_status qr_lexicon_intern(qr_lexicon *lx, const char *s, size_t n, uint32_t *id) {
-  uint32_t h = (uint32_t)(qr_hash_bytes(s, n) >> 32);
+  return qr_lexicon_intern_hashed(lx, s, n, qr_hash_bytes(s, n), id);
+}
+
+qr_status qr_lexicon_intern_hashed(qr_lexicon *lx, const char *s, size_t n, uint64_t hash,
+                                   uint32_t *id) {
+  uint32_t h = (uint32_t)(hash >> 32);
   size_t i = probe(lx, s, n, h);
   if (lx->slots[i] != EMPTY) {
     *id = SLOT_ID(lx->slots[i]);

@@ -18,6 +18,13 @@ void qr_lexicon_free(qr_lexicon *lx);
 
 /* Interns s[0, n) and stores its id in *id. */
 qr_status qr_lexicon_intern(qr_lexicon *lx, const char *s, size_t n, uint32_t *id);
+/* The same, for a caller that has the string's hash already: hash must be
+ * qr_hash_bytes(s, n). */
+qr_status qr_lexicon_intern_hashed(qr_lexicon *lx, const char *s, size_t n, uint64_t hash,
+                                   uint32_t *id);
+/* Asks for the table slot of a string with this hash (qr_hash_bytes) to be
+ * brought into the cache: a hint for a caller about to intern many. */
+void qr_lexicon_prefetch(const qr_lexicon *lx, uint64_t hash);
 /* The id of s[0, n), or QR_LEX_NONE. */
 uint32_t qr_lexicon_find(const qr_lexicon *lx, const char *s, size_t n);
 /* The string of id (NUL-terminated; borrowed, valid until the lexicon is freed

@@ -129,6 +129,14 @@ qr_status qr_segmenter_add_starter(qr_segmenter *seg, const char *word, size_t l
 /* Is the word s[0, n), as written, a frequent sentence starter? */
 int qr_segmenter_is_starter(const qr_segmenter *seg, const char *s, size_t n);
 
+/* Long texts are tokenized and split in blocks of about QR_TEXT_BLOCK
+ * bytes. The end of the block of s[0, n) that starts at a: just after a
+ * blank line past a + QR_TEXT_BLOCK, else after a line break, else at white
+ * space, else 8 blocks on; n when the rest is at most one and a half
+ * blocks. */
+#define QR_TEXT_BLOCK (1u << 20)
+size_t qr_text_block_end(const char *s, size_t n, size_t a);
+
 /* Tokenizes text[0, len) and appends the tokens to out. Offsets in out are
  * relative to text. Fails only when out of memory, or with QR_ELIMIT for a text
  * of 4 GiB or more. */

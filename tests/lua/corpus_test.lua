@@ -243,4 +243,39 @@ T.test("a closed corpus refuses politely; <close> closes", function()
   T.eq(tostring(k), "<corpus corpus/ (closed)>")
 end)
 
+T.test("a long document is split a block at a time, as quarry tokens splits it", function()
+  -- 1.2 MB of a book wrapped at 60 columns, then paragraphs of two long
+  -- lines, the first without final punctuation. The whole text reads as
+  -- hard-wrapped (the long lines are under a tenth of all), where a line
+  -- break after a long line is a space; its last block (the cut falls after
+  -- a blank line past 1 MB) does not, and there the second line starts a
+  -- sentence of its own.
+  local wrapped = {}
+  local line = ("word "):rep(11) .. "words"
+  for i = 1, 4500 do
+    wrapped[#wrapped + 1] = table.concat({ line, line, line, line, "The end of paragraph " .. i .. "." }, "\n")
+  end
+  local long = {}
+  for i = 1, 700 do
+    long[#long + 1] = ("Long line " .. i .. " "):rep(20) .. "without a stop\n" ..
+                      "Second line " .. i .. " " .. ("goes on "):rep(30) .. "to its end."
+  end
+  local text = table.concat(wrapped, "\n\n") .. "\n\n" .. table.concat(long, "\n\n") .. "\n"
+  assert(#text > 1.5 * 1048576, "the text must span two blocks")
+  local path = write("long/book.txt", text)
+  local k = q.open(path)
+  local second = 0
+  for s in k:doc(1):sentences() do
+    if s.text:find("^Second line") then second = second + 1 end
+  end
+  T.eq(second, 700)
+  -- and quarry tokens finds the same sentences
+  local p = io.popen((os.getenv("QUARRY") or "./quarry") .. " tokens '" .. path .. "'")
+  local n = 0
+  for _ in p:lines() do n = n + 1 end
+  p:close()
+  T.eq(n, #k:doc(1):sentences())
+  k:close()
+end)
+
 os.execute("rm -rf '" .. tmpdir .. "'")
