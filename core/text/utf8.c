@@ -1,4 +1,5 @@
 /* utf8.c — decoding, classes and folding; the only file that calls utf8proc. */
+#include <string.h>
 #include <utf8proc.h>
 
 #include "quarry/utf8.h"
@@ -54,6 +55,14 @@ size_t qr_utf8_check(const char *s, size_t n, size_t *first) {
   size_t bad = 0, i = 0;
   *first = n;
   while (i < n) {
+    /* ASCII, most of English text, eight bytes at a time */
+    while (i + 8 <= n) {
+      uint64_t w;
+      memcpy(&w, u + i, 8);
+      if (w & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= n) break;
     if (u[i] < 0x80) { i++; continue; }
     int32_t cp;
     int k = qr_utf8_decode(u + i, n - i, &cp);
