@@ -399,24 +399,34 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
     scope_free(&names);
     return rc;
   }
-  /* of those, the ones this text also writes in small letters: at a
-   * sentence's start, a capital says nothing, and such a word there ("Young
-   * people ...") is the word, not the person Young */
+  /* one pass over the text for the tokens that matter below: the words of
+   * those names that the text also writes in small letters (at a sentence's
+   * start, a capital says nothing, and such a word there, "Young people
+   * ...", is the word, not the person Young), and the tokens that may be a
+   * short name (most tokens are neither, and are not visited again) */
+  uint32_t *maybe = malloc(mt->n * sizeof *maybe);
+  size_t nmaybe = 0;
+  if (!maybe) rc = QR_ENOMEM;
   for (size_t i = 0; i < mt->n && rc == QR_OK; i++) {
     uint32_t fold = mt->keys[i].fold;
-    if ((mt->keys[i].flags & QR_KF_SMALL) && fold != QR_LEX_NONE &&
-        scope_find(&names, fold) != NO_ENTRY)
-      rc = scope_add(&small, fold, 0);
-  }
-  for (size_t i = 0; i < mt->n && rc == QR_OK;) {
-    size_t at = base + i;
-    int covered = m < m1 && out->tok_first[m] == at;
-    /* the common case, first: a token no name covers and no short name can be */
-    if (!covered && (!name_like(mt, i) || mt->keys[i].fold == QR_LEX_NONE ||
-                     scope_find(&names, mt->keys[i].fold) == NO_ENTRY)) {
-      i++;
+    int is_small = (mt->keys[i].flags & QR_KF_SMALL) != 0;
+    if (fold == QR_LEX_NONE || !(is_small || name_like(mt, i)) ||
+        scope_find(&names, fold) == NO_ENTRY)
       continue;
-    }
+    if (is_small) rc = scope_add(&small, fold, 0);
+    else maybe[nmaybe++] = (uint32_t)i;
+  }
+  /* the mentions and the possible short names, in the text's order; the
+   * tokens inside a mention are passed over with it */
+  size_t next_maybe = 0;
+  for (size_t i = 0; rc == QR_OK;) {
+    while (next_maybe < nmaybe && maybe[next_maybe] < i) next_maybe++;
+    size_t mention_at = m < m1 ? out->tok_first[m] - base : SIZE_MAX;
+    size_t maybe_at = next_maybe < nmaybe ? maybe[next_maybe] : SIZE_MAX;
+    if (mention_at == SIZE_MAX && maybe_at == SIZE_MAX) break;
+    i = mention_at < maybe_at ? mention_at : maybe_at;
+    size_t at = base + i;
+    int covered = i == mention_at;
     size_t span = covered ? out->tok_count[m] : 1;
     uint32_t e = covered ? out->entry[m] : NO_ENTRY;
     int one_person = covered && span == 1 && !(out->flags[m] & QR_MF_AMBIGUOUS) &&
@@ -477,6 +487,7 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
     }
   }
   qr_mentions_free(&res);
+  free(maybe);
   scope_free(&names);
   scope_free(&last);
   scope_free(&first);

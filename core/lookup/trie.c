@@ -15,7 +15,7 @@
 #include "quarry/utf8.h"
 
 /* Is the token a hyphen that joins two words ("Jong-un")? */
-static int joining_hyphen(const char *text, const qr_tokens *t, size_t i) {
+static inline int joining_hyphen(const char *text, const qr_tokens *t, size_t i) {
   if (t->kind[i] != QR_TOK_PUNCT || i == 0 || i + 1 >= t->n) return 0;
   const char *s = text + t->start[i];
   size_t n = t->len[i];
@@ -147,7 +147,8 @@ static inline uint8_t position_flags(const char *text, const qr_tokens *toks, si
   if (i == t0 || (toks->flags[i] & QR_TF_PARA_BEFORE) ||
       (i > 0 && (toks->flags[i - 1] & QR_TF_TERMINAL)))
     f |= QR_KF_BARRIER;
-  if (i > t0 && joining_hyphen(text, toks, i)) f |= QR_KF_SKIP;
+  /* the kind first: most tokens are no punctuation, and are done here */
+  if (toks->kind[i] == QR_TOK_PUNCT && i > t0 && joining_hyphen(text, toks, i)) f |= QR_KF_SKIP;
   return f;
 }
 
