@@ -404,9 +404,8 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
    * start, a capital says nothing, and such a word there, "Young people
    * ...", is the word, not the person Young), and the tokens that may be a
    * short name (most tokens are neither, and are not visited again) */
-  uint32_t *maybe = malloc(mt->n * sizeof *maybe);
-  size_t nmaybe = 0;
-  if (!maybe) rc = QR_ENOMEM;
+  uint32_t *maybe = NULL;   /* grown as needed: a few tokens in a hundred */
+  size_t nmaybe = 0, maybe_cap = 0;
   for (size_t i = 0; i < mt->n && rc == QR_OK; i++) {
     uint32_t fold = mt->keys[i].fold;
     int is_small = (mt->keys[i].flags & QR_KF_SMALL) != 0;
@@ -414,7 +413,8 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
         scope_find(&names, fold) == NO_ENTRY)
       continue;
     if (is_small) rc = scope_add(&small, fold, 0);
-    else maybe[nmaybe++] = (uint32_t)i;
+    else if ((rc = qr_grow((void **)&maybe, &maybe_cap, nmaybe + 1, sizeof *maybe)) == QR_OK)
+      maybe[nmaybe++] = (uint32_t)i;
   }
   /* the mentions and the possible short names, in the text's order; the
    * tokens inside a mention are passed over with it */
