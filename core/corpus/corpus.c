@@ -267,14 +267,19 @@ static inline uint64_t form_head(const char *s, size_t n, size_t avail) {
   return w;
 }
 
+/* Makes fold_of hold lexicon id id (new slots UNKNOWN). */
+static qr_status fold_room(qr_corpus *c, uint32_t id) {
+  if (id < c->fold_cap) return QR_OK;
+  size_t old = c->fold_cap;
+  if (qr_grow((void **)&c->fold_of, &c->fold_cap, (size_t)id + 1, sizeof *c->fold_of))
+    return QR_ENOMEM;
+  for (size_t k = old; k < c->fold_cap; k++) c->fold_of[k] = UNKNOWN;
+  return QR_OK;
+}
+
 /* The fold id of lexicon id id, made when it is first asked for. */
 static qr_status fold_of(qr_corpus *c, uint32_t id, uint32_t *fold) {
-  if (id >= c->fold_cap) {
-    size_t old = c->fold_cap;
-    if (qr_grow((void **)&c->fold_of, &c->fold_cap, (size_t)id + 1, sizeof *c->fold_of))
-      return QR_ENOMEM;
-    for (size_t k = old; k < c->fold_cap; k++) c->fold_of[k] = UNKNOWN;
-  }
+  if (fold_room(c, id)) return QR_ENOMEM;
   if (c->fold_of[id] == UNKNOWN) {
     qr_buf_reset(&c->scratch);
     uint32_t fid;
@@ -282,14 +287,8 @@ static qr_status fold_of(qr_corpus *c, uint32_t id, uint32_t *fold) {
     const char *s = qr_lexicon_str(c->lex, id, &n);
     /* s may move when the lexicon grows: fold into scratch first */
     if (qr_utf8_fold(s, n, &c->scratch) ||
-        qr_lexicon_intern(c->lex, c->scratch.data, c->scratch.len, &fid))
+        qr_lexicon_intern(c->lex, c->scratch.data, c->scratch.len, &fid) || fold_room(c, fid))
       return QR_ENOMEM;
-    if (fid >= c->fold_cap) {
-      size_t old = c->fold_cap;
-      if (qr_grow((void **)&c->fold_of, &c->fold_cap, (size_t)fid + 1, sizeof *c->fold_of))
-        return QR_ENOMEM;
-      for (size_t k = old; k < c->fold_cap; k++) c->fold_of[k] = UNKNOWN;
-    }
     c->fold_of[id] = fid;
     c->fold_of[fid] = fid;   /* folding is idempotent */
   }
