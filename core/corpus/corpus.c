@@ -337,7 +337,8 @@ static qr_status intern_tokens(qr_corpus *c, const char *text, size_t len, size_
       qr_status rc = qr_lexicon_intern_hashed(c->lex, text + t->start[i], n, hash[k], &id);
       if (!rc) rc = fold_of(c, id, &fold);
       if (rc) return rc;
-      c->forms[(hash[k] >> 7) & (FORM_CACHE_SLOTS - 1)] = (formslot){hash[k], head[k], (uint32_t)n, id, fold};
+      c->forms[(hash[k] >> 7) & (FORM_CACHE_SLOTS - 1)] =
+          (formslot){hash[k], head[k], (uint32_t)n, id, fold};
       c->form[i] = id;
       c->fold[i] = fold;
     }
