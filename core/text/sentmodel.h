@@ -71,15 +71,6 @@ void qr_gap_paragraphs(const qr_tokens *toks, size_t first, const uint8_t *gaps,
 
 #define QR_MAX_FEATURES 32
 
-/* A first, cheap look at the gap before token i: 0 when it cannot be a
- * candidate (a small word with nothing ended before it: most gaps of
- * running text). */
-static inline int qr_gap_maybe_candidate(const char *text, const qr_tokens *t, size_t i,
-                                         uint8_t rule) {
-  unsigned char r0 = (unsigned char)text[t->start[i]];
-  return !(r0 >= 'a' && r0 <= 'z' && GAP_WHY(rule) == WHY_NONE);
-}
-
 /* Is the gap a candidate for the model? (Gaps that are not keep the rules'
  * decision; this keeps the model off the many gaps inside plain prose.) */
 int qr_gap_is_candidate(const qr_gap *g);
