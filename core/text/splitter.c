@@ -835,8 +835,8 @@ static unsigned count_upto255(const uint64_t *m, size_t a, size_t b) {
  * adding boundaries to gaps and to m->brk. Distances and paragraph counts
  * come from the rules' decisions alone (the masks are theirs), as in
  * training, where qr_gap_distances and qr_gap_paragraphs work them out for
- * every gap at once; the two must agree, and `make eval` and the md5 checks
- * of this change's commits are where they were seen to. */
+ * every gap at once; the two must agree (tests/lua/segmenter_test.lua
+ * checks the splitter against `quarry tokens --format explain`). */
 static qr_status model_pass(const qr_segmenter *seg, const qr_sentmodel *model, const char *text,
                             const qr_tokens *toks, size_t first, uint8_t *gaps, gapmasks *m) {
   size_t n = toks->n - first;

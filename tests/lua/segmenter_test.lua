@@ -123,3 +123,45 @@ T.test("a closed segmenter refuses politely", function()
   T.raises(function() s:sentences("a") end, "the segmenter is closed")
   T.raises(function() q.open("corpus/", { segmenter = s }) end, "the segmenter is closed")
 end)
+
+T.test("the splitter's model decides as quarry tokens --format explain says it does", function()
+  -- explain works out the model's inputs (distances to the rules'
+  -- boundaries, terminators in the paragraph) for every gap at once, as
+  -- training does; the splitter finds them in bit masks. The sentences the
+  -- model adds must be the gaps explain reports as "model: split".
+  local p = io.popen("cat corpus/*.txt")
+  local text = p:read("a")
+  p:close()
+  text = text .. "\n\nHi Sam, thanks for the note John Smith called Monday he wants the " ..
+         "report Please send it to Mary Jones at the office before Friday The meeting " ..
+         "is at noon Regards Bob\n\nsee you there Tom said he would come Anyway the plan stands\n"
+  local rules = q.segmenter()
+  rules:set_model(false)
+  local added = {}   -- first words of the sentences the model adds, counted
+  for _, s in ipairs(q.segmenter():sentences(text)) do
+    local w = s.text:match("^[%w']+")
+    if w then added[w] = (added[w] or 0) + 1 end
+  end
+  for _, s in ipairs(rules:sentences(text)) do
+    local w = s.text:match("^[%w']+")
+    if w then added[w] = added[w] - 1 end
+  end
+  local path = tmpfile(text)
+  local ex = io.popen((os.getenv("QUARRY") or "./quarry") .. " tokens --format explain '" .. path .. "'")
+  local said, n = {}, 0
+  for line in ex:lines() do
+    local r = line:match(" | ([^\t]+)\t.*model: split")
+    if r then
+      r = r:match("^[%w']+")
+      said[r] = (said[r] or 0) + 1
+      n = n + 1
+    end
+  end
+  ex:close()
+  os.remove(path)
+  assert(n >= 3, "the text should make the model split: " .. n)
+  for w, k in pairs(added) do
+    if k ~= 0 then T.eq(said[w] or 0, k, w) end
+  end
+  for w, k in pairs(said) do T.eq(added[w], k, w) end
+end)
