@@ -32,7 +32,7 @@ typedef struct splitctx {
   size_t wrap_width;  /* the longest line, in bytes */
 } splitctx;
 
-static int32_t first_cp(const splitctx *c, size_t i, qr_cclass *cls) {
+static inline int32_t first_cp(const splitctx *c, size_t i, qr_cclass *cls) {
   size_t st = c->t->start[i];
   unsigned b = c->s[st];
   if (b < 0x80) {   /* ASCII: no need to ask utf8proc */
@@ -66,6 +66,20 @@ static inline int tok_eq(const splitctx *c, size_t i, const char *lit, size_t n)
 
 static int tok_is(const splitctx *c, size_t i, const char *lit) {
   return tok_eq(c, i, lit, strlen(lit));
+}
+
+/* Is token i the mark of a postscript: P.S., PS, PPS, P.P.S. (and the
+ * dotted forms in small letters)? Both treebanks agree on what a postscript
+ * does to sentences (EWT and GUM train: a sentence starts at the mark 11
+ * times in 11, and it goes on after the mark 12 times in 13): "Cheers, Chris |
+ * P.S. I am moving back", "Rob | PS -- There is a happy hour". */
+static int postscript_at(const splitctx *c, size_t i) {
+  const unsigned char *s = c->s + c->t->start[i];
+  size_t n = c->t->len[i];
+  if (n < 2 || n > 6 || (s[0] != 'P' && s[0] != 'p') || c->t->kind[i] != QR_TOK_WORD) return 0;
+  if (s[0] == 'P' && (TOK_IS(c, i, "PS") || TOK_IS(c, i, "PPS"))) return 1;
+  return TOK_IS(c, i, "P.S.") || TOK_IS(c, i, "P.S") || TOK_IS(c, i, "P.P.S.") ||
+         TOK_IS(c, i, "P.P.S") || TOK_IS(c, i, "p.s.") || TOK_IS(c, i, "p.p.s.");
 }
 
 /* Does token i look like the first token of a sentence? strict: only a
@@ -175,6 +189,10 @@ static qr_status push(qr_sentences *out, size_t first, size_t count, int flags) 
  * sentence goes on and the model must not add a boundary. */
 static int boundary_after(const splitctx *c, size_t j, size_t k) {
   const qr_tokens *t = c->t;
+  /* a postscript goes on after its mark: "P.S. | I am", "PS. | Love the" */
+  if ((c->s[t->start[j]] | 0x20) == 'p' ? postscript_at(c, j)
+      : j > 0 && TOK_IS(c, j, ".") && !(t->flags[j] & QR_TF_SPACE_BEFORE) && postscript_at(c, j - 1))
+    return GAP_NEVER;
   /* a verb of saying goes with the quotation before it: “Why?” Betty asked;
    * Hundreds of millions? thought Chalmers. */
   unsigned char k0 = c->s[t->start[k]];
@@ -467,6 +485,44 @@ typedef struct rulestate {
   int pending_why;  /* and its reason */
 } rulestate;
 
+/* Is token i the mark a bare PS may have after it: PS: PS, PS - PS -- */
+static int postscript_mark(const splitctx *c, size_t i) {
+  unsigned char c0 = c->s[c->t->start[i]];
+  return ((c0 == ':' || c0 == ',' || c0 == '-') && c->t->len[i] == 1) || is_dash(c, i);
+}
+
+/* A postscript at the gap before token i, a word where no terminator stands
+ * before it: GAP_YES where a dotted mark starts a sentence at i ("Cheers,
+ * Chris | P.S. I am"), GAP_NEVER after a mark and the colon, comma or dash
+ * after it ("PS - | Were you"), else GAP_NO. A bare PS is a mark only with a
+ * colon, a comma or a dash after it ("Sony PS Vita" is none). A mark starts
+ * a sentence only after something other than a small word ("Oh and PS, I
+ * try" goes on); for a bare PS, that gap (behind i) is set here. */
+static int postscript(const splitctx *c, size_t i, uint8_t *restrict gaps, size_t first,
+                      rulestate *st) {
+  const qr_tokens *t = c->t;
+  qr_cclass cls;
+  if (t->flags[i] & QR_TF_ABBREV) {   /* a dotted mark after a word */
+    if (!postscript_at(c, i)) return GAP_NO;
+    first_cp(c, i - 1, &cls);
+    return cls == QR_CC_LOWER && t->kind[i - 1] == QR_TOK_WORD ? GAP_NO : GAP_YES;
+  }
+  size_t ps = i - 2;   /* a mark, then a colon, a comma or a dash, then a capital */
+  if (i < first + 2 || (unsigned)(c->s[t->start[i]] - 'A') >= 26u || !postscript_mark(c, i - 1) ||
+      !postscript_at(c, ps))
+    return GAP_NO;
+  if (!memchr(c->s + t->start[ps], '.', t->len[ps]) && ps > first &&
+      t->kind[ps - 1] != QR_TOK_PUNCT && GAP_DECISION(gaps[ps - first]) == GAP_NO &&
+      !(t->flags[ps] & QR_TF_NEWLINE_BEFORE) && ps > st->start) {
+    first_cp(c, ps - 1, &cls);
+    if (cls != QR_CC_LOWER || t->kind[ps - 1] != QR_TOK_WORD) {
+      gaps[ps - first] = GAP(GAP_YES, WHY_LETTER);
+      st->start = ps;
+    }
+  }
+  return GAP_NEVER;
+}
+
 /* Is the gap before token i, after a comma or dash, the end of a mail's
  * greeting by name alone, a line of its own at the start of a paragraph:
  * "Vince, | As I mentioned", "John - | I was looking" (EWT train: 28 of 30
@@ -489,7 +545,8 @@ static int vocative_line(const splitctx *c, size_t i, size_t start) {
     return 0;
   const char *s = (const char *)c->s;
   if (!qr_segmenter_is_starter(c->seg, s + t->start[i], t->len[i]) ||
-      qr_segmenter_is_starter(c->seg, s + t->start[start], t->len[start]))
+      qr_segmenter_is_starter(c->seg, s + t->start[start], t->len[start]) ||
+      postscript_at(c, start))   /* "P.S. Tom, Please ..." is one sentence */
     return 0;
   for (size_t k = start; k < mark; k++)
     if (!name_word(c, k) && !(k > start && (TOK_IS(c, k, "and") || TOK_IS(c, k, "&"))))
@@ -505,15 +562,16 @@ static int vocative_line(const splitctx *c, size_t i, size_t start) {
            TOK_IS(c, start, "Cc") || TOK_IS(c, start, "Note"));
 }
 
-/* Can after_mark find anything at the gap before token i, a word after a
- * punctuation mark? From the lengths alone: a comma near the sentence's
- * start (a greeting, a closing), a dash (two or three bytes), a colon after
- * a label of five or six letters (Image:, Photo:, Credit:). Most marks of
- * running text are none of these, and their text is not read. */
+/* Can after_mark or postscript find anything at the gap before token i, a
+ * word after a punctuation mark? From the lengths alone: a comma near the
+ * sentence's start (a greeting, a closing), a dash (two or three bytes), a
+ * colon after a label of five or six letters (Image:, Photo:, Credit:), a
+ * mark after PS or PPS. Most marks of running text are none of these, and
+ * their text is not read. */
 static inline int mark_may_matter(const qr_tokens *t, size_t i, const rulestate *st) {
   uint32_t ml = t->len[i - 1];
   return (i - 1 - st->start <= 4) | (ml == 2) | (ml == 3) |
-         ((ml == 1) & (i >= 2) && (t->len[i - 2] == 5 || t->len[i - 2] == 6));
+         ((ml == 1) & (i >= 2) && (t->len[i - 2] - 5u <= 1u || t->len[i - 2] - 2u <= 1u));
 }
 
 /* A boundary the rules find where no terminator stands, at the gap before
@@ -730,12 +788,26 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
     } else {
       /* no terminator before the gap: a boundary found ahead, a list of
        * links, or a capital after a mark (see after_mark) */
-      int u = 0;
-      if (i == st.pending) u = st.pending_why;
-      else if (pk == QR_TOK_URL && rk == QR_TOK_URL) u = WHY_LINK;
-      else if (pk == QR_TOK_PUNCT && rk == QR_TOK_WORD && mark_may_matter(toks, i, &st))
-        u = after_mark(&c, i, gaps, first, &st);
-      *g = u ? GAP(GAP_YES, u) : GAP(GAP_NO, (f & QR_TF_NEWLINE_BEFORE) ? WHY_SOFTLINE : WHY_NONE);
+      int u = 0, ps = GAP_NO;
+      if ((f & QR_TF_ABBREV) && !(f & QR_TF_NEWLINE_BEFORE))   /* P.S. */
+        ps = postscript(&c, i, gaps, first, &st);
+      if (ps != GAP_NO) {
+        u = WHY_LETTER;
+      } else if (i == st.pending) {
+        u = st.pending_why;
+      } else if (pk == QR_TOK_URL && rk == QR_TOK_URL) {
+        u = WHY_LINK;
+      } else if (pk == QR_TOK_PUNCT && rk == QR_TOK_WORD && mark_may_matter(toks, i, &st)) {
+        /* PS or PPS before the mark: two or three bytes, the first a P */
+        if (!(f & QR_TF_NEWLINE_BEFORE) && i >= first + 2 && toks->len[i - 2] - 2u <= 1u &&
+            (c.s[toks->start[i - 2]] | 0x20) == 'p')
+          ps = postscript(&c, i, gaps, first, &st);
+        if (ps == GAP_NO) u = after_mark(&c, i, gaps, first, &st);
+      }
+      if (ps == GAP_NEVER)
+        *g = GAP(GAP_NEVER, WHY_NONE);
+      else
+        *g = u ? GAP(GAP_YES, u) : GAP(GAP_NO, (f & QR_TF_NEWLINE_BEFORE) ? WHY_SOFTLINE : WHY_NONE);
     }
     int d = GAP_DECISION(*g);
     if (d == GAP_YES || d == GAP_HARD) {
