@@ -61,6 +61,47 @@ static qr_status strip_form(const char *s, size_t n, int kind, qr_buf *out, int 
   return QR_OK;
 }
 
+/* Is a letter's byte at s[i]: ASCII letters and any byte of a multi-byte
+ * character (folded text: the letters of other scripts)? */
+static inline int letter_byte(const char *s, size_t i) {
+  unsigned char c = (unsigned char)s[i];
+  return (c >= 'a' && c <= 'z') || c >= 0x80;
+}
+
+/* Does a folded form have a diacritic to drop or an apostrophe inside a
+ * word ("ch'oe")? Most forms are plain ASCII without one. */
+static int needs_plain(const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x80 || (c == '\'' && i > 0 && i + 1 < n && letter_byte(s, i - 1) &&
+                      letter_byte(s, i + 1)))
+      return 1;
+  }
+  return 0;
+}
+
+/* Appends to b the plain spelling of the folded form at b->data[at, at + n):
+ * without diacritics (Sŏn = Son, Tô Lâm = To Lam) and without apostrophes
+ * inside a word, as romanisations write them or leave them out (P'yŏngyang
+ * = Pyongyang, Ch'oe = Choe). Names and text are keyed alike, so either
+ * spelling finds the other. */
+static qr_status plain_form(qr_buf *b, size_t at, size_t n) {
+  size_t start = b->len;
+  if (qr_buf_reserve(b, 3 * n + 8) || qr_utf8_strip_marks(b->data + at, n, b)) return QR_ENOMEM;
+  /* the apostrophes, in place: between two letters of the stripped form */
+  size_t w = start;
+  for (size_t r = start; r < b->len; r++) {
+    if (b->data[r] == '\'' && r > start && r + 1 < b->len && letter_byte(b->data, r - 1) &&
+        letter_byte(b->data, r + 1))
+      continue;
+    b->data[w++] = b->data[r];
+  }
+  if (w == start) return QR_OK;   /* nothing left: keep what there was */
+  b->len = w;
+  b->data[w] = '\0';
+  return QR_OK;
+}
+
 /* The QR_KF_* form flags of s[0, n): where its capitals and small letters
  * are. */
 static uint8_t form_flags(const char *s, size_t n, int dotted) {
@@ -107,8 +148,15 @@ static qr_status form_keys(qr_lexicon *keys, int intern, const char *s, size_t n
   size_t exl = sl + 1;
   size_t fold_at = scratch->len;
   if (qr_utf8_fold(scratch->data, sl, scratch)) return QR_ENOMEM;
-  const char *fo = scratch->data + fold_at;
   size_t fol = scratch->len - fold_at;
+  if (needs_plain(scratch->data + fold_at, fol)) {
+    /* the plain spelling goes after the folded one (which it reads) */
+    size_t plain_at = scratch->len;
+    if ((rc = plain_form(scratch, fold_at, fol))) return rc;
+    fold_at = plain_at;
+    fol = scratch->len - plain_at;
+  }
+  const char *fo = scratch->data + fold_at;
   ex = scratch->data + sl;   /* the buffer may have moved */
   if (intern) {
     if ((fold && (rc = qr_lexicon_intern(keys, fo, fol, fold))) ||

@@ -151,6 +151,57 @@ size_t qr_utf8_width(const char *s, size_t n, size_t max, size_t *fit) {
 int32_t qr_utf8_lower(int32_t cp) { return cp < 0 ? cp : utf8proc_tolower(cp); }
 int32_t qr_utf8_upper(int32_t cp) { return cp < 0 ? cp : utf8proc_toupper(cp); }
 
+/* Letters with a mark that Unicode does not decompose: their plain
+ * spelling (folded text only: small letters). */
+static const char *plain_letter(int32_t cp) {
+  switch (cp) {
+  case 0x0142: return "l";    /* ł */
+  case 0x0111: return "d";    /* đ */
+  case 0x00F8: return "o";    /* ø */
+  case 0x0131: return "i";    /* ı */
+  case 0x00E6: return "ae";   /* æ */
+  case 0x0153: return "oe";   /* œ */
+  case 0x00F0: return "d";    /* ð */
+  case 0x0127: return "h";    /* ħ */
+  default: return NULL;
+  }
+}
+
+qr_status qr_utf8_strip_marks(const char *s, size_t n, qr_buf *out) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < n) {
+    size_t j = i;   /* ASCII has no marks: the run of it at once */
+    while (j < n && u[j] < 0x80) j++;
+    if (j > i && qr_buf_append(out, s + i, j - i)) return QR_ENOMEM;
+    if ((i = j) >= n) break;
+    int32_t cp;
+    int k = qr_utf8_decode(u + i, n - i, &cp);
+    utf8proc_int32_t dst[8];
+    int last = 0;
+    utf8proc_ssize_t m =
+        cp == QR_UTF8_BAD ? -1 : utf8proc_decompose_char(cp, dst, 8, UTF8PROC_DECOMPOSE, &last);
+    const char *plain = cp == QR_UTF8_BAD ? NULL : plain_letter(cp);
+    if (plain) {
+      if (qr_buf_puts(out, plain)) return QR_ENOMEM;
+    } else if (m < 0 || m > 8) {   /* an invalid byte: copied through */
+      if (qr_buf_append(out, s + i, (size_t)k)) return QR_ENOMEM;
+    } else {
+      for (utf8proc_ssize_t d = 0; d < m; d++) {
+        utf8proc_category_t cat = utf8proc_category(dst[d]);
+        if (cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_MC ||
+            cat == UTF8PROC_CATEGORY_ME)
+          continue;
+        char enc[4];
+        int el = qr_utf8_encode(dst[d], enc);
+        if (qr_buf_append(out, enc, (size_t)el)) return QR_ENOMEM;
+      }
+    }
+    i += (size_t)k;
+  }
+  return QR_OK;
+}
+
 qr_status qr_utf8_fold(const char *s, size_t n, qr_buf *out) {
   const unsigned char *u = (const unsigned char *)s;
   if (qr_buf_reserve(out, n)) return QR_ENOMEM;

@@ -46,6 +46,13 @@ qr_cclass qr_char_class(int32_t cp);
  * bytes are copied through unchanged. */
 qr_status qr_utf8_fold(const char *s, size_t n, qr_buf *out);
 
+/* Appends s to out without its diacritics: each letter decomposed (NFD) and
+ * its combining marks dropped ("Sŏn" -> "Son", "Lâm" -> "Lam"), and the
+ * letters that carry their mark inside (ł đ ø ı, and æ œ as two letters)
+ * spelt with plain ones. Meant for text folded first (qr_utf8_fold); other
+ * bytes, invalid ones too, are copied through. */
+qr_status qr_utf8_strip_marks(const char *s, size_t n, qr_buf *out);
+
 /* Display width in a terminal: 0 for combining marks and controls, 2 for
  * wide (East Asian) characters and most emoji, 1 otherwise (an invalid byte
  * counts 1: it shows as U+FFFD). */
