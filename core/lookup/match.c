@@ -89,7 +89,28 @@ typedef struct matcher {
   size_t n;
   const uint8_t *type_ok;   /* per type id: keep it (NULL: every type) */
   uint8_t *caps;            /* per token: inside a sentence in capitals */
+  uint32_t person;          /* the type id of PERSON, or QR_LEX_NONE */
 } matcher;
+
+/* Does a longer name go on at token j, after a person's one-word name: a
+ * capitalised word in the same sentence, not in one written in capitals,
+ * and no weekday or month ("Kim | Clijsters", "Jean-Pierre | Jeunet", but
+ * not "Kim | said" nor "Lavrov | Monday")? Then the one word is part of a
+ * name the gazetteer does not know, and not that person. */
+static int name_goes_on(const matcher *mt, size_t j) {
+  if (j >= mt->n) return 0;
+  uint8_t f = mt->keys[j].flags;
+  return (f & (QR_KF_BARRIER | QR_KF_SKIP | QR_KF_NAMEWORD)) == QR_KF_NAMEWORD && !mt->caps[j];
+}
+
+/* How many words the span of len tokens at token i has, words joined by a
+ * hyphen counting as one (Jean-Pierre). */
+static size_t span_words(const matcher *mt, size_t i, size_t len) {
+  size_t words = 0;
+  for (size_t j = i; j < i + len; j++)
+    words += !(mt->keys[j].flags & QR_KF_SKIP) && (j == i || !(mt->keys[j - 1].flags & QR_KF_SKIP));
+  return words;
+}
 
 /* Marks the tokens of sentences written in capitals: two all-capital words
  * or more, and no word with a small letter. */
@@ -128,6 +149,10 @@ static int record_ok(const matcher *mt, uint32_t r, size_t i, size_t len) {
   }
   /* a stop entry counts whatever the types asked for */
   if (mt->type_ok && !(g->eflags[e] & EF_STOP) && !mt->type_ok[g->type[e]]) return 0;
+  /* a person's one-word name (Kim, Miller) before another capitalised word
+   * is part of someone else's name: "Kim Clijsters" */
+  if (g->type[e] == mt->person && name_goes_on(mt, i + len) && span_words(mt, i, len) == 1)
+    return 0;
   return 1;
 }
 
@@ -435,7 +460,9 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
     uint32_t fold = mt->keys[i].fold;
     int opener = (mt->keys[i].flags & QR_KF_BARRIER) != 0;
     int common = fold != QR_LEX_NONE && scope_find(&small, fold) != NO_ENTRY;
-    if ((!covered || one_person) && name_like(mt, i) && fold != QR_LEX_NONE && !(opener && common)) {
+    /* "Kim Clijsters" after Kim Jong Un: the word is part of another name */
+    if ((!covered || one_person) && name_like(mt, i) && fold != QR_LEX_NONE &&
+        !(opener && common) && !name_goes_on(mt, i + 1)) {
       nc = scope_entries(&last, fold, cands);
       /* a given name (Vladimir, Kim) is riskier: not a word the text also
        * writes in small letters, and only near the person's last mention */
@@ -501,7 +528,7 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
 qr_status qr_gazetteer_match_keys(const qr_gazetteer *g, const qr_tokkey *keys, size_t n,
                                   size_t base, const qr_match_opts *opts, qr_mentions *out) {
   if (n == 0) return QR_OK;
-  matcher mt = {g, keys, n, NULL, malloc(n)};
+  matcher mt = {g, keys, n, NULL, malloc(n), qr_lexicon_find(g->types, "PERSON", 6)};
   uint8_t *type_ok = NULL;
   qr_status rc = mt.caps ? QR_OK : QR_ENOMEM;
   if (rc == QR_OK && opts && opts->types) {

@@ -126,7 +126,20 @@ static uint8_t form_flags(const char *s, size_t n, int dotted) {
   if (lower) f |= QR_KF_LOWER;
   if (upper >= 2 && !lower) f |= QR_KF_CAPS;
   if (dotted) f |= QR_KF_DOTTED;
+  if (first == 1 && lower) f |= QR_KF_NAMEWORD;   /* form_keys takes it off weekdays and months */
   return f;
+}
+
+/* Is the folded form a weekday or a month (no QR_KF_NAMEWORD)? */
+static int calendar_word(const char *s, size_t n) {
+  static const char *const words[] = {
+      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+      "february", "march", "april", "may", "june", "july", "august", "september", "october",
+      "november", "december", NULL};
+  if (n < 3 || n > 9) return 0;
+  for (int k = 0; words[k]; k++)
+    if (strlen(words[k]) == n && memcmp(words[k], s, n) == 0) return 1;
+  return 0;
 }
 
 /* Looks up (or, when intern is set, adds) the fold and exact keys of a form
@@ -158,6 +171,7 @@ static qr_status form_keys(qr_lexicon *keys, int intern, const char *s, size_t n
   }
   const char *fo = scratch->data + fold_at;
   ex = scratch->data + sl;   /* the buffer may have moved */
+  if (flags && (*flags & QR_KF_NAMEWORD) && calendar_word(fo, fol)) *flags &= ~QR_KF_NAMEWORD;
   if (intern) {
     if ((fold && (rc = qr_lexicon_intern(keys, fo, fol, fold))) ||
         (exact && (rc = qr_lexicon_intern(keys, ex, exl, exact))))

@@ -153,10 +153,14 @@ enum {
   QR_KF_DOTTED = 32,   /* an acronym written with dots ("U.S.") */
   /* a hint (qr_gazetteer_form_keys): no name of the gazetteer begins with
    * this form, so the matcher passes over it without a look; 0 means look */
-  QR_KF_NOSTART = 64
+  QR_KF_NOSTART = 64,
+  /* what the form is, again: a capital first and a small letter after it,
+   * and no weekday or month ("Clijsters", not "'s", "US" nor "Monday"): a
+   * word that may go on a name */
+  QR_KF_NAMEWORD = 128
 };
 
-#define QR_KF_FORM (QR_KF_SMALL | QR_KF_CAPS | QR_KF_LOWER | QR_KF_DOTTED)
+#define QR_KF_FORM (QR_KF_SMALL | QR_KF_CAPS | QR_KF_LOWER | QR_KF_DOTTED | QR_KF_NAMEWORD)
 
 /* The position flags (QR_KF_SKIP, QR_KF_BARRIER) of token i of toks over
  * text, where t0 is the first token of the text being matched (a barrier).
