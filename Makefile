@@ -40,7 +40,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_OBJ := $(BUILD)/tests/unit.o
 
-.PHONY: all deps run test check sanitize bench bench-deps eval model clean
+.PHONY: all deps run test check sanitize bench bench-deps eval cv model clean
 .DEFAULT_GOAL := all
 
 all: quarry libquarry.a
@@ -150,6 +150,12 @@ bench: bench-deps
 eval: deps
 	@$(MAKE) --no-print-directory all
 	tests/eval
+
+# Cross-validation of the sentence model on EWT train (tests/cv): for
+# changes to its features or settings, without the dev files.
+cv: deps
+	@$(MAKE) --no-print-directory all
+	tests/cv $(CV_ARGS)
 
 # The default sentence model, learned from UD English-EWT train (CC BY-SA 4.0)
 # in ../shared; committed, so that a build needs no training data.
