@@ -87,7 +87,13 @@ static int needs_plain(const char *s, size_t n) {
  * spelling finds the other. */
 static qr_status plain_form(qr_buf *b, size_t at, size_t n) {
   size_t start = b->len;
-  if (qr_buf_reserve(b, 3 * n + 8) || qr_utf8_strip_marks(b->data + at, n, b)) return QR_ENOMEM;
+  /* the form is read from b while its plain spelling is appended to b, so
+   * room for the longest is reserved first: a code point of two bytes or
+   * more decomposes into at most 8 of at most 4 bytes (16 bytes a byte),
+   * and ASCII stays as it is */
+  if (n > SIZE_MAX / 32 || qr_buf_reserve(b, 16 * n + 8) ||
+      qr_utf8_strip_marks(b->data + at, n, b))
+    return QR_ENOMEM;
   /* the apostrophes, in place: between two letters of the stripped form */
   size_t w = start;
   for (size_t r = start; r < b->len; r++) {

@@ -89,6 +89,7 @@ plain:add("to-lam", "PERSON", { "Tô Lâm" })
 plain:add("lodz", "GPE", { "Łódź" })
 plain:add("obrien", "PERSON", { "Conan O'Brien" })
 plain:add("cafe", "ORG", { "Café Central" })
+plain:add("seoul", "GPE", { "서울" })
 plain:add{ id = "resume", type = "PRODUCT", names = { "Résumé Pro" }, attrs = { case = "exact" } }
 local plain_cases = {
   { "Ch'oe Sŏn-hŭi and Choe Son-hui flew to Pyongyang and P’yŏngyang",
@@ -101,6 +102,8 @@ local plain_cases = {
   { "Choe Son Hui's trip and Choe Son Hui' s", "Choe Son Hui=choe-son-hui Choe Son Hui=choe-son-hui" },
   -- case=exact keeps the marks too
   { "Resume Pro and Résumé Pro", "Résumé Pro=resume" },
+  -- a script whose letters decompose into more letters (Hangul) still matches itself
+  { "서울 and 서", "서울=seoul" },
   -- the letters themselves still count
   { "Tolam, Lod and Choe Sun Hui", "" },
 }
