@@ -26,7 +26,7 @@
 #include "lookup/gazetteer_impl.h"
 
 #define MAGIC "QRGAZ\r\n\x1a"
-#define FORMAT_VERSION 5u
+#define FORMAT_VERSION 6u
 #define BYTE_ORDER_MARK 0x01020304u
 
 /* The sections, in file order. */

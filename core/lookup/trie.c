@@ -395,7 +395,48 @@ static int capitalised(const char *s, size_t n) {
   return qr_char_class(cp) == QR_CC_UPPER;
 }
 
-qr_status qr_gaz_compile_name(qr_gazetteer *g, size_t e, const char *name, qr_error *err) {
+/* Is token i of the name an initial (one capital letter and a period) that
+ * white space alone parts from a capitalised word after it ("N. Korea")? */
+static int initial_before_word(const char *name, const qr_tokens *t, size_t i) {
+  const char *s = name + t->start[i];
+  return t->len[i] == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] == '.' && i + 1 < t->n &&
+         t->kind[i + 1] == QR_TOK_WORD && (t->flags[i + 1] & QR_TF_SPACE_BEFORE) &&
+         !(t->flags[i + 1] & QR_TF_NEWLINE_BEFORE) &&
+         capitalised(name + t->start[i + 1], t->len[i + 1]);
+}
+
+/* Writes into out (reset first) the other spelling of a name that texts use
+ * and that no key of its own can reach, or leaves out empty: a person's
+ * words joined by a hyphen also written as one word (Kim Jong-un = Kim
+ * Jongun, Choe Son-hui = Choe Sonhui), and any other name's initial also
+ * written against the word after it, as headlines do (N. Korea =
+ * N.Korea). Middle initials of people are left alone: "John Q.Smith" is a
+ * typing slip, and a million names would each pay a path for it. t holds
+ * the name's tokens. */
+static qr_status variant_spelling(const qr_gazetteer *g, size_t e, const char *name,
+                                  const qr_tokens *t, qr_buf *out) {
+  qr_buf_reset(out);
+  int person = strcmp(qr_gazetteer_type(g, e), "PERSON") == 0, changed = 0;
+  for (size_t i = 0; i < t->n; i++)
+    changed |= person ? joining_hyphen(name, t, i) : initial_before_word(name, t, i);
+  if (!changed) return QR_OK;
+  size_t from = 0;   /* name[from, ...) is still to be copied */
+  for (size_t i = 0; i < t->n; i++) {
+    size_t a = t->start[i], b = a + t->len[i];
+    if (person && joining_hyphen(name, t, i)) {
+      if (qr_buf_append(out, name + from, a - from)) return QR_ENOMEM;
+      from = b;
+    } else if (!person && initial_before_word(name, t, i)) {
+      if (qr_buf_append(out, name + from, b - from)) return QR_ENOMEM;
+      from = t->start[i + 1];
+    }
+  }
+  return qr_buf_append(out, name + from, strlen(name) - from);
+}
+
+/* Compiles one spelling of entry e's name into the trie; the name's tokens
+ * are left in g->work_toks. */
+static qr_status compile_spelling(qr_gazetteer *g, size_t e, const char *name, qr_error *err) {
   /* the gazetteer's working memory, reused from name to name */
   qr_tokens t = g->work_toks;
   qr_buf scratch = g->work_buf;
@@ -435,4 +476,15 @@ qr_status qr_gaz_compile_name(qr_gazetteer *g, size_t e, const char *name, qr_er
   g->work_buf = scratch;
   if (rc) return qr_error_set(err, rc, "out of memory compiling '%s'", name);
   return QR_OK;
+}
+
+qr_status qr_gaz_compile_name(qr_gazetteer *g, size_t e, const char *name, qr_error *err) {
+  qr_status rc = compile_spelling(g, e, name, err);
+  if (rc) return rc;
+  qr_buf other = {0};   /* the variant, when the name has one (kept NUL-terminated) */
+  rc = variant_spelling(g, e, name, &g->work_toks, &other);
+  if (rc) rc = qr_error_set(err, rc, "out of memory compiling '%s'", name);
+  else if (other.len) rc = compile_spelling(g, e, other.data, err);
+  qr_buf_free(&other);
+  return rc;
 }

@@ -115,6 +115,29 @@ for _, case in ipairs(plain_cases) do
   end)
 end
 
+local spelled = q.gazetteer()
+spelled:add("kim-jong-un", "PERSON", { "Kim Jong-un" })
+spelled:add("john-q-smith", "PERSON", { "John Q. Smith" })
+spelled:add("north-korea", "GPE", { "N. Korea" })
+spelled:add("saint-denis", "GPE", { "Saint-Denis" })
+local spelled_cases = {
+  -- a person's hyphen-joined words also written as one
+  { "Kim Jongun, KIM JONGUN, Kim Jong-un and Kim Jong un", "Kim Jongun Kim Jong-un KIM JONGUN Kim Jong-un Kim Jong-un Kim Jong-un Kim Jong un Kim Jong-un" },
+  -- a place's initial written against its word, as headlines do
+  { "N.Korea's envoy in N. Korea", "N.Korea N. Korea N. Korea N. Korea" },
+  -- but not a person's middle initial, nor a place's hyphen
+  { "John Q.Smith met John Q. Smith in Saintdenis and Saint-Denis", "John Q. Smith John Q. Smith Saint-Denis Saint-Denis" },
+  -- the one-word spelling is still a word of its own: no part of it matches
+  { "Kim Jong and Jongunn", "" },
+}
+for _, case in ipairs(spelled_cases) do
+  T.test("other spellings of a name: " .. case[1], function()
+    local got = {}
+    for _, m in ipairs(spelled:match(case[1])) do got[#got + 1] = m.text .. " " .. m.name end
+    T.eq(table.concat(got, " "), case[2])
+  end)
+end
+
 T.test("a short name before another capitalised word is someone else", function()
   local h = q.gazetteer()
   h:add("putin", "PERSON", "Vladimir Putin")
