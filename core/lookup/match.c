@@ -99,7 +99,7 @@ typedef struct matcher {
  * name the gazetteer does not know, and not that person. */
 static int name_goes_on(const matcher *mt, size_t j) {
   if (j >= mt->n) return 0;
-  uint8_t f = mt->keys[j].flags;
+  uint16_t f = mt->keys[j].flags;
   return (f & (QR_KF_BARRIER | QR_KF_SKIP | QR_KF_NAMEWORD)) == QR_KF_NAMEWORD && !mt->caps[j];
 }
 
@@ -112,19 +112,35 @@ static size_t span_words(const matcher *mt, size_t i, size_t len) {
   return words;
 }
 
-/* Marks the tokens of sentences written in capitals: two all-capital words
- * or more, and no word with a small letter. */
+/* What a sentence's capitals say (matcher.caps, per token). */
+enum {
+  CAPS_SENTENCE = 1,   /* written in capitals: two all-capital words or more, none with a small letter */
+  TITLE_SENTENCE = 2   /* a title: a line of its own with three capitalised words or more, and small words only where titles keep them ("Putin and Kim Sign Pact in Pyongyang") */
+};
+
+/* Marks the tokens of sentences written in capitals or as titles, where a
+ * capital says little about a word. */
 static void mark_caps(matcher *mt) {
   size_t a = 0;
   while (a < mt->n) {
     size_t b = a + 1;
     while (b < mt->n && !(mt->keys[b].flags & QR_KF_BARRIER)) b++;
-    size_t caps = 0, lower = 0;
+    size_t caps = 0, lower = 0, capitalised = 0, small = 0;
     for (size_t i = a; i < b; i++) {
-      caps += (mt->keys[i].flags & QR_KF_CAPS) != 0;
-      lower += (mt->keys[i].flags & QR_KF_LOWER) != 0;
+      uint16_t f = mt->keys[i].flags;
+      caps += (f & QR_KF_CAPS) != 0;
+      lower += (f & QR_KF_LOWER) != 0;
+      capitalised += (f & (QR_KF_SMALL | QR_KF_LOWER)) == QR_KF_LOWER;
+      small += (f & (QR_KF_SMALL | QR_KF_MINOR)) == QR_KF_SMALL;
     }
-    memset(mt->caps + a, caps >= 2 && !lower, b - a);
+    /* a title is a whole line: a sentence of names amid others ("Kim
+     * Clijsters and Justine Henin.") is not one */
+    int line = (mt->keys[a].flags & QR_KF_LINE_START) &&
+               (b == mt->n || (mt->keys[b].flags & QR_KF_LINE_START));
+    int what = caps >= 2 && !lower                  ? CAPS_SENTENCE
+               : line && capitalised >= 3 && !small ? TITLE_SENTENCE
+                                                    : 0;
+    memset(mt->caps + a, what, b - a);
     a = b;
   }
 }
@@ -135,8 +151,8 @@ static int record_ok(const matcher *mt, uint32_t r, size_t i, size_t len) {
   uint32_t e = g->acc_entry[r];
   if (g->eflags[e] & EF_REMOVED) return 0;
   uint16_t f = g->acc_flags[r];
-  uint8_t kf = mt->keys[i].flags;
-  if ((f & ACC_ACRONYM) && mt->caps[i] && !(kf & QR_KF_DOTTED)) return 0;
+  uint16_t kf = mt->keys[i].flags;
+  if ((f & ACC_ACRONYM) && (mt->caps[i] & CAPS_SENTENCE) && !(kf & QR_KF_DOTTED)) return 0;
   if (f & 0xFF) {
     /* the words with a capital in the name must not be small here, but for
      * one after a hyphen (Kim Jong-un for Kim Jong Un) */
@@ -388,9 +404,9 @@ static size_t scope_entries(const scope *s, uint32_t key, uint32_t *cands) {
 /* Could token i be a short name: a word with a capital first (or in
  * capitals, in a sentence in capitals)? */
 static int name_like(const matcher *mt, size_t i) {
-  uint8_t f = mt->keys[i].flags;
+  uint16_t f = mt->keys[i].flags;
   if (f & (QR_KF_SMALL | QR_KF_SKIP)) return 0;
-  if (f & QR_KF_CAPS) return mt->caps[i];
+  if (f & QR_KF_CAPS) return (mt->caps[i] & CAPS_SENTENCE) != 0;
   return (f & QR_KF_LOWER) != 0;
 }
 
@@ -458,7 +474,8 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
                      g->type[e] == person;
     size_t nc = 0;
     uint32_t fold = mt->keys[i].fold;
-    int opener = (mt->keys[i].flags & QR_KF_BARRIER) != 0;
+    /* at a sentence's start, or anywhere in a title, a capital says little */
+    int opener = (mt->keys[i].flags & QR_KF_BARRIER) || (mt->caps[i] & TITLE_SENTENCE);
     int common = fold != QR_LEX_NONE && scope_find(&small, fold) != NO_ENTRY;
     /* "Kim Clijsters" after Kim Jong Un: the word is part of another name */
     if ((!covered || one_person) && name_like(mt, i) && fold != QR_LEX_NONE &&

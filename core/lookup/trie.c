@@ -110,7 +110,7 @@ static qr_status plain_form(qr_buf *b, size_t at, size_t n) {
 
 /* The QR_KF_* form flags of s[0, n): where its capitals and small letters
  * are. */
-static uint8_t form_flags(const char *s, size_t n, int dotted) {
+static uint16_t form_flags(const char *s, size_t n, int dotted) {
   const unsigned char *u = (const unsigned char *)s;
   size_t upper = 0, lower = 0, i = 0;
   int first = -1;   /* the class of the first letter: 1 capital, 0 small */
@@ -127,7 +127,7 @@ static uint8_t form_flags(const char *s, size_t n, int dotted) {
     }
     i += (size_t)k;
   }
-  uint8_t f = 0;
+  uint16_t f = 0;
   if (first == 0) f |= QR_KF_SMALL;
   if (lower) f |= QR_KF_LOWER;
   if (upper >= 2 && !lower) f |= QR_KF_CAPS;
@@ -148,10 +148,24 @@ static int calendar_word(const char *s, size_t n) {
   return 0;
 }
 
+/* Is the form a small word that titles leave small: articles, short
+ * conjunctions and prepositions (the words most style guides write small in
+ * a title)? */
+static int minor_word(const char *s, size_t n) {
+  static const char *const words[] = {
+      "a", "an", "the", "and", "but", "or", "nor", "for", "so", "yet", "as", "at", "by", "in",
+      "of", "off", "on", "per", "to", "up", "via", "vs", "vs.", "with", "from", "into", "onto",
+      "over", "amid", "than", "upon", "after", "before", "about", "against", NULL};
+  if (n > 7) return 0;
+  for (int k = 0; words[k]; k++)
+    if (strlen(words[k]) == n && memcmp(words[k], s, n) == 0) return 1;
+  return 0;
+}
+
 /* Looks up (or, when intern is set, adds) the fold and exact keys of a form
  * and its flags. */
 static qr_status form_keys(qr_lexicon *keys, int intern, const char *s, size_t n, int kind,
-                           qr_buf *scratch, uint32_t *fold, uint32_t *exact, uint8_t *flags) {
+                           qr_buf *scratch, uint32_t *fold, uint32_t *exact, uint16_t *flags) {
   int dotted;
   qr_status rc = strip_form(s, n, kind, scratch, &dotted);
   if (rc) return rc;
@@ -177,7 +191,9 @@ static qr_status form_keys(qr_lexicon *keys, int intern, const char *s, size_t n
   }
   const char *fo = scratch->data + fold_at;
   ex = scratch->data + sl;   /* the buffer may have moved */
-  if (flags && (*flags & QR_KF_NAMEWORD) && calendar_word(fo, fol)) *flags &= ~QR_KF_NAMEWORD;
+  if (flags && (*flags & QR_KF_NAMEWORD) && calendar_word(fo, fol))
+    *flags &= (uint16_t)~QR_KF_NAMEWORD;
+  if (flags && (*flags & QR_KF_SMALL) && minor_word(s, n)) *flags |= QR_KF_MINOR;
   if (intern) {
     if ((fold && (rc = qr_lexicon_intern(keys, fo, fol, fold))) ||
         (exact && (rc = qr_lexicon_intern(keys, ex, exl, exact))))
@@ -196,7 +212,7 @@ static int starts_a_name(const qr_gazetteer *g, uint32_t key) {
 
 qr_status qr_gazetteer_form_keys(const qr_gazetteer *g, const char *s, size_t n, int kind,
                                  qr_buf *scratch, uint32_t *fold, uint32_t *exact,
-                                 uint8_t *flags) {
+                                 uint16_t *flags) {
   uint32_t f = QR_LEX_NONE, e = QR_LEX_NONE;
   qr_status rc = form_keys(g->keys, 0, s, n, kind, scratch, &f, &e, flags);
   if (fold) *fold = f;
@@ -209,18 +225,19 @@ qr_status qr_gazetteer_form_keys(const qr_gazetteer *g, const char *s, size_t n,
   return rc;
 }
 
-static inline uint8_t position_flags(const char *text, const qr_tokens *toks, size_t i,
+static inline uint16_t position_flags(const char *text, const qr_tokens *toks, size_t i,
                                      size_t t0) {
-  uint8_t f = 0;
+  uint16_t f = 0;
   if (i == t0 || (toks->flags[i] & QR_TF_PARA_BEFORE) ||
       (i > 0 && (toks->flags[i - 1] & QR_TF_TERMINAL)))
     f |= QR_KF_BARRIER;
+  if (i == t0 || (toks->flags[i] & QR_TF_NEWLINE_BEFORE)) f |= QR_KF_LINE_START;
   /* the kind first: most tokens are no punctuation, and are done here */
   if (toks->kind[i] == QR_TOK_PUNCT && i > t0 && joining_hyphen(text, toks, i)) f |= QR_KF_SKIP;
   return f;
 }
 
-uint8_t qr_gazetteer_token_flags(const char *text, const qr_tokens *toks, size_t i, size_t t0) {
+uint16_t qr_gazetteer_token_flags(const char *text, const qr_tokens *toks, size_t i, size_t t0) {
   return position_flags(text, toks, i, t0);
 }
 
@@ -238,16 +255,16 @@ void qr_gazetteer_position_keys(const char *text, const qr_tokens *toks, size_t 
 
 qr_status qr_gazetteer_token_key(const qr_gazetteer *g, const char *text, const qr_tokens *toks,
                                  size_t i, qr_buf *scratch, qr_tokkey *key) {
-  uint8_t where = qr_gazetteer_token_flags(text, toks, i, 0);
+  uint16_t where = qr_gazetteer_token_flags(text, toks, i, 0);
   if (where & QR_KF_SKIP) {
     key->fold = key->exact = QR_LEX_NONE;
     key->flags = where | QR_KF_NOSTART;
     return QR_OK;
   }
-  uint8_t form = 0;
+  uint16_t form = 0;
   qr_status rc = qr_gazetteer_form_keys(g, text + toks->start[i], toks->len[i], toks->kind[i],
                                         scratch, &key->fold, &key->exact, &form);
-  key->flags = (uint8_t)(where | form);
+  key->flags = (uint16_t)(where | form);
   return rc;
 }
 

@@ -314,7 +314,7 @@ static int gaz_lookup(lua_State *L) {
   if (!rc && w->t.n && !(w->keys = malloc(w->t.n * sizeof *w->keys))) rc = QR_ENOMEM;
   for (size_t i = 0; rc == QR_OK && i < w->t.n; i++) {
     rc = qr_gazetteer_token_key(b->g, text, &w->t, i, &w->scratch, &w->keys[i]);
-    w->keys[i].flags &= (uint8_t)~(QR_KF_SMALL | QR_KF_BARRIER);
+    w->keys[i].flags &= (uint16_t)~(QR_KF_SMALL | QR_KF_BARRIER);
   }
   if (!rc && w->t.n) w->keys[0].flags |= QR_KF_BARRIER;
   if (!rc) rc = qr_gazetteer_match_keys(b->g, w->keys, w->t.n, 0, &opts, &w->m);

@@ -139,7 +139,7 @@ void qr_mentions_free(qr_mentions *m);
 typedef struct qr_tokkey {
   uint32_t fold;     /* key of the folded form, or QR_LEX_NONE */
   uint32_t exact;    /* key of the exact form, or QR_LEX_NONE */
-  uint8_t flags;     /* QR_KF_* */
+  uint16_t flags;    /* QR_KF_* */
 } qr_tokkey;
 
 enum {
@@ -157,15 +157,21 @@ enum {
   /* what the form is, again: a capital first and a small letter after it,
    * and no weekday or month ("Clijsters", not "'s", "US" nor "Monday"): a
    * word that may go on a name */
-  QR_KF_NAMEWORD = 128
+  QR_KF_NAMEWORD = 128,
+  /* what the form is: a small word that a title in capitals leaves small
+   * ("and", "of", "in" in "Putin and Kim Sign Pact in Pyongyang") */
+  QR_KF_MINOR = 256,
+  /* where the token is: first on its line (or in the text) */
+  QR_KF_LINE_START = 512
 };
 
-#define QR_KF_FORM (QR_KF_SMALL | QR_KF_CAPS | QR_KF_LOWER | QR_KF_DOTTED | QR_KF_NAMEWORD)
+#define QR_KF_FORM \
+  (QR_KF_SMALL | QR_KF_CAPS | QR_KF_LOWER | QR_KF_DOTTED | QR_KF_NAMEWORD | QR_KF_MINOR)
 
-/* The position flags (QR_KF_SKIP, QR_KF_BARRIER) of token i of toks over
+/* The position flags (QR_KF_SKIP, QR_KF_BARRIER, QR_KF_LINE_START) of token i of toks over
  * text, where t0 is the first token of the text being matched (a barrier).
  * A barrier is set at a paragraph start and after a sentence terminator. */
-uint8_t qr_gazetteer_token_flags(const char *text, const qr_tokens *toks, size_t i, size_t t0);
+uint16_t qr_gazetteer_token_flags(const char *text, const qr_tokens *toks, size_t i, size_t t0);
 
 /* The same for tokens [t0, t1) at once: ORs the position flags into
  * keys[0, t1 - t0) and clears the keys of the tokens passed over. */
@@ -182,7 +188,7 @@ qr_status qr_gazetteer_token_key(const qr_gazetteer *g, const char *text, const 
  * they hold until the gazetteer changes (qr_gazetteer_version). */
 qr_status qr_gazetteer_form_keys(const qr_gazetteer *g, const char *s, size_t n, int kind,
                                  qr_buf *scratch, uint32_t *fold, uint32_t *exact,
-                                 uint8_t *flags);
+                                 uint16_t *flags);
 
 /* How to match. */
 typedef struct qr_match_opts {

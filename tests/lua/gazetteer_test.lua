@@ -148,6 +148,19 @@ T.test("a short name before another capitalised word is someone else", function(
   T.eq(table.concat(got, " "), "Vladimir Putin@1 Putin@56")
 end)
 
+T.test("in a title, a one-word name before a capitalised word is still the person", function()
+  local h = q.gazetteer()
+  h:add("putin", "PERSON", { "Vladimir Putin", "Putin" })
+  h:add("kim", "PERSON", { "Kim Jong Un", "Kim" })
+  local got = {}
+  local text = "Putin and Kim Sign Pact in Pyongyang\nKim Hails Putin As Dearest Friend\n\n" ..
+               "Kim Clijsters met fans. Putin Street is long. Then Kim Said Nothing.\n"
+  for _, m in ipairs(h:match(text)) do got[#got + 1] = m.text .. "@" .. m.start end
+  -- the title lines: every name; the prose: none (a small word makes a
+  -- sentence no title, and so does sharing its line with another)
+  T.eq(table.concat(got, " "), "Putin@1 Kim@11 Kim@38 Putin@48")
+end)
+
 T.test("g:match gives rows whose columns start with where and what", function()
   local rows = g:match("Kim Jong Un met the DPRK.")
   T.eq({ rows.columns[1], rows.columns[3], rows.columns[5] }, { "start", "text", "id" })
