@@ -789,14 +789,18 @@ static void emit_word(tokctx *t, size_t a, size_t b) {
     }
   }
   if (s[a] >= '0' && s[a] <= '9') {
-    /* a number glued to a unit splits (375mm, 8gb, 5pm); ordinals and
-     * decades (20th, 1990s) and item letters (4a) do not */
+    /* a number glued to a unit splits (375mm, 8gb, 5pm), and so does a time
+     * from am or pm in any case (7:30PM, 11AM); ordinals and decades (20th,
+     * 1990s) and item letters (4a) do not */
     size_t i = a;
-    while (i < b && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == ',')) i++;
+    while (i < b && ((s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == ',' ||
+                     (s[i] == ':' && i > a && i + 1 < b && s[i + 1] >= '0' && s[i + 1] <= '9')))
+      i++;
     size_t j = i;
     while (j < b && ((s[j] >= 'a' && s[j] <= 'z') || (s[j] >= 'A' && s[j] <= 'Z'))) j++;
+    int clock = eq_nocase(s + i, b - i, "am") || eq_nocase(s + i, b - i, "pm");
     if (i > a && j == b && i < b && s[i - 1] >= '0' && s[i - 1] <= '9' &&
-        (in_list(s + i, b - i, units) && (s[i] >= 'a' || b - i == 1))) {
+        (clock || (in_list(s + i, b - i, units) && (s[i] >= 'a' || b - i == 1)))) {
       emit_piece(t, a, i, 0, 0);
       emit_piece(t, i, b, 0, 0);
       return;
