@@ -258,7 +258,9 @@ static size_t absorbs(const splitctx *c, size_t k) {
     }
     return 0;
   }
-  return is_closing(cp) && t->len[k] <= 3 && (attached || cp == 0x201D || cp == ')');
+  /* one character, or two closing single quotes written for a double (’’) */
+  int one = t->len[k] <= 3 || (t->len[k] == 6 && cp == 0x2019);
+  return is_closing(cp) && one && (attached || cp == 0x201D || cp == ')');
 }
 
 #define NONE ((size_t)-1)

@@ -249,6 +249,15 @@ static int is_decoration(int32_t cp) {
   return cp == '-' || cp == '=' || cp == '_' || cp == '+' || cp == '*' || cp == '~' || cp == '#';
 }
 
+/* The length of two curly single quotes at i (’’ or ‘’ written for a double
+ * quote, which UD keeps as one token), or 0. */
+static size_t quote_pair(const unsigned char *s, size_t i, size_t b) {
+  return i + 5 < b && s[i] == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] == 0x98 || s[i + 2] == 0x99) &&
+                 s[i + 3] == 0xE2 && s[i + 4] == 0x80 && (s[i + 5] == 0x98 || s[i + 5] == 0x99)
+             ? 6
+             : 0;
+}
+
 /* Brackets, quotes and separators are tokens of their own even when repeated. */
 static int stands_alone(int32_t cp) {
   switch (cp) {
@@ -270,7 +279,9 @@ static size_t punct_token_end(const unsigned char *s, size_t a, size_t b, int *k
   size_t e = a + (size_t)c.len;
   *flags = 0;
   *kind = QR_TOK_PUNCT;
-  if (c.cp == '.' && e < b && s[e] == '.') {
+  if (quote_pair(s, a, b)) {
+    e = a + 6;
+  } else if (c.cp == '.' && e < b && s[e] == '.') {
     while (e < b && s[e] == '.') e++;
     *flags = QR_TF_TERMINAL;
   } else if (c.cp == '.' || c.cp == '!' || c.cp == '?') {
@@ -1037,7 +1048,8 @@ static int plain_compound(tokctx *t, size_t a, size_t b) {
   if (i != b) return 0;
   if (core_end < b && s[core_end] == '.' && keeps_period(t, core, core_end + 1, b)) return 0;
   for (i = a; i < core; i += n) {
-    n = opener_at(s, i, b);
+    n = quote_pair(s, i, core);
+    if (!n) n = opener_at(s, i, b);
     emit(t, i, n, QR_TOK_PUNCT, 0, 0);
   }
   /* the core, as split_core splits these shapes: words apart at a hyphen
@@ -1059,6 +1071,10 @@ static int plain_compound(tokctx *t, size_t a, size_t b) {
    * terminator, a run of ' one mark, every other closer a mark of its own */
   for (i = core_end; i < b; i += n) {
     unsigned c = s[i];
+    if ((n = quote_pair(s, i, b)) > 0) {
+      emit(t, i, n, QR_TOK_PUNCT, 0, 0);
+      continue;
+    }
     n = closer_at(s, i, b);
     if (c == '.' || c == '!' || c == '?' || c == '\'') {
       while (i + n < b && (c == '\'' ? s[i + n] == '\''
@@ -1177,6 +1193,8 @@ static void tokenize_chunk(tokctx *t, size_t a, size_t b) {
         size_t p = e - (size_t)d.len, w = p;
         while (w > a && p - w <= 64 && is_alpha(char_before(s, a, w).cls))
           w -= (size_t)char_before(s, a, w).len;
+        /* two of them close a quotation ("plain''"): no clitic */
+        if (e < b && is_apos(char_at(s, b, e).cp)) w = p;
         if (w == a && p - a >= 3 && lower_ascii(s[p - 1]) == 'n' && lower_ascii(s[p - 2]) == 'i')
           break;
         if (w == a && p > a && lower_ascii(s[p - 1]) == 's') {
