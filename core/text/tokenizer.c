@@ -683,6 +683,9 @@ static size_t digits_at(const unsigned char *s, size_t i, size_t b) {
 /* A phone number or extension: digit groups 3-3-4 or 1..3-4 (713-853-3989,
  * 646-8420, 3-5213). */
 static size_t match_phone(const unsigned char *s, size_t a, size_t b) {
+  /* a trunk prefix before a full number: 1-800-991-9019 */
+  if (b - a == 14 && s[a] == '1' && s[a + 1] == '-')
+    return match_phone(s, a + 2, b) == 12 ? 14 : 0;
   size_t g1 = digits_at(s, a, b);
   if (g1 < 1 || g1 > 3 || a + g1 >= b || s[a + g1] != '-') return 0;
   size_t g2 = digits_at(s, a + g1 + 1, b);
