@@ -114,8 +114,13 @@ static size_t span_words(const matcher *mt, size_t i, size_t len) {
 
 /* What a sentence's capitals say (matcher.caps, per token). */
 enum {
-  CAPS_SENTENCE = 1,   /* written in capitals: two all-capital words or more, none with a small letter */
-  TITLE_SENTENCE = 2   /* a title: a line of its own with three capitalised words or more, and small words only where titles keep them ("Putin and Kim Sign Pact in Pyongyang") */
+  /* written in capitals: two all-capital words or more, none with a small
+   * letter ("LET US PRAY") */
+  CAPS_SENTENCE = 1,
+  /* a title: a line of its own with three capitalised words or more, and
+   * small words only where titles keep them ("Putin and Kim Sign Pact in
+   * Pyongyang") */
+  TITLE_SENTENCE = 2
 };
 
 /* Marks the tokens of sentences written in capitals or as titles, where a
