@@ -86,14 +86,19 @@ match_cases("match", g, cases)
 
 -- Diacritics and the apostrophes inside a word are ignored, both ways:
 -- romanisations write them or leave them out.
-local plain = q.gazetteer()
-plain:add("choe-son-hui", "PERSON", { "Choe Son Hui" })
-plain:add("pyongyang", "GPE", { "P'yŏngyang" })
-plain:add("to-lam", "PERSON", { "Tô Lâm" })
-plain:add("lodz", "GPE", { "Łódź" })
-plain:add("obrien", "PERSON", { "Conan O'Brien" })
-plain:add("cafe", "ORG", { "Café Central" })
-plain:add("seoul", "GPE", { "서울" })
+-- A gazetteer of rows { id, type, name }.
+local function gazetteer_of(rows)
+  local gz = q.gazetteer()
+  for _, r in ipairs(rows) do gz:add(r[1], r[2], r[3]) end
+  return gz
+end
+
+local plain = gazetteer_of{
+  { "choe-son-hui", "PERSON", "Choe Son Hui" }, { "pyongyang", "GPE", "P'yŏngyang" },
+  { "to-lam", "PERSON", "Tô Lâm" }, { "lodz", "GPE", "Łódź" },
+  { "obrien", "PERSON", "Conan O'Brien" }, { "cafe", "ORG", "Café Central" },
+  { "seoul", "GPE", "서울" },
+}
 plain:add{ id = "resume", type = "PRODUCT", names = { "Résumé Pro" }, attrs = { case = "exact" } }
 local plain_cases = {
   { "Ch'oe Sŏn-hŭi and Choe Son-hui flew to Pyongyang and P’yŏngyang",
@@ -113,11 +118,10 @@ local plain_cases = {
 }
 match_cases("match without diacritics", plain, plain_cases)
 
-local spelled = q.gazetteer()
-spelled:add("kim-jong-un", "PERSON", { "Kim Jong-un" })
-spelled:add("john-q-smith", "PERSON", { "John Q. Smith" })
-spelled:add("north-korea", "GPE", { "N. Korea" })
-spelled:add("saint-denis", "GPE", { "Saint-Denis" })
+local spelled = gazetteer_of{
+  { "kim-jong-un", "PERSON", "Kim Jong-un" }, { "john-q-smith", "PERSON", "John Q. Smith" },
+  { "north-korea", "GPE", "N. Korea" }, { "saint-denis", "GPE", "Saint-Denis" },
+}
 local spelled_cases = {
   -- a person's hyphen-joined words also written as one
   { "Kim Jongun, KIM JONGUN, Kim Jong-un and Kim Jong un",
