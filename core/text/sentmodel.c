@@ -31,7 +31,7 @@ static const char *const template_names[] = {
 
 static const char *const why_names[WHY_MAX] = {
   "none", "period", "question", "exclaim", "ellipsis", "abbr", "title", "numabbr", "initial",
-  "acronym", "softline", "dash", "list", "link", "date", "letter", "caption"};
+  "acronym", "softline", "dash", "list", "link", "date", "letter", "caption", "ruler", "stamp"};
 
 static uint64_t mix(uint64_t h) {
   h ^= h >> 30;

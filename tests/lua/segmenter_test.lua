@@ -134,7 +134,8 @@ T.test("the splitter's model decides as quarry tokens --format explain says it d
   p:close()
   text = text .. "\n\nHi Sam, thanks for the note John Smith called Monday he wants the " ..
          "report Please send it to Mary Jones at the office before Friday The meeting " ..
-         "is at noon Regards Bob\n\nsee you there Tom said he would come Anyway the plan stands\n"
+         "is at noon Regards Bob\n\nsee you there Tom said he would come Anyway the plan stands\n" ..
+         "\nWe met the whole team on Friday The results were good\n"
   local rules = q.segmenter()
   rules:set_model(false)
   local added = {}   -- first words of the sentences the model adds, counted
