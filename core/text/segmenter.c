@@ -109,8 +109,9 @@ static unsigned abbrev_key(const char *s, size_t len) {
   return qr_filter_key(len, (unsigned char)s[0], (unsigned char)s[len - 2]);
 }
 
-qr_status qr_segmenter_add_abbrev(qr_segmenter *seg, const char *abbr, size_t len,
-                                  qr_abbrev_class cls) {
+/* Adds an abbreviation; exact: it matches only as written. */
+static qr_status add_abbrev(qr_segmenter *seg, const char *abbr, size_t len, qr_abbrev_class cls,
+                            int exact) {
   if (len < 2 || abbr[len - 1] != '.' || cls < QR_ABBR_PLAIN || cls > QR_ABBR_FINAL)
     return QR_EARG;
   for (size_t i = 0; i < len; i++)
@@ -119,18 +120,33 @@ qr_status qr_segmenter_add_abbrev(qr_segmenter *seg, const char *abbr, size_t le
   qr_status rc = qr_lexicon_intern(seg->abbrevs, abbr, len, &id);
   if (rc) return rc;
   if (qr_grow((void **)&seg->abbrev_class, &seg->abbrev_cap, (size_t)id + 1, 1)) return QR_ENOMEM;
-  seg->abbrev_class[id] = (uint8_t)cls;
+  seg->abbrev_class[id] = (uint8_t)(cls | (exact ? QR_ABBR_EXACT : 0));
   qr_filter_add(seg->abbrev_filter, abbrev_key(abbr, len));
   return QR_OK;
+}
+
+qr_status qr_segmenter_add_abbrev(qr_segmenter *seg, const char *abbr, size_t len,
+                                  qr_abbrev_class cls) {
+  return add_abbrev(seg, abbr, len, cls, 0);
 }
 
 size_t qr_segmenter_nabbrevs(const qr_segmenter *seg) { return qr_lexicon_size(seg->abbrevs); }
 int qr_segmenter_has_model(const qr_segmenter *seg) { return seg->model != NULL; }
 
-int qr_segmenter_abbrev(const qr_segmenter *seg, const char *s, size_t len) {
+/* The lexicon's byte for s[0, len): its class and QR_ABBR_EXACT, or 0. */
+static int abbrev_entry(const qr_segmenter *seg, const char *s, size_t len) {
   if (!seg || len < 2 || !qr_filter_has(seg->abbrev_filter, abbrev_key(s, len))) return 0;
   uint32_t id = qr_lexicon_find(seg->abbrevs, s, len);
   return id == QR_LEX_NONE ? 0 : seg->abbrev_class[id];
+}
+
+int qr_segmenter_abbrev(const qr_segmenter *seg, const char *s, size_t len) {
+  return abbrev_entry(seg, s, len) & ~QR_ABBR_EXACT;
+}
+
+int qr_segmenter_abbrev_recased(const qr_segmenter *seg, const char *s, size_t len) {
+  int e = abbrev_entry(seg, s, len);
+  return e & QR_ABBR_EXACT ? 0 : e;
 }
 
 qr_status qr_segmenter_add_starter(qr_segmenter *seg, const char *word, size_t len) {
@@ -156,8 +172,9 @@ int qr_segmenter_letter_phrase(const qr_segmenter *seg, const char *s, size_t n)
   return 0;
 }
 
-/* The lexicon format: "abbreviation [class]" per line, where class is plain
- * (the default), title, number or final; # starts a comment. */
+/* The lexicon format: "abbreviation [class] [exact]" per line, where class
+ * is plain (the default), title, number or final, and exact says that the
+ * entry matches only as written; # starts a comment. */
 qr_status qr_segmenter_load_abbrevs(qr_segmenter *seg, const char *text, size_t len,
                                     const char *name, qr_error *err) {
   size_t i = 0, line = 0;
@@ -176,6 +193,13 @@ qr_status qr_segmenter_load_abbrevs(qr_segmenter *seg, const char *text, size_t 
       size_t c = w;
       while (c < b && (text[c] == ' ' || text[c] == '\t')) c++;
       qr_abbrev_class cls = QR_ABBR_PLAIN;
+      int exact = 0;
+      if (b - c >= 5 && memcmp(text + b - 5, "exact", 5) == 0 &&
+          (b - c == 5 || text[b - 6] == ' ' || text[b - 6] == '\t')) {
+        exact = 1;
+        b -= 5;
+        while (b > c && (text[b - 1] == ' ' || text[b - 1] == '\t')) b--;
+      }
       if (c < b) {
         size_t cl = b - c;
         if (cl == 5 && memcmp(text + c, "plain", 5) == 0) cls = QR_ABBR_PLAIN;
@@ -184,13 +208,14 @@ qr_status qr_segmenter_load_abbrevs(qr_segmenter *seg, const char *text, size_t 
         else if (cl == 5 && memcmp(text + c, "final", 5) == 0) cls = QR_ABBR_FINAL;
         else
           return qr_error_set(err, QR_EDATA, "%s:%zu: unknown abbreviation class '%.*s' "
-                              "(expected plain, title, number or final)", name, line, (int)cl,
+                              "(expected plain, title, number or final, then optionally exact)",
+                              name, line, (int)cl,
                               text + c);
       }
       if (text[w - 1] != '.')
         return qr_error_set(err, QR_EDATA, "%s:%zu: abbreviation '%.*s' must end with a period",
                             name, line, (int)(w - a), text + a);
-      qr_status rc = qr_segmenter_add_abbrev(seg, text + a, w - a, cls);
+      qr_status rc = add_abbrev(seg, text + a, w - a, cls, exact);
       if (rc) return qr_error_set(err, rc, "%s:%zu: cannot add abbreviation", name, line);
     }
     i = e + 1;

@@ -10,7 +10,7 @@
 
 struct qr_segmenter {
   qr_lexicon *abbrevs;       /* abbreviations with their final period */
-  uint8_t *abbrev_class;     /* per abbreviation id: a qr_abbrev_class */
+  uint8_t *abbrev_class;     /* per abbreviation id: a qr_abbrev_class, | QR_ABBR_EXACT */
   size_t abbrev_cap;
   qr_lexicon *starters;      /* frequent sentence starters, as written */
   qr_lexicon *speech;        /* verbs of saying, lower case */
@@ -30,6 +30,20 @@ struct qr_segmenter {
   uint64_t abbrev_filter[QR_FILTER_WORDS];
   qr_sentmodel *model;       /* the learned boundary model, or NULL (owned) */
 };
+
+/* An abbreviation of the lexicon that does not match in small letters:
+ * "Ill." is not "ill.", which ends "he was ill." (the lexicon file's
+ * "exact"). */
+#define QR_ABBR_EXACT 0x80
+
+/* The class of abbreviation s[0, len), the capitalised form of a word
+ * written in small letters ("Corp." for "corp."): as qr_segmenter_abbrev,
+ * but 0 for an entry marked exact. */
+int qr_segmenter_abbrev_recased(const qr_segmenter *seg, const char *s, size_t len);
+
+/* Does s[0, n) end in a file's extension after a name: "Sam3102.doc",
+ * "API.pdf" (the tokenizer's list of extensions)? */
+int qr_is_file_name(const char *s, size_t n);
 
 /* The rules' view of every gap of toks from first on (see sentmodel.h):
  * gaps[k] is for the gap before token first + k; gaps has toks->n - first

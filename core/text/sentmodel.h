@@ -34,7 +34,8 @@ enum {
   WHY_ACRONYM,      /* after U.S. and the like */
   WHY_SOFTLINE,     /* a line break the rules read as a space (hard-wrapped text) */
   WHY_DASH,         /* a dash that breaks off an utterance, before a starter */
-  WHY_LIST,         /* after the number of an inline list item ("... 2. The") */
+  WHY_LIST,         /* an inline list's item: after its number ("... 2. The"), at the
+                       hyphen before an attached file ("A.pdf | - B.pdf") */
   WHY_LINK,         /* between two links of a list of URLs */
   WHY_DATE,         /* around a dateline ("... ants Tuesday, September 1, 2015") */
   WHY_LETTER,       /* after a greeting or a closing: "Hi Mary, | I need", "Thanks, | Sharon" */

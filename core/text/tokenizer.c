@@ -367,6 +367,12 @@ static int is_extension(const unsigned char *s, size_t n) {
   return 0;
 }
 
+int qr_is_file_name(const char *s, size_t n) {
+  size_t dot = n;
+  while (dot > 0 && s[dot - 1] != '.') dot--;
+  return dot > 1 && dot < n && is_extension((const unsigned char *)s + dot, n - dot);
+}
+
 static int is_tld(const unsigned char *s, size_t n) {
   for (int i = 0; tlds[i]; i++)
     if (eq_nocase(s, n, tlds[i])) return 1;
@@ -583,8 +589,9 @@ static int apostrophe_initial_word(const unsigned char *s, size_t a, size_t b) {
  * and single capital letters (initials). The check looks at the last piece
  * after a hyphen or slash, so that "ex-Gov." keeps its period too. */
 /* The class of the abbreviation s[0, n) (with its period), trying the word
- * as written, with its first letter's case flipped ("Corp." for "corp.") and,
- * for an all-capital word, in title case ("LTD." for "Ltd."). */
+ * as written, with its first letter's case flipped ("Corp." for "corp."; not
+ * for entries the lexicon marks exact: "ill." is no "Ill.") and, for an
+ * all-capital word, in title case ("LTD." for "Ltd.", "LA." for "La."). */
 static int abbrev_class(const qr_segmenter *seg, const unsigned char *s, size_t n) {
   int cls = qr_segmenter_abbrev(seg, (const char *)s, n);
   if (cls || n > 32) return cls;
@@ -593,7 +600,7 @@ static int abbrev_class(const qr_segmenter *seg, const unsigned char *s, size_t 
   int c0 = (unsigned char)tmp[0];
   if (c0 >= 'a' && c0 <= 'z') {
     tmp[0] = (char)(c0 - 32);
-    cls = qr_segmenter_abbrev(seg, tmp, n);
+    cls = qr_segmenter_abbrev_recased(seg, tmp, n);
     return cls == QR_ABBR_PLAIN ? cls : 0;   /* "jan." yes; "mr." is rare enough */
   }
   int caps = 1;

@@ -50,6 +50,13 @@ T.test("abbreviations from a file, in the lexicon format", function()
   os.remove(path)
   T.eq(s:abbreviation("Qty."), "number")
   T.eq(#s:sentences("Order Qty. 5 now. Done."), 2)
+  -- exact: the entry does not match in small letters ("Zrq." is no "zrq.")
+  local exact = tmpfile("Zrq.  plain exact\nZrw.\n")
+  s = q.segmenter{ abbreviations = exact }
+  os.remove(exact)
+  local words = {}
+  for _, t in ipairs(s:tokenize("the zrq. the zrw. the Zrq.")) do words[#words + 1] = t.text end
+  T.eq(words, { "the", "zrq", ".", "the", "zrw.", "the", "Zrq." })
   local bad = tmpfile("Zrx. sometimes\n")
   T.raises(function() q.segmenter{ abbreviations = bad } end, ":1: unknown abbreviation class 'sometimes'")
   os.remove(bad)

@@ -290,7 +290,13 @@ static void abbreviations(unit *u) {
   CHECK_INT(u, qr_segmenter_load_abbrevs(seg, bad, sizeof bad - 1, "my.txt", &err), QR_EDATA);
   CHECK_STR(u, err.msg,
             "my.txt:2: unknown abbreviation class 'sometimes' (expected plain, title, number or "
-            "final)");
+            "final, then optionally exact)");
+  const char inexact[] = "Abc. title exactly\n";
+  CHECK_INT(u, qr_segmenter_load_abbrevs(seg, inexact, sizeof inexact - 1, "my.txt", &err),
+            QR_EDATA);
+  CHECK_STR(u, err.msg,
+            "my.txt:1: unknown abbreviation class 'title exactly' (expected plain, title, number "
+            "or final, then optionally exact)");
   const char nodot[] = "# comment\nAbc\n";
   CHECK_INT(u, qr_segmenter_load_abbrevs(seg, nodot, sizeof nodot - 1, "x", &err), QR_EDATA);
   CHECK_STR(u, err.msg, "x:2: abbreviation 'Abc' must end with a period");
