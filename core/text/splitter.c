@@ -291,10 +291,11 @@ static size_t drawn_at(const splitctx *c, size_t i, int table) {
 /* Is token i a ruler: eight bytes or more of * = _ - ~ # + (a mail's
  * signature line, a separator drawn inside a paragraph)? A run of
  * underscores under sixteen is more often a blank to fill in ("I will
- * attend _______"). */
+ * attend _______"), and one that starts with + a grade ("A ++++++++"). */
 static int ruler_at(const splitctx *c, size_t i) {
   size_t n = drawn_at(c, i, 0);
-  return n >= 16 || (n >= 8 && c->s[c->t->start[i]] != '_');
+  unsigned char c0 = c->s[c->t->start[i]];
+  return c0 != '+' && (n >= 16 || (n >= 8 && c0 != '_'));
 }
 
 /* Is the ruler at token r one of a pair that wraps a few words on its line,
