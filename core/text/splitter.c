@@ -934,8 +934,9 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
         u = st.pending_why;
       } else if (pk == QR_TOK_URL && rk == QR_TOK_URL) {
         u = WHY_LINK;
-      } else if ((pk == QR_TOK_PUNCT || rk == QR_TOK_PUNCT || pk == QR_TOK_SYMBOL || rk == QR_TOK_SYMBOL) &&
-                 ruler_gap(&c, i, first)) {
+      } else if ((((pk == QR_TOK_PUNCT) | (pk == QR_TOK_SYMBOL)) & (toks->len[i - 1] >= 8)) |
+                 (((rk == QR_TOK_PUNCT) | (rk == QR_TOK_SYMBOL)) & (toks->len[i] >= 8)) &&
+                 ruler_gap(&c, i, first)) {   /* a ruler has eight bytes or more */
         u = WHY_RULER;
       } else if (rk == QR_TOK_PUNCT && file_list_item(&c, i, first)) {
         u = WHY_LIST;
@@ -958,7 +959,9 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
         caption(&c, i, &st);
     }
     if (rk == QR_TOK_NUMBER && toks->len[i] == 4) dateline(&c, i, gaps, first, &st);
-    if (rk == QR_TOK_NUMBER && toks->len[i] - 4u <= 4u) time_stamp(&c, i, first, &st);
+    if (rk == QR_TOK_NUMBER && toks->len[i] - 4u <= 4u &&
+        c.s[toks->start[i] + toks->len[i] - 3] == ':')   /* 07:17, 03:14:14 */
+      time_stamp(&c, i, first, &st);
     term = (is_terminal(&c, i) || (f & QR_TF_ABBREV)) ? i : NONE;
   }
 }
