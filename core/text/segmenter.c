@@ -109,7 +109,7 @@ static unsigned abbrev_key(const char *s, size_t len) {
   return qr_filter_key(len, (unsigned char)s[0], (unsigned char)s[len - 2]);
 }
 
-/* Adds an abbreviation; exact: it matches only as written. */
+/* Adds an abbreviation; exact: it does not match in small letters. */
 static qr_status add_abbrev(qr_segmenter *seg, const char *abbr, size_t len, qr_abbrev_class cls,
                             int exact) {
   if (len < 2 || abbr[len - 1] != '.' || cls < QR_ABBR_PLAIN || cls > QR_ABBR_FINAL)
@@ -174,7 +174,7 @@ int qr_segmenter_letter_phrase(const qr_segmenter *seg, const char *s, size_t n)
 
 /* The lexicon format: "abbreviation [class] [exact]" per line, where class
  * is plain (the default), title, number or final, and exact says that the
- * entry matches only as written; # starts a comment. */
+ * entry does not match in small letters; # starts a comment. */
 qr_status qr_segmenter_load_abbrevs(qr_segmenter *seg, const char *text, size_t len,
                                     const char *name, qr_error *err) {
   size_t i = 0, line = 0;

@@ -40,8 +40,8 @@ enum {
   WHY_DATE,         /* around a dateline ("... ants Tuesday, September 1, 2015") */
   WHY_LETTER,       /* after a greeting or a closing: "Hi Mary, | I need", "Thanks, | Sharon" */
   WHY_CAPTION,      /* around a caption: "Figure 1.3 | This map ...", "... demo | Image: NASA" */
-  WHY_RULER,
-  WHY_STAMP,        /* after a mail header's time stamp: "Kay Mann 04/26/2001 07:17 AM | Will you" */        /* around a ruler line of * = _ - ~ # +: "Sara | ________ | Warning NOTICE" */
+  WHY_RULER,        /* around a ruler drawn in a paragraph: "Sara | ________ | Warning NOTICE" */
+  WHY_STAMP,        /* after a mail header's time stamp: "Kay Mann 04/26/2001 07:17 AM | Will" */
   WHY_MAX
 };
 

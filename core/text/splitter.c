@@ -750,8 +750,9 @@ static void dateline(const splitctx *c, size_t y, uint8_t *restrict gaps, size_t
   }
 }
 
-/* Does token i hold only digits and the separator sep, in groups of
- * one to four digits, groups groups of them (08/16/2000, 03:14:14)? */
+/* Is token i a number of `groups` groups of one to four digits joined by
+ * sep (08/16/2000: three joined by /)? A time may have one group more than
+ * asked for, its seconds (07:17, 03:14:14). */
 static int digit_groups(const splitctx *c, size_t i, char sep, int groups) {
   const unsigned char *s = c->s + c->t->start[i];
   size_t n = c->t->len[i], run = 0;
@@ -934,8 +935,8 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
         u = st.pending_why;
       } else if (pk == QR_TOK_URL && rk == QR_TOK_URL) {
         u = WHY_LINK;
-      } else if ((((pk == QR_TOK_PUNCT) | (pk == QR_TOK_SYMBOL)) & (toks->len[i - 1] >= 8)) |
-                 (((rk == QR_TOK_PUNCT) | (rk == QR_TOK_SYMBOL)) & (toks->len[i] >= 8)) &&
+      } else if (((((pk == QR_TOK_PUNCT) | (pk == QR_TOK_SYMBOL)) & (toks->len[i - 1] >= 8)) |
+                  (((rk == QR_TOK_PUNCT) | (rk == QR_TOK_SYMBOL)) & (toks->len[i] >= 8))) &&
                  ruler_gap(&c, i, first)) {   /* a ruler has eight bytes or more */
         u = WHY_RULER;
       } else if (rk == QR_TOK_PUNCT && file_list_item(&c, i, first)) {
