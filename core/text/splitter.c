@@ -1087,12 +1087,18 @@ static qr_status model_pass(const qr_segmenter *seg, const qr_sentmodel *model, 
   for (size_t c = 0; c < ncand; c++) {
     size_t i = cand[c], k = i - first;
     uint8_t rule = gaps[k];
+    size_t until = qr_next_set(m->brk, m->nwords, k + 1);
+    until = (until < n ? until : n) - k;
+    /* a capital after a small word, not just before the next boundary
+     * ("the Kremlin"): the commonest gap left, which qr_gap_is_candidate
+     * turns down; turned down here before the work below */
+    if (GAP_WHY(rule) == WHY_NONE && until > 4 && toks->kind[i - 1] == QR_TOK_WORD &&
+        (unsigned)(unsigned char)text[toks->start[i - 1]] - 'a' < 26u)
+      continue;
     g.i = i;
     g.rule = rule;
     g.term = GAP_WHY(rule) ? terminator_before(toks, gaps, first, i) : NONE;
     size_t since = k - prev_set(m->brk, k);   /* gap 0 is hard: always found */
-    size_t until = qr_next_set(m->brk, m->nwords, k + 1);
-    until = (until < n ? until : n) - k;
     g.since = (uint8_t)(since < 255 ? since : 255);
     g.until = (uint8_t)(until < 255 ? until : 255);
     if (k >= para_end) {   /* once per paragraph that has a candidate */
