@@ -415,6 +415,9 @@ static int name_like(const matcher *mt, size_t i) {
   return (f & QR_KF_LOWER) != 0;
 }
 
+/* The bits of the filter of name words in resolve_short_names (8 KB). */
+#define NAME_FILTER_BITS 65536u
+
 /* Rewrites out[m0, out->n), the mentions of this text, with the short names
  * of the people named in full before them. */
 static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions *out, size_t m0) {
@@ -452,8 +455,19 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
    * short name (most tokens are neither, and are not visited again) */
   uint32_t *maybe = NULL;   /* grown as needed: a few tokens in a hundred */
   size_t nmaybe = 0, maybe_cap = 0;
+  /* a bit per word of those names (by its id, modulo 2^16), so that the
+   * pass below turns down nearly every token of the text with one load,
+   * not a probe of the names' table per word */
+  uint64_t *filter = calloc(NAME_FILTER_BITS / 64, sizeof *filter);
+  if (!filter) rc = QR_ENOMEM;
+  for (size_t k = 0; filter && k < names.slots; k++)
+    if (names.key[k] != QR_LEX_NONE) {
+      uint32_t b = names.key[k] & (NAME_FILTER_BITS - 1);
+      filter[b >> 6] |= 1ULL << (b & 63);
+    }
   for (size_t i = 0; i < mt->n && rc == QR_OK; i++) {
-    uint32_t fold = mt->keys[i].fold;
+    uint32_t fold = mt->keys[i].fold, b = fold & (NAME_FILTER_BITS - 1);
+    if (!((filter[b >> 6] >> (b & 63)) & 1)) continue;
     int is_small = (mt->keys[i].flags & QR_KF_SMALL) != 0;
     if (fold == QR_LEX_NONE || !(is_small || name_like(mt, i)) ||
         scope_find(&names, fold) == NO_ENTRY)
@@ -462,6 +476,7 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
     else if ((rc = qr_grow((void **)&maybe, &maybe_cap, nmaybe + 1, sizeof *maybe)) == QR_OK)
       maybe[nmaybe++] = (uint32_t)i;
   }
+  free(filter);
   /* the mentions and the possible short names, in the text's order; the
    * tokens inside a mention are passed over with it */
   size_t next_maybe = 0;
