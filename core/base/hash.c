@@ -7,20 +7,13 @@
 
 #include "quarry/base.h"
 
-static uint64_t mix(uint64_t h) {
-  h ^= h >> 32;
-  h *= 0xd6e8feb86659fd93ULL;
-  h ^= h >> 32;
-  return h;
-}
-
 uint64_t qr_hash_bytes(const void *p, size_t n) {
   const unsigned char *s = p;
-  uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL);
+  uint64_t h = qr_hash_seed(n);
   while (n >= 8) {
     uint64_t w;
     memcpy(&w, s, 8);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    h = qr_hash_step(h, w);
     h ^= h >> 29;
     s += 8;
     n -= 8;
@@ -34,6 +27,5 @@ uint64_t qr_hash_bytes(const void *p, size_t n) {
   } else if (n) {   /* the first, middle and last bytes cover 1 to 3 */
     w = (uint64_t)s[0] | (uint64_t)s[n / 2] << (8 * (n / 2)) | (uint64_t)s[n - 1] << (8 * (n - 1));
   }
-  h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-  return mix(h);
+  return qr_hash_mix(qr_hash_step(h, w));
 }

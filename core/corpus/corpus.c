@@ -247,16 +247,20 @@ static void find_title(const char *t, size_t n, size_t *start, size_t *len) {
  * and another for the string it compares. A slot holds the form's hash,
  * length and first 8 bytes (all of a short word, so that it is compared
  * without reading the lexicon), and the ids of the form and its fold. */
-#define FORM_CACHE_SLOTS 4096
+#define FORM_CACHE_BITS 14
+#define FORM_CACHE_SLOTS (1u << FORM_CACHE_BITS)   /* 512 KB: stays in the L2 cache */
 
+/* A form the cache knows. A form of up to 16 bytes is its key, in w0 and
+ * w1, so that a hit needs no hash and no comparison of strings; for a longer
+ * form, w1 holds its hash and the bytes after the first 8 are compared. */
 typedef struct formslot {
-  uint64_t hash, head;
+  uint64_t w0, w1;
   uint32_t len, form, fold;   /* len 0: empty (no token is empty) */
 } formslot;
 
-/* The first 8 bytes of s[0, n) (fewer: zeros after them), where s[0, avail)
- * may be read. */
-static inline uint64_t form_head(const char *s, size_t n, size_t avail) {
+/* The first min(n, 8) bytes of s, little-endian, zeros above them, where
+ * s[0, avail) may be read. */
+static inline uint64_t load_head(const char *s, size_t n, size_t avail) {
   uint64_t w = 0;
   if (avail >= 8) {
     memcpy(&w, s, 8);
@@ -265,6 +269,13 @@ static inline uint64_t form_head(const char *s, size_t n, size_t avail) {
     for (size_t k = 0; k < n && k < 8; k++) w |= (uint64_t)(unsigned char)s[k] << (8 * k);
   }
   return w;
+}
+
+/* The slot of a form of up to 16 bytes: its key words mixed by multiplying,
+ * whose high bits depend on every bit of the key. */
+static inline size_t short_form_slot(uint64_t w0, uint64_t w1, size_t n) {
+  return (size_t)(((w0 ^ (w1 * 0x9e3779b97f4a7c15ULL) ^ n) * 0xd6e8feb86659fd93ULL) >>
+                  (64 - FORM_CACHE_BITS));
 }
 
 /* Makes fold_of hold lexicon id id (new slots UNKNOWN). */
@@ -311,24 +322,36 @@ static qr_status intern_tokens(qr_corpus *c, const char *text, size_t len, size_
   if (!p) return QR_ENOMEM;
   c->fold = p;
   if (!c->forms && !(c->forms = calloc(FORM_CACHE_SLOTS, sizeof *c->forms))) return QR_ENOMEM;
-  uint64_t hash[INTERN_BATCH], head[INTERN_BATCH];
-  uint32_t missed[INTERN_BATCH];
+  uint64_t hash[INTERN_BATCH];
+  formslot key[INTERN_BATCH];
+  uint32_t missed[INTERN_BATCH], slot[INTERN_BATCH];
   for (size_t b = first; b < t->n; b += INTERN_BATCH) {
     size_t e = t->n - b < INTERN_BATCH ? t->n : b + INTERN_BATCH, nmiss = 0;
     for (size_t i = b; i < e; i++) {
       const char *s = text + t->start[i];
-      size_t n = t->len[i];
-      uint64_t h = qr_hash_bytes(s, n), hd = form_head(s, n, len - t->start[i]);
-      const formslot *f = &c->forms[(h >> 7) & (FORM_CACHE_SLOTS - 1)];
-      if (f->hash == h && f->len == n && f->head == hd &&
-          (n <= 8 || memcmp(s + 8, qr_lexicon_str(c->lex, f->form, NULL) + 8, n - 8) == 0)) {
+      size_t n = t->len[i], avail = len - t->start[i];
+      uint64_t w0 = load_head(s, n, avail), w1, h = 0;
+      size_t at;
+      if (n <= 16) {
+        w1 = n > 8 ? load_head(s + 8, n - 8, avail - 8) : 0;
+        at = short_form_slot(w0, w1, n);
+      } else {
+        h = w1 = qr_hash_bytes(s, n);
+        at = (size_t)(h >> 7) & (FORM_CACHE_SLOTS - 1);
+      }
+      const formslot *f = &c->forms[at];
+      if (f->w0 == w0 && f->w1 == w1 && f->len == n &&
+          (n <= 16 || memcmp(s + 8, qr_lexicon_str(c->lex, f->form, NULL) + 8, n - 8) == 0)) {
         c->form[i] = f->form;
         c->fold[i] = f->fold;
         continue;
       }
+      /* most tokens are shorter than 8 bytes: their head is their key */
+      if (n <= 16) h = n < 8 ? qr_hash_short(w0, n) : qr_hash_bytes(s, n);
       qr_lexicon_prefetch(c->lex, h);
       hash[nmiss] = h;
-      head[nmiss] = hd;
+      key[nmiss] = (formslot){w0, w1, (uint32_t)n, 0, 0};
+      slot[nmiss] = (uint32_t)at;
       missed[nmiss++] = (uint32_t)(i - b);
     }
     for (size_t k = 0; k < nmiss; k++) {
@@ -337,8 +360,9 @@ static qr_status intern_tokens(qr_corpus *c, const char *text, size_t len, size_
       qr_status rc = qr_lexicon_intern_hashed(c->lex, text + t->start[i], n, hash[k], &id);
       if (!rc) rc = fold_of(c, id, &fold);
       if (rc) return rc;
-      c->forms[(hash[k] >> 7) & (FORM_CACHE_SLOTS - 1)] =
-          (formslot){hash[k], head[k], (uint32_t)n, id, fold};
+      key[k].form = id;
+      key[k].fold = fold;
+      c->forms[slot[k]] = key[k];
       c->form[i] = id;
       c->fold[i] = fold;
     }

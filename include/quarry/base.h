@@ -70,4 +70,25 @@ qr_status qr_grow(void **p, size_t *cap, size_t need, size_t elem);
 /* A 64-bit hash of n bytes (not cryptographic; fast on short keys). */
 uint64_t qr_hash_bytes(const void *p, size_t n);
 
+/* The steps of qr_hash_bytes, here so that a caller that already holds a
+ * short key in a register can hash it inline with the same result. */
+static inline uint64_t qr_hash_seed(size_t n) {
+  return 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL);
+}
+static inline uint64_t qr_hash_step(uint64_t h, uint64_t w) {
+  return (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+}
+static inline uint64_t qr_hash_mix(uint64_t h) {
+  h ^= h >> 32;
+  h *= 0xd6e8feb86659fd93ULL;
+  h ^= h >> 32;
+  return h;
+}
+
+/* qr_hash_bytes of a key of n < 8 bytes, given as w: its bytes little-endian,
+ * zeros above them. */
+static inline uint64_t qr_hash_short(uint64_t w, size_t n) {
+  return qr_hash_mix(qr_hash_step(qr_hash_seed(n), w));
+}
+
 #endif

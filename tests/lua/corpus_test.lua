@@ -278,4 +278,36 @@ T.test("a long document is split a block at a time, as quarry tokens splits it",
   k:close()
 end)
 
+T.test("forms that share their first 8 or 16 bytes, or a length, are counted apart", function()
+  -- the interning cache keys a form of up to 16 bytes by its bytes and a
+  -- longer one by its hash: near misses of each kind, repeated so that the
+  -- second of each pair is looked up while the first is in the cache
+  local forms = { "abcdefgh", "abcdefgi", "abcdefgh1", "abcdefgh2", "abcdefghijklmnop",
+                  "abcdefghijklmnoq", "abcdefghijklmnopq", "abcdefghijklmnopr",
+                  "internationalisation", "internationalization", "a", "ab", "abc", "abcd" }
+  local words = {}
+  for round = 1, 3 do
+    for i, f in ipairs(forms) do
+      for _ = 1, i do words[#words + 1] = f end
+    end
+    words[#words + 1] = round < 3 and "." or ""
+  end
+  -- and more forms of one length with the same first 8 bytes than the
+  -- cache has slots, so that some of them must meet in a slot
+  local az = "abcdefghijklmnopqrstuvwxyz"
+  local function suffix(i)
+    local a, b, c = i % 26, (i // 26) % 26, i // 676
+    return az:sub(a + 1, a + 1) .. az:sub(b + 1, b + 1) .. az:sub(c + 1, c + 1)
+  end
+  for _ = 1, 2 do
+    for i = 0, 17575, 1 do words[#words + 1] = "qwertyui" .. suffix(i) end
+  end
+  local k = q.open(write("near-forms.txt", table.concat(words, " ")), { gazetteer = false })
+  local got = {}
+  for _, r in ipairs(k:freq{ fold = false }) do got[r.form] = r.count end
+  for i, f in ipairs(forms) do T.eq(got[f], 3 * i, f) end
+  for i = 0, 17575 do T.eq(got["qwertyui" .. suffix(i)], 2, suffix(i)) end
+  k:close()
+end)
+
 os.execute("rm -rf '" .. tmpdir .. "'")

@@ -115,6 +115,21 @@ static void lexicon_cases(unit *u) {
   qr_lexicon_free(lx);
 }
 
+static void hash_cases(unit *u) {
+  unit_case(u, "hash: a short key hashed from its word is hashed as from its bytes");
+  /* the corpus hashes a token of up to 7 bytes from the word it already
+   * holds; the lexicon hashes the bytes: both must agree */
+  const char *key = "\xFFquarry";
+  int same = 1;
+  for (size_t n = 0; n < 8; n++) {
+    uint64_t w = 0;
+    for (size_t k = 0; k < n; k++) w |= (uint64_t)(unsigned char)key[k] << (8 * k);
+    same &= qr_hash_short(w, n) == qr_hash_bytes(key, n);
+  }
+  CHECK(u, same);
+  CHECK(u, qr_hash_bytes("ab", 2) != qr_hash_bytes("ab\0", 3));
+}
+
 static void utf8_cases(unit *u) {
   static const struct { const char *in; int len; int32_t cp; } dec[] = {
     {"A", 1, 'A'}, {"\xC3\xA9", 2, 0xE9}, {"\xE2\x80\x99", 3, 0x2019},
@@ -154,6 +169,7 @@ int main(void) {
   json_parse_cases(&u);
   json_write_cases(&u);
   lexicon_cases(&u);
+  hash_cases(&u);
   utf8_cases(&u);
   return unit_finish(&u);
 }
