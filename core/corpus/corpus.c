@@ -670,8 +670,8 @@ static qr_status match_doc(qr_corpus *c, docrec *d) {
     if (!keys) return QR_ENOMEM;
     /* the keys of a form are cached per lexicon id; the position flags
      * depend on the token's neighbours */
-    for (size_t k = 0; k < n; k++) keys[k] = c->gkeys[c->form[d->tok_first + k]];
-    qr_gazetteer_position_keys(d->text, &c->toks, d->tok_first, d->tok_first + n, keys);
+    qr_gazetteer_gather_keys(d->text, &c->toks, d->tok_first, d->tok_first + n, c->gkeys, c->form,
+                             keys);
     rc = qr_gazetteer_match_keys(c->gaz, keys, n, d->tok_first, NULL, &c->ments);
     free(keys);
   }

@@ -241,15 +241,26 @@ uint16_t qr_gazetteer_token_flags(const char *text, const qr_tokens *toks, size_
   return position_flags(text, toks, i, t0);
 }
 
+/* The position flags of token i ORed into its key k. */
+static inline void position_key(const char *text, const qr_tokens *toks, size_t i, size_t t0,
+                                qr_tokkey *k) {
+  k->flags |= position_flags(text, toks, i, t0);
+  if (k->flags & QR_KF_SKIP) {
+    k->fold = k->exact = QR_LEX_NONE;
+    k->flags |= QR_KF_NOSTART;
+  }
+}
+
 void qr_gazetteer_position_keys(const char *text, const qr_tokens *toks, size_t t0, size_t t1,
                                 qr_tokkey *keys) {
+  for (size_t i = t0; i < t1; i++) position_key(text, toks, i, t0, &keys[i - t0]);
+}
+
+void qr_gazetteer_gather_keys(const char *text, const qr_tokens *toks, size_t t0, size_t t1,
+                              const qr_tokkey *by_form, const uint32_t *form, qr_tokkey *keys) {
   for (size_t i = t0; i < t1; i++) {
-    qr_tokkey *k = &keys[i - t0];
-    k->flags |= position_flags(text, toks, i, t0);
-    if (k->flags & QR_KF_SKIP) {
-      k->fold = k->exact = QR_LEX_NONE;
-      k->flags |= QR_KF_NOSTART;
-    }
+    keys[i - t0] = by_form[form[i]];
+    position_key(text, toks, i, t0, &keys[i - t0]);
   }
 }
 

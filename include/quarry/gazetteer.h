@@ -178,6 +178,11 @@ uint16_t qr_gazetteer_token_flags(const char *text, const qr_tokens *toks, size_
 void qr_gazetteer_position_keys(const char *text, const qr_tokens *toks, size_t t0, size_t t1,
                                 qr_tokkey *keys);
 
+/* qr_gazetteer_position_keys with keys[k] first set to by_form[form[t0 + k]]
+ * (a corpus's keys, cached per form id): the keys of a text in one pass. */
+void qr_gazetteer_gather_keys(const char *text, const qr_tokens *toks, size_t t0, size_t t1,
+                              const qr_tokkey *by_form, const uint32_t *form, qr_tokkey *keys);
+
 /* Computes the keys and all the flags of token i of toks over text.
  * scratch is working memory owned by the caller. */
 qr_status qr_gazetteer_token_key(const qr_gazetteer *g, const char *text, const qr_tokens *toks,
