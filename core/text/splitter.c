@@ -674,6 +674,11 @@ static inline int mark_may_matter(const qr_tokens *t, size_t i, const rulestate 
          ((ml == 1) & (i >= 2) && (t->len[i - 2] - 5u <= 1u || t->len[i - 2] - 2u <= 1u));
 }
 
+/* Did the current sentence start right after a mail header's time stamp? */
+static int stamped_start(const uint8_t *gaps, size_t first, const rulestate *st) {
+  return st->start > first && GAP_WHY(gaps[st->start - first]) == WHY_STAMP;
+}
+
 /* A boundary the rules find where no terminator stands, at the gap before
  * token i after a punctuation mark (i > first): the reason (WHY_DASH,
  * WHY_LETTER), or 0. May also set a boundary behind (the start of a credit
@@ -682,11 +687,11 @@ static inline int mark_may_matter(const qr_tokens *t, size_t i, const rulestate 
 static int after_mark(const splitctx *c, size_t i, uint8_t *restrict gaps, size_t first,
                       rulestate *st) {
   const qr_tokens *t = c->t;
-  int stamped = st->start > first && GAP_WHY(gaps[st->start - first]) == WHY_STAMP;
   /* all of them want a capitalised word (ASCII) after the mark, but a
    * greeting after a mail's header ("Jeff - instead of ...") */
   unsigned char r0 = c->s[t->start[i]];
-  if (r0 < 'A' || r0 > 'Z') return stamped && vocative_line(c, i, st->start, 1) ? WHY_LETTER : 0;
+  if (r0 < 'A' || r0 > 'Z')
+    return stamped_start(gaps, first, st) && vocative_line(c, i, st->start, 1) ? WHY_LETTER : 0;
   if (TOK_IS(c, i - 1, ":")) {
     /* a credit line after a caption without a period: "... at the expo |
      * Image: Nick Moreau." */
@@ -704,7 +709,7 @@ static int after_mark(const splitctx *c, size_t i, uint8_t *restrict gaps, size_
     st->pending = signature_end(c, i);
     st->pending_why = WHY_LETTER;
   }
-  if (letter || vocative_line(c, i, st->start, stamped)) return WHY_LETTER;
+  if (letter || vocative_line(c, i, st->start, stamped_start(gaps, first, st))) return WHY_LETTER;
   /* speech broken off by a dash, then a new start: "Uh, she can — She
    * can't open em." Not before "I", which as often resumes the broken
    * sentence ("I think -- I -- I don't know"); not after a dash that opens
