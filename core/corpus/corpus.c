@@ -242,11 +242,10 @@ static void find_title(const char *t, size_t n, size_t *start, size_t *len) {
 }
 
 /* Token forms met lately, in a small table in front of the lexicon. Most
- * tokens are a few frequent words: found here, they cost a hash and one
- * cache line, where the lexicon's big table would cost a miss for its slot
- * and another for the string it compares. A slot holds the form's hash,
- * length and first 8 bytes (all of a short word, so that it is compared
- * without reading the lexicon), and the ids of the form and its fold. */
+ * tokens are a few frequent words: found here, they cost a multiply and one
+ * cache line, where the lexicon's big table would cost a hash, a miss for
+ * its slot and another for the string it compares. A slot holds the form's
+ * key (below) and length, and the ids of the form and its fold. */
 #define FORM_CACHE_BITS 14
 #define FORM_CACHE_SLOTS (1u << FORM_CACHE_BITS)   /* 512 KB: stays in the L2 cache */
 
