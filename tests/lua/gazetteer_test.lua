@@ -4,13 +4,7 @@
 local T = require "testlib"
 local q = require "quarry"
 
-local function tmpfile(bytes)
-  local path = os.tmpname()
-  local f = assert(io.open(path, "wb"))
-  f:write(bytes)
-  f:close()
-  return path
-end
+local tmpfile = T.tmpfile
 
 local g = q.gazetteer()
 g:add("kim-jong-un", "PERSON", { "Kim Jong Un", "Kim" })
@@ -333,12 +327,9 @@ T.test("gazetteer files: errors name the line, and nothing is half-loaded", func
 end)
 
 T.test("JSON Lines gazetteers: entries as objects, errors by line, all or nothing", function()
-  local path = os.tmpname() .. ".jsonl"
-  local f = assert(io.open(path, "wb"))
-  f:write('{"id": "dprk", "type": "GPE", "name": "North Korea", "aliases": ["DPRK", "N. Korea"],' ..
-          ' "attrs": {"wikidata": "Q423", "founded": 1948}}\n\n' ..
-          '{"id": 42, "type": "ORG", "name": "KCNA", "case": "fold"}\n')
-  f:close()
+  local path = tmpfile('{"id": "dprk", "type": "GPE", "name": "North Korea", "aliases": ["DPRK", "N. Korea"],' ..
+                       ' "attrs": {"wikidata": "Q423", "founded": 1948}}\n\n' ..
+                       '{"id": 42, "type": "ORG", "name": "KCNA", "case": "fold"}\n', "g.jsonl")
   local h = q.gazetteer(path)
   os.remove(path)
   T.eq(#h, 2)
@@ -347,10 +338,7 @@ T.test("JSON Lines gazetteers: entries as objects, errors by line, all or nothin
   T.eq(h:entry("42").case, "fold")
   T.eq(h:match("kcna said")[1].id, "42")
   local function jsonl_error(text)
-    local p = os.tmpname() .. ".jsonl"
-    local fh = assert(io.open(p, "wb"))
-    fh:write(text)
-    fh:close()
+    local p = tmpfile(text, "g.jsonl")
     local ok, err = pcall(q.gazetteer, p)
     os.remove(p)
     assert(not ok, "the gazetteer loaded")

@@ -9,13 +9,7 @@ local function texts(list)
   return out
 end
 
-local function tmpfile(bytes)
-  local path = os.tmpname()
-  local f = assert(io.open(path, "wb"))
-  f:write(bytes)
-  f:close()
-  return path
-end
+local tmpfile = T.tmpfile
 
 T.test("an added abbreviation keeps its period and its class decides", function()
   local s = q.segmenter()

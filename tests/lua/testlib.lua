@@ -49,4 +49,24 @@ function T.raises(fn, pattern)
   return err
 end
 
+-- Writes bytes to a new temporary file and returns its path; name, if
+-- given, ends the file's name (a suffix such as ".jsonl" matters to
+-- quarry). The files live in one directory per test file, removed when the
+-- Lua state closes, so that a test that fails half-way leaves nothing behind.
+local tmpdir, ntmp = nil, 0
+function T.tmpfile(bytes, name)
+  if not tmpdir then
+    tmpdir = os.tmpname()
+    os.remove(tmpdir)
+    assert(os.execute("mkdir -p '" .. tmpdir .. "'"))
+    T.tmp_cleanup = setmetatable({}, { __gc = function() os.execute("rm -rf '" .. tmpdir .. "'") end })
+  end
+  ntmp = ntmp + 1
+  local path = string.format("%s/%d-%s", tmpdir, ntmp, name or "file")
+  local f = assert(io.open(path, "wb"))
+  f:write(bytes)
+  f:close()
+  return path
+end
+
 return T
