@@ -51,6 +51,14 @@ int qr_is_file_name(const char *s, size_t n);
 void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const qr_tokens *toks,
                     size_t first, uint8_t *gaps);
 
+/* The gaps of toks after first that the splitter's model pass looks at,
+ * as token indices in increasing order into cand (room for toks->n - first):
+ * every gap qr_gap_is_candidate (sentmodel.h) accepts is among them, with
+ * few others, found without a branch per token. Returns how many. gaps is as
+ * qr_split_rules fills it. */
+size_t qr_model_candidates(const char *text, const qr_tokens *toks, size_t first,
+                           const uint8_t *gaps, uint32_t *cand);
+
 /* Up to 8 bytes, lower-cased (ASCII), packed into an integer. */
 uint64_t qr_pack_lower(const unsigned char *s, size_t n);
 

@@ -1071,6 +1071,101 @@ static unsigned count_upto255(const uint64_t *m, size_t a, size_t b) {
   return n < 255 ? n : 255;
 }
 
+/* The reasons after which qr_gap_is_candidate never asks the model: a line
+ * break read as a space, a title before a name, a list item's number. */
+#define MODEL_SILENT_WHYS ((1u << WHY_SOFTLINE) | (1u << WHY_TITLE) | (1u << WHY_LIST))
+
+/* Is c (a token's first byte) one of the ASCII quotes, brackets, dashes and
+ * the colon after which qr_gap_is_candidate turns down a gap with nothing
+ * ended before it? (Its quotes and dashes beyond ASCII are left to it.) */
+static inline unsigned ascii_quote_mark(unsigned c) {
+  const uint64_t lo = (1ULL << '"') | (1ULL << '\'') | (1ULL << '(') | (1ULL << ')') |
+                      (1ULL << '-') | (1ULL << ':');
+  const uint64_t hi = (1ULL << ('[' - 64)) | (1ULL << (']' - 64)) | (1ULL << ('_' - 64));
+  uint64_t m = c < 64 ? lo : hi;
+  return (c < 128) & (unsigned)(m >> (c & 63)) & 1u;
+}
+
+/* Might the model be asked about the gap before token i? r0 and p0 are the
+ * first bytes of tokens i and i - 1, prev_punct whether i - 1 is
+ * punctuation. Where nothing ended before the gap, qr_gap_is_candidate
+ * wants a capital, a digit or a non-ASCII letter after it, or a comma before
+ * it, and no quote, bracket, dash or colon before it: the rest (a small word,
+ * punctuation after a word, a capital after a quote: most gaps) never reach
+ * the model. After a line break read as a space, a title or a list's
+ * number, it is never asked. */
+static inline unsigned may_ask(uint8_t rule, unsigned r0, unsigned p0, unsigned prev_punct) {
+  unsigned why = GAP_WHY(rule);
+  unsigned small = r0 - 'a' < 26u;
+  unsigned cap = (r0 - 'A' < 26u) | (r0 - '0' < 10u) | (r0 >= 0x80);
+  unsigned plain = ((cap | (p0 == ',')) & !small) & !(prev_punct & ascii_quote_mark(p0));
+  unsigned some = why != WHY_NONE;
+  unsigned open = (some & ~(MODEL_SILENT_WHYS >> why)) | ((some ^ 1u) & plain);
+  return (GAP_DECISION(rule) == GAP_NO) & open & 1u;
+}
+
+#if defined(__SSE2__)
+/* may_ask for the 16 gaps before tokens i to i + 15, as a bit mask. */
+static unsigned may_ask16(const uint8_t *rules, const unsigned char *r0s, const uint8_t *pkind) {
+  const __m128i zero = _mm_setzero_si128();
+  __m128i rule = _mm_loadu_si128((const __m128i *)(const void *)rules);
+  __m128i r0 = _mm_loadu_si128((const __m128i *)(const void *)(r0s + 1));
+  __m128i p0 = _mm_loadu_si128((const __m128i *)(const void *)r0s);
+  __m128i pk = _mm_loadu_si128((const __m128i *)(const void *)pkind);
+  /* x - lo <= span, unsigned: the byte is in [lo, lo + span] */
+#define IN_RANGE(x, lo, span)                                                       \
+  _mm_cmpeq_epi8(_mm_min_epu8(_mm_sub_epi8((x), _mm_set1_epi8((char)(lo))),         \
+                              _mm_set1_epi8((char)(span))),                         \
+                 _mm_sub_epi8((x), _mm_set1_epi8((char)(lo))))
+#define IS(x, c) _mm_cmpeq_epi8((x), _mm_set1_epi8((char)(c)))
+  __m128i small = IN_RANGE(r0, 'a', 25);
+  __m128i cap = _mm_or_si128(_mm_or_si128(IN_RANGE(r0, 'A', 25), IN_RANGE(r0, '0', 9)),
+                             _mm_cmplt_epi8(r0, zero));
+  __m128i quote = _mm_or_si128(_mm_or_si128(_mm_or_si128(IS(p0, '"'), IS(p0, '\'')),
+                                            _mm_or_si128(IS(p0, '('), IS(p0, ')'))),
+                               _mm_or_si128(_mm_or_si128(IS(p0, '-'), IS(p0, ':')),
+                                            _mm_or_si128(_mm_or_si128(IS(p0, '['), IS(p0, ']')),
+                                                         IS(p0, '_'))));
+  __m128i muted = _mm_and_si128(IS(pk, QR_TOK_PUNCT), quote);
+  __m128i plain = _mm_andnot_si128(_mm_or_si128(small, muted), _mm_or_si128(cap, IS(p0, ',')));
+  /* the reason: the rule byte's upper six bits */
+  __m128i why = _mm_and_si128(_mm_srli_epi16(rule, 2), _mm_set1_epi8(0x3F));
+  __m128i none = _mm_cmpeq_epi8(why, zero);
+  __m128i silent = _mm_or_si128(_mm_or_si128(IS(why, WHY_SOFTLINE), IS(why, WHY_TITLE)),
+                                IS(why, WHY_LIST));
+  __m128i open = _mm_or_si128(_mm_andnot_si128(_mm_or_si128(none, silent), _mm_set1_epi8(-1)),
+                              _mm_and_si128(none, plain));
+  __m128i no = _mm_cmpeq_epi8(_mm_and_si128(rule, _mm_set1_epi8(3)), _mm_set1_epi8(GAP_NO));
+#undef IN_RANGE
+#undef IS
+  return (unsigned)_mm_movemask_epi8(_mm_and_si128(open, no));
+}
+#endif
+
+/* The gaps (token indices i > first) that may_ask keeps. Whether a token
+ * starts with a small letter follows no pattern a branch predictor could
+ * learn, so there is no branch per token: 16 gaps at a time where SSE2 is
+ * there (their first bytes gathered first), one at a time after them. */
+size_t qr_model_candidates(const char *text, const qr_tokens *toks, size_t first,
+                           const uint8_t *gaps, uint32_t *cand) {
+  const unsigned char *s = (const unsigned char *)text;
+  size_t ncand = 0, i = first + 1;
+#if defined(__SSE2__)
+  unsigned char r0s[17];
+  for (; i + 16 <= toks->n; i += 16) {
+    for (size_t k = 0; k < 17; k++) r0s[k] = s[toks->start[i - 1 + k]];
+    unsigned m = may_ask16(gaps + (i - first), r0s, toks->kind + i - 1);
+    for (; m; m &= m - 1) cand[ncand++] = (uint32_t)(i + (size_t)__builtin_ctz(m));
+  }
+#endif
+  for (; i < toks->n; i++) {
+    cand[ncand] = (uint32_t)i;
+    ncand += may_ask(gaps[i - first], s[toks->start[i]], s[toks->start[i - 1]],
+                     toks->kind[i - 1] == QR_TOK_PUNCT);
+  }
+  return ncand;
+}
+
 /* The model's pass: it decides the candidate gaps the rules left open,
  * adding boundaries to gaps and to m->brk. Distances and paragraph counts
  * come from the rules' decisions alone (the masks are theirs), as in
@@ -1080,27 +1175,9 @@ static unsigned count_upto255(const uint64_t *m, size_t a, size_t b) {
 static qr_status model_pass(const qr_segmenter *seg, const qr_sentmodel *model, const char *text,
                             const qr_tokens *toks, size_t first, uint8_t *gaps, gapmasks *m) {
   size_t n = toks->n - first;
-  /* the gaps the model may be asked about, collected without a branch per
-   * token (whether a token starts with a small letter follows no pattern a
-   * branch predictor could learn) */
   uint32_t *cand = malloc(n * sizeof *cand);
   if (!cand) return QR_ENOMEM;
-  size_t ncand = 0;
-  unsigned prev0 = (unsigned char)text[toks->start[first]];
-  for (size_t i = first + 1; i < toks->n; i++) {
-    uint8_t rule = gaps[i - first];
-    unsigned r0 = (unsigned char)text[toks->start[i]];
-    unsigned small = r0 - 'a' < 26u;
-    /* where nothing ended before the gap, qr_gap_is_candidate wants a
-     * capital, a digit or a non-ASCII letter after it, or a comma before
-     * it: the rest (a small word, punctuation after a word: most gaps)
-     * never reach the model */
-    unsigned cap = (r0 - 'A' < 26u) | (r0 - '0' < 10u) | (r0 >= 0x80);
-    unsigned open = (GAP_WHY(rule) != WHY_NONE) | ((cap | (prev0 == ',')) & !small);
-    cand[ncand] = (uint32_t)i;
-    ncand += (GAP_DECISION(rule) == GAP_NO) & open;
-    prev0 = r0;
-  }
+  size_t ncand = qr_model_candidates(text, toks, first, gaps, cand);
   qr_gap g = {seg, text, toks, first, 0, 0, NONE, 0, 0, 0};
   uint64_t feats[QR_MAX_FEATURES];
   size_t para_end = 0, nyes = 0;   /* para_end: where the counted paragraph ends */
@@ -1119,9 +1196,12 @@ static qr_status model_pass(const qr_segmenter *seg, const qr_sentmodel *model, 
     g.i = i;
     g.rule = rule;
     g.term = GAP_WHY(rule) ? terminator_before(toks, gaps, first, i) : NONE;
+    g.until = (uint8_t)(until < 255 ? until : 255);
+    /* asked before the distance back and the paragraph's count, which it
+     * does not read: most gaps here are turned down */
+    if (!qr_gap_is_candidate(&g)) continue;
     size_t since = k - prev_set(m->brk, k);   /* gap 0 is hard: always found */
     g.since = (uint8_t)(since < 255 ? since : 255);
-    g.until = (uint8_t)(until < 255 ? until : 255);
     if (k >= para_end) {   /* once per paragraph that has a candidate */
       size_t ps = prev_set(m->hard, k);
       para_end = qr_next_set(m->hard, m->nwords, k + 1);
@@ -1129,7 +1209,6 @@ static qr_status model_pass(const qr_segmenter *seg, const qr_sentmodel *model, 
       para_terms = count_upto255(m->term, ps, para_end);
     }
     g.para_terms = (uint8_t)para_terms;
-    if (!qr_gap_is_candidate(&g)) continue;
     size_t nf = qr_gap_features(&g, feats, NULL);
     if (qr_sentmodel_decide(model, feats, nf)) {
       gaps[k] = GAP(GAP_YES, GAP_WHY(rule));
