@@ -1197,11 +1197,9 @@ static qr_status model_pass(const qr_segmenter *seg, const qr_sentmodel *model, 
     g.rule = rule;
     g.term = GAP_WHY(rule) ? terminator_before(toks, gaps, first, i) : NONE;
     g.until = (uint8_t)(until < 255 ? until : 255);
-    /* asked before the distance back and the paragraph's count, which it
-     * does not read: most gaps here are turned down */
-    if (!qr_gap_is_candidate(&g)) continue;
-    size_t since = k - prev_set(m->brk, k);   /* gap 0 is hard: always found */
-    g.since = (uint8_t)(since < 255 ? since : 255);
+    /* qr_gap_is_candidate reads the paragraph's count (once per paragraph
+     * that has a gap here), not the distance back: most gaps are turned
+     * down before that is worked out */
     if (k >= para_end) {   /* once per paragraph that has a candidate */
       size_t ps = prev_set(m->hard, k);
       para_end = qr_next_set(m->hard, m->nwords, k + 1);
@@ -1209,6 +1207,9 @@ static qr_status model_pass(const qr_segmenter *seg, const qr_sentmodel *model, 
       para_terms = count_upto255(m->term, ps, para_end);
     }
     g.para_terms = (uint8_t)para_terms;
+    if (!qr_gap_is_candidate(&g)) continue;
+    size_t since = k - prev_set(m->brk, k);   /* gap 0 is hard: always found */
+    g.since = (uint8_t)(since < 255 ? since : 255);
     size_t nf = qr_gap_features(&g, feats, NULL);
     if (qr_sentmodel_decide(model, feats, nf)) {
       gaps[k] = GAP(GAP_YES, GAP_WHY(rule));

@@ -136,7 +136,9 @@ T.test("the splitter's model decides as quarry tokens --format explain says it d
   text = text .. "\n\nHi Sam, thanks for the note John Smith called Monday he wants the " ..
          "report Please send it to Mary Jones at the office before Friday The meeting " ..
          "is at noon Regards Bob\n\nsee you there Tom said he would come Anyway the plan stands\n" ..
-         "\nWe met the whole team on Friday The results were good\n"
+         "\nWe met the whole team on Friday The results were good\n" ..
+         "\nThe vote was close. on Monday the board met again.\n" ..
+         "\nI will call you tomorrow. thanks again for the help\n"
   local rules = q.segmenter()
   rules:set_model(false)
   local added = {}   -- first words of the sentences the model adds, counted
