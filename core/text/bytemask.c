@@ -7,9 +7,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
-/* The five masks of 64 bytes. */
-static void classify64(const unsigned char *s, uint64_t out[5]) {
-  uint64_t sep = 0, nl = 0, letter = 0, digit = 0, odd = 0;
+/* The seven masks of 64 bytes, in the order of qr_bytemasks. */
+static void classify64(const unsigned char *s, uint64_t out[7]) {
+  uint64_t sep = 0, nl = 0, letter = 0, digit = 0, odd = 0, tail = 0, odd_end = 0;
   for (int k = 0; k < 4; k++) {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * k));
     __m128i is_nl = _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'));
@@ -27,20 +27,30 @@ static void classify64(const unsigned char *s, uint64_t out[5]) {
     __m128i low_or_high = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
     __m128i is_odd = _mm_or_si128(_mm_andnot_si128(_mm_or_si128(is_nl, is_tab_cr), low_or_high),
                                   _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+    __m128i is_period = _mm_cmpeq_epi8(v, _mm_set1_epi8('.'));
+    __m128i is_tail = _mm_or_si128(
+        _mm_or_si128(_mm_or_si128(is_period, _mm_cmpeq_epi8(v, _mm_set1_epi8(','))),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(';')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8(':')))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('!')), _mm_cmpeq_epi8(v, _mm_set1_epi8('?'))));
+    __m128i is_odd_end = _mm_or_si128(is_period, _mm_cmpeq_epi8(v, _mm_set1_epi8('D')));
     int shift = 16 * k;
     sep |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_sep) << shift;
     nl |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_nl) << shift;
     letter |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_letter) << shift;
     digit |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_digit) << shift;
     odd |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_odd) << shift;
+    tail |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_tail) << shift;
+    odd_end |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_odd_end) << shift;
   }
   out[0] = sep, out[1] = nl, out[2] = letter, out[3] = digit, out[4] = odd;
+  out[5] = tail, out[6] = odd_end;
 }
 
 #else
 
-static void classify64(const unsigned char *s, uint64_t out[5]) {
-  memset(out, 0, 5 * sizeof *out);
+static void classify64(const unsigned char *s, uint64_t out[7]) {
+  memset(out, 0, 7 * sizeof *out);
   for (int k = 0; k < 64; k++) {
     unsigned c = s[k];
     uint64_t bit = 1ULL << k;
@@ -49,6 +59,8 @@ static void classify64(const unsigned char *s, uint64_t out[5]) {
     if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') out[2] |= bit;
     if (c >= '0' && c <= '9') out[3] |= bit;
     if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c >= 0x7F) out[4] |= bit;
+    if (c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '.') out[5] |= bit;
+    if (c == '.' || c == 'D') out[6] |= bit;
   }
 }
 
@@ -72,7 +84,7 @@ static int common_punct_at(const unsigned char *s, size_t lo, size_t n, size_t i
 
 void qr_bytemasks_fill(const unsigned char *s, size_t n, size_t nwords, const qr_bytemasks *m) {
   for (size_t w = 0; w < nwords; w++) {
-    uint64_t out[5];
+    uint64_t out[7];
     if (64 * w + 64 <= n) {
       classify64(s + 64 * w, out);
     } else {   /* the end of the text: the rest reads as spaces */
@@ -86,6 +98,8 @@ void qr_bytemasks_fill(const unsigned char *s, size_t n, size_t nwords, const qr
     m->nl[w] = out[1];
     m->letter[w] = out[2];
     m->digit[w] = out[3];
+    m->tail[w] = out[5];
+    m->odd_end[w] = out[6];
     /* odd bytes are rare (and come one character at a time): those of the
      * common dashes and quotes are taken back one by one */
     uint64_t odd = out[4], x = odd;

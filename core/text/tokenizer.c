@@ -1342,26 +1342,121 @@ static inline void put_token(tokwriter *w, size_t start, size_t len, int kind, i
   w->pending = 0;
 }
 
-/* The fast path works through a window of the text with its byte masks. */
+/* The fast path works through a window of the text with its byte masks.
+ * Its chunks (runs of bytes other than ASCII white space) are found for the
+ * whole window at once, and so is most of what decides them: which chunks
+ * are plain (a word, a word and its tail, a number) and the line breaks
+ * before each, from sums and shifts of whole mask words. What is left per
+ * chunk is a few loads and stores, with no loop-carried wait on the chunk
+ * before. */
 #define WIN_WORDS 64   /* 4 KB: the masks stay in the L1 cache */
+#define WIN_CHUNKS (WIN_WORDS * 32 + 1)
 
 typedef struct window {
   size_t base, nwords;   /* text[base, base + 64 * nwords) (past the end: spaces) */
   /* one word more than the window holds, all white space, so that a view
    * (below) can always read the word after its own */
   uint64_t sep[WIN_WORDS + 1], nl[WIN_WORDS + 1], letter[WIN_WORDS + 1], digit[WIN_WORDS + 1],
-      odd[WIN_WORDS + 1];
+      odd[WIN_WORDS + 1], tail[WIN_WORDS + 1], odd_end[WIN_WORDS + 1];
+  /* Derived: start (a chunk's first byte); plain (the white space right
+   * after a plain chunk); word_tail (the last byte of a word with a tail);
+   * nl_before and para_before (a chunk's first byte, after white space
+   * with one line break or more, and with two or more). The byte before
+   * the window counts as white space. */
+  uint64_t start[WIN_WORDS + 1], plain[WIN_WORDS + 1], word_tail[WIN_WORDS + 1],
+      nl_before[WIN_WORDS + 1], para_before[WIN_WORDS + 1];
+  /* chunk k is [cs[k], ce[k]) (offsets in the window; one that reaches the
+   * window's end ends there); the chunks before cursor are behind */
+  uint16_t cs[WIN_CHUNKS], ce[WIN_CHUNKS];
+  size_t nchunks, cursor;
 } window;
 
-static void window_fill(window *w, const unsigned char *s, size_t len, size_t base) {
+/* a + b + *carry, with the carry out in *carry: sums over a whole window's
+ * masks, word by word */
+static inline uint64_t add_carry(uint64_t a, uint64_t b, unsigned *carry) {
+  uint64_t s = a + b, r = s + *carry;
+  *carry = (s < a) | (r < s);
+  return r;
+}
+
+static inline int bit_at(const uint64_t *m, size_t p) { return (int)((m[p >> 6] >> (p & 63)) & 1); }
+
+/* Appends the offsets of the bits of x (word w of a mask) to out. */
+static inline size_t flatten_bits(uint64_t x, size_t w, uint16_t *out, size_t n) {
+  for (; x; x &= x - 1) out[n++] = (uint16_t)(64 * w + (size_t)__builtin_ctzll(x));
+  return n;
+}
+
+/* The last bit set in m at or before bit p, or SIZE_MAX. */
+static size_t last_set_upto(const uint64_t *m, size_t p) {
+  size_t w = p >> 6;
+  uint64_t x = m[w] & (~0ULL >> (63 - (p & 63)));
+  while (!x) {
+    if (w == 0) return (size_t)-1;
+    x = m[--w];
+  }
+  return w * 64 + 63 - (size_t)__builtin_clzll(x);
+}
+
+static void window_fill(window *w, const qr_segmenter *seg, const unsigned char *s, size_t len,
+                        size_t base) {
   size_t rest = len - base;
   w->base = base;
   w->nwords = rest >= 64 * WIN_WORDS ? WIN_WORDS : (rest + 63) / 64;
-  qr_bytemasks m = {w->sep, w->nl, w->letter, w->digit, w->odd};
+  qr_bytemasks m = {w->sep, w->nl, w->letter, w->digit, w->odd, w->tail, w->odd_end};
   qr_bytemasks_fill(s + base, rest, w->nwords, &m);
   size_t x = w->nwords;
   w->sep[x] = ~0ULL;
-  w->nl[x] = w->letter[x] = w->digit[x] = w->odd[x] = 0;
+  w->nl[x] = w->letter[x] = w->digit[x] = w->odd[x] = w->tail[x] = w->odd_end[x] = 0;
+  size_t ns = 0, ne = 0;
+  uint64_t sep_in = 1, letter_in = 0;   /* the top bits of the word before */
+  unsigned c_word = 0, c_num = 0, c_first = 0, c_nl = 0, c_para = 0;
+  for (size_t k = 0; k <= x; k++) {
+    uint64_t sep = w->sep[k], nl = w->nl[k], before = (sep << 1) | sep_in;
+    uint64_t start = ~sep & before;   /* a chunk's first byte */
+    uint64_t after = sep & ~before;   /* the white space right after a chunk */
+    uint64_t next_sep = k < x ? w->sep[k + 1] & 1 : 1;
+    uint64_t last = ~sep & ((sep >> 1) | (next_sep << 63));   /* a chunk's last byte */
+    /* a tail: a chunk's last byte, after a letter */
+    uint64_t tail = last & w->tail[k] & ((w->letter[k] << 1) | letter_in);
+    /* A chunk of letters (and a tail) or of digits: adding its first bit to
+     * the run of such bytes from it carries through the whole chunk into
+     * the white space after it; in any other chunk the carry stops inside. */
+    uint64_t word = w->letter[k] | tail;
+    uint64_t plain = (add_carry(word, start, &c_word) | add_carry(w->digit[k], start, &c_num)) & after;
+    /* The line breaks of the white space before a chunk: adding a line
+     * break's bit to the run of white space that holds it carries into the
+     * chunk's first byte. For two or more, the same with each run's first
+     * line break left out (found by adding the run's first bit to the run's
+     * other white space: the carry stops at the first line break). */
+    uint64_t first_nl = add_carry(sep & ~nl, after, &c_first) & nl;
+    w->nl_before[k] = add_carry(sep, nl, &c_nl) & start;
+    w->para_before[k] = add_carry(sep, nl & ~first_nl, &c_para) & start;
+    w->start[k] = start;
+    w->plain[k] = plain;
+    w->word_tail[k] = tail;
+    if (k < x) ns = flatten_bits(start, k, w->cs, ns);
+    ne = flatten_bits(after, k, w->ce, ne);
+    sep_in = sep >> 63;
+    letter_in = w->letter[k] >> 63;
+  }
+  /* A word with a period that an abbreviation or an initial keeps, and the
+   * emoticon XD, are no plain words: tokenize_chunk takes them. */
+  for (size_t k = 0; k < x; k++) {
+    uint64_t sep = w->sep[k], next_sep = w->sep[k + 1] & 1;
+    uint64_t ends = w->odd_end[k] & ~sep & ((sep >> 1) | (next_sep << 63));
+    for (; ends; ends &= ends - 1) {
+      size_t e = 64 * k + (size_t)__builtin_ctzll(ends) + 1;   /* the white space after */
+      if (!bit_at(w->plain, e)) continue;
+      size_t q = last_set_upto(w->start, e - 1), n = e - q;
+      const unsigned char *c = s + base + q;
+      int no = c[n - 1] == '.' ? n == 2 || (n < 64 && abbrev_class(seg, c, n))
+                               : n == 2 && (c[0] | 0x20) == 'x';
+      if (no) w->plain[e >> 6] &= ~(1ULL << (e & 63));
+    }
+  }
+  w->nchunks = ns;
+  w->cursor = 0;
 }
 
 /* The 64 bits of m from bit p on (p within the window). */
@@ -1385,18 +1480,26 @@ static const uint8_t plain_tail[128] = {
   ['!'] = TAIL_TERMINAL, ['?'] = TAIL_TERMINAL, ['.'] = TAIL_PERIOD,
 };
 
+/* How many line breaks (0, 1, or 2 for two or more) the white space
+ * [a, b) of the window holds. */
+static int gap_newlines(const window *w, size_t a, size_t b) {
+  if (a >= b) return 0;
+  if (b - a >= 64) return qr_bits_upto2(w->nl, a, b);
+  uint64_t x = view(w->nl, a) & ((1ULL << (b - a)) - 1);
+  return (x != 0) + ((x & (x - 1)) != 0);
+}
+
 /* Tokenizes from i on while the text is plain: white space of ' ', tab, CR
- * and LF, and chunks of ASCII without control bytes. Plain words and numbers,
- * and a word with one final , ; : ! ? or period that is no abbreviation's,
- * are stored here; other plain chunks go to tokenize_chunk, with the same
+ * and LF, and chunks of ASCII without control bytes. Plain chunks (a word,
+ * a word with one final , ; : ! ? or a period that is no abbreviation's, a
+ * number) are stored here; other chunks go to tokenize_chunk, with the same
  * result as in the general loop. Returns where it stopped and *why.
  *
  * The branches are the ones whose outcome is nearly always the same; the
- * rest is arithmetic on bit masks, because a mispredicted branch per word
- * would cost more than all the other work on it. */
-static size_t fast_run(tokctx *t, const window *w, size_t i, int *newlines, int *why) {
+ * rest is loads of what window_fill worked out, because a mispredicted
+ * branch per word would cost more than all the other work on it. */
+static size_t fast_run(tokctx *t, window *w, size_t i, int *newlines, int *why) {
   const unsigned char *s = t->s;
-  const qr_segmenter *seg = t->seg;
   size_t base = w->base, nw = w->nwords, end = 64 * nw, p = i - base;
   /* every byte makes at most one token, and a chunk that ends in the window
    * starts there; one more slot for the speculative store below */
@@ -1410,68 +1513,63 @@ static size_t fast_run(tokctx *t, const window *w, size_t i, int *newlines, int 
   int nls = *newlines;
   *why = FAST_WINDOW_END;
   size_t stop = base + end;
-  int more = base + end < t->n;   /* the text goes on past the window */
-  /* the next line break and the next odd byte, found again only once
-   * passed: most chunks are far from both */
-  size_t next_nl = qr_next_set(w->nl, nw, p), next_odd = qr_next_set(w->odd, nw, p);
-  while (p < end) {
-    /* one view gives the white space before the chunk and the chunk */
-    uint64_t sv = view(w->sep, p);
-    unsigned gap = ~sv ? ctz64(~sv) : 64;
-    if (gap) {
-      size_t q = p + gap;
-      o.pending |= QR_TF_SPACE_BEFORE;
-      if (next_nl < q) {
-        /* only none, one or more than one line break matters */
-        int k = qr_bits_upto2(w->nl, p, q < end ? q : end);
-        nls += k;
-        if (k) o.pending |= (uint8_t)(QR_TF_NEWLINE_BEFORE | (nls >= 2 ? QR_TF_PARA_BEFORE : 0));
-        next_nl = qr_next_set(w->nl, nw, q);
-      }
-      if (gap == 64 || q >= end) {   /* white space on past the view or the window */
-        p = q;
-        continue;
-      }
+  /* a chunk that reaches the window's end may go on past it */
+  size_t lim = base + end < t->n ? end : end + 1;
+  size_t next_odd = qr_next_set(w->odd, nw, p);   /* the run stops at its chunk */
+  size_t k = w->cursor, nc = w->nchunks;
+  while (k < nc && w->ce[k] <= p) k++;
+  size_t g = p;   /* the end of the chunk before */
+  if (k < nc) {
+    /* the first chunk: the white space before it may have begun before i
+     * (its line breaks are in nls), and i may be inside the window's chunk
+     * (after a character the general loop took) */
+    size_t q = w->cs[k] > p ? w->cs[k] : p;
+    int brk = gap_newlines(w, p, q);
+    nls += brk;
+    o.pending |= (uint8_t)((q > p ? QR_TF_SPACE_BEFORE : 0) | (brk ? QR_TF_NEWLINE_BEFORE : 0) |
+                           (brk && nls >= 2 ? QR_TF_PARA_BEFORE : 0));
+    goto chunk;
+  }
+  for (; k < nc; k++) {
+    {
+      size_t q = w->cs[k];
+      /* white space before, with the line breaks window_fill counted (nls
+       * too: the general loop goes on counting where the run stops) */
+      int nl1 = bit_at(w->nl_before, q), nl2 = bit_at(w->para_before, q);
+      nls = nl1 + nl2;
+      o.pending |= (uint8_t)(QR_TF_SPACE_BEFORE | nl1 * QR_TF_NEWLINE_BEFORE | nl2 * QR_TF_PARA_BEFORE);
     }
-    size_t q = p + gap;
-    uint64_t rest = sv >> gap;   /* bit 0: the chunk's first byte */
-    size_t e = rest ? q + ctz64(rest) : qr_next_set(w->sep, nw, q);   /* the chunk's end */
-    if (next_odd < e || (e >= end && more)) {
-      /* a chunk that is not plain ASCII, or that goes on past the window */
-      *why = next_odd < e ? FAST_GENERAL : FAST_REFILL;
-      stop = base + q;
-      break;
-    }
+  chunk:;
+    size_t q = w->cs[k] > p ? w->cs[k] : p, e = w->ce[k];
     size_t a = base + q, b = base + e, n = e - q;
-    if (!rest) goto full;   /* 64 bytes or more */
-    size_t letters = ctz64(~(view(w->letter, p) >> gap));   /* the chunk's end is no letter */
-    unsigned tail = plain_tail[s[b - 1] & 0x7F];
-    /* a word alone (but XD, an emoticon), or a word and its tail */
-    int xd = (n == 2) & ((s[a] | 0x20) == 'x') & (s[a + (n > 1)] == 'D');
-    int alone = (letters == n) & !xd;
-    int with_tail = (letters + 1 == n) & (letters > 0) & (tail != TAIL_NONE);
-    if (alone | with_tail) {
-      if (tail == TAIL_PERIOD && with_tail && (letters < 2 || abbrev_class(seg, s + a, n)))
-        goto full;   /* an abbreviation's period, or a lone initial's */
+    g = e;
+    if (bit_at(w->plain, e) & (n < 64) & (e < lim) & (q == w->cs[k])) {
+      unsigned has_tail = (unsigned)bit_at(w->word_tail, e - 1);
+      size_t len = n - has_tail;
+      int kind = (unsigned)s[a] - '0' < 10u ? QR_TOK_NUMBER : QR_TOK_WORD;
       /* the filter rules out nearly every word, without a branch on the
        * word's length (a one-letter word keys on its letter twice) */
       size_t split = 0;
-      if (qr_filter_has(seg->fused_filter,
-                        qr_filter_key(letters, s[a + letters - 1], s[a + letters - 1 - (letters > 1)])))
-        split = fused_split(seg, s + a, letters);
-      put_token(&o, a, letters, QR_TOK_WORD, 0, split);
+      if (qr_filter_has(t->seg->fused_filter,
+                        qr_filter_key(len, s[a + len - 1], s[a + len - 1 - (len > 1)])))
+        split = fused_split(t->seg, s + a, len);
+      put_token(&o, a, len, kind, 0, split);
       /* the tail goes in the next slot whether or not there is one; the
        * count moves past it only when there is */
       o.start[o.n] = (uint32_t)(b - 1);
       o.len[o.n] = 1;
       o.kind[o.n] = QR_TOK_PUNCT;
-      o.flags[o.n] = tail >= TAIL_TERMINAL ? QR_TF_TERMINAL : 0;
+      o.flags[o.n] = plain_tail[s[b - 1] & 0x7F] >= TAIL_TERMINAL ? QR_TF_TERMINAL : 0;
       o.split[o.n] = 0;
-      o.n += (size_t)with_tail;
-    } else if (!letters && (~(view(w->digit, p) >> gap) & ((1ULL << n) - 1)) == 0) {
-      put_token(&o, a, n, QR_TOK_NUMBER, 0, 0);
+      o.n += has_tail;
     } else {
-    full:   /* anything else takes the full rules */
+      if (next_odd < e || e >= lim) {
+        /* a chunk that is not plain ASCII, or that goes on past the window */
+        *why = next_odd < e ? FAST_GENERAL : FAST_REFILL;
+        stop = base + q;
+        break;
+      }
+      /* anything else takes the full rules */
       writer_store(&o, t);
       *newlines = nls;
       tokenize_chunk(t, a, b);
@@ -1479,7 +1577,13 @@ static size_t fast_run(tokctx *t, const window *w, size_t i, int *newlines, int 
       if (t->rc) break;
     }
     nls = 0;
-    p = e;
+  }
+  w->cursor = k;
+  if (k == nc && !t->rc && g < end) {   /* white space on to the window's end */
+    int brk = gap_newlines(w, g, end);
+    nls += brk;
+    o.pending |= (uint8_t)(QR_TF_SPACE_BEFORE | (brk ? QR_TF_NEWLINE_BEFORE : 0) |
+                           (brk && nls >= 2 ? QR_TF_PARA_BEFORE : 0));
   }
   writer_store(&o, t);
   *newlines = nls;
@@ -1496,11 +1600,11 @@ qr_status qr_tokenize(const qr_segmenter *seg, const char *text, size_t len, qr_
   window w;
   w.base = w.nwords = 0;
   while (i < len && !t.rc) {
-    if (i >= w.base + 64 * w.nwords) window_fill(&w, t.s, len, i);
+    if (i >= w.base + 64 * w.nwords) window_fill(&w, seg, t.s, len, i);
     int why;
     size_t next = fast_run(&t, &w, i, &newlines, &why);
     if (why == FAST_REFILL && next > w.base) {
-      window_fill(&w, t.s, len, next);   /* start the window at the long chunk */
+      window_fill(&w, seg, t.s, len, next);   /* start the window at the long chunk */
       i = next;
       continue;
     }

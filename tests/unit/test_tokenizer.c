@@ -161,9 +161,9 @@ static void random_inputs(unit *u, const qr_segmenter *seg) {
 
 /* The fast path (byte masks over 4 KB windows) must give exactly the tokens
  * of the general rules: random text of words, tails, quotes, clitics,
- * abbreviations, fused forms, white space of every kind and stray bytes,
- * long enough to cross windows, and with chunks longer than the 64 bytes a
- * mask view holds. */
+ * abbreviations, fused forms, white space of every kind (runs longer than
+ * a mask word too) and stray bytes, long enough to cross windows, and with
+ * chunks longer than the 64 bytes a mask view holds. */
 static void fast_path_matches_general(unit *u, const qr_segmenter *seg) {
   static const char *const pieces[] = {
     "word", "Word", "a", "I", "XD", "xD", "gonna", "cannot", "dont", "Don't", "it's", "it\xE2\x80\x99s",
@@ -172,7 +172,10 @@ static void fast_path_matches_general(unit *u, const qr_segmenter *seg) {
     "\"Word", "\xE2\x80\x9CWord,\xE2\x80\x9D", "(word)", "[1]", "...", "word...", "7,000", "3.5",
     "1990s", "42", "5pm", "http://x.org/a.", "a@b.com", "#tag", "@me", ":)", ";-)",
     "\xF0\x9F\x91\x8D", "caf\xC3\xA9", "\xC3", "\xFF", "\x01", "\x7F", "\x00", "\xC2\xA0",
-    "\xE2\x80\xA8", " ", " ", " ", " ", "  ", "\t", "\r\n", "\n", "\n", "\n\n", " \n \n ", "\v", "\f"};
+    "\xE2\x80\xA8", " ", " ", " ", " ", "  ", "\t", "\r\n", "\n", "\n", "\n\n", " \n \n ", "\v", "\f",
+    /* white space longer than a mask word, with one line break, and two */
+    "                                    \n                                    ",
+    "\n                                                                  \n "};
   unsigned long long seed = 0xD1B54A32D192ED03ULL;
   qr_tokens fast = {0}, slow = {0};
   qr_buf text = {0};
