@@ -173,6 +173,10 @@ static void fast_path_matches_general(unit *u, const qr_segmenter *seg) {
     "1990s", "42", "5pm", "http://x.org/a.", "a@b.com", "#tag", "@me", ":)", ";-)",
     "\xF0\x9F\x91\x8D", "caf\xC3\xA9", "\xC3", "\xFF", "\x01", "\x7F", "\x00", "\xC2\xA0",
     "\xE2\x80\xA8", " ", " ", " ", " ", "  ", "\t", "\r\n", "\n", "\n", "\n\n", " \n \n ", "\v", "\f",
+    /* words in quotes and brackets, and what they must not take */
+    "\xE2\x80\x98word\xE2\x80\x99", "\xE2\x80\x9CWord.\xE2\x80\x9D", "word?\xE2\x80\x9D", "(I)", "[word]",
+    "\"XD", "\xE2\x80\x9CxD", "word:\xE2\x80\x9D", "word;\"", "students\xE2\x80\x99", "Mr.\xE2\x80\x9D",
+    "(J.)", "\xE2\x80\x9CU.S.\xE2\x80\x9D", "word!\xE2\x80\x99", "(word", "word)", "\"Gonna,\"", "wink;)", "(xD",
     /* white space longer than a mask word, with one line break, and two */
     "                                    \n                                    ",
     "\n                                                                  \n "};
