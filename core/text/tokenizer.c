@@ -1471,13 +1471,9 @@ static inline unsigned ctz64(uint64_t x) { return (unsigned)__builtin_ctzll(x); 
 /* Why the fast path stopped. */
 enum { FAST_WINDOW_END, FAST_REFILL, FAST_GENERAL };
 
-/* What a chunk's last byte can be in a plain chunk: a word alone, or a word
- * and one of these. */
-enum { TAIL_NONE, TAIL_COMMA, TAIL_TERMINAL, TAIL_PERIOD };
-
-static const uint8_t plain_tail[128] = {
-  [','] = TAIL_COMMA, [';'] = TAIL_COMMA, [':'] = TAIL_COMMA,
-  ['!'] = TAIL_TERMINAL, ['?'] = TAIL_TERMINAL, ['.'] = TAIL_PERIOD,
+/* The flags of a word's tail (, ; : ! ? .) as a token. */
+static const uint8_t tail_flags[128] = {
+  ['!'] = QR_TF_TERMINAL, ['?'] = QR_TF_TERMINAL, ['.'] = QR_TF_TERMINAL,
 };
 
 /* How many line breaks (0, 1, or 2 for two or more) the white space
@@ -1487,6 +1483,16 @@ static int gap_newlines(const window *w, size_t a, size_t b) {
   if (b - a >= 64) return qr_bits_upto2(w->nl, a, b);
   uint64_t x = view(w->nl, a) & ((1ULL << (b - a)) - 1);
   return (x != 0) + ((x & (x - 1)) != 0);
+}
+
+/* Notes white space [a, b) of the window before the next token: its flags
+ * go to the token, its line breaks to *nls (the count since the last chunk,
+ * which may have begun before the fast path did). */
+static void note_gap(const window *w, size_t a, size_t b, int *nls, uint8_t *pending) {
+  int brk = gap_newlines(w, a, b);
+  *nls += brk;
+  *pending |= (uint8_t)((b > a ? QR_TF_SPACE_BEFORE : 0) | (brk ? QR_TF_NEWLINE_BEFORE : 0) |
+                        (brk && *nls >= 2 ? QR_TF_PARA_BEFORE : 0));
 }
 
 /* Tokenizes from i on while the text is plain: white space of ' ', tab, CR
@@ -1519,36 +1525,30 @@ static size_t fast_run(tokctx *t, window *w, size_t i, int *newlines, int *why) 
   size_t k = w->cursor, nc = w->nchunks;
   while (k < nc && w->ce[k] <= p) k++;
   size_t g = p;   /* the end of the chunk before */
-  if (k < nc) {
-    /* the first chunk: the white space before it may have begun before i
-     * (its line breaks are in nls), and i may be inside the window's chunk
-     * (after a character the general loop took) */
-    size_t q = w->cs[k] > p ? w->cs[k] : p;
-    int brk = gap_newlines(w, p, q);
-    nls += brk;
-    o.pending |= (uint8_t)((q > p ? QR_TF_SPACE_BEFORE : 0) | (brk ? QR_TF_NEWLINE_BEFORE : 0) |
-                           (brk && nls >= 2 ? QR_TF_PARA_BEFORE : 0));
-    goto chunk;
-  }
-  for (; k < nc; k++) {
-    {
-      size_t q = w->cs[k];
-      /* white space before, with the line breaks window_fill counted (nls
-       * too: the general loop goes on counting where the run stops) */
+  for (size_t k0 = k; k < nc; k++) {
+    size_t q = w->cs[k], e = w->ce[k];
+    if (k > k0) {
+      /* the white space before, with the line breaks window_fill counted
+       * (in nls too: the general loop goes on counting if the run stops) */
       int nl1 = bit_at(w->nl_before, q), nl2 = bit_at(w->para_before, q);
       nls = nl1 + nl2;
       o.pending |= (uint8_t)(QR_TF_SPACE_BEFORE | nl1 * QR_TF_NEWLINE_BEFORE | nl2 * QR_TF_PARA_BEFORE);
+    } else {
+      /* the first chunk: the white space before it may have begun before i,
+       * and i may be inside the window's chunk (after a character the
+       * general loop took), which the rest of it then follows */
+      if (q < p) q = p;
+      note_gap(w, p, q, &nls, &o.pending);
     }
-  chunk:;
-    size_t q = w->cs[k] > p ? w->cs[k] : p, e = w->ce[k];
     size_t a = base + q, b = base + e, n = e - q;
     g = e;
-    if (bit_at(w->plain, e) & (n < 64) & (e < lim) & (q == w->cs[k])) {
+    if (bit_at(w->plain, e) & (n < 64) & (e < lim) & (q == w->cs[k])) {   /* a plain chunk */
       unsigned has_tail = (unsigned)bit_at(w->word_tail, e - 1);
       size_t len = n - has_tail;
       int kind = (unsigned)s[a] - '0' < 10u ? QR_TOK_NUMBER : QR_TOK_WORD;
       /* the filter rules out nearly every word, without a branch on the
-       * word's length (a one-letter word keys on its letter twice) */
+       * word's length (a one-letter word keys on its letter twice); a
+       * number it lets by is no fused form either */
       size_t split = 0;
       if (qr_filter_has(t->seg->fused_filter,
                         qr_filter_key(len, s[a + len - 1], s[a + len - 1 - (len > 1)])))
@@ -1559,7 +1559,7 @@ static size_t fast_run(tokctx *t, window *w, size_t i, int *newlines, int *why) 
       o.start[o.n] = (uint32_t)(b - 1);
       o.len[o.n] = 1;
       o.kind[o.n] = QR_TOK_PUNCT;
-      o.flags[o.n] = plain_tail[s[b - 1] & 0x7F] >= TAIL_TERMINAL ? QR_TF_TERMINAL : 0;
+      o.flags[o.n] = tail_flags[s[b - 1] & 0x7F];
       o.split[o.n] = 0;
       o.n += has_tail;
     } else {
@@ -1579,12 +1579,7 @@ static size_t fast_run(tokctx *t, window *w, size_t i, int *newlines, int *why) 
     nls = 0;
   }
   w->cursor = k;
-  if (k == nc && !t->rc && g < end) {   /* white space on to the window's end */
-    int brk = gap_newlines(w, g, end);
-    nls += brk;
-    o.pending |= (uint8_t)(QR_TF_SPACE_BEFORE | (brk ? QR_TF_NEWLINE_BEFORE : 0) |
-                           (brk && nls >= 2 ? QR_TF_PARA_BEFORE : 0));
-  }
+  if (k == nc && !t->rc) note_gap(w, g, end, &nls, &o.pending);   /* on to the window's end */
   writer_store(&o, t);
   *newlines = nls;
   return stop;
