@@ -86,6 +86,19 @@ void qr_lexicon_prefetch(const qr_lexicon *lx, uint64_t hash) {
   __builtin_prefetch(&lx->slots[(uint32_t)(hash >> 32) & (lx->nslots - 1)]);
 }
 
+uint32_t qr_lexicon_prefetch_entry(const qr_lexicon *lx, uint64_t hash) {
+  uint32_t h = (uint32_t)(hash >> 32);
+  uint64_t v = lx->slots[h & (lx->nslots - 1)];
+  if (v == EMPTY || SLOT_HASH(v) != h) return QR_LEX_NONE;
+  __builtin_prefetch(&lx->len[SLOT_ID(v)]);
+  __builtin_prefetch(&lx->off[SLOT_ID(v)]);
+  return SLOT_ID(v);
+}
+
+void qr_lexicon_prefetch_str(const qr_lexicon *lx, uint32_t id) {
+  if (id < lx->n) __builtin_prefetch(lx->bytes + lx->off[id]);
+}
+
 uint32_t qr_lexicon_find(const qr_lexicon *lx, const char *s, size_t n) {
   uint32_t h = (uint32_t)(qr_hash_bytes(s, n) >> 32);
   uint64_t v = lx->slots[probe(lx, s, n, h)];

@@ -25,6 +25,15 @@ qr_status qr_lexicon_intern_hashed(qr_lexicon *lx, const char *s, size_t n, uint
 /* Asks for the table slot of a string with this hash (qr_hash_bytes) to be
  * brought into the cache: a hint for a caller about to intern many. */
 void qr_lexicon_prefetch(const qr_lexicon *lx, uint64_t hash);
+/* The next steps of the same hint, once that slot has had time to arrive:
+ * when the slot holds a string with this hash, asks for its length and
+ * offset and returns its id (only a likely one: the strings are not
+ * compared), else QR_LEX_NONE; then, given that id, asks for its bytes. A
+ * caller interning a batch takes each step for the whole batch before the
+ * next, so that the cache misses of a batch overlap instead of following
+ * one another. */
+uint32_t qr_lexicon_prefetch_entry(const qr_lexicon *lx, uint64_t hash);
+void qr_lexicon_prefetch_str(const qr_lexicon *lx, uint32_t id);
 /* The id of s[0, n), or QR_LEX_NONE. */
 uint32_t qr_lexicon_find(const qr_lexicon *lx, const char *s, size_t n);
 /* The string of id (NUL-terminated; borrowed, valid until the lexicon is freed
