@@ -23,7 +23,11 @@ qr_status qr_grow(void **p, size_t *cap, size_t need, size_t elem) {
 
 qr_status qr_buf_reserve(qr_buf *b, size_t extra) {
   if (extra > SIZE_MAX - b->len - 1) return QR_ENOMEM;
-  return qr_grow((void **)&b->data, &b->cap, b->len + extra + 1, 1);
+  if (qr_grow((void **)&b->data, &b->cap, b->len + extra + 1, 1)) return QR_ENOMEM;
+  /* a new buffer is a string too: data is NUL-terminated once it exists, so
+   * that a caller who appends nothing (an empty JSON string) still holds "" */
+  b->data[b->len] = '\0';
+  return QR_OK;
 }
 
 qr_status qr_buf_append(qr_buf *b, const void *p, size_t n) {

@@ -277,35 +277,75 @@ static qr_status point_into(qr_gazetteer *g, const char *m, const header *h, con
   return QR_OK;
 }
 
+/* Checks the bytes m[0, size) of a compiled gazetteer and points g's arrays
+ * into them. */
+static qr_status attach(qr_gazetteer *g, const char *m, size_t size, const char *name,
+                        qr_error *err) {
+  if (size < sizeof(header))
+    return qr_error_set(err, QR_EDATA, "%s: cut short (%zu bytes)", name, size);
+  header h;
+  memcpy(&h, m, sizeof h);
+  qr_status rc = memcmp(h.magic, MAGIC, 8) == 0
+                     ? check_header(&h, size, name, err)
+                     : qr_error_set(err, QR_EDATA, "%s: not a compiled gazetteer", name);
+  if (rc == QR_OK) rc = point_into(g, m, &h, name, err);
+  return rc;
+}
+
 qr_status qr_gaz_map(qr_gazetteer *g, const char *path, qr_error *err) {
-  int fd = open(path, O_RDONLY);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return qr_error_set(err, QR_EIO, "%s: %s", path, strerror(errno));
   struct stat st;
   if (fstat(fd, &st) != 0) {
+    int e = errno;
     close(fd);
-    return qr_error_set(err, QR_EIO, "%s: %s", path, strerror(errno));
+    return qr_error_set(err, QR_EIO, "%s: %s", path, strerror(e));
   }
   size_t size = (size_t)st.st_size;
-  if (size < sizeof(header)) {
+  if (!S_ISREG(st.st_mode) || size < sizeof(header)) {
     close(fd);
     return qr_error_set(err, QR_EDATA, "%s: cut short (%zu bytes)", path, size);
   }
   void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  int e = errno;
   close(fd);
-  if (m == MAP_FAILED) return qr_error_set(err, QR_EIO, "%s: %s", path, strerror(errno));
-  header h;
-  memcpy(&h, m, sizeof h);
-  qr_status rc = memcmp(h.magic, MAGIC, 8) == 0
-                     ? check_header(&h, size, path, err)
-                     : qr_error_set(err, QR_EDATA, "%s: not a compiled gazetteer", path);
-  if (rc == QR_OK) rc = point_into(g, m, &h, path, err);
+  if (m == MAP_FAILED) return qr_error_set(err, QR_EIO, "%s: %s", path, strerror(e));
+  qr_status rc = attach(g, m, size, path, err);
   if (rc) {
     munmap(m, size);
     return rc;
   }
   g->map = m;
   g->maplen = size;
+  g->map_heap = 0;
   return QR_OK;
+}
+
+qr_status qr_gaz_map_bytes(qr_gazetteer *g, const void *data, size_t len, const char *name,
+                           qr_error *err) {
+  /* a copy of exactly len bytes: malloc's alignment suits the 8-byte
+   * sections, and a read past the end is a read past the allocation */
+  void *m = malloc(len ? len : 1);
+  if (!m) return qr_error_set(err, QR_ENOMEM, "%s: out of memory", name);
+  if (len) memcpy(m, data, len);
+  qr_status rc = attach(g, m, len, name, err);
+  if (rc) {
+    free(m);
+    return rc;
+  }
+  g->map = m;
+  g->maplen = len;
+  g->map_heap = 1;
+  return QR_OK;
+}
+
+void qr_gaz_unmap(qr_gazetteer *g) {
+  if (!g->map) return;
+  if (g->map_heap) free(g->map);
+  else munmap(g->map, g->maplen);
+  g->map = NULL;
+  g->maplen = 0;
+  g->map_heap = 0;
 }
 
 qr_status qr_gazetteer_verify(const qr_gazetteer *g, qr_error *err) {
@@ -390,8 +430,6 @@ qr_status qr_gaz_thaw(qr_gazetteer *g) {
   g->acc_cap = g->nacc ? g->nacc : 1;
   g->edge_key = a[14];
   g->edge_child = a[15];
-  munmap(g->map, g->maplen);
-  g->map = NULL;
-  g->maplen = 0;
+  qr_gaz_unmap(g);
   return QR_OK;
 }

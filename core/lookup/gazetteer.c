@@ -1,7 +1,6 @@
 /* gazetteer.c — entries: ids, types, names and attributes. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "lookup/batch.h"
 #include "quarry/file.h"
@@ -38,8 +37,7 @@ static void release_arrays(qr_gazetteer *g) {
   qr_lexicon_free(g->keys);
   g->ids = g->types = g->keys = NULL;
   if (g->map) {
-    munmap(g->map, g->maplen);
-    g->map = NULL;
+    qr_gaz_unmap(g);
     return;
   }
   qr_buf_free(&g->strings);
@@ -328,13 +326,21 @@ static int looks_like_geonames(const char *s, size_t n) {
   return digits > 0 && i + digits < n && s[i + digits] == '\t' && tabs == 18;
 }
 
+/* Maps a compiled gazetteer into the bare gazetteer m: from the file at
+ * path, or from the bytes data[0, len) when data is not NULL. */
+static qr_status map_compiled(qr_gazetteer *m, const char *path, const void *data, size_t len,
+                              qr_error *err) {
+  memset(m, 0, sizeof *m);
+  return data ? qr_gaz_map_bytes(m, data, len, path, err) : qr_gaz_map(m, path, err);
+}
+
 /* A compiled gazetteer: an empty g takes its mapping over (and loads in
  * milliseconds); into one with entries, its entries are added one by one. */
-static qr_status load_compiled(qr_gazetteer *g, const char *path, qr_error *err) {
+static qr_status load_compiled(qr_gazetteer *g, const char *path, const void *data, size_t len,
+                               qr_error *err) {
   if (g->n == 0 && !g->map) {
     qr_gazetteer tmp;
-    memset(&tmp, 0, sizeof tmp);
-    qr_status rc = qr_gaz_map(&tmp, path, err);
+    qr_status rc = map_compiled(&tmp, path, data, len, err);
     if (rc) return rc;
     qr_segmenter *seg = g->seg;
     uint64_t version = g->version;
@@ -344,9 +350,11 @@ static qr_status load_compiled(qr_gazetteer *g, const char *path, qr_error *err)
     g->version = version + 1;
     return QR_OK;
   }
-  qr_gazetteer *src = qr_gazetteer_new();
-  if (!src) return qr_error_set(err, QR_ENOMEM, "out of memory");
-  qr_status rc = qr_gaz_map(src, path, err);
+  /* the file is mapped into a bare gazetteer (no arrays of its own to leak)
+   * and its entries are added to g */
+  qr_gazetteer mapped;
+  const qr_gazetteer *src = &mapped;
+  qr_status rc = map_compiled(&mapped, path, data, len, err);
   qr_gaz_batch b;
   qr_gaz_batch_init(&b, g, path);
   const char *ptrs[256];
@@ -365,7 +373,7 @@ static qr_status load_compiled(qr_gazetteer *g, const char *path, qr_error *err)
   }
   if (rc == QR_OK) rc = qr_gaz_batch_commit(&b, g, err);
   qr_gaz_batch_free(&b);
-  qr_gazetteer_free(src);
+  release_arrays(&mapped);
   return rc;
 }
 
@@ -385,7 +393,7 @@ qr_status qr_gazetteer_load_file_as(qr_gazetteer *g, const char *path, const cha
   if (rc) return rc;
   if (!format && qr_gazetteer_is_compiled(f.data, f.len)) {
     qr_file_close(&f);
-    return load_compiled(g, path, err);
+    return load_compiled(g, path, NULL, 0, err);
   }
   if (!format)
     format = ends_with(path, ".jsonl") ? "jsonl"
@@ -396,6 +404,11 @@ qr_status qr_gazetteer_load_file_as(qr_gazetteer *g, const char *path, const cha
   else rc = qr_gazetteer_load_tsv(g, f.data, f.len, path, err);
   qr_file_close(&f);
   return rc;
+}
+
+qr_status qr_gazetteer_load_compiled(qr_gazetteer *g, const void *data, size_t len,
+                                     const char *name, qr_error *err) {
+  return load_compiled(g, name, data, len, err);
 }
 
 qr_status qr_gazetteer_load_file(qr_gazetteer *g, const char *path, qr_error *err) {

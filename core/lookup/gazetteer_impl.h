@@ -60,8 +60,9 @@ struct qr_gazetteer {
   uint64_t version;
   qr_tokens work_toks;     /* working memory for compiling names */
   qr_buf work_buf;
-  void *map;               /* a mapped compiled file the arrays point into, or NULL */
+  void *map;               /* a compiled file's bytes the arrays point into, or NULL */
   size_t maplen;
+  int map_heap;            /* map is a heap copy (freed), not a mapping (unmapped) */
 };
 
 /* The hash that places an edge's key in the edge table. */
@@ -75,6 +76,12 @@ static inline uint64_t qr_gaz_edge_hash(uint64_t k) {
 /* Maps the compiled gazetteer at path into g, whose arrays must be free
  * (see compiled.c). */
 qr_status qr_gaz_map(qr_gazetteer *g, const char *path, qr_error *err);
+/* The same for a compiled gazetteer's bytes in memory: g reads a heap copy
+ * of them in place. name is for messages. */
+qr_status qr_gaz_map_bytes(qr_gazetteer *g, const void *data, size_t len, const char *name,
+                           qr_error *err);
+/* Releases what g->map holds (a mapping or a heap copy). */
+void qr_gaz_unmap(qr_gazetteer *g);
 /* Copies the arrays of a mapped gazetteer into memory of its own, so that it
  * can change; a gazetteer that is not mapped is left as it is. */
 qr_status qr_gaz_thaw(qr_gazetteer *g);

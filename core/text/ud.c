@@ -1,5 +1,6 @@
 /* ud.c — reading gold CoNLL-U (Universal Dependencies) for training: each
  * document's raw text rebuilt, with the offsets where its sentences start. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,18 @@ typedef struct reader {
 static int starts_with(const char *s, size_t n, const char *lit) {
   size_t m = strlen(lit);
   return n >= m && memcmp(s, lit, m) == 0;
+}
+
+/* The number written in s[0, n) up to its first byte that is not a digit
+ * (0 when it starts with none), saturating. The id field of a token line is
+ * not NUL-terminated: it ends at a tab, and the file at the mapping's end,
+ * so strtol (which skips leading white space, tabs included) could read on
+ * past both. */
+static long leading_number(const char *s, size_t n) {
+  long v = 0;
+  for (size_t i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+    v = v > (LONG_MAX - 9) / 10 ? LONG_MAX : v * 10 + (s[i] - '0');
+  return v;
 }
 
 /* Ends the current sentence: appends it to the document. */
@@ -96,10 +109,10 @@ qr_status qr_conllu_documents(const char *data, size_t len, const char *name,
       size_t fl = ftab ? (size_t)(ftab - form) : (size_t)(line + n - form);
       int empty_node = memchr(line, '.', idl) != NULL;
       const char *dash = memchr(line, '-', idl);
-      long id = strtol(line, NULL, 10);
+      long id = leading_number(line, idl);
       if (empty_node) continue;
       if (dash) {
-        r.mwt_end = strtol(dash + 1, NULL, 10);
+        r.mwt_end = leading_number(dash + 1, (size_t)(line + idl - dash - 1));
       } else if (id <= r.mwt_end) {
         continue;   /* a word of a multiword token already written */
       }

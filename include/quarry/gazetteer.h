@@ -60,6 +60,13 @@ qr_status qr_gazetteer_load_file_as(qr_gazetteer *g, const char *path, const cha
 /* Writes g as a compiled gazetteer to fp (a regular file, written from its
  * start): a file that qr_gazetteer_load_file maps and uses in place. */
 qr_status qr_gazetteer_write(const qr_gazetteer *g, FILE *fp, qr_error *err);
+/* Loads the compiled gazetteer in data[0, len) (a file's bytes, read by the
+ * caller; name is for messages): into an empty g, which then reads its own
+ * copy of them in place; into one with entries, whose entries it adds.
+ * Every count, offset and table is checked first: damaged or hostile bytes
+ * give QR_EDATA, never a crash or a lookup that does not end. */
+qr_status qr_gazetteer_load_compiled(qr_gazetteer *g, const void *data, size_t len,
+                                     const char *name, qr_error *err);
 /* Does data start like a compiled gazetteer? */
 int qr_gazetteer_is_compiled(const char *data, size_t len);
 /* Checks the checksum of a gazetteer loaded from a compiled file (QR_OK for
