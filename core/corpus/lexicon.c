@@ -51,9 +51,12 @@ void qr_lexicon_free(qr_lexicon *lx) {
   free(lx);
 }
 
+/* The slot of s[0, n): the one holding it, or the empty one where it would
+ * go. The table is never full (a view's was checked), so a probe ends; the
+ * bound on the steps is a second guard, not the first. */
 static size_t probe(const qr_lexicon *lx, const char *s, size_t n, uint32_t h) {
   size_t mask = lx->nslots - 1, i = h & mask;
-  for (;;) {
+  for (size_t step = 0; step < lx->nslots; step++) {
     uint64_t v = lx->slots[i];
     if (v == EMPTY) return i;
     if (SLOT_HASH(v) == h) {
@@ -62,6 +65,7 @@ static size_t probe(const qr_lexicon *lx, const char *s, size_t n, uint32_t h) {
     }
     i = (i + 1) & mask;
   }
+  return i;   /* not reached with a valid table */
 }
 
 static qr_status rehash(qr_lexicon *lx) {
@@ -164,8 +168,40 @@ void qr_lexicon_get_parts(const qr_lexicon *lx, qr_lexicon_parts *p) {
   p->nslots = lx->nslots;
 }
 
+const char *qr_lexicon_parts_problem(const qr_lexicon_parts *p, int *nomem) {
+  *nomem = 0;
+  if (p->nslots == 0 || (p->nslots & (p->nslots - 1)) || p->n > p->nslots / 2)
+    return "a table of the wrong shape";
+  if (p->n >= QR_LEX_NONE) return "too many strings";
+  /* every string inside the bytes, and the bytes ending in a NUL, so that
+   * a caller's strlen ends inside them too (where the length says, unless
+   * the file lies; its strings' own bytes are not read here, which keeps
+   * the check to the tables) */
+  if (p->n && (p->nbytes == 0 || p->bytes[p->nbytes - 1] != '\0'))
+    return "strings that do not end";
+  for (size_t id = 0; id < p->n; id++) {
+    uint64_t off = p->off[id], len = p->len[id];
+    if (off >= p->nbytes || len >= p->nbytes - off) return "a string outside its bytes";
+  }
+  /* every slot empty or naming a string, and as many named as there are
+   * strings: then at least half the table is empty, so that every probe
+   * meets an empty slot and ends. (A string named twice, or in the wrong
+   * slot, is not found, which is harmless; checking for it would cost a
+   * random access per string.) */
+  size_t used = 0;
+  for (size_t i = 0; i < p->nslots; i++) {
+    uint64_t v = p->slots[i];
+    if (v == EMPTY) continue;
+    if (SLOT_ID(v) >= p->n) return "a bad slot";
+    used++;
+  }
+  if (used != p->n) return "strings missing from the table";
+  return NULL;
+}
+
 qr_lexicon *qr_lexicon_view(const qr_lexicon_parts *p) {
-  if (p->nslots == 0 || (p->nslots & (p->nslots - 1)) || p->n * 2 > p->nslots) return NULL;
+  int nomem;
+  if (qr_lexicon_parts_problem(p, &nomem)) return NULL;
   qr_lexicon *lx = calloc(1, sizeof *lx);
   if (!lx) return NULL;
   lx->bytes = (char *)p->bytes;   /* never written while borrowed */

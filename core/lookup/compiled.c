@@ -46,6 +46,8 @@ enum {
   NCOUNT = C_LEX + 3 * 3
 };
 
+_Static_assert(NSECT == QR_GAZ_NSECTIONS, "QR_GAZ_NSECTIONS in gazetteer_impl.h");
+
 typedef struct header {
   char magic[8];
   uint32_t version, byte_order;
@@ -199,6 +201,11 @@ static qr_status check_header(const header *h, size_t size, const char *path, qr
     return qr_error_set(err, QR_EDATA, "%s: damaged or cut short (%zu bytes, the header says "
                         "%llu); compile it again", path, size, (unsigned long long)h->file_size);
   const uint64_t *c = h->count;
+  /* every count that sizes a section is at most the file's size (an element
+   * takes a byte or more), so that the sizes below cannot overflow */
+  for (int k = 0; k < NCOUNT; k++)
+    if (k != C_STOP_TYPE && c[k] > size)
+      return qr_error_set(err, QR_EDATA, "%s: damaged (bad counts); compile it again", path);
   uint64_t want[NSECT] = {
     [S_STRINGS] = c[C_STRINGS], [S_TYPE] = 4 * c[C_ENTRIES], [S_POLICY] = c[C_ENTRIES],
     [S_EFLAGS] = c[C_ENTRIES], [S_NAME_FIRST] = 4 * c[C_ENTRIES],
@@ -222,7 +229,9 @@ static qr_status check_header(const header *h, size_t size, const char *path, qr
                           path, s);
   }
   uint64_t slots = c[C_EDGE_SLOTS];
-  if (c[C_NODES] == 0 || c[C_ENTRIES] > UINT32_MAX || slots == 0 || (slots & (slots - 1)) ||
+  if (c[C_NODES] == 0 || c[C_ENTRIES] > UINT32_MAX || c[C_NAMES] > UINT32_MAX ||
+      c[C_ATTRS] > UINT32_MAX || c[C_REMOVED] > c[C_ENTRIES] || c[C_STOP_TYPE] > NO_ENTRY ||
+      slots == 0 || (slots & (slots - 1)) ||
       c[C_EDGES] >= slots)
     return qr_error_set(err, QR_EDATA, "%s: damaged (bad counts); compile it again", path);
   return QR_OK;
@@ -232,15 +241,20 @@ static qr_status check_header(const header *h, size_t size, const char *path, qr
 static qr_status point_into(qr_gazetteer *g, const char *m, const header *h, const char *path,
                             qr_error *err) {
 #define AT(s) ((void *)(m + h->offset[s]))
+  static const char *const lexname[3] = {"ids", "types", "keys"};
   qr_lexicon *lex[3] = {NULL, NULL, NULL};
   for (int l = 0; l < 3; l++) {
     int s = S_LEX + l * L_COUNT;
     const uint64_t *lc = h->count + C_LEX + 3 * l;
     qr_lexicon_parts p = {AT(s + L_BYTES), lc[1], AT(s + L_OFF), AT(s + L_LEN), lc[0],
                           AT(s + L_SLOTS), lc[2]};
-    if (!(lex[l] = qr_lexicon_view(&p))) {
+    int nomem;
+    const char *problem = qr_lexicon_parts_problem(&p, &nomem);
+    if (problem || !(lex[l] = qr_lexicon_view(&p))) {
       for (int k = 0; k < l; k++) qr_lexicon_free(lex[k]);
-      return qr_error_set(err, QR_EDATA, "%s: damaged (lexicon %d); compile it again", path, l);
+      if (nomem || !problem) return qr_error_set(err, QR_ENOMEM, "%s: out of memory", path);
+      return qr_error_set(err, QR_EDATA, "%s: damaged (the %s lexicon has %s); compile it again",
+                          path, lexname[l], problem);
     }
   }
   g->ids = lex[0];
@@ -277,6 +291,103 @@ static qr_status point_into(qr_gazetteer *g, const char *m, const header *h, con
   return QR_OK;
 }
 
+/* ---- validation -------------------------------------------------------------- */
+
+/* The checks below make a compiled file safe to use, whoever wrote it: a
+ * pack ships compiled gazetteers, so their bytes are untrusted input, and a
+ * checksum (which anyone can recompute) proves nothing about them. Every
+ * index the matcher, the accessors and g:add follow is checked to point
+ * inside its array, every string to end inside the strings, and every
+ * structure that is walked to end: the accept lists are lists (no record
+ * reached twice), the edges a tree (no node entered twice, the root never),
+ * and the edge table has an empty slot for every probe to stop at. Each
+ * array is read once, in order; what a check needs besides is a byte per
+ * node and per accept record. A file that passes may still be nonsense (a
+ * key in the wrong slot is never found), but never a crash or a hang. */
+
+/* Is the string at off inside the strings, with its NUL there too? (The
+ * strings' last byte is checked to be a NUL once, so any offset inside
+ * them starts a terminated string.) */
+static int string_ok(const qr_gazetteer *g, uint64_t off) { return off < g->strings.len; }
+
+static qr_status check_entries(const qr_gazetteer *g, const char *path, qr_error *err) {
+  const char *s = g->strings.data;
+  if (g->strings.len && s[g->strings.len - 1] != '\0')
+    return qr_error_set(err, QR_EDATA, "%s: damaged (the strings do not end); compile it again",
+                        path);
+  size_t ntypes = qr_lexicon_size(g->types), nremoved = 0;
+  if (qr_lexicon_size(g->ids) < g->n)
+    return qr_error_set(err, QR_EDATA, "%s: damaged (fewer ids than entries); compile it again",
+                        path);
+  if (g->stop_type != NO_ENTRY && g->stop_type >= ntypes)
+    return qr_error_set(err, QR_EDATA, "%s: damaged (bad stop type); compile it again", path);
+  for (size_t e = 0; e < g->n; e++) {
+    if (g->type[e] >= ntypes || g->policy[e] > QR_CASE_EXACT ||
+        (g->eflags[e] & ~(EF_REMOVED | EF_STOP)) ||
+        (uint64_t)g->name_first[e] + g->name_count[e] > g->nnames ||
+        (uint64_t)g->attr_first[e] + g->attr_count[e] > g->nattrs ||
+        (g->name_count[e] == 0 && !(g->eflags[e] & EF_REMOVED)))
+      return qr_error_set(err, QR_EDATA, "%s: damaged (entry %zu); compile it again", path, e + 1);
+    nremoved += (g->eflags[e] & EF_REMOVED) != 0;
+  }
+  if (nremoved != g->nremoved)
+    return qr_error_set(err, QR_EDATA, "%s: damaged (removed entries miscounted); compile it "
+                        "again", path);
+  for (size_t k = 0; k < g->nnames; k++)
+    if (!string_ok(g, g->name_off[k]))
+      return qr_error_set(err, QR_EDATA, "%s: damaged (name %zu); compile it again", path, k + 1);
+  for (size_t k = 0; k < g->nattrs; k++) {
+    /* the value follows the key's NUL, and must start inside the strings */
+    uint64_t off = g->attr_off[k];
+    if (!string_ok(g, off) || !string_ok(g, off + strlen(s + off) + 1))
+      return qr_error_set(err, QR_EDATA, "%s: damaged (attribute %zu); compile it again", path,
+                          k + 1);
+  }
+  return QR_OK;
+}
+
+static qr_status check_trie(const qr_gazetteer *g, const char *path, qr_error *err) {
+  if (g->nnodes >= NO_ENTRY || g->nacc >= NO_ENTRY)
+    return qr_error_set(err, QR_EDATA, "%s: damaged (bad counts); compile it again", path);
+  /* entered[x]: how many links lead to accept record x, or edges to node x */
+  size_t most = g->nacc > g->nnodes ? g->nacc : g->nnodes;
+  uint8_t *entered = calloc(most ? most : 1, 1);
+  if (!entered) return qr_error_set(err, QR_ENOMEM, "%s: out of memory", path);
+  const char *problem = NULL;
+  for (size_t v = 0; v < g->nnodes && !problem; v++) {
+    uint32_t r = g->acc_head[v];
+    if (r == NO_ENTRY) continue;
+    if (r >= g->nacc || entered[r]++) problem = "an accept list";
+  }
+  for (size_t r = 0; r < g->nacc && !problem; r++) {
+    uint32_t next = g->acc_next[r];
+    if (g->acc_entry[r] >= g->n) problem = "an accept record";
+    else if (next != NO_ENTRY && (next >= g->nacc || entered[next]++)) problem = "an accept list";
+  }
+  if (!problem) memset(entered, 0, most ? most : 1);
+  size_t used = 0;
+  for (size_t i = 0; i < g->edge_slots && !problem; i++) {
+    uint64_t k = g->edge_key[i];
+    if (!k) continue;
+    uint64_t parent = (k - 1) >> 32;
+    uint32_t child = g->edge_child[i];
+    used++;
+    if (parent >= g->nnodes || child == 0 || child >= g->nnodes || entered[child]++)
+      problem = "an edge";
+  }
+  free(entered);
+  if (!problem && used != g->nedges) problem = "the edge table";
+  if (problem)
+    return qr_error_set(err, QR_EDATA, "%s: damaged (%s); compile it again", path, problem);
+  return QR_OK;
+}
+
+/* Checks what point_into pointed g at (see above). */
+static qr_status validate(const qr_gazetteer *g, const char *path, qr_error *err) {
+  qr_status rc = check_entries(g, path, err);
+  return rc ? rc : check_trie(g, path, err);
+}
+
 /* Checks the bytes m[0, size) of a compiled gazetteer and points g's arrays
  * into them. */
 static qr_status attach(qr_gazetteer *g, const char *m, size_t size, const char *name,
@@ -285,10 +396,17 @@ static qr_status attach(qr_gazetteer *g, const char *m, size_t size, const char 
     return qr_error_set(err, QR_EDATA, "%s: cut short (%zu bytes)", name, size);
   header h;
   memcpy(&h, m, sizeof h);
+  qr_gazetteer before = *g;   /* put back on failure: g must not point into m then */
   qr_status rc = memcmp(h.magic, MAGIC, 8) == 0
                      ? check_header(&h, size, name, err)
                      : qr_error_set(err, QR_EDATA, "%s: not a compiled gazetteer", name);
   if (rc == QR_OK) rc = point_into(g, m, &h, name, err);
+  if (rc == QR_OK && (rc = validate(g, name, err))) {
+    qr_lexicon_free(g->ids);
+    qr_lexicon_free(g->types);
+    qr_lexicon_free(g->keys);
+  }
+  if (rc) *g = before;
   return rc;
 }
 
@@ -348,27 +466,53 @@ void qr_gaz_unmap(qr_gazetteer *g) {
   g->map_heap = 0;
 }
 
-qr_status qr_gazetteer_verify(const qr_gazetteer *g, qr_error *err) {
-  if (!g->map) return QR_OK;
-  const header *h = g->map;
-  /* the body hash, piece by piece as written: sections and their padding */
-  uint64_t hash = 0, at = sizeof(header);
-  const char *m = g->map;
+/* The body hash of the file m[0, size) whose header is h, piece by piece as
+ * written: sections and their padding. Returns 0 (and leaves *hash) when
+ * the sections are not in order inside the file. */
+static int body_hash(const char *m, size_t size, const header *h, uint64_t *hash) {
+  uint64_t v = 0, at = sizeof(header);
   for (int s = 0; s < NSECT; s++) {
+    if (h->offset[s] < at || h->offset[s] > size || h->bytes[s] > size - h->offset[s]) return 0;
     if (h->offset[s] > at) {
-      hash = (hash ^ qr_hash_bytes(m + at, (size_t)(h->offset[s] - at))) * 0x9E3779B97F4A7C15ULL;
+      v = (v ^ qr_hash_bytes(m + at, (size_t)(h->offset[s] - at))) * 0x9E3779B97F4A7C15ULL;
       at = h->offset[s];
     }
     if (h->bytes[s]) {
-      hash = (hash ^ qr_hash_bytes(m + at, (size_t)h->bytes[s])) * 0x9E3779B97F4A7C15ULL;
+      v = (v ^ qr_hash_bytes(m + at, (size_t)h->bytes[s])) * 0x9E3779B97F4A7C15ULL;
       at += h->bytes[s];
     }
   }
-  if (h->file_size > at)
-    hash = (hash ^ qr_hash_bytes(m + at, (size_t)(h->file_size - at))) * 0x9E3779B97F4A7C15ULL;
-  if (hash != h->body_hash)
+  if (size > at) v = (v ^ qr_hash_bytes(m + at, (size_t)(size - at))) * 0x9E3779B97F4A7C15ULL;
+  *hash = v;
+  return 1;
+}
+
+qr_status qr_gazetteer_verify(const qr_gazetteer *g, qr_error *err) {
+  if (!g->map) return QR_OK;
+  const header *h = g->map;
+  uint64_t hash;
+  if (!body_hash(g->map, g->maplen, h, &hash) || hash != h->body_hash)
     return qr_error_set(err, QR_EDATA, "the compiled gazetteer is damaged (its checksum differs)");
   return QR_OK;
+}
+
+int qr_gaz_section(const void *data, size_t len, int s, size_t *off, size_t *bytes) {
+  header h;
+  if (s < 0 || s >= NSECT || len < sizeof h) return 0;
+  memcpy(&h, data, sizeof h);
+  if (h.offset[s] > len || h.bytes[s] > len - h.offset[s]) return 0;
+  *off = (size_t)h.offset[s];
+  *bytes = (size_t)h.bytes[s];
+  return 1;
+}
+
+void qr_gaz_reseal(void *data, size_t len) {
+  header h;
+  if (len < sizeof h) return;
+  memcpy(&h, data, sizeof h);
+  body_hash(data, len, &h, &h.body_hash);
+  h.header_hash = qr_hash_bytes(&h, offsetof(header, header_hash));
+  memcpy(data, &h, sizeof h);
 }
 
 /* ---- thawing ----------------------------------------------------------------- */

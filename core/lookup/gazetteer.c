@@ -9,7 +9,6 @@
 qr_gazetteer *qr_gazetteer_new(void) {
   qr_gazetteer *g = calloc(1, sizeof *g);
   if (!g) return NULL;
-  g->seg = qr_segmenter_new();
   g->ids = qr_lexicon_new();
   g->types = qr_lexicon_new();
   g->keys = qr_lexicon_new();
@@ -19,7 +18,7 @@ qr_gazetteer *qr_gazetteer_new(void) {
   /* node 0 is the root */
   g->acc_head = malloc(16 * sizeof *g->acc_head);
   g->nodes_cap = 16;
-  if (!g->seg || !g->ids || !g->types || !g->keys || !g->edge_key || !g->edge_child ||
+  if (!g->ids || !g->types || !g->keys || !g->edge_key || !g->edge_child ||
       !g->acc_head) {
     qr_gazetteer_free(g);
     return NULL;

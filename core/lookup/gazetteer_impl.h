@@ -24,7 +24,8 @@ enum {
 };
 
 struct qr_gazetteer {
-  qr_segmenter *seg;       /* tokenizes names the way texts are tokenized */
+  qr_segmenter *seg;       /* tokenizes names the way texts are tokenized; made when the
+                            * first name is compiled (a mapped file needs none) */
   qr_lexicon *ids;         /* entry ids: the id of entry i is string i */
   qr_lexicon *types;       /* type names */
   qr_buf strings;          /* names and attributes, NUL-terminated, back to back */
@@ -80,6 +81,14 @@ qr_status qr_gaz_map(qr_gazetteer *g, const char *path, qr_error *err);
  * of them in place. name is for messages. */
 qr_status qr_gaz_map_bytes(qr_gazetteer *g, const void *data, size_t len, const char *name,
                            qr_error *err);
+/* For tests and fuzzing, which need damaged files that still pass the
+ * checksums (anyone can recompute them): where section s of the compiled
+ * file data[0, len) is (0 when its header does not say), the number of
+ * sections, and the file with both checksums made to fit its bytes. */
+int qr_gaz_section(const void *data, size_t len, int s, size_t *off, size_t *bytes);
+#define QR_GAZ_NSECTIONS 28
+void qr_gaz_reseal(void *data, size_t len);
+
 /* Releases what g->map holds (a mapping or a heap copy). */
 void qr_gaz_unmap(qr_gazetteer *g);
 /* Copies the arrays of a mapped gazetteer into memory of its own, so that it

@@ -284,12 +284,15 @@ qr_status qr_gazetteer_token_key(const qr_gazetteer *g, const char *text, const 
 uint32_t qr_gaz_edge(const qr_gazetteer *g, uint32_t node, uint32_t key) {
   uint64_t k = (((uint64_t)node << 32) | key) + 1;
   size_t mask = g->edge_slots - 1, i = qr_gaz_edge_hash(k) & mask;
-  for (;;) {
+  /* the table always has an empty slot (a compiled file's is checked), so
+   * the probe ends there; the bound on its steps is a second guard */
+  for (size_t step = 0; step < g->edge_slots; step++) {
     uint64_t e = g->edge_key[i];
     if (e == k) return g->edge_child[i];
     if (e == 0) return NO_ENTRY;
     i = (i + 1) & mask;
   }
+  return NO_ENTRY;
 }
 
 static qr_status edge_rehash(qr_gazetteer *g) {
@@ -470,6 +473,8 @@ static qr_status compile_spelling(qr_gazetteer *g, size_t e, const char *name, q
   qr_buf scratch = g->work_buf;
   qr_tokens_reset(&t);
   size_t n = strlen(name);
+  if (!g->seg && !(g->seg = qr_segmenter_new()))
+    return qr_error_set(err, QR_ENOMEM, "out of memory compiling '%s'", name);
   qr_status rc = qr_tokenize(g->seg, name, n, &t);
   size_t words = 0, last = 0;
   for (size_t i = 0; rc == QR_OK && i < t.n; i++)

@@ -60,9 +60,17 @@ typedef struct qr_lexicon_parts {
 
 /* Borrowed pointers to the arrays of lx, valid until it changes. */
 void qr_lexicon_get_parts(const qr_lexicon *lx, qr_lexicon_parts *p);
+/* What is wrong with p as a lexicon's arrays read from a file, or NULL when
+ * nothing is: every string inside the bytes, the bytes NUL-terminated, every slot
+ * empty or naming a string, as many slots used as there are strings (so
+ * that at least half the table is empty and every probe ends). Reads every
+ * offset and slot once, in order. *nomem is set when the check itself ran
+ * out of memory (it allocates nothing today). */
+const char *qr_lexicon_parts_problem(const qr_lexicon_parts *p, int *nomem);
 /* A lexicon that reads the arrays of p in place (a mapped file) without
  * copying them; they must outlive it. Interning a new string copies them
- * first. NULL when out of memory or when the table's shape is wrong. */
+ * first. NULL when out of memory or when qr_lexicon_parts_problem finds a
+ * problem. */
 qr_lexicon *qr_lexicon_view(const qr_lexicon_parts *p);
 /* Makes a view's lexicon own copies of its arrays. */
 qr_status qr_lexicon_thaw(qr_lexicon *lx);
