@@ -64,6 +64,21 @@ static void json_parse_cases(unit *u) {
   CHECK_STR(u, b.data, "a\xC3\xA9\xF0\x9F\x98\x80");
   qr_buf_free(&b);
   qr_json_free(&js);
+  /* the first fuzzing pass: {"":[]} in a JSON Lines gazetteer printed stray
+   * heap bytes as the unknown key (a new buffer that nothing was appended
+   * to was left unterminated; under ASan malloc fills it with 0xbe) */
+  unit_case(u, "json: an empty string unescaped into a new buffer is \"\"");
+  const char *empty_key = "{\"\":[]}";
+  CHECK_INT(u, qr_json_parse(&js, empty_key, strlen(empty_key), NULL), QR_OK);
+  CHECK_INT(u, qr_json_string(&js, 1, empty_key, &b), QR_OK);
+  CHECK(u, b.data != NULL);
+  CHECK_STR(u, b.data, "");
+  qr_buf_free(&b);
+  qr_json_free(&js);
+  unit_case(u, "buf: a buffer is a string once it has memory");
+  CHECK_INT(u, qr_buf_reserve(&b, 100), QR_OK);
+  CHECK_STR(u, b.data, "");
+  qr_buf_free(&b);
 }
 
 static void json_write_cases(unit *u) {

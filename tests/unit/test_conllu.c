@@ -10,6 +10,8 @@
  * its end. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "quarry/text.h"
 #include "quarry/utf8.h"
@@ -121,9 +123,45 @@ static void numbers_and_multiword_tokens(unit *u) {
   qr_segmenter_free(seg);
 }
 
+/* Counts the documents qr_conllu_documents hands over. */
+static qr_status count_doc(void *arg, const char *text, size_t len, const size_t *starts,
+                           size_t nstarts) {
+  (void)text, (void)len, (void)starts, (void)nstarts;
+  ++*(size_t *)arg;
+  return QR_OK;
+}
+
+/* The first fuzzing pass: a token line of a tab and 4,095 zeros, the whole
+ * of a one-page file, made strtol read past the end of the mapping (it skips
+ * the tab as white space and reads digits to the first byte that is not
+ * one). Here the page is followed by one that cannot be read, so that a read
+ * past the end is a crash, with or without a sanitizer. */
+static void ids_read_inside_their_field(unit *u) {
+  static const char *const lines[] = {"\t", "1-", "12", "1.", "-"};
+  static const char *const shown[] = {"TAB", "1-", "12", "1.", "-"};
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  char *map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (map == MAP_FAILED || mprotect(map + page, page, PROT_NONE) != 0) {
+    unit_case(u, "CoNLL-U: a page with a guard page after it");
+    unit_fail(u, __FILE__, __LINE__, "cannot map two pages");
+    return;
+  }
+  for (size_t k = 0; k < sizeof lines / sizeof *lines; k++) {
+    unit_case(u, "CoNLL-U: a file that is one token line \"%s000…\" up to a page's end", shown[k]);
+    size_t docs = 0;
+    memset(map, '0', page);
+    memcpy(map, lines[k], strlen(lines[k]));
+    qr_error err = {0};
+    qr_status rc = qr_conllu_documents(map, page, "one-page.conllu", count_doc, &docs, &err);
+    CHECK(u, rc == QR_OK || rc == QR_EDATA);
+  }
+  munmap(map, 2 * page);
+}
+
 int main(void) {
   unit u = {0};
   forms_are_cleaned(&u);
   numbers_and_multiword_tokens(&u);
+  ids_read_inside_their_field(&u);
   return unit_finish(&u);
 }
