@@ -177,82 +177,36 @@ int cli_output_open(cli_output *out, const char *path, qr_error *err) {
     out->fp = stdout;
     return 0;
   }
-  size_t n = strlen(path);
-  out->target = strdup(path);
-  out->tmp = malloc(n + 16);
-  if (!out->target || !out->tmp) {
-    free(out->target);
-    free(out->tmp);
-    qr_error_set(err, QR_ENOMEM, "out of memory");
-    return -1;
+  /* a FIFO with no reader yet: say why nothing happens, then wait as
+   * `cat > fifo` does */
+  if (qr_outfile_open(&out->file, path, QR_OUT_NOWAIT, err) != QR_OK) {
+    if (!out->file.no_reader) return -1;
+    fprintf(stderr, "quarry: %s is a FIFO with no reader: waiting for one (Ctrl-C stops)\n",
+            path);
+    if (qr_outfile_open(&out->file, path, 0, err) != QR_OK) return -1;
   }
-  /* the temporary file lives beside the target, so that rename is atomic */
-  snprintf(out->tmp, n + 16, "%s.tmp.XXXXXX", path);
-  int fd = mkstemp(out->tmp);
-  if (fd < 0) {
-    qr_error_set(err, QR_EIO, "%s: cannot create: %s", path, strerror(errno));
-    free(out->target);
-    free(out->tmp);
-    memset(out, 0, sizeof *out);
-    return -1;
-  }
-  out->fp = fdopen(fd, "w");
-  if (!out->fp) {
-    qr_error_set(err, QR_EIO, "%s: %s", path, strerror(errno));
-    close(fd);
-    unlink(out->tmp);
-    free(out->target);
-    free(out->tmp);
-    memset(out, 0, sizeof *out);
-    return -1;
-  }
+  out->fp = out->file.fp;
+  out->to_file = 1;
   return 0;
 }
 
 int cli_output_commit(cli_output *out, qr_error *err) {
   int rc = 0;
-  if (!out->target) {
+  if (!out->to_file) {
     if (fflush(stdout) != 0) {
       qr_error_set(err, QR_EIO, "<stdout>: %s", strerror(errno));
       rc = -1;
     }
-    memset(out, 0, sizeof *out);
-    return rc;
-  }
-  if (fflush(out->fp) != 0 || ferror(out->fp)) {
-    qr_error_set(err, QR_EIO, "%s: %s", out->target, strerror(errno));
+  } else if (qr_outfile_commit(&out->file, err) != QR_OK) {
     rc = -1;
   }
-  if (fclose(out->fp) != 0 && rc == 0) {
-    qr_error_set(err, QR_EIO, "%s: %s", out->target, strerror(errno));
-    rc = -1;
-  }
-  /* mkstemp creates 0600; give the file the usual permissions */
-  if (rc == 0) {
-    mode_t mask = umask(0);
-    umask(mask);
-    chmod(out->tmp, 0666 & ~mask);
-  }
-  if (rc == 0 && rename(out->tmp, out->target) != 0) {
-    qr_error_set(err, QR_EIO, "%s: %s", out->target, strerror(errno));
-    rc = -1;
-  }
-  if (rc != 0) unlink(out->tmp);
-  free(out->target);
-  free(out->tmp);
   memset(out, 0, sizeof *out);
   return rc;
 }
 
 void cli_output_abort(cli_output *out) {
-  if (out->target) {
-    fclose(out->fp);
-    unlink(out->tmp);
-  } else if (out->fp) {
-    fflush(out->fp);
-  }
-  free(out->target);
-  free(out->tmp);
+  if (out->to_file) qr_outfile_abort(&out->file);
+  else if (out->fp) fflush(out->fp);
   memset(out, 0, sizeof *out);
 }
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "quarry/base.h"
+#include "quarry/file.h"
 
 /* Exit codes, as documented in `quarry help`. */
 enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2 };
@@ -46,17 +47,20 @@ int cli_fail(const char *cmd, int code, const char *fmt, ...)
 #endif
     ;
 
-/* An output destination: stdout, or a temporary file beside the target that
- * is renamed into place only when the command succeeds, so that a failed run
- * never leaves a partial file. */
+/* An output destination: stdout, or -o FILE written through qr_outfile (see
+ * quarry/file.h): a regular file is replaced only when the command succeeds,
+ * so that a failed run never leaves a partial file; a device, a FIFO or
+ * /dev/stdout is written in place; a link is followed. */
 typedef struct cli_output {
-  FILE *fp;
-  char *target;   /* the -o path, or NULL for stdout */
-  char *tmp;      /* the temporary path */
+  FILE *fp;          /* stdout, or file.fp */
+  int to_file;       /* file is in use */
+  qr_outfile file;
 } cli_output;
 
+/* Opens path (NULL or "-": stdout). Says on stderr when it waits for a
+ * FIFO's reader. On error fills err (naming the path) and returns -1. */
 int cli_output_open(cli_output *out, const char *path, qr_error *err);
-/* Flushes and renames into place; on failure removes the temporary file. */
+/* Flushes and puts the file in place; on failure the old file stays. */
 int cli_output_commit(cli_output *out, qr_error *err);
 /* Removes the temporary file (when there is one) and closes. */
 void cli_output_abort(cli_output *out);

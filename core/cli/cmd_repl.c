@@ -216,37 +216,20 @@ static int term_mkdir(lua_State *L) {
 }
 
 /* term.save(path, text [, private]) -> true, or nil and a message: text
- * written to a temporary file beside path and renamed over it, so that a
- * reader never sees half of it; private files (the history) are the
- * user's alone (mode 0600). */
+ * written through qr_outfile (quarry/file.h), so that a reader never sees
+ * half of it, a link stays a link and a device or FIFO is written in place
+ * (a FIFO with no reader is an error here: the session must not hang on
+ * it); a new private file (the history) is the user's alone (mode 0600). */
 static int term_save(lua_State *L) {
   size_t n;
   const char *path = luaL_checkstring(L, 1);
   const char *text = luaL_checklstring(L, 2, &n);
-  int private_file = lua_toboolean(L, 3);
-  const char *tmp = lua_pushfstring(L, "%s.tmp%d", path, (int)getpid());
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, private_file ? 0600 : 0666);
-  if (fd < 0) return luaL_fileresult(L, 0, tmp);
-  int ok = 1;
-  for (size_t done = 0; ok && done < n;) {
-    ssize_t w = write(fd, text + done, n - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) ok = 0;
-    else done += (size_t)w;
-  }
-  int saved_errno = errno;
-  if (close(fd) != 0 && ok) {
-    ok = 0;
-    saved_errno = errno;
-  }
-  if (ok && rename(tmp, path) != 0) {
-    ok = 0;
-    saved_errno = errno;
-  }
-  if (!ok) {
-    unlink(tmp);
-    errno = saved_errno;
-    return luaL_fileresult(L, 0, path);
+  unsigned flags = QR_OUT_NOWAIT | (lua_toboolean(L, 3) ? QR_OUT_PRIVATE : 0);
+  qr_error err = {0};
+  if (qr_outfile_save(path, text, n, flags, &err) != QR_OK) {
+    luaL_pushfail(L);
+    lua_pushstring(L, err.msg);
+    return 2;
   }
   lua_pushboolean(L, 1);
   return 1;

@@ -25,6 +25,12 @@ static const char overview[] =
   "  version                   print the version\n"
   "  help [COMMAND]            this text, or the help of a command\n"
   "\n"
+  "-o FILE, wherever a command takes it: a file is replaced whole, and only\n"
+  "when the command succeeds (the old one keeps its place until then, and its\n"
+  "mode after); a symbolic link is followed and stays a link; a device, a FIFO\n"
+  "(which waits for its reader) or /dev/stdout is written in place; a\n"
+  "directory is an error. README.md, \"Files quarry writes\", has the details.\n"
+  "\n"
   "exit status: 0 ok, 1 data or script error, 2 usage error.\n"
   "Documentation: README.md and docs/ (docs/lua-api.md for scripts).\n";
 
@@ -64,8 +70,8 @@ static const usage usages[] = {
    "                      corpus directory, when there is one)\n"
    "  --format FORMAT     how report.table() and print write: table (default),\n"
    "                      csv, json, jsonl, md\n"
-   "  -o, --output FILE   write the report to FILE (replaced only when the\n"
-   "                      script succeeds)\n"
+   "  -o, --output FILE   write the report to FILE (replaced whole, only when\n"
+   "                      the script succeeds; see quarry help)\n"
    "  --max-memory SIZE   stop the script when its Lua heap exceeds SIZE\n"
    "                      (e.g. 512M, 4G; default 4G)\n"
    "  --timeout SECONDS   stop the script after SECONDS\n"

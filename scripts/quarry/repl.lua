@@ -325,8 +325,10 @@ local function load_history()
   for _, e in ipairs(session.history) do term.remember(e) end
 end
 
--- Written whole to a temporary file and renamed over the old one, after
--- each entry: a crash loses nothing, and a reader never sees half a file.
+-- Written whole after each entry by term.save, as every file quarry writes
+-- (a temporary file in the same directory, synced and renamed over the old
+-- one; a link to the history stays a link): a crash loses nothing, and a
+-- reader never sees half a file.
 local function save_history()
   local path = session.history_path
   if not path then return end
