@@ -47,18 +47,6 @@ static const uint8_t ascii_class[128] = {
   B_LOWER, B_LOWER, B_LOWER, B_PUNCT, B_SYMBOL, B_PUNCT, B_SYMBOL, B_CTRL,
 };
 
-/* The bytes of x (eight, little-endian) that are ASCII letters get their
- * high bit set, the others not (SWAR: a letter test on eight bytes at once,
- * with no carry between bytes: each byte has its high bit set before the
- * subtractions). */
-static inline uint64_t letter_bytes(uint64_t x) {
-  const uint64_t hi = 0x8080808080808080ULL;
-  uint64_t lo = (x | 0x2020202020202020ULL) | hi;   /* case folded, high bit set */
-  uint64_t ge_a = lo - 0x6161616161616161ULL;       /* high bit: byte >= 'a' */
-  uint64_t gt_z = lo - 0x7B7B7B7B7B7B7B7BULL;       /* high bit: byte > 'z' */
-  return ge_a & ~gt_z & ~x & hi;
-}
-
 /* A decoded character: its code point, byte length and class. */
 typedef struct ch {
   int32_t cp;
@@ -1465,8 +1453,6 @@ static inline uint64_t view(const uint64_t *m, size_t p) {
   unsigned off = p & 63;
   return (m[k] >> off) | ((m[k + 1] << 1) << (63 - off));
 }
-
-static inline unsigned ctz64(uint64_t x) { return (unsigned)__builtin_ctzll(x); }
 
 /* Why the fast path stopped. */
 enum { FAST_WINDOW_END, FAST_REFILL, FAST_GENERAL };
