@@ -579,21 +579,23 @@ static qr_status add_jsonl_line(qr_corpus *c, const char *path, size_t lineno, c
   return add_doc(c, tmp->data, t, text.len, path, lineno, meta_first, c->nmeta - meta_first, err);
 }
 
-static qr_status add_jsonl(qr_corpus *c, const char *path, const qr_file *f, qr_error *err) {
+/* The lines of a .jsonl file, or of JSON Lines text from memory: every
+ * byte kept is copied (texts, ids, metadata), so data may go after. */
+qr_status qr_corpus_add_jsonl(qr_corpus *c, const char *name, const char *data, size_t len,
+                              qr_error *err) {
   qr_json js = {0};
   qr_buf tmp = {0};
   qr_status rc = QR_OK;
   size_t i = 0, lineno = 0;
-  if (f->len >= 3 && memcmp(f->data, "\xEF\xBB\xBF", 3) == 0) i = 3;
-  while (i < f->len && rc == QR_OK) {
-    const char *nl = memchr(f->data + i, '\n', f->len - i);
-    size_t e = nl ? (size_t)(nl - f->data) : f->len;
+  if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) i = 3;
+  while (i < len && rc == QR_OK) {
+    const char *nl = memchr(data + i, '\n', len - i);
+    size_t e = nl ? (size_t)(nl - data) : len;
     lineno++;
     size_t a = i, b = e;
-    while (a < b && (f->data[a] == ' ' || f->data[a] == '\t' || f->data[a] == '\r')) a++;
-    while (b > a && (f->data[b - 1] == ' ' || f->data[b - 1] == '\t' || f->data[b - 1] == '\r'))
-      b--;
-    if (b > a) rc = add_jsonl_line(c, path, lineno, f->data + a, b - a, &js, &tmp, err);
+    while (a < b && (data[a] == ' ' || data[a] == '\t' || data[a] == '\r')) a++;
+    while (b > a && (data[b - 1] == ' ' || data[b - 1] == '\t' || data[b - 1] == '\r')) b--;
+    if (b > a) rc = add_jsonl_line(c, name, lineno, data + a, b - a, &js, &tmp, err);
     i = e + 1;
   }
   qr_json_free(&js);
@@ -615,7 +617,7 @@ static qr_status add_file(qr_corpus *c, const char *path, const char *id, qr_err
   qr_status rc = qr_file_open(f, path, err);
   if (rc) return rc;
   c->nfiles++;
-  if (ends_with(path, ".jsonl")) return add_jsonl(c, path, f, err);
+  if (ends_with(path, ".jsonl")) return qr_corpus_add_jsonl(c, path, f->data, f->len, err);
   return add_doc(c, id, f->data, f->len, path, 0, c->nmeta, 0, err);
 }
 

@@ -62,6 +62,13 @@ qr_status qr_corpus_add_path(qr_corpus *c, const char *path, qr_error *err);
 qr_status qr_corpus_add_text(qr_corpus *c, const char *id, const char *text, size_t len,
                              qr_error *err);
 
+/* Adds the documents of JSON Lines text data[0, len), read as a .jsonl file
+ * is by qr_corpus_add_path; name stands for the file (in default ids
+ * "name:line", sources and messages). The corpus copies what it keeps. On
+ * a bad line, the documents of the lines before it stay. */
+qr_status qr_corpus_add_jsonl(qr_corpus *c, const char *name, const char *data, size_t len,
+                              qr_error *err);
+
 /* Finds the mentions of g's entries in every document, replacing earlier
  * mentions. g is borrowed: the corpus remembers it (qr_corpus_gazetteer)
  * until the next call, and the caller keeps it alive that long. NULL
