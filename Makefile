@@ -1,4 +1,4 @@
-# quarry — one entry point: deps, build, test, run, sanitize, bench, eval.
+# quarry — one entry point: deps, build, test, run, sanitize, bench, eval, fuzz.
 #
 # `make run` and `make test` first make sure the build dependencies are
 # installed (`make deps`), then build through a recursive make, so that the
@@ -40,7 +40,8 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_OBJ := $(BUILD)/tests/unit.o
 
-.PHONY: all deps run test check sanitize bench bench-deps eval cv model clean
+.PHONY: all deps run test check sanitize bench bench-deps eval cv model clean fuzz fuzz-deps \
+        fuzzers
 .DEFAULT_GOAL := all
 
 all: quarry libquarry.a
@@ -91,7 +92,23 @@ $(BUILD)/tests/ptyrun: tests/repl/ptyrun.c
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(OPT) $(SAN) -D_DEFAULT_SOURCE -o $@ $< -lutil
 
-units: $(UNIT_BIN) $(BUILD)/tests/ptyrun
+# The fuzz targets (tests/fuzz/fuzz_*.c, tests/fuzz/README.md): each is
+# linked with tests/fuzz/replay.c into $(BUILD)/tests/replay_<target>, which
+# tests/run runs over the target's seeds and regression inputs in every
+# build; `make fuzz` links it with libFuzzer instead (clang, build/fuzz).
+FUZZ_SRC     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_TARGETS := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+REPLAY_BIN   := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
+
+$(BUILD)/tests/replay.o: tests/fuzz/replay.c tests/fuzz/fuzz.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c $(BUILD)/tests/replay.o $(BUILD)/libquarry.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tests/replay.o $(BUILD)/libquarry.a $(LDLIBS)
+
+units: $(UNIT_BIN) $(BUILD)/tests/ptyrun $(REPLAY_BIN)
 .PHONY: units
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libquarry.a
@@ -130,6 +147,34 @@ sanitize: deps
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" build/asan/quarry units
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	  QUARRY=build/asan/quarry UNITS=build/asan/tests tests/run
+
+# Fuzzing with libFuzzer (tests/fuzz/README.md): every target built with
+# clang under ASan + UBSan in build/fuzz, then run for FUZZ_TIME seconds
+# each, one after another (tests/fuzz/run), the corpus each grows kept in
+# build/fuzz/corpus/<target>. Fails when a target finds a crash, a leak or
+# a timeout; what it found is in build/fuzz/crashes/<target>/.
+FUZZ_TIME ?= 60
+FUZZ_SAN  := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+
+# clang and its libFuzzer runtime are needed only here (CI machines have gcc).
+fuzz-deps:
+	@{ command -v clang >/dev/null 2>&1 && \
+	   ls "$$(clang -print-runtime-dir 2>/dev/null)"/libclang_rt.fuzzer-*.a >/dev/null 2>&1; } || { \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "make fuzz-deps: installing clang libclang-rt-14-dev"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    --no-install-recommends clang libclang-rt-14-dev >/dev/null; }
+
+fuzz: deps fuzz-deps
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="$(FUZZ_SAN)" fuzzers
+	@FUZZ_BIN=build/fuzz/bin FUZZ_OUT=build/fuzz FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run
+
+fuzzers: $(FUZZ_TARGETS:%=$(BUILD)/bin/fuzz_%)
+
+$(BUILD)/bin/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libquarry.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
 
 # The peers of the benchmarks, ICU and ripgrep, are needed only here.
 bench-deps: deps
