@@ -50,6 +50,7 @@ static void release_arrays(qr_gazetteer *g) {
   free(g->name_off);
   free(g->attr_off);
   free(g->acc_head);
+  free(g->acc_tail);
   free(g->acc_entry);
   free(g->acc_next);
   free(g->acc_flags);
@@ -266,17 +267,45 @@ qr_status qr_gaz_add_checked(qr_gazetteer *g, const char *id, const char *type,
   if (policy != QR_CASE_AUTO) g->policy[e] = (uint8_t)policy;
   if (qr_grow((void **)&g->name_off, &g->names_cap, g->nnames + nnames, sizeof *g->name_off))
     return qr_error_set(err, QR_ENOMEM, "out of memory");
+  /* a name given twice (or equal to the preferred one) is kept once: the
+   * names so far are compared one by one when there are few, else looked
+   * up in a table of them (an entry may have thousands) */
+  qr_lexicon *seen = NULL;
+  if (g->name_count[e] + nnames > 16) {
+    seen = qr_lexicon_new();
+    for (size_t j = 0; seen && j < g->name_count[e]; j++) {
+      const char *nm = qr_gazetteer_name(g, e, j);
+      uint32_t sid;
+      if (qr_lexicon_intern(seen, nm, strlen(nm), &sid)) {
+        qr_lexicon_free(seen);
+        seen = NULL;
+      }
+    }
+    if (!seen) return qr_error_set(err, QR_ENOMEM, "out of memory");
+  }
   for (size_t k = 0; k < nnames; k++) {
-    /* a name given twice (or equal to the preferred one) is kept once */
     int dup = 0;
-    for (size_t j = 0; j < g->name_count[e]; j++)
-      if (strcmp(qr_gazetteer_name(g, e, j), names[k]) == 0) dup = 1;
+    if (seen) {
+      size_t before = qr_lexicon_size(seen);
+      uint32_t sid;
+      if (qr_lexicon_intern(seen, names[k], strlen(names[k]), &sid)) {
+        qr_lexicon_free(seen);
+        return qr_error_set(err, QR_ENOMEM, "out of memory");
+      }
+      dup = qr_lexicon_size(seen) == before;
+    } else {
+      for (size_t j = 0; j < g->name_count[e] && !dup; j++)
+        dup = strcmp(qr_gazetteer_name(g, e, j), names[k]) == 0;
+    }
     if (dup) continue;
-    if (put_string(g, names[k], &g->name_off[g->nnames]))
+    if (put_string(g, names[k], &g->name_off[g->nnames])) {
+      qr_lexicon_free(seen);
       return qr_error_set(err, QR_ENOMEM, "out of memory");
+    }
     g->nnames++;
     g->name_count[e]++;
   }
+  qr_lexicon_free(seen);
   if (nattrs) {
     if (g->attr_first[e] + g->attr_count[e] != g->nattrs && g->attr_count[e]) {
       if (qr_grow((void **)&g->attr_off, &g->attrs_cap, g->nattrs + g->attr_count[e],

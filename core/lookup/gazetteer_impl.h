@@ -51,6 +51,10 @@ struct qr_gazetteer {
   uint32_t *acc_head;      /* per node: its first accept record, or NO_ENTRY */
   size_t nnodes, nodes_cap;
   /* accept records: an entry named at a node (linked per node) */
+  uint32_t *acc_tail;      /* per node: its last accept record, or NO_ENTRY, for appending
+                            * in constant time; made on the first append (a file has none),
+                            * valid for the first ntails nodes */
+  size_t ntails, tails_cap;
   uint32_t *acc_entry, *acc_next;
   uint16_t *acc_flags;     /* ACC_* */
   size_t nacc, acc_cap;

@@ -81,7 +81,7 @@ void qr_mentions_free(qr_mentions *m) {
 
 /* ---- the matcher ------------------------------------------------------------- */
 
-#define MAX_CANDS 64   /* entries kept for one span; more are dropped */
+#define MAX_CANDS QR_MAX_CANDIDATES   /* entries kept for one span; see QR_MF_CAPPED */
 
 typedef struct matcher {
   const qr_gazetteer *g;
@@ -178,15 +178,22 @@ static int record_ok(const matcher *mt, uint32_t r, size_t i, size_t len) {
 }
 
 /* Adds the entries node accepts for the span of len tokens at token i to
- * cands (without repeats); returns the new count. */
+ * cands (without repeats); returns the new count. When one more would fit
+ * than cands holds, sets *capped and stops: a name that thousands of
+ * entries share costs a mention MAX_CANDS of them, not thousands. */
 static size_t collect(const matcher *mt, uint32_t node, size_t i, size_t len, uint32_t *cands,
-                      size_t nc) {
+                      size_t nc, int *capped) {
   for (uint32_t r = mt->g->acc_head[node]; r != NO_ENTRY; r = mt->g->acc_next[r]) {
     if (!record_ok(mt, r, i, len)) continue;
     uint32_t e = mt->g->acc_entry[r];
     int seen = 0;
     for (size_t k = 0; k < nc; k++) seen |= cands[k] == e;
-    if (!seen && nc < MAX_CANDS) cands[nc++] = e;
+    if (seen) continue;
+    if (nc == MAX_CANDS) {
+      *capped = 1;
+      break;
+    }
+    cands[nc++] = e;
   }
   return nc;
 }
@@ -250,10 +257,11 @@ static qr_status match_longest(const matcher *mt, size_t base, qr_mentions *out)
       continue;
     }
     size_t len = le > lf ? le : lf, nc = 0;
-    if (le == len) nc = collect(mt, ne, i, len, cands, nc);   /* exact names first */
-    if (lf == len) nc = collect(mt, nf, i, len, cands, nc);
+    int capped = 0;
+    if (le == len) nc = collect(mt, ne, i, len, cands, nc, &capped);   /* exact names first */
+    if (lf == len) nc = collect(mt, nf, i, len, cands, nc, &capped);
     if (!has_stop(mt->g, cands, nc)) {
-      qr_status rc = push_mention(out, base + i, len, cands, nc, 0);
+      qr_status rc = push_mention(out, base + i, len, cands, nc, capped ? QR_MF_CAPPED : 0);
       if (rc) return rc;
     }
     i += len;
@@ -297,12 +305,14 @@ static qr_status match_every(const matcher *mt, size_t base, qr_mentions *out) {
     /* one mention per length, shortest first, its entries from both walks */
     for (size_t len = 1; ev.nspans; len++) {
       size_t nc = 0, left = 0;
+      int capped = 0;
       for (size_t s = 0; s < ev.nspans; s++) {
-        if (ev.lens[s] == len) nc = collect(mt, ev.nodes[s], i, len, cands, nc);
+        if (ev.lens[s] == len) nc = collect(mt, ev.nodes[s], i, len, cands, nc, &capped);
         else ev.lens[left] = ev.lens[s], ev.nodes[left] = ev.nodes[s], left++;
       }
       ev.nspans = left;
-      if (nc && !has_stop(mt->g, cands, nc) && (rc = push_mention(out, base + i, len, cands, nc, 0)))
+      if (nc && !has_stop(mt->g, cands, nc) &&
+          (rc = push_mention(out, base + i, len, cands, nc, capped ? QR_MF_CAPPED : 0)))
         return rc;
     }
   }
@@ -340,9 +350,8 @@ static uint32_t scope_find(const scope *s, uint32_t key) {
   return s->key[i] == key ? s->head[i] : NO_ENTRY;
 }
 
-static qr_status scope_add(scope *s, uint32_t key, uint32_t e) {
-  for (uint32_t l = scope_find(s, key); l != NO_ENTRY; l = s->next[l])
-    if (s->entry[l] == e) return QR_OK;
+/* Puts e first under key, whether or not it is there already. */
+static qr_status scope_link(scope *s, uint32_t key, uint32_t e) {
   if ((s->used + 1) * 2 > s->slots) {   /* grow the table, keeping the chains */
     size_t ns = s->slots ? s->slots * 2 : 16;
     uint32_t *k = malloc(ns * sizeof *k), *h = malloc(ns * sizeof *h);
@@ -384,6 +393,56 @@ static qr_status scope_add(scope *s, uint32_t key, uint32_t e) {
   return QR_OK;
 }
 
+/* Puts e under key unless it is there: for keys with few entries (a
+ * repeat is looked for along the key's chain). */
+static qr_status scope_add(scope *s, uint32_t key, uint32_t e) {
+  for (uint32_t l = scope_find(s, key); l != NO_ENTRY; l = s->next[l])
+    if (s->entry[l] == e) return QR_OK;
+  return scope_link(s, key, e);
+}
+
+/* A set of (key, entry) pairs, so that a surname that thousands of people
+ * named in one text share is not walked for a repeat at each of them. */
+typedef struct pairset {
+  uint64_t *slot;            /* key << 32 | entry, or UINT64_MAX when empty */
+  size_t slots, used;
+} pairset;
+
+/* Adds (key, e) to p; *added says whether it was new. */
+static qr_status pairset_add(pairset *p, uint32_t key, uint32_t e, int *added) {
+  uint64_t v = (uint64_t)key << 32 | e;
+  if ((p->used + 1) * 2 > p->slots) {
+    size_t ns = p->slots ? p->slots * 2 : 64;
+    uint64_t *t = malloc(ns * sizeof *t);
+    if (!t) return QR_ENOMEM;
+    memset(t, 0xFF, ns * sizeof *t);
+    for (size_t i = 0; i < p->slots; i++) {
+      if (p->slot[i] == UINT64_MAX) continue;
+      size_t j = qr_gaz_edge_hash(p->slot[i]) & (ns - 1);
+      while (t[j] != UINT64_MAX) j = (j + 1) & (ns - 1);
+      t[j] = p->slot[i];
+    }
+    free(p->slot);
+    p->slot = t;
+    p->slots = ns;
+  }
+  size_t j = qr_gaz_edge_hash(v) & (p->slots - 1);
+  while (p->slot[j] != UINT64_MAX && p->slot[j] != v) j = (j + 1) & (p->slots - 1);
+  *added = p->slot[j] == UINT64_MAX;
+  if (*added) {
+    p->slot[j] = v;
+    p->used++;
+  }
+  return QR_OK;
+}
+
+/* Puts e under key in s once, p remembering the pairs put. */
+static qr_status scope_add_once(scope *s, pairset *p, uint32_t key, uint32_t e) {
+  int added;
+  qr_status rc = pairset_add(p, key, e, &added);
+  return rc || !added ? rc : scope_link(s, key, e);
+}
+
 /* Keeps one value under key: the latest (for the last mention of each person). */
 static qr_status scope_set(scope *s, uint32_t key, uint32_t value) {
   uint32_t l = scope_find(s, key);
@@ -394,11 +453,13 @@ static qr_status scope_set(scope *s, uint32_t key, uint32_t value) {
   return scope_add(s, key, value);
 }
 
-/* The entries under key in s, into cands (latest named first). */
-static size_t scope_entries(const scope *s, uint32_t key, uint32_t *cands) {
+/* The entries under key in s, into cands (latest named first); *capped is
+ * set when there are more than cands holds. */
+static size_t scope_entries(const scope *s, uint32_t key, uint32_t *cands, int *capped) {
   size_t nc = 0;
-  for (uint32_t l = scope_find(s, key); l != NO_ENTRY && nc < MAX_CANDS; l = s->next[l])
-    cands[nc++] = s->entry[l];
+  uint32_t l = scope_find(s, key);
+  for (; l != NO_ENTRY && nc < MAX_CANDS; l = s->next[l]) cands[nc++] = s->entry[l];
+  *capped = l != NO_ENTRY;
   return nc;
 }
 
@@ -425,6 +486,7 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
   uint32_t person = qr_lexicon_find(g->types, "PERSON", 6);
   if (person == QR_LEX_NONE || out->n == m0) return QR_OK;
   scope last = {0}, first = {0}, small = {0}, seen = {0}, names = {0};
+  pairset last_pairs = {0}, first_pairs = {0};   /* what last and first hold */
   qr_mentions res = {0};
   uint32_t cands[MAX_CANDS];
   qr_status rc = QR_OK;
@@ -493,6 +555,7 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
     int one_person = covered && span == 1 && !(out->flags[m] & QR_MF_AMBIGUOUS) &&
                      g->type[e] == person;
     size_t nc = 0;
+    int capped = 0;
     uint32_t fold = mt->keys[i].fold;
     /* at a sentence's start, or anywhere in a title, a capital says little */
     int opener = (mt->keys[i].flags & QR_KF_BARRIER) || (mt->caps[i] & TITLE_SENTENCE);
@@ -500,11 +563,11 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
     /* "Kim Clijsters" after Kim Jong Un: the word is part of another name */
     if ((!covered || one_person) && name_like(mt, i) && fold != QR_LEX_NONE &&
         !(opener && common) && !name_goes_on(mt, i + 1)) {
-      nc = scope_entries(&last, fold, cands);
+      nc = scope_entries(&last, fold, cands, &capped);
       /* a given name (Vladimir, Kim) is riskier: not a word the text also
        * writes in small letters, and only near the person's last mention */
       if (!nc && !common) {
-        nc = scope_entries(&first, fold, cands);
+        nc = scope_entries(&first, fold, cands, &capped);
         size_t kept = 0;
         for (size_t k = 0; k < nc; k++) {
           uint32_t l = scope_find(&seen, cands[k]);
@@ -514,7 +577,7 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
       }
     }
     if (nc && !(one_person && nc == 1 && cands[0] == e)) {
-      rc = push_mention(&res, at, 1, cands, nc, QR_MF_ALIAS);
+      rc = push_mention(&res, at, 1, cands, nc, QR_MF_ALIAS | (capped ? QR_MF_CAPPED : 0));
       if (rc == QR_OK && nc == 1) rc = scope_set(&seen, cands[0], (uint32_t)i);
     } else if (covered) {
       /* kept as it is (its candidates copied along) */
@@ -531,8 +594,8 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
           words++;
         }
         if (words >= 2) {
-          rc = scope_add(&last, mt->keys[w1].fold, e);
-          if (rc == QR_OK) rc = scope_add(&first, mt->keys[w0].fold, e);
+          rc = scope_add_once(&last, &last_pairs, mt->keys[w1].fold, e);
+          if (rc == QR_OK) rc = scope_add_once(&first, &first_pairs, mt->keys[w0].fold, e);
         }
         if (rc == QR_OK) rc = scope_set(&seen, e, (uint32_t)i);
       }
@@ -557,6 +620,8 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
   scope_free(&first);
   scope_free(&small);
   scope_free(&seen);
+  free(last_pairs.slot);
+  free(first_pairs.slot);
   return rc;
 }
 

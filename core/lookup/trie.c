@@ -342,13 +342,39 @@ static qr_status edge_add(qr_gazetteer *g, uint32_t node, uint32_t key, uint32_t
   return QR_OK;
 }
 
-/* Records that node names entry e (once per entry and node). */
-static qr_status accept_add(qr_gazetteer *g, uint32_t node, size_t e, uint16_t flags) {
-  for (uint32_t r = g->acc_head[node]; r != NO_ENTRY; r = g->acc_next[r])
-    if (g->acc_entry[r] == e) {
-      g->acc_flags[r] &= flags;   /* two names of e end here: the freer one counts */
-      return QR_OK;
+/* Makes g->acc_tail cover every node: from the lists when there is none
+ * yet (a gazetteer read from a file), NO_ENTRY for nodes made since (they
+ * have no records: a record is only appended through here). */
+static qr_status cover_tails(qr_gazetteer *g) {
+  if (g->ntails == g->nnodes && g->acc_tail) return QR_OK;
+  int fresh = g->acc_tail == NULL;
+  if (qr_grow((void **)&g->acc_tail, &g->tails_cap, g->nnodes, sizeof *g->acc_tail))
+    return QR_ENOMEM;
+  if (fresh) {
+    for (size_t v = 0; v < g->nnodes; v++) {
+      uint32_t last = NO_ENTRY;
+      for (uint32_t r = g->acc_head[v]; r != NO_ENTRY; r = g->acc_next[r]) last = r;
+      g->acc_tail[v] = last;
     }
+  } else {
+    for (size_t v = g->ntails; v < g->nnodes; v++) g->acc_tail[v] = NO_ENTRY;
+  }
+  g->ntails = g->nnodes;
+  return QR_OK;
+}
+
+/* Records that node names entry e (once per entry and node). The names of
+ * an entry are compiled one after another (qr_gaz_add_checked, after
+ * unlinking the entry's old records), so a record of e at this node, if
+ * there is one, is the node's last: appending and the check for a repeat
+ * take constant time, however many entries share the name. */
+static qr_status accept_add(qr_gazetteer *g, uint32_t node, size_t e, uint16_t flags) {
+  if (cover_tails(g)) return QR_ENOMEM;
+  uint32_t last = g->acc_tail[node];
+  if (last != NO_ENTRY && g->acc_entry[last] == e) {
+    g->acc_flags[last] &= flags;   /* two names of e end here: the freer one counts */
+    return QR_OK;
+  }
   if (g->nacc == g->acc_cap) {
     size_t c1 = g->acc_cap, c2 = g->acc_cap, c3 = g->acc_cap;
     if (qr_grow((void **)&g->acc_entry, &c1, g->nacc + 1, sizeof *g->acc_entry) ||
@@ -363,20 +389,86 @@ static qr_status accept_add(qr_gazetteer *g, uint32_t node, size_t e, uint16_t f
   /* appended at the end of the node's list, so that the entries of an
    * ambiguous name come in the order they were added */
   g->acc_next[r] = NO_ENTRY;
-  uint32_t *link = &g->acc_head[node];
-  while (*link != NO_ENTRY) link = &g->acc_next[*link];
-  *link = r;
+  if (last == NO_ENTRY) g->acc_head[node] = r;
+  else g->acc_next[last] = r;
+  g->acc_tail[node] = r;
   return QR_OK;
 }
 
-void qr_gaz_unlink_entry(qr_gazetteer *g, size_t e) {
-  for (size_t node = 0; node < g->nnodes; node++) {
-    uint32_t *link = &g->acc_head[node];
-    while (*link != NO_ENTRY) {
-      if (g->acc_entry[*link] == e) *link = g->acc_next[*link];
-      else link = &g->acc_next[*link];
+static qr_status variant_spelling(const qr_gazetteer *g, size_t e, const char *name,
+                                  const qr_tokens *t, qr_buf *out);
+
+/* Takes e's record out of node's list, if it has one there. */
+static void unlink_at(qr_gazetteer *g, uint32_t node, size_t e) {
+  uint32_t *link = &g->acc_head[node], last = NO_ENTRY;
+  while (*link != NO_ENTRY) {
+    if (g->acc_entry[*link] == e) {
+      *link = g->acc_next[*link];
+    } else {
+      last = *link;
+      link = &g->acc_next[*link];
     }
   }
+  if (node < g->ntails) g->acc_tail[node] = last;
+}
+
+/* The nodes where a spelling of a name ends, by its folded keys and by its
+ * exact ones (whichever the entry's case policy made its record with), into
+ * ends[0, 2); NO_ENTRY where no path is. Looks keys up without adding any. */
+static qr_status spelling_ends(qr_gazetteer *g, const char *name, uint32_t ends[2]) {
+  qr_tokens t = g->work_toks;
+  qr_buf scratch = g->work_buf;
+  qr_tokens_reset(&t);
+  qr_status rc = qr_tokenize(g->seg, name, strlen(name), &t);
+  for (int exact = 0; exact < 2; exact++) {
+    uint32_t node = rc == QR_OK ? 0 : NO_ENTRY;
+    size_t words = 0;
+    for (size_t i = 0; node != NO_ENTRY && i < t.n; i++) {
+      if (joining_hyphen(name, &t, i)) continue;
+      uint32_t key;
+      rc = form_keys(g->keys, 0, name + t.start[i], t.len[i], t.kind[i], &scratch,
+                     exact ? NULL : &key, exact ? &key : NULL, NULL);
+      node = rc || key == QR_LEX_NONE ? NO_ENTRY : qr_gaz_edge(g, node, key);
+      words++;
+    }
+    ends[exact] = words ? node : NO_ENTRY;
+  }
+  g->work_toks = t;
+  g->work_buf = scratch;
+  return rc;
+}
+
+/* Takes e out of the nodes where its names (and their variant spellings)
+ * end: a walk of the trie per name, not a pass over every node, so that
+ * adding names to thousands of entries one by one stays linear. Returns
+ * QR_ENOMEM when a name could not be walked. */
+static qr_status unlink_by_names(qr_gazetteer *g, size_t e) {
+  if (!g->seg && !(g->seg = qr_segmenter_new())) return QR_ENOMEM;
+  qr_buf other = {0};
+  qr_status rc = QR_OK;
+  for (size_t k = 0; rc == QR_OK && k < g->name_count[e]; k++) {
+    const char *name = qr_gazetteer_name(g, e, k);
+    for (int v = 0; rc == QR_OK && v < 2; v++) {
+      uint32_t ends[2];
+      if (v == 1) {
+        /* the variant is made from the name's tokens, which the walk of
+         * the name left in work_toks */
+        rc = variant_spelling(g, e, name, &g->work_toks, &other);
+        if (rc || other.len == 0) break;
+      }
+      rc = spelling_ends(g, v ? other.data : name, ends);
+      for (int x = 0; rc == QR_OK && x < 2; x++)
+        if (ends[x] != NO_ENTRY) unlink_at(g, ends[x], e);
+    }
+  }
+  qr_buf_free(&other);
+  return rc;
+}
+
+void qr_gaz_unlink_entry(qr_gazetteer *g, size_t e) {
+  if (unlink_by_names(g, e) == QR_OK) return;
+  /* out of memory on the way: every node, which needs none */
+  for (size_t node = 0; node < g->nnodes; node++) unlink_at(g, (uint32_t)node, e);
 }
 
 int qr_gaz_name_has_word(const char *name) {

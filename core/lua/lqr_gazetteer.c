@@ -60,6 +60,10 @@ void lqr_set_mention_flags(lua_State *L, const qr_gazetteer *g, const qr_mention
   lua_setfield(L, -2, "ambiguous");
   lua_pushboolean(L, (m->flags[k] & QR_MF_ALIAS) != 0);
   lua_setfield(L, -2, "alias");
+  if (m->flags[k] & QR_MF_CAPPED) {   /* only when true: the common case adds no field */
+    lua_pushboolean(L, 1);
+    lua_setfield(L, -2, "capped");
+  }
   push_candidates(L, g, m, k);
   lua_setfield(L, -2, "candidates");
 }

@@ -6,6 +6,7 @@
 
 #include "base/embedded.h"
 #include "lua/lqr.h"
+#include "quarry/gazetteer.h"
 #include "quarry/lua.h"
 
 typedef struct guard {
@@ -91,6 +92,8 @@ int luaopen_quarry_core(lua_State *L) {
   lua_setfield(L, -2, "version");
   lua_pushinteger(L, QR_API_VERSION);
   lua_setfield(L, -2, "api_version");
+  lua_pushinteger(L, QR_MAX_CANDIDATES);
+  lua_setfield(L, -2, "max_candidates");
   lua_pushliteral(L, LQR_DOC);
   lua_setfield(L, -2, "DOCUMENT");
   lua_pushliteral(L, LQR_SENT);

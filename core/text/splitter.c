@@ -1202,11 +1202,20 @@ static qr_status model_pass(const qr_segmenter *seg, const qr_sentmodel *model, 
   uint64_t feats[QR_MAX_FEATURES];
   size_t para_end = 0, nyes = 0;   /* para_end: where the counted paragraph ends */
   unsigned para_terms = 0;
+  /* the rules' boundaries around the candidate: brk_prev the last at or
+   * before it, brk_next the first after it. The candidates come in order
+   * and m->brk does not change in the loop, so both move forward only: a
+   * long stretch without a boundary is read once, not once per candidate
+   * in it (a storm of punctuation was quadratic) */
+  size_t brk_prev = 0, brk_next = 0;
   for (size_t c = 0; c < ncand; c++) {
     size_t i = cand[c], k = i - first;
     uint8_t rule = gaps[k];
-    size_t until = qr_next_set(m->brk, m->nwords, k + 1);
-    until = (until < n ? until : n) - k;
+    if (k >= brk_next) {
+      brk_prev = prev_set(m->brk, k);   /* gap 0 is hard: always found */
+      brk_next = qr_next_set(m->brk, m->nwords, k + 1);
+    }
+    size_t until = (brk_next < n ? brk_next : n) - k;
     /* a capital after a small word, not just before the next boundary
      * ("the Kremlin"): the commonest gap left, which qr_gap_is_candidate
      * turns down; turned down here before the work below */
@@ -1228,7 +1237,7 @@ static qr_status model_pass(const qr_segmenter *seg, const qr_sentmodel *model, 
     }
     g.para_terms = (uint8_t)para_terms;
     if (!qr_gap_is_candidate(&g)) continue;
-    size_t since = k - prev_set(m->brk, k);   /* gap 0 is hard: always found */
+    size_t since = k - brk_prev;
     g.since = (uint8_t)(since < 255 ? since : 255);
     size_t nf = qr_gap_features(&g, feats, NULL);
     if (qr_sentmodel_decide(model, feats, nf)) {

@@ -135,9 +135,16 @@ typedef struct qr_mentions {
 
 enum {
   QR_MF_AMBIGUOUS = 1,   /* more than one entry fits: see the candidates */
-  QR_MF_ALIAS = 2        /* a short name (a surname, a given name) of a person named in
+  QR_MF_ALIAS = 2,       /* a short name (a surname, a given name) of a person named in
                           * full earlier in the same text */
+  QR_MF_CAPPED = 4       /* more entries fit than QR_MAX_CANDIDATES: the candidates are
+                          * the first QR_MAX_CANDIDATES of them */
 };
+
+/* The most candidates a mention keeps: the likeliest first (the entries
+ * added first; for short names, the people named last). A name that 10,000
+ * entries share costs a mention no more than this many. */
+#define QR_MAX_CANDIDATES 64
 
 void qr_mentions_reset(qr_mentions *m);
 void qr_mentions_free(qr_mentions *m);

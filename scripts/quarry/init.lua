@@ -8,6 +8,7 @@ local core = require "quarry.core"
 local quarry = {
   version = core.version,
   api_version = core.api_version,
+  max_candidates = core.max_candidates,
   open = core.open,
   gazetteer = core.gazetteer,
   segmenter = core.segmenter,

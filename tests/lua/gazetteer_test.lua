@@ -441,3 +441,35 @@ T.test("the sample corpus: every mention of the independent annotation, and no o
   T.eq(table.concat(diffs, "\n"), "")
   T.eq(#c:entities(), total)
 end)
+
+-- a name that more entries share than a mention keeps: the first 64, and
+-- the mention says it was capped (before, silently cut)
+T.test("a name of 100 entries: 64 candidates, capped", function()
+  local g = q.gazetteer()
+  for i = 1, 100 do g:add("smith-" .. i, "PERSON", { "John Smith" }) end
+  local m = g:match("John Smith spoke.")[1]
+  T.eq(#m.candidates, q.max_candidates, "candidates")
+  T.eq(m.candidates[1], "smith-1", "first candidate")
+  T.eq(m.candidates[64], "smith-64", "last candidate")
+  T.eq(m.capped, true, "capped")
+  T.eq(m.ambiguous, true, "ambiguous")
+  local few = q.gazetteer()
+  for i = 1, 64 do few:add("smith-" .. i, "PERSON", { "John Smith" }) end
+  T.eq(few:match("John Smith spoke.")[1].capped, nil, "64 entries: not capped")
+end)
+
+T.test("the short name of 70 people named before: capped at 64, the latest first", function()
+  local g, text = q.gazetteer(), {}
+  local function given(i) return "Jo" .. string.char(96 + (i - 1) % 26 + 1) .. string.char(96 + (i - 1) // 26 + 1) end
+  for i = 1, 70 do
+    g:add("p" .. i, "PERSON", { given(i) .. " Smith" })
+    text[#text + 1] = given(i) .. " Smith came."
+  end
+  text[#text + 1] = "Then Smith spoke."
+  local ms = g:match(table.concat(text, " "))
+  local last = ms[#ms]
+  T.eq(last.text, "Smith", "the short name")
+  T.eq(#last.candidates, 64, "candidates")
+  T.eq(last.candidates[1], "p70", "latest named first")
+  T.eq(last.capped, true, "capped")
+end)

@@ -20,3 +20,14 @@ if format == "tsv" then
 else
   report.table(mentions, { columns = columns })
 end
+
+-- a name more entries share than a mention keeps: say so, once
+local capped = 0
+for m in mentions do
+  if m.capped then capped = capped + 1 end
+end
+if capped > 0 then
+  io.stderr:write(string.format("quarry entities: warning: %d mention%s fit more than %d entries; "
+    .. "each keeps the first %d as its candidates (docs/gazetteer.md, Limits)\n", capped,
+    capped == 1 and "" or "s", quarry.max_candidates, quarry.max_candidates))
+end
