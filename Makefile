@@ -83,6 +83,13 @@ $(BUILD)/tests/unit.o: tests/unit/unit.c tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# The allocation-failure sweep: every allocation of the core and of its Lua
+# states goes through the test's counter (tests/unit/test_nomem.c).
+NOMEM_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+$(BUILD)/tests/test_nomem: tests/unit/test_nomem.c $(UNIT_OBJ) $(BUILD)/libquarry.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(NOMEM_WRAP) -o $@ $< $(UNIT_OBJ) $(BUILD)/libquarry.a $(LDLIBS)
+
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(UNIT_OBJ) $(BUILD)/libquarry.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(UNIT_OBJ) $(BUILD)/libquarry.a $(LDLIBS)
@@ -137,7 +144,7 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory all units
-	@QUARRY=./quarry UNITS=$(BUILD)/tests tests/run
+	@QUARRY=./quarry UNITS=$(BUILD)/tests QUARRY_NOMEM_STRIDE=7 tests/run
 
 check: test
 

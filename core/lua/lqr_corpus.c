@@ -339,9 +339,10 @@ static uint32_t *phrase_ids(lua_State *L, qr_corpus *c, const char *q, size_t qn
     size_t n = t.len[i];
     if (!exact) {
       qr_buf_reset(&fold);
-      if (qr_utf8_fold(s, n, &fold)) {
-        ids[i] = QR_LEX_NONE;
-        continue;
+      if (qr_utf8_fold(s, n, &fold)) {   /* not "no such word": an error */
+        qr_buf_free(&fold);
+        qr_tokens_free(&t);
+        luaL_error(L, "kwic: %s", qr_status_string(QR_ENOMEM));
       }
       s = fold.data;
       n = fold.len;
