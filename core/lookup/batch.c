@@ -53,6 +53,15 @@ qr_status qr_gaz_batch_add(qr_gaz_batch *b, size_t line, const char *id, const c
   qr_error e2;
   if (qr_gaz_check(b->g, id, type, names, nnames, attrs, nattrs, &e2))
     return qr_error_set(err, e2.status, "%s:%zu: %s", b->name, line, e2.msg);
+  /* the gazetteer's limits, for the whole file: checked here, so that a
+   * file past one adds nothing (every entry of a batch is new) */
+  const char *full = b->g->n + b->nitems + 1 > b->g->limit                ? "entries"
+                     : b->g->nnames + b->nnames + nnames > b->g->limit    ? "names"
+                     : b->g->nattrs + b->nattrs + nattrs > b->g->limit    ? "attributes"
+                                                                          : NULL;
+  if (full)
+    return qr_error_set(err, QR_ELIMIT, "%s:%zu: the gazetteer is full: it holds at most %zu %s",
+                        b->name, line, b->g->limit, full);
   /* staged: the strings into the arena, their offsets into refs */
   if (qr_grow((void **)&b->items, &b->items_cap, b->nitems + 1, sizeof *b->items) ||
       qr_grow((void **)&b->refs, &b->refs_cap, b->nrefs + 2 + nnames + 2 * nattrs,
@@ -73,6 +82,8 @@ qr_status qr_gaz_batch_add(qr_gaz_batch *b, size_t line, const char *id, const c
   if (rc) return qr_error_set(err, QR_ENOMEM, "out of memory");
   b->nrefs += 2 + nnames + 2 * nattrs;
   b->nitems++;
+  b->nnames += nnames;
+  b->nattrs += nattrs;
   return QR_OK;
 }
 

@@ -23,6 +23,7 @@ typedef struct qr_gaz_batch {
   qr_buf arena;
   qr_lexicon *ids;         /* ids of this batch -> their line */
   size_t *id_line, id_line_cap;
+  size_t nnames, nattrs;   /* staged in all, for the gazetteer's limits */
 } qr_gaz_batch;
 
 void qr_gaz_batch_init(qr_gaz_batch *b, const qr_gazetteer *g, const char *name);

@@ -25,6 +25,7 @@ qr_gazetteer *qr_gazetteer_new(void) {
   }
   g->acc_head[0] = NO_ENTRY;
   g->nnodes = 1;
+  g->limit = QR_GAZETTEER_LIMIT;
   g->stop_type = NO_ENTRY;
   return g;
 }
@@ -229,16 +230,34 @@ static qr_status start_entry(qr_gazetteer *g, size_t e, const char *type,
   return QR_OK;
 }
 
+/* Would adding these names and attributes to entry e (-1: a new one) pass
+ * one of g's limits? Counted as the worst case: the entry's names and
+ * attributes move to the ends of their arrays. */
+static qr_status check_limits(const qr_gazetteer *g, long e, size_t nnames, size_t nattrs,
+                              qr_error *err) {
+  size_t lim = g->limit, old_names = e >= 0 ? g->name_count[e] : 0;
+  size_t old_attrs = e >= 0 ? g->attr_count[e] : 0;
+  const char *what = e < 0 && g->n >= lim                             ? "entries"
+                     : g->nnames + old_names + nnames > lim           ? "names"
+                     : g->nattrs + old_attrs + nattrs > lim           ? "attributes"
+                                                                      : NULL;
+  if (!what) return QR_OK;
+  return qr_error_set(err, QR_ELIMIT, "the gazetteer is full: it holds at most %zu %s", lim, what);
+}
+
 qr_status qr_gaz_add_checked(qr_gazetteer *g, const char *id, const char *type,
                              const char *const *names, size_t nnames, const char *const *attrs,
                              size_t nattrs, qr_case_policy policy, qr_error *err) {
   qr_status rc;
+  uint32_t known = qr_lexicon_find(g->ids, id, strlen(id));
+  if ((rc = check_limits(g, known < g->n ? (long)known : -1, nnames, nattrs, err)))
+    return rc;
   if (qr_gaz_thaw(g)) return qr_error_set(err, QR_ENOMEM, "out of memory");
   /* one probe of the ids: an id is interned as its entry is made, so an id
    * new to the lexicon is the next entry's (string i is entry i's id) */
   uint32_t idk;
   rc = qr_lexicon_intern(g->ids, id, strlen(id), &idk);
-  if (rc) return qr_error_set(err, rc, "out of memory");
+  if (rc) return qr_error_set(err, rc, "%s", qr_status_string(rc));
   long found = idk < g->n ? (long)idk : -1;
   size_t e;
   if (found >= 0 && (g->eflags[found] & EF_REMOVED)) {
@@ -372,9 +391,11 @@ static qr_status load_compiled(qr_gazetteer *g, const char *path, const void *da
     if (rc) return rc;
     qr_segmenter *seg = g->seg;
     uint64_t version = g->version;
+    size_t limit = g->limit;
     release_arrays(g);   /* the empty ones */
     *g = tmp;
     g->seg = seg;
+    g->limit = limit;
     g->version = version + 1;
     return QR_OK;
   }

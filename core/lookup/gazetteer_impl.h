@@ -62,6 +62,8 @@ struct qr_gazetteer {
   uint32_t *edge_child;
   size_t nedges, edge_slots;
 
+  size_t limit;            /* the most entries, names, attributes, trie nodes or accept
+                            * records: QR_GAZETTEER_LIMIT (tests lower it) */
   uint64_t version;
   qr_tokens work_toks;     /* working memory for compiling names */
   qr_buf work_buf;

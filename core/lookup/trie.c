@@ -326,6 +326,7 @@ static qr_status edge_add(qr_gazetteer *g, uint32_t node, uint32_t key, uint32_t
     *child = c;
     return QR_OK;
   }
+  if (g->nnodes >= NO_ENTRY - 1) return QR_ELIMIT;   /* node numbers are 32 bits */
   if ((g->nedges + 1) * 2 > g->edge_slots && edge_rehash(g)) return QR_ENOMEM;
   if (g->nnodes == g->nodes_cap &&
       qr_grow((void **)&g->acc_head, &g->nodes_cap, g->nnodes + 1, sizeof *g->acc_head))
@@ -375,6 +376,7 @@ static qr_status accept_add(qr_gazetteer *g, uint32_t node, size_t e, uint16_t f
     g->acc_flags[last] &= flags;   /* two names of e end here: the freer one counts */
     return QR_OK;
   }
+  if (g->nacc >= NO_ENTRY - 1) return QR_ELIMIT;   /* record numbers are 32 bits */
   if (g->nacc == g->acc_cap) {
     size_t c1 = g->acc_cap, c2 = g->acc_cap, c3 = g->acc_cap;
     if (qr_grow((void **)&g->acc_entry, &c1, g->nacc + 1, sizeof *g->acc_entry) ||
@@ -599,7 +601,7 @@ static qr_status compile_spelling(qr_gazetteer *g, size_t e, const char *name, q
   if (rc == QR_OK && words > 0) rc = accept_add(g, node, e, flags);
   g->work_toks = t;
   g->work_buf = scratch;
-  if (rc) return qr_error_set(err, rc, "out of memory compiling '%s'", name);
+  if (rc) return qr_error_set(err, rc, "%s compiling '%s'", qr_status_string(rc), name);
   return QR_OK;
 }
 

@@ -141,6 +141,12 @@ enum {
                           * the first QR_MAX_CANDIDATES of them */
 };
 
+/* The most entries a gazetteer holds, and also the most names, attributes,
+ * trie nodes and accept records: they are numbered in 32 bits. An add that
+ * would pass one fails with QR_ELIMIT, a message naming the limit, and the
+ * gazetteer as it was. */
+#define QR_GAZETTEER_LIMIT ((size_t)UINT32_MAX - 2)
+
 /* The most candidates a mention keeps: the likeliest first (the entries
  * added first; for short names, the people named last). A name that 10,000
  * entries share costs a mention no more than this many. */
