@@ -117,12 +117,23 @@ static int ends_with(const char *s, const char *suffix) {
 }
 
 /* Walks dir depth-first; files are collected unsorted and sorted once at the
- * end, so the order is that of the full paths whatever the walk order. */
-static qr_status walk(const char *dir, const char *suffix, qr_pathlist *out, qr_error *err,
-                      int depth) {
+ * end, so the order is that of the full paths whatever the walk order.
+ * Every entry whose name ends with suffix is listed unless it is a directory
+ * or a link to one, even one that cannot be stat'ed (a broken link, a loop,
+ * a file gone since readdir) or is no regular file: the reader, opening it,
+ * says what is wrong with it, in the order of the list. */
+static qr_status walk(const char *dir, const char *suffix, qr_pathlist *out, qr_dir_skip_fn *skip,
+                      void *ud, qr_error *err, int depth) {
   if (depth > 64) return qr_error_set(err, QR_EIO, "%s: directories nested too deep", dir);
   DIR *d = opendir(dir);
-  if (!d) return qr_error_set(err, QR_EIO, "%s: %s", dir, strerror(errno));
+  if (!d) {
+    int e = errno;
+    if (depth > 0 && skip) {   /* a subdirectory that cannot be read */
+      skip(ud, dir, strerror(e));
+      return QR_OK;
+    }
+    return qr_error_set(err, QR_EIO, "%s: %s", dir, strerror(e));
+  }
   qr_status rc = QR_OK;
   qr_buf path = {0};
   struct dirent *e;
@@ -137,13 +148,12 @@ static qr_status walk(const char *dir, const char *suffix, qr_pathlist *out, qr_
       break;
     }
     struct stat st;
-    if (lstat(path.data, &st) != 0) {
-      rc = qr_error_set(err, QR_EIO, "%s: %s", path.data, strerror(errno));
-    } else if (S_ISDIR(st.st_mode)) {
-      rc = walk(path.data, suffix, out, err, depth + 1);
+    int known = lstat(path.data, &st) == 0;
+    if (known && S_ISDIR(st.st_mode)) {
+      rc = walk(path.data, suffix, out, skip, ud, err, depth + 1);
     } else if (ends_with(e->d_name, suffix)) {
-      /* regular files, and symlinks to files (followed when opened) */
-      if (S_ISLNK(st.st_mode) && qr_path_is_dir(path.data) != 0) continue;
+      /* symlinked directories are not followed */
+      if (known && S_ISLNK(st.st_mode) && qr_path_is_dir(path.data) == 1) continue;
       if (qr_pathlist_add(out, path.data)) rc = qr_error_set(err, QR_ENOMEM, "out of memory");
     }
   }
@@ -153,12 +163,17 @@ static qr_status walk(const char *dir, const char *suffix, qr_pathlist *out, qr_
   return rc;
 }
 
-qr_status qr_dir_list(const char *dir, const char *suffix, qr_pathlist *out, qr_error *err) {
+qr_status qr_dir_list_skip(const char *dir, const char *suffix, qr_pathlist *out,
+                           qr_dir_skip_fn *skip, void *ud, qr_error *err) {
   size_t first = out->n;
-  qr_status rc = walk(dir, suffix, out, err, 0);
+  qr_status rc = walk(dir, suffix, out, skip, ud, err, 0);
   if (rc == QR_OK && out->n - first > 1)
     qsort(out->paths + first, out->n - first, sizeof *out->paths, cmp_paths);
   return rc;
+}
+
+qr_status qr_dir_list(const char *dir, const char *suffix, qr_pathlist *out, qr_error *err) {
+  return qr_dir_list_skip(dir, suffix, out, NULL, NULL, err);
 }
 
 /* ---- writing ---------------------------------------------------------------- */

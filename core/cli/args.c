@@ -93,13 +93,15 @@ static int parse(const char *cmd, int argc, char **argv, int first, const char *
       cli_fail(cmd, -1, "unknown option '%s' (see quarry %s --help)", a, cmd);
       return -1;
     }
-    if (strcmp(key, "learn-abbreviations") == 0 || strcmp(key, "single") == 0) {
+    if (strcmp(key, "learn-abbreviations") == 0 || strcmp(key, "single") == 0 ||
+        strcmp(key, "strict") == 0) {
       if (eq) {   /* a flag takes no value */
         cli_fail(cmd, -1, "option '--%s' takes no value", key);
         return -1;
       }
       if (key[0] == 'l') o->learn = 1;
-      else o->single = 1;
+      else if (strcmp(key, "single") == 0) o->single = 1;
+      else o->strict = 1;
       continue;
     }
     const char *val = eq ? eq + 1 : NULL;

@@ -28,6 +28,7 @@ typedef struct cli_opts {
   int min_count;          /* --min-count */
   long top;               /* --top; 0 when not given */
   int single;             /* --single */
+  int strict;             /* --strict: a corpus file that cannot be read is an error */
   double margin;          /* --margin; -1 when not given */
   const char *model;      /* --model FILE, or "none" */
 } cli_opts;

@@ -311,11 +311,13 @@ static void open_corpus(lua_State *L, const cli_opts *o) {
     lua_pushstring(L, implicit ? "corpus" : o->args[i]);
     lua_rawseti(L, -2, i + 1);
   }
-  lua_createtable(L, 0, 1);
+  lua_createtable(L, 0, 2);
   if (o->gazetteer) {
     lua_pushstring(L, o->gazetteer);
     lua_setfield(L, -2, "gazetteer");
   }
+  lua_pushboolean(L, o->strict);
+  lua_setfield(L, -2, "strict");
   if (implicit) {
     /* corpus/ was not asked for: if it cannot be read, say so and go on */
     if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
@@ -369,7 +371,7 @@ static int repl_main(lua_State *L) {
 
 int cmd_repl(int argc, char **argv) {
   cli_opts o;
-  if (cli_parse("repl", argc, argv, 2, "gazetteer max-memory", &o) < 0) return EXIT_USAGE;
+  if (cli_parse("repl", argc, argv, 2, "gazetteer max-memory strict", &o) < 0) return EXIT_USAGE;
   if (o.help) {
     cli_opts_free(&o);
     cli_usage(stdout, "repl");

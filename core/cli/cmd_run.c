@@ -105,11 +105,13 @@ static int run_main(lua_State *L) {
       lua_pushstring(L, o->args[a->first_path + i]);
       lua_rawseti(L, -2, i + 1);
     }
-    lua_createtable(L, 0, 1);
+    lua_createtable(L, 0, 2);
     if (o->gazetteer) {
       lua_pushstring(L, o->gazetteer);
       lua_setfield(L, -2, "gazetteer");
     }
+    lua_pushboolean(L, o->strict);
+    lua_setfield(L, -2, "strict");
     lua_call(L, 2, 1);
     lua_setglobal(L, "corpus");
     lua_pop(L, 1);
@@ -206,7 +208,7 @@ static int check_format(const char *cmd, const char *fmt, const char *allowed) {
 
 int cmd_run(int argc, char **argv) {
   cli_opts o;
-  if (cli_parse("run", argc, argv, 2, "format output gazetteer max-memory timeout", &o) < 0)
+  if (cli_parse("run", argc, argv, 2, "format output gazetteer max-memory timeout strict", &o) < 0)
     return EXIT_USAGE;
   if (o.help) {
     cli_opts_free(&o);
@@ -230,7 +232,8 @@ int cmd_run(int argc, char **argv) {
 
 int cmd_entities(int argc, char **argv) {
   cli_opts o;
-  if (cli_parse("entities", argc, argv, 2, "format output gazetteer", &o) < 0) return EXIT_USAGE;
+  if (cli_parse("entities", argc, argv, 2, "format output gazetteer strict", &o) < 0)
+    return EXIT_USAGE;
   if (o.help) {
     cli_opts_free(&o);
     cli_usage(stdout, "entities");
@@ -259,8 +262,8 @@ int cmd_entities(int argc, char **argv) {
 
 int cmd_candidates(int argc, char **argv) {
   cli_opts o;
-  if (cli_parse("candidates", argc, argv, 2, "format output gazetteer min-count top single", &o) <
-      0)
+  if (cli_parse("candidates", argc, argv, 2,
+                "format output gazetteer min-count top single strict", &o) < 0)
     return EXIT_USAGE;
   if (o.help) {
     cli_opts_free(&o);

@@ -31,6 +31,12 @@ static const char overview[] =
   "(which waits for its reader) or /dev/stdout is written in place; a\n"
   "directory is an error. README.md, \"Files quarry writes\", has the details.\n"
   "\n"
+  "CORPUS, wherever a command takes it: directories of *.txt files, text\n"
+  "files, .jsonl files. A file of a directory (or one of several paths) that\n"
+  "cannot be read as text (binary, not UTF-8, a broken link, unreadable) is\n"
+  "skipped with a warning naming it and why; --strict makes it an error. A\n"
+  "single file named alone that cannot be read is always an error.\n"
+  "\n"
   "exit status: 0 ok, 1 data or script error, 2 usage error.\n"
   "Documentation: README.md and docs/ (docs/lua-api.md for scripts).\n";
 
@@ -54,6 +60,8 @@ static const usage usages[] = {
    "  --gazetteer FILE    entities to look up (default: gazetteer.tsv in the\n"
    "                      corpus directory, when there is one)\n"
    "  --max-memory SIZE   the most Lua heap the session may use (default 4G)\n"
+   "  --strict            a file of the corpus that cannot be read is an error\n"
+   "                      (by default it is skipped with a warning)\n"
    "\n"
    "docs/repl.md has the whole story.\n"},
   {"run",
@@ -61,7 +69,9 @@ static const usage usages[] = {
    "\n"
    "Runs the Lua script SCRIPT. When CORPUS paths are given (directories of\n"
    "*.txt files, text files, or .jsonl files with one document per line) they\n"
-   "are opened as one corpus, available to the script as the global `corpus`.\n"
+   "are opened as one corpus, available to the script as the global `corpus`;\n"
+   "a file among them that cannot be read is skipped with a warning (see\n"
+   "--strict).\n"
    "The script gets ARGS in the table `arg` (arg[0] is the script) and the\n"
    "globals `quarry` and `report`.\n"
    "\n"
@@ -75,6 +85,8 @@ static const usage usages[] = {
    "  --max-memory SIZE   stop the script when its Lua heap exceeds SIZE\n"
    "                      (e.g. 512M, 4G; default 4G)\n"
    "  --timeout SECONDS   stop the script after SECONDS\n"
+   "  --strict            a file of the corpus that cannot be read is an error\n"
+   "                      (by default it is skipped with a warning)\n"
    "\n"
    "A script error prints file:line and a traceback and exits 1.\n"},
   {"tokens",
@@ -127,7 +139,13 @@ static const usage usages[] = {
    "  table   an aligned table (default)\n"
    "  tsv     doc, start, stop, text, type, id separated by tabs, with a header\n"
    "  jsonl   one JSON object per mention: doc, start, stop, text, type, id\n"
-   "          (start and stop are 1-based inclusive byte offsets)\n"},
+   "          (start and stop are 1-based inclusive byte offsets)\n"
+   "\n"
+   "options:\n"
+   "  --gazetteer FILE    entities to look up\n"
+   "  -o, --output FILE   write to FILE (replaced whole, only on success)\n"
+   "  --strict            a file of the corpus that cannot be read is an error\n"
+   "                      (by default it is skipped with a warning)\n"},
   {"gazetteer",
    "usage: quarry gazetteer compile IN... -o FILE [--format tsv|jsonl|geonames]\n"
    "       quarry gazetteer stats FILE... [--format table|jsonl]\n"
@@ -163,6 +181,8 @@ static const usage usages[] = {
    "  --top N         list at most N names\n"
    "  --single        also list single capitalised words seen away from the\n"
    "                  start of a sentence (Lankov, Rason)\n"
+   "  --strict        a file of the corpus that cannot be read is an error\n"
+   "                  (by default it is skipped with a warning)\n"
    "\n"
    "formats:\n"
    "  table   an aligned table: text, count, docs, context, example (default)\n"

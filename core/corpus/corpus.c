@@ -4,9 +4,12 @@
  * to the corpus-wide arrays), its tokens interned in the lexicon, and, when a
  * gazetteer is set, its mentions found. Folding is memoised per distinct form
  * (fold_of), so a token costs one hash lookup beyond tokenizing. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "quarry/corpus.h"
 #include "quarry/file.h"
@@ -51,6 +54,8 @@ struct qr_corpus {
   size_t nmeta, meta_cap;
   uint64_t *warn_off;
   size_t nwarn, warn_cap;
+  uint64_t *skip_off;      /* per skipped file: its path's offset, then its reason's */
+  size_t nskip, skip_cap;
 
   /* the gazetteer and, per lexicon id, its keys (cached for its version) */
   const qr_gazetteer *gaz;
@@ -101,6 +106,7 @@ void qr_corpus_free(qr_corpus *c) {
   free(c->forms);
   free(c->meta_off);
   free(c->warn_off);
+  free(c->skip_off);
   free(c->gkeys);
   free(c->post_start);
   free(c->post_pos);
@@ -124,6 +130,14 @@ size_t qr_corpus_nwarnings(const qr_corpus *c) { return c->nwarn; }
 
 const char *qr_corpus_warning(const qr_corpus *c, size_t k) {
   return k < c->nwarn ? c->strings.data + c->warn_off[k] : NULL;
+}
+
+size_t qr_corpus_nskipped(const qr_corpus *c) { return c->nskip; }
+
+const char *qr_corpus_skipped(const qr_corpus *c, size_t k, const char **why) {
+  if (k >= c->nskip) return NULL;
+  if (why) *why = c->strings.data + c->skip_off[2 * k + 1];
+  return c->strings.data + c->skip_off[2 * k];
 }
 
 void qr_corpus_doc(const qr_corpus *c, size_t i, qr_doc *out) {
@@ -198,14 +212,18 @@ static qr_status put_string(qr_corpus *c, const char *s, size_t n, uint64_t *off
   return QR_OK;
 }
 
-static void warn(qr_corpus *c, const char *fmt, const char *a, size_t x, size_t y, size_t z) {
-  char msg[600];
-  snprintf(msg, sizeof msg, fmt, a, x, y, z);
+static void warn_msg(qr_corpus *c, const char *msg) {
   uint64_t off;
   if (qr_grow((void **)&c->warn_off, &c->warn_cap, c->nwarn + 1, sizeof *c->warn_off) ||
       put_string(c, msg, strlen(msg), &off))
     return;   /* a lost warning is better than a failed load */
   c->warn_off[c->nwarn++] = off;
+}
+
+static void warn(qr_corpus *c, const char *fmt, const char *a, size_t x, size_t y, size_t z) {
+  char msg[600];
+  snprintf(msg, sizeof msg, fmt, a, x, y, z);
+  warn_msg(c, msg);
 }
 
 /* Line and column (1-based, column in bytes) of offset pos in text. */
@@ -430,6 +448,22 @@ qr_status qr_corpus_reannotate(qr_corpus *c, qr_error *err) {
   return QR_OK;
 }
 
+static void warn_utf8(qr_corpus *c, const char *where, size_t source_line, const char *text,
+                      size_t nbad, size_t bad_at) {
+  size_t line, col;
+  line_col(text, bad_at, &line, &col);
+  if (source_line)
+    warn(c, "%s:%zu: %zu invalid UTF-8 sequence(s) in the text, first at byte %zu", where,
+         source_line, nbad, bad_at + 1);
+  else
+    warn(c, "%s:%zu:%zu: invalid UTF-8 (%zu invalid sequence(s) in the file)", where, line, col,
+         nbad);
+}
+
+static qr_status add_checked(qr_corpus *c, const char *id, const char *text, size_t len,
+                             const char *source, size_t source_line, size_t meta_first,
+                             size_t meta_count, qr_error *err);
+
 /* Adds one document whose text stays valid for the corpus's lifetime. */
 static qr_status add_doc(qr_corpus *c, const char *id, const char *text, size_t len,
                          const char *source, size_t source_line, size_t meta_first,
@@ -449,16 +483,18 @@ static qr_status add_doc(qr_corpus *c, const char *id, const char *text, size_t 
                         where, line, col);
   }
   size_t bad_at, nbad = qr_utf8_check(text, len, &bad_at);
-  if (nbad) {
-    size_t line, col;
-    line_col(text, bad_at, &line, &col);
-    if (source_line)
-      warn(c, "%s:%zu: %zu invalid UTF-8 sequence(s) in the text, first at byte %zu", where,
-           source_line, nbad, bad_at + 1);
-    else
-      warn(c, "%s:%zu:%zu: invalid UTF-8 (%zu invalid sequence(s) in the file)", where, line, col,
-           nbad);
-  }
+  if (nbad) warn_utf8(c, where, source_line, text, nbad, bad_at);
+  return add_checked(c, id, text, len, source, source_line, meta_first, meta_count, err);
+}
+
+/* add_doc once the text is known to be one: no NUL byte, invalid UTF-8
+ * warned about. */
+static qr_status add_checked(qr_corpus *c, const char *id, const char *text, size_t len,
+                             const char *source, size_t source_line, size_t meta_first,
+                             size_t meta_count, qr_error *err) {
+  const char *where = source && *source ? source : id;
+  if (len >= UINT32_MAX)
+    return qr_error_set(err, QR_ELIMIT, "%s: document larger than 4 GiB", where);
   if (qr_lexicon_find(c->docids, id, strlen(id)) != QR_LEX_NONE) {
     if (source_line)
       return qr_error_set(err, QR_EDATA, "%s:%zu: duplicate document id '%s'", where, source_line,
@@ -610,43 +646,196 @@ static int ends_with(const char *s, const char *suffix) {
   return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static qr_status add_file(qr_corpus *c, const char *path, const char *id, qr_error *err) {
+/* One skipped file: recorded, and warned about ("skipped MESSAGE", where
+ * the message names the file as an error would). */
+static qr_status skip_file(qr_corpus *c, const char *path, const char *why, const char *msg,
+                           qr_error *err) {
+  uint64_t po, wo;
+  if (qr_grow((void **)&c->skip_off, &c->skip_cap, 2 * (c->nskip + 1), sizeof *c->skip_off) ||
+      put_string(c, path, strlen(path), &po) || put_string(c, why, strlen(why), &wo))
+    return qr_error_set(err, QR_ENOMEM, "out of memory");
+  c->skip_off[2 * c->nskip] = po;
+  c->skip_off[2 * c->nskip + 1] = wo;
+  c->nskip++;
+  char w[700];
+  snprintf(w, sizeof w, "skipped %s", msg);
+  warn_msg(c, w);
+  return QR_OK;
+}
+
+/* Why the file at path cannot be read, or NULL when it looks readable:
+ * what a broken link or a loop is, said as such (open says "No such file"
+ * of a link that is there). In a directory (listed), only regular files are
+ * read: a FIFO would wait for a writer forever, a device never ends. */
+static const char *unreadable(const char *path, int listed, char *buf, size_t n) {
+  struct stat st, lst;
+  if (stat(path, &st) != 0) {
+    int e = errno;
+    if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+      if (e == ELOOP) return "a loop of symbolic links";
+      char to[512];
+      ssize_t k = readlink(path, to, sizeof to - 1);
+      if (e == ENOENT && k >= 0) {
+        to[k] = '\0';
+        snprintf(buf, n, "a broken symbolic link (to %s)", to);
+        return buf;
+      }
+    }
+    snprintf(buf, n, "%s", strerror(e));
+    return buf;
+  }
+  if (S_ISDIR(st.st_mode)) return "a directory";
+  if (listed && !S_ISREG(st.st_mode))
+    return S_ISFIFO(st.st_mode)   ? "not a regular file (a FIFO)"
+           : S_ISSOCK(st.st_mode) ? "not a regular file (a socket)"
+                                  : "not a regular file (a device)";
+  return NULL;
+}
+
+/* Whether the bytes of a file are text a corpus can hold: not when they
+ * hold a NUL byte (a binary file, or UTF-16) or when more than one byte in
+ * eight starts an invalid UTF-8 sequence (a binary file, or another
+ * encoding: a Latin-1 text with its accents here and there stays, with a
+ * warning). Fills why (for the skipped list) and msg (the error, naming the
+ * path) when not; else *nbad and *bad_at for the warning. */
+static int is_text(const char *path, const char *data, size_t len, size_t *nbad, size_t *bad_at,
+                   char *why, char *msg, size_t n) {
+  const char *nul = memchr(data, '\0', len);
+  if (nul) {
+    size_t line, col;
+    line_col(data, (size_t)(nul - data), &line, &col);
+    snprintf(why, n, "NUL byte at line %zu, column %zu: this looks like a binary file, not UTF-8 "
+             "text", line, col);
+    snprintf(msg, n, "%s:%zu:%zu: NUL byte: this looks like a binary file, not UTF-8 text", path,
+             line, col);
+    return 0;
+  }
+  *nbad = qr_utf8_check(data, len, bad_at);
+  if (*nbad >= 32 && *nbad > len / 8) {
+    snprintf(why, n, "not UTF-8 text (%zu invalid sequences in %zu bytes): a binary file, or "
+             "another encoding (iconv converts it)", *nbad, len);
+    snprintf(msg, n, "%s: %s", path, why);
+    return 0;
+  }
+  return 1;
+}
+
+/* Adds the file at path (one document, or the records of a .jsonl file).
+ * skippable: a file that cannot be read as text is recorded as skipped
+ * instead of failing the load; listed: it was found in a directory; strict:
+ * what would be skipped is an error (with the same words). */
+static qr_status add_file(qr_corpus *c, const char *path, const char *id, int skippable,
+                          int listed, qr_error *err) {
+  char why[600], msg[700];
+  const char *bad = skippable || listed ? unreadable(path, listed, why, sizeof why) : NULL;
+  if (bad) {
+    snprintf(msg, sizeof msg, "%s: %s", path, bad);
+    if (!skippable) return qr_error_set(err, QR_EIO, "%s", msg);
+    return skip_file(c, path, bad, msg, err);
+  }
   if (qr_grow((void **)&c->files, &c->files_cap, c->nfiles + 1, sizeof *c->files))
     return qr_error_set(err, QR_ENOMEM, "out of memory");
   qr_file *f = &c->files[c->nfiles];
-  qr_status rc = qr_file_open(f, path, err);
-  if (rc) return rc;
+  qr_error oe = {0};
+  qr_status rc = qr_file_open(f, path, &oe);
+  if (rc) {
+    /* "path: reason": the reason alone goes in the list */
+    size_t pl = strlen(path);
+    const char *r = strncmp(oe.msg, path, pl) == 0 && oe.msg[pl] == ':' ? oe.msg + pl + 1 : oe.msg;
+    while (*r == ' ') r++;
+    if (skippable && rc == QR_EIO) return skip_file(c, path, r, oe.msg, err);
+    return qr_error_set(err, rc, "%s", oe.msg);
+  }
+  size_t nbad = 0, bad_at = 0;
+  int text = ends_with(path, ".jsonl")
+                 ? !memchr(f->data, '\0', f->len) ||
+                       !is_text(path, f->data, f->len, &nbad, &bad_at, why, msg, sizeof why)
+                 : is_text(path, f->data, f->len, &nbad, &bad_at, why, msg, sizeof why);
+  if (!text) {
+    qr_file_close(f);
+    if (!skippable) return qr_error_set(err, QR_EDATA, "%s", msg);
+    return skip_file(c, path, why, msg, err);
+  }
   c->nfiles++;
   if (ends_with(path, ".jsonl")) return qr_corpus_add_jsonl(c, path, f->data, f->len, err);
-  return add_doc(c, id, f->data, f->len, path, 0, c->nmeta, 0, err);
+  if (nbad) warn_utf8(c, path, 0, f->data, nbad, bad_at);
+  return add_checked(c, id, f->data, f->len, path, 0, c->nmeta, 0, err);
 }
 
-qr_status qr_corpus_add_path(qr_corpus *c, const char *path, qr_error *err) {
+typedef struct skip_ctx {
+  qr_corpus *c;
+  qr_status rc;
+} skip_ctx;
+
+/* A subdirectory the walk could not read. */
+static void skip_dir(void *ud, const char *path, const char *reason) {
+  skip_ctx *k = ud;
+  char msg[700];
+  snprintf(msg, sizeof msg, "%s: %s", path, reason);
+  if (!k->rc) k->rc = skip_file(k->c, path, reason, msg, NULL);
+}
+
+/* One path of qr_corpus_add_paths; several: it is one of many. */
+static qr_status add_one_path(qr_corpus *c, const char *path, int several, int strict,
+                              qr_error *err) {
+  struct stat st;
   int dir = qr_path_is_dir(path);
-  if (dir < 0) {
+  if (dir < 0 && (!several || lstat(path, &st) != 0)) {
     qr_file probe;   /* for the system's own message (no such file ...) */
     qr_status rc = qr_file_open(&probe, path, err);
     qr_file_close(&probe);
     return rc ? rc : qr_error_set(err, QR_EIO, "%s: cannot read", path);
   }
-  if (!dir) {
+  if (dir <= 0) {   /* a file, or one of several that is there but cannot be read */
     const char *id = path;
     while (id[0] == '.' && id[1] == '/') id += 2;
-    return add_file(c, path, id, err);
+    return add_file(c, path, id, several && !strict, 0, err);
   }
   qr_pathlist files = {0};
-  qr_status rc = qr_dir_list(path, ".txt", &files, err);
-  if (rc == QR_OK && files.n == 0)   /* almost always a wrong path: say so */
+  skip_ctx k = {c, QR_OK};
+  size_t skipped = c->nskip;
+  qr_status rc = qr_dir_list_skip(path, ".txt", &files, skip_dir, &k, err);
+  if (rc == QR_OK && k.rc) rc = qr_error_set(err, k.rc, "out of memory");
+  if (rc == QR_OK && strict && c->nskip > skipped) {
+    const char *why, *p = qr_corpus_skipped(c, skipped, &why);
+    rc = qr_error_set(err, QR_EIO, "%s: %s", p, why);
+  }
+  if (rc == QR_OK && files.n == 0 && c->nskip == skipped)   /* almost always a wrong path */
     rc = qr_error_set(err, QR_EDATA, "%s: no .txt files in this directory or below it", path);
   size_t root = strlen(path);
   while (root > 1 && path[root - 1] == '/') root--;
   for (size_t i = 0; rc == QR_OK && i < files.n; i++) {
     const char *id = files.paths[i] + root;
     while (*id == '/') id++;
-    rc = add_file(c, files.paths[i], id, err);
+    rc = add_file(c, files.paths[i], id, !strict, 1, err);
   }
   qr_pathlist_free(&files);
   return rc;
+}
+
+qr_status qr_corpus_add_paths(qr_corpus *c, const char *const *paths, size_t n, unsigned flags,
+                              qr_error *err) {
+  size_t docs = c->ndocs, skipped = c->nskip;
+  int strict = (flags & QR_CORPUS_STRICT) != 0;
+  for (size_t i = 0; i < n; i++) {
+    qr_status rc = add_one_path(c, paths[i], n > 1, strict, err);
+    if (rc) return rc;
+  }
+  /* nothing read at all is never what was meant */
+  if (c->ndocs == docs && c->nskip > skipped) {
+    size_t first = c->nwarn - (c->nskip - skipped);   /* the first skip's warning */
+    const char *w = qr_corpus_warning(c, first);
+    if (w && strncmp(w, "skipped ", 8) == 0) w += 8;
+    size_t more = c->nskip - skipped - 1;
+    if (!more) return qr_error_set(err, QR_EDATA, "no file could be read: %s", w ? w : "");
+    return qr_error_set(err, QR_EDATA, "no file could be read: %s (and %zu more skipped)",
+                        w ? w : "", more);
+  }
+  return QR_OK;
+}
+
+qr_status qr_corpus_add_path(qr_corpus *c, const char *path, qr_error *err) {
+  return qr_corpus_add_paths(c, &path, 1, 0, err);
 }
 
 /* ---- entities ------------------------------------------------------------ */

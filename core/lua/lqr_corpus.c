@@ -73,8 +73,16 @@ static int corpus_tostring(lua_State *L) {
   push_count(L, qr_corpus_ndocs(c));
   push_count(L, qr_corpus_tokens(c)->n);
   push_count(L, count_mentions(c));
-  lua_pushfstring(L, "<corpus %s: %s docs, %s tokens, %s entities>", name ? name : "?",
+  lua_pushfstring(L, "<corpus %s: %s docs, %s tokens, %s entities", name ? name : "?",
                   lua_tostring(L, -3), lua_tostring(L, -2), lua_tostring(L, -1));
+  size_t skipped = qr_corpus_nskipped(c);
+  if (skipped) {
+    push_count(L, skipped);
+    lua_pushfstring(L, ", %s file%s skipped", lua_tostring(L, -1), skipped == 1 ? "" : "s");
+    lua_remove(L, -2);
+  }
+  lua_pushliteral(L, ">");
+  lua_concat(L, skipped ? 3 : 2);
   return 1;
 }
 
@@ -115,7 +123,7 @@ static int corpus_stats(lua_State *L) {
     qr_corpus_doc(c, i, &d);
     bytes += d.len;
   }
-  lua_createtable(L, 0, 7);
+  lua_createtable(L, 0, 8);
   lua_pushinteger(L, (lua_Integer)qr_corpus_ndocs(c));
   lua_setfield(L, -2, "docs");
   lua_pushinteger(L, (lua_Integer)qr_corpus_tokens(c)->n);
@@ -130,6 +138,26 @@ static int corpus_stats(lua_State *L) {
   lua_setfield(L, -2, "bytes");
   lua_pushinteger(L, (lua_Integer)qr_corpus_memory(c));
   lua_setfield(L, -2, "memory");
+  lua_pushinteger(L, (lua_Integer)qr_corpus_nskipped(c));
+  lua_setfield(L, -2, "skipped");
+  return 1;
+}
+
+/* c:skipped() -> the files skipped while loading, {path = ..., reason = ...}
+ * each, in load order */
+static int corpus_skipped(lua_State *L) {
+  qr_corpus *c = lqr_checkcorpus(L, 1)->c;
+  size_t n = qr_corpus_nskipped(c);
+  lua_createtable(L, (int)n, 0);
+  for (size_t k = 0; k < n; k++) {
+    const char *why, *path = qr_corpus_skipped(c, k, &why);
+    lua_createtable(L, 0, 2);
+    lua_pushstring(L, path);
+    lua_setfield(L, -2, "path");
+    lua_pushstring(L, why);
+    lua_setfield(L, -2, "reason");
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
   return 1;
 }
 
@@ -562,8 +590,10 @@ static void check_paths(lua_State *L, int idx) {
 }
 
 /* quarry.open(path | {paths}, {gazetteer = path | g | false, quiet = bool,
- *   segmenter = s, learn_abbreviations = true | {threshold = x}})
- * The gazetteer defaults to gazetteer.tsv in the first directory given. */
+ *   strict = bool, segmenter = s, learn_abbreviations = true | {threshold = x}})
+ * The gazetteer defaults to gazetteer.tsv in the first directory given. A
+ * file of a directory (or of several paths) that cannot be read is skipped
+ * with a warning, or, with strict, raises (see qr_corpus_add_paths). */
 int lqr_open(lua_State *L) {
   check_paths(L, 1);
   if (!lua_isnoneornil(L, 2)) luaL_checktype(L, 2, LUA_TTABLE);
@@ -573,6 +603,7 @@ int lqr_open(lua_State *L) {
   }
   lua_settop(L, 2);
   int quiet = opt_bool_field(L, 2, "quiet", 0);
+  int strict = opt_bool_field(L, 2, "strict", 0);
   lua_getfield(L, 2, "segmenter");
   if (!lua_isnil(L, -1) && !luaL_testudata(L, -1, LQR_SEG))
     return luaL_error(L, "bad option 'segmenter' to 'open' (a segmenter expected, got %s)",
@@ -606,13 +637,24 @@ int lqr_open(lua_State *L) {
     lua_setiuservalue(L, ud, 3);
   }
   int npaths = lua_type(L, 1) == LUA_TSTRING ? 1 : (int)lua_rawlen(L, 1);
+  /* the paths as one list (a userdata: nothing to free if a call raises);
+   * the strings stay alive in argument 1 */
+  const char **paths = lua_newuserdatauv(L, (size_t)npaths * sizeof *paths, 0);
+  for (int i = 1; i <= npaths; i++) {
+    if (lua_type(L, 1) == LUA_TSTRING) lua_pushvalue(L, 1);
+    else lua_rawgeti(L, 1, i);
+    paths[i - 1] = lua_tostring(L, -1);
+    lua_pop(L, 1);
+  }
+  qr_error perr = {0};
+  if (qr_corpus_add_paths(box->c, paths, (size_t)npaths, strict ? QR_CORPUS_STRICT : 0, &perr))
+    return lqr_error(L, &perr);
+  lua_pop(L, 1);   /* the list */
   const char *first_dir = NULL;
   for (int i = 1; i <= npaths; i++) {
     if (lua_type(L, 1) == LUA_TSTRING) lua_pushvalue(L, 1);
     else lua_rawgeti(L, 1, i);
     const char *path = lua_tostring(L, -1);
-    qr_error err = {0};
-    if (qr_corpus_add_path(box->c, path, &err)) return lqr_error(L, &err);
     if (!first_dir && qr_path_is_dir(path) == 1) first_dir = path;   /* kept by arg 1 */
     if (i == 1) {
       lua_pushvalue(L, -1);
@@ -624,9 +666,15 @@ int lqr_open(lua_State *L) {
     }
     lua_pop(L, 1);
   }
-  if (!quiet)
+  if (!quiet) {
     for (size_t k = 0; k < qr_corpus_nwarnings(box->c); k++)
       fprintf(stderr, "quarry: warning: %s\n", qr_corpus_warning(box->c, k));
+    size_t skipped = qr_corpus_nskipped(box->c);
+    if (skipped)
+      fprintf(stderr, "quarry: warning: %zu file%s skipped, %zu document%s read (--strict, or "
+              "strict = true in quarry.open, makes this an error)\n", skipped, skipped == 1 ? "" : "s", qr_corpus_ndocs(box->c),
+              qr_corpus_ndocs(box->c) == 1 ? "" : "s");
+  }
   if (learn) {
     /* learn from every document, then tokenize and split them again */
     lqr_learn(L, lqr_checkseg(L, segi)->seg, ud, threshold);
@@ -682,6 +730,7 @@ static const luaL_Reg corpus_methods[] = {
   {"candidates", corpus_candidates},
   {"stats", corpus_stats},
   {"warnings", corpus_warnings},
+  {"skipped", corpus_skipped},
   {"name", corpus_name},
   {"gazetteer", corpus_gazetteer},
   {"segmenter", corpus_segmenter},

@@ -53,10 +53,28 @@ qr_status qr_corpus_reannotate(qr_corpus *c, qr_error *err);
 /* Adds documents from path: a directory (every file ending in .txt below it,
  * recursively, in sorted order), a .jsonl file (one JSON object per line with
  * "id" and "text"; other fields become metadata), or any other file (one
- * document). Each document is tokenized and split as it is added. A file that
- * is not UTF-8 text (NUL bytes) is an error naming it; invalid UTF-8 inside a
- * text is kept (never shifting offsets) and reported by qr_corpus_warnings. */
+ * document). Each document is tokenized and split as it is added. Invalid
+ * UTF-8 inside a text is kept (never shifting offsets) and reported by
+ * qr_corpus_warnings. A file that is not UTF-8 text (a NUL byte, or invalid
+ * UTF-8 in more than one byte in eight: binary, or another encoding) or
+ * cannot be read is an error naming it when it is path itself; found in a
+ * directory, it is skipped (see qr_corpus_add_paths). */
 qr_status qr_corpus_add_path(qr_corpus *c, const char *path, qr_error *err);
+
+/* Adds documents from n paths as qr_corpus_add_path does each, as one load.
+ * A file that cannot be read as text — binary or not UTF-8 (as above), a
+ * broken symbolic link, a link loop, not a regular file (a FIFO in a
+ * directory), unreadable, gone since its directory was read — is skipped
+ * when it was found in a directory or is one of several paths: it is
+ * recorded (qr_corpus_skipped), a warning "skipped PATH: why" is added, and
+ * the load goes on. A subdirectory that cannot be read is skipped the same
+ * way. It is an error all the same when nothing at all could be read, and
+ * always with QR_CORPUS_STRICT. A path that does not exist is an error, and
+ * so is a single path that cannot be read (the caller asked for it). On an
+ * error the documents added before it stay. */
+enum { QR_CORPUS_STRICT = 1 };
+qr_status qr_corpus_add_paths(qr_corpus *c, const char *const *paths, size_t n, unsigned flags,
+                              qr_error *err);
 
 /* Adds one document from memory; the corpus copies text. */
 qr_status qr_corpus_add_text(qr_corpus *c, const char *id, const char *text, size_t len,
@@ -101,9 +119,17 @@ size_t qr_corpus_sentence_of_token(const qr_corpus *c, size_t t);
  * (strings keep their quotes), so any JSON value survives. */
 void qr_corpus_meta(const qr_corpus *c, size_t k, const char **key, const char **json_value);
 
-/* Warnings collected while loading (invalid UTF-8 ...), one message each. */
+/* Warnings collected while loading (invalid UTF-8, skipped files ...), one
+ * message each. */
 size_t qr_corpus_nwarnings(const qr_corpus *c);
 const char *qr_corpus_warning(const qr_corpus *c, size_t k);
+
+/* Files skipped while loading (see qr_corpus_add_paths), in load order:
+ * the path of file k, and, in *why (when not NULL), why it was skipped
+ * ("a broken symbolic link (to x.txt)"). Borrowed, valid until the corpus
+ * is freed; NULL when k is out of range. */
+size_t qr_corpus_nskipped(const qr_corpus *c);
+const char *qr_corpus_skipped(const qr_corpus *c, size_t k, const char **why);
 
 /* Positions of every token with folded-form id `fold`, in corpus order; the
  * index is built on first use. Returns the count and sets *pos. */

@@ -32,11 +32,19 @@ typedef struct qr_pathlist {
   size_t n, cap;
 } qr_pathlist;
 
-/* Appends to out every regular file below dir (recursively, following no
+/* Appends to out every file below dir (recursively, following no
  * symlinked directories) whose name ends with suffix, in byte order of their
- * paths. Hidden files and directories (names starting with '.') are skipped.
- * The paths are dir joined with the relative path. */
+ * paths. Hidden files and directories (names starting with '.') are left
+ * out. The paths are dir joined with the relative path. Entries that are not
+ * regular files are listed too (a FIFO, a broken link, a link loop, a file
+ * gone since the directory was read): whoever opens them decides. A
+ * subdirectory that cannot be read is an error. */
 qr_status qr_dir_list(const char *dir, const char *suffix, qr_pathlist *out, qr_error *err);
+/* The same, but a subdirectory below dir that cannot be read is passed to
+ * skip(ud, path, reason) and the walk goes on (dir itself must be read). */
+typedef void qr_dir_skip_fn(void *ud, const char *path, const char *reason);
+qr_status qr_dir_list_skip(const char *dir, const char *suffix, qr_pathlist *out,
+                           qr_dir_skip_fn *skip, void *ud, qr_error *err);
 qr_status qr_pathlist_add(qr_pathlist *l, const char *path);
 void qr_pathlist_free(qr_pathlist *l);
 
