@@ -1,7 +1,8 @@
 /* fuzz_text.c — fuzz target: the tokenizer and the sentence splitter with
  * the default segmenter (its abbreviations, starters and learned sentence
  * model, so the model pass runs), the writers over their result (CoNLL-U,
- * tokenized text, span text, the splitter's explanation), and the UTF-8
+ * tokenized text, span text, the splitter's explanation; the CoNLL-U read
+ * back by the training reader), and the UTF-8
  * helpers the tokenizer's users call on the same bytes (folding, marks,
  * display width). The input is any text.
  *
@@ -32,6 +33,21 @@ static void check_tokens(const qr_tokens *t, size_t len) {
     FUZZ_CHECK(t->split[i] < t->len[i]);
     end = (size_t)t->start[i] + t->len[i];
   }
+}
+
+/* What reading the CoNLL-U written back gives: documents and sentences. */
+typedef struct readback {
+  size_t docs, sents;
+} readback;
+
+static qr_status count_doc(void *arg, const char *text, size_t len, const size_t *starts,
+                           size_t nstarts) {
+  readback *rb = arg;
+  FUZZ_CHECK(len == 0 || memchr(text, '\0', len) == NULL);
+  for (size_t k = 0; k < nstarts; k++) FUZZ_CHECK(starts[k] <= len);
+  rb->docs++;
+  rb->sents += nstarts;
+  return QR_OK;
 }
 
 /* The sentences of s cover tokens [first, t->n) back to back. */
@@ -69,7 +85,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t sent_no = 1;
   FUZZ_CHECK(qr_write_conllu(&out, text, size, &t, &s, 0, s.n, "fuzz-", &sent_no, 1) == QR_OK);
   FUZZ_CHECK(sent_no == 1 + s.n);
-  FUZZ_CHECK(out.len == 0 || (out.data[out.len] == '\0' && strlen(out.data) <= out.len));
+  FUZZ_CHECK(out.len == 0 || (out.data[out.len] == '\0' && strlen(out.data) == out.len));
+  /* what the writer writes, the training reader reads: one document of
+   * as many sentences */
+  readback rb = {0, 0};
+  FUZZ_CHECK(qr_conllu_documents(out.data, out.len, "written", count_doc, &rb, NULL) == QR_OK);
+  FUZZ_CHECK(rb.docs == (s.n > 0) && rb.sents == s.n);
   qr_buf_reset(&out);
   FUZZ_CHECK(qr_write_tokenized(&out, text, &t, &s, 0, s.n) == QR_OK);
   for (size_t k = 0; k < s.n; k++)
