@@ -699,14 +699,14 @@ static const char *unreadable(const char *path, int listed, char *buf, size_t n)
  * warning). Fills why (for the skipped list) and msg (the error, naming the
  * path) when not; else *nbad and *bad_at for the warning. */
 static int is_text(const char *path, const char *data, size_t len, size_t *nbad, size_t *bad_at,
-                   char *why, char *msg, size_t n) {
+                   char *why, size_t n, char *msg, size_t mn) {
   const char *nul = memchr(data, '\0', len);
   if (nul) {
     size_t line, col;
     line_col(data, (size_t)(nul - data), &line, &col);
     snprintf(why, n, "NUL byte at line %zu, column %zu: this looks like a binary file, not UTF-8 "
              "text", line, col);
-    snprintf(msg, n, "%s:%zu:%zu: NUL byte: this looks like a binary file, not UTF-8 text", path,
+    snprintf(msg, mn, "%s:%zu:%zu: NUL byte: this looks like a binary file, not UTF-8 text", path,
              line, col);
     return 0;
   }
@@ -714,7 +714,7 @@ static int is_text(const char *path, const char *data, size_t len, size_t *nbad,
   if (*nbad >= 32 && *nbad > len / 8) {
     snprintf(why, n, "not UTF-8 text (%zu invalid sequences in %zu bytes): a binary file, or "
              "another encoding (iconv converts it)", *nbad, len);
-    snprintf(msg, n, "%s: %s", path, why);
+    snprintf(msg, mn, "%.200s: %.480s", path, why);
     return 0;
   }
   return 1;
@@ -747,10 +747,11 @@ static qr_status add_file(qr_corpus *c, const char *path, const char *id, int sk
     return qr_error_set(err, rc, "%s", oe.msg);
   }
   size_t nbad = 0, bad_at = 0;
-  int text = ends_with(path, ".jsonl")
-                 ? !memchr(f->data, '\0', f->len) ||
-                       !is_text(path, f->data, f->len, &nbad, &bad_at, why, msg, sizeof why)
-                 : is_text(path, f->data, f->len, &nbad, &bad_at, why, msg, sizeof why);
+  /* JSON Lines is checked for NUL bytes alone here: its texts are checked
+   * one by one when unescaped */
+  int text = ends_with(path, ".jsonl") && !memchr(f->data, '\0', f->len)
+                 ? 1
+                 : is_text(path, f->data, f->len, &nbad, &bad_at, why, sizeof why, msg, sizeof msg);
   if (!text) {
     qr_file_close(f);
     if (!skippable) return qr_error_set(err, QR_EDATA, "%s", msg);

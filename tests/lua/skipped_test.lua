@@ -108,6 +108,13 @@ T.test("one of several paths that cannot be read is skipped; alone, it raises", 
            bin .. ":1:2: NUL byte")
   T.raises(function() q.open(bin, { gazetteer = false }) end, bin .. ":1:2: NUL byte")
   T.raises(function() q.open({ bin }, { gazetteer = false }) end, bin .. ":1:2: NUL byte")
+  -- a binary .jsonl file is skipped the same way
+  local binl = write(d .. "/bin.jsonl", '{"id": "a", "text": "x"}\n\0\1\2')
+  c = q.open({ good, binl }, { quiet = true, gazetteer = false })
+  T.eq(#c, 1)
+  T.eq(c:skipped()[1], { path = binl, reason = "NUL byte at line 2, column 1: this looks like " ..
+                                              "a binary file, not UTF-8 text" })
+  T.raises(function() q.open(binl, { gazetteer = false }) end, binl .. ":2:1: NUL byte")
   -- a path that is not there is a mistake, not a bad file
   T.raises(function() q.open({ good, d .. "/nope.txt" }, { gazetteer = false }) end,
            d .. "/nope.txt: No such file or directory")
