@@ -335,11 +335,16 @@ static qr_status fold_of(qr_corpus *c, uint32_t id, uint32_t *fold) {
 
 static qr_status intern_tokens(qr_corpus *c, const char *text, size_t len, size_t first) {
   qr_tokens *t = &c->toks;
-  /* form and fold share the capacity ids_cap */
-  if (qr_grow((void **)&c->form, &c->ids_cap, t->n, sizeof *c->form)) return QR_ENOMEM;
-  void *p = realloc(c->fold, c->ids_cap * sizeof *c->fold);
-  if (!p) return QR_ENOMEM;
-  c->fold = p;
+  /* form and fold share the capacity ids_cap, which moves only once both
+   * have grown (reallocating at every document, even to the same size,
+   * copies the arrays under allocators that always move: quadratic) */
+  if (t->n > c->ids_cap) {
+    size_t c1 = c->ids_cap, c2 = c->ids_cap;
+    if (qr_grow((void **)&c->form, &c1, t->n, sizeof *c->form) ||
+        qr_grow((void **)&c->fold, &c2, t->n, sizeof *c->fold))
+      return QR_ENOMEM;
+    c->ids_cap = c1 < c2 ? c1 : c2;
+  }
   if (!c->forms && !(c->forms = calloc(FORM_CACHE_SLOTS, sizeof *c->forms))) return QR_ENOMEM;
   uint64_t hash[INTERN_BATCH];
   formslot key[INTERN_BATCH];
