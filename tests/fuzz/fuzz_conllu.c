@@ -1,10 +1,14 @@
-/* fuzz_conllu.c — fuzz target: the two readers of `quarry train-segmenter`'s
+/* fuzz_conllu.c — fuzz target: the readers of `quarry train-segmenter`'s
  * inputs and output, each given the whole input:
  *  - gold CoNLL-U (qr_conllu_documents), each document it rebuilds fed to
  *    a sentence-model trainer as the command does, one epoch trained, and
  *    the model it writes read back (qr_sentmodel_load must take it);
  *  - a sentence model's text form (qr_sentmodel_load); a model that loads
- *    is given to a segmenter, which splits a fixed text and the input.
+ *    is given to a segmenter, which splits a fixed text and the input;
+ *  - an abbreviation lexicon (qr_segmenter_load_abbrevs, the command's
+ *    --abbreviations); a segmenter that loads it learns the input's own
+ *    abbreviations too (qr_segmenter_learn_abbrevs) and splits the same
+ *    two texts.
  *
  * Checked besides the sanitizers: a document's sentence starts are in
  * order and inside its text; a failed read says why. */
@@ -97,6 +101,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     free(fixed);
     qr_segmenter_free(seg);
   }
+
+  /* an abbreviation lexicon, put to work */
+  qr_segmenter *seg = qr_segmenter_new_empty();
+  if (!seg) abort();
+  qr_error_clear(&err);
+  rc = qr_segmenter_load_abbrevs(seg, in, size, "fuzz.txt", &err);
+  if (rc) {
+    FUZZ_CHECK(rc != QR_ENOMEM && err.status == rc && strlen(err.msg) > 0);
+  } else {
+    const char *texts[1] = {in};
+    size_t lens[1] = {size}, nlearned = 0;
+    qr_learned_abbrev *learned = NULL;
+    FUZZ_CHECK(qr_segmenter_learn_abbrevs(seg, texts, lens, 1, 0, &learned, &nlearned) == QR_OK);
+    for (size_t k = 0; k < nlearned; k++) {
+      size_t n = strnlen(learned[k].text, sizeof learned[k].text);
+      FUZZ_CHECK(n >= 2 && n < sizeof learned[k].text && learned[k].text[n - 1] == '.');
+      FUZZ_CHECK(qr_segmenter_abbrev(seg, learned[k].text, n) != 0);
+    }
+    free(learned);
+    char *fixed = fuzz_copy((const uint8_t *)fixed_text, sizeof fixed_text - 1);
+    split(seg, fixed, sizeof fixed_text - 1);
+    split(seg, in, size);
+    free(fixed);
+  }
+  qr_segmenter_free(seg);
   free(in);
   return 0;
 }
