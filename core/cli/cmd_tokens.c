@@ -90,6 +90,11 @@ static int tokens_of_text(tokjob *j, cli_output *out, const char *path, int many
   if (qr_file_open(&in, path, &err)) return cli_fail("tokens", EXIT_DATA, "%s", err.msg);
   j->doc = strcmp(path, "-") == 0 ? "<stdin>" : path;
   int code = EXIT_OK;
+  if (qr_utf16_likely(in.data, in.len)) {
+    qr_file_close(&in);
+    return cli_fail("tokens", EXIT_DATA, "%s: UTF-16 text, not UTF-8 (iconv -f UTF-16 -t UTF-8 "
+                    "converts it)", j->doc);
+  }
   const char *nul = in.len ? memchr(in.data, '\0', in.len) : NULL;
   size_t bad_at, nbad = qr_utf8_check(in.data, in.len, &bad_at);
   if (nul || nbad) {
@@ -109,8 +114,20 @@ static int tokens_of_text(tokjob *j, cli_output *out, const char *path, int many
   if (code == EXIT_OK && j->format == FMT_CONLLU && many &&
       qr_buf_printf(&j->out, "# newdoc id = %s\n", j->doc))
     code = cli_fail("tokens", EXIT_DATA, "out of memory");
+  int warned = 0;
   for (size_t a = 0; a < in.len && code == EXIT_OK;) {
     size_t e = qr_text_block_end(in.data, in.len, a);
+    if (!warned && qr_text_block_cuts_token(in.data, in.len, a, e)) {
+      size_t line = 1, col = 1;
+      for (size_t k = 0; k < e; k++) {
+        if (in.data[k] == '\n') line++, col = 1;
+        else col++;
+      }
+      fprintf(stderr, "quarry tokens: %s:%zu:%zu: no white space for more than %zu bytes: the run "
+              "is cut into tokens of that size, the longest a token is\n", j->doc, line, col,
+              QR_TEXT_LONGEST_TOKEN);
+      warned = 1;
+    }
     j->base = a;
     qr_status rc = run_block(j, in.data + a, e - a);
     if (rc) code = cli_fail("tokens", EXIT_DATA, "%s: %s", j->doc, qr_status_string(rc));

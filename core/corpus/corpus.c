@@ -67,6 +67,7 @@ struct qr_corpus {
   uint32_t *post_start, *post_pos;
   size_t post_tokens;      /* how many tokens the postings cover; rebuilt when stale */
   size_t post_nlex;        /* ... and how many lexicon ids */
+  size_t max_tokens;       /* QR_CORPUS_MAX_TOKENS, or less (qr_corpus_limit_tokens) */
 
   qr_buf scratch;
 };
@@ -76,6 +77,7 @@ qr_corpus *qr_corpus_new(void) {
   if (!c) return NULL;
   c->own_seg = qr_segmenter_new();
   c->seg = c->own_seg;
+  c->max_tokens = QR_CORPUS_MAX_TOKENS;
   c->docids = qr_lexicon_new();
   c->lex = qr_lexicon_new();
   if (!c->own_seg || !c->docids || !c->lex) {
@@ -83,6 +85,10 @@ qr_corpus *qr_corpus_new(void) {
     return NULL;
   }
   return c;
+}
+
+void qr_corpus_limit_tokens(qr_corpus *c, size_t max_tokens) {
+  if (max_tokens < c->max_tokens) c->max_tokens = max_tokens;
 }
 
 void qr_corpus_free(qr_corpus *c) {
@@ -408,18 +414,31 @@ static qr_status match_doc(qr_corpus *c, docrec *d);
 
 /* Tokenizes, splits and interns document d, appending to the arrays, and
  * finds its mentions when a gazetteer is set. */
-static qr_status annotate_doc(qr_corpus *c, docrec *d) {
+static qr_status annotate_doc(qr_corpus *c, docrec *d, int warn_cuts) {
   d->tok_first = c->toks.n;
   d->sent_first = c->sents.n;
   d->ment_first = c->ments.n;
   /* token offsets are 32 bits */
-  qr_status rc = d->len >= UINT32_MAX ? QR_ELIMIT : QR_OK;
+  qr_status rc = d->len > QR_CORPUS_MAX_DOC_BYTES ? QR_ELIMIT : QR_OK;
   /* a block at a time, as `quarry tokens` does (qr_text_block_end): the
    * same sentences, and each block's tokens stay in the cache between the
    * passes over them */
   for (size_t a = 0; a < d->len && rc == QR_OK;) {
     size_t e = qr_text_block_end(d->text, d->len, a), t0 = c->toks.n;
+    if (warn_cuts && qr_text_block_cuts_token(d->text, d->len, a, e)) {
+      /* once per document: where the first cut is */
+      size_t line, col;
+      line_col(d->text, e, &line, &col);
+      warn(c, "%s:%zu:%zu: no white space for more than %zu bytes: the run is cut into tokens "
+           "of that size, the longest a token is", c->strings.data + (c->strings.data[d->source_off]
+                                                                       ? d->source_off : d->id_off),
+           line, col, QR_TEXT_LONGEST_TOKEN);
+      warn_cuts = 0;
+    }
     rc = qr_tokenize(c->seg, d->text + a, e - a, &c->toks);
+    /* past the corpus's tokens (numbered in 32 bits by sentences and
+     * mentions): refused before a sentence numbers one */
+    if (!rc && c->toks.n > c->max_tokens) rc = QR_ELIMIT;
     if (!rc) rc = qr_split_sentences(c->seg, d->text + a, e - a, &c->toks, t0, &c->sents);
     for (size_t i = t0; i < c->toks.n; i++) c->toks.start[i] += (uint32_t)a;   /* to the document's offsets */
     if (!rc) rc = intern_tokens(c, d->text, d->len, t0);
@@ -436,7 +455,7 @@ qr_status qr_corpus_reannotate(qr_corpus *c, qr_error *err) {
   qr_sentences_reset(&c->sents);
   qr_mentions_reset(&c->ments);
   for (size_t i = 0; i < c->ndocs; i++) {
-    qr_status rc = annotate_doc(c, &c->docs[i]);
+    qr_status rc = annotate_doc(c, &c->docs[i], 0);
     if (rc) {
       /* the corpus must not be left half-done: it is emptied of annotations */
       qr_tokens_reset(&c->toks);
@@ -469,13 +488,20 @@ static qr_status add_checked(qr_corpus *c, const char *id, const char *text, siz
                              const char *source, size_t source_line, size_t meta_first,
                              size_t meta_count, qr_error *err);
 
+/* The error for a document past QR_CORPUS_MAX_DOC_BYTES. */
+static qr_status too_big(qr_error *err, const char *where, size_t line, size_t len) {
+  char at[32] = "";
+  if (line) snprintf(at, sizeof at, ":%zu", line);
+  return qr_error_set(err, QR_ELIMIT, "%s%s: a document of %zu bytes; the most one document holds "
+                      "is %zu (4 GiB): split it", where, at, len, QR_CORPUS_MAX_DOC_BYTES);
+}
+
 /* Adds one document whose text stays valid for the corpus's lifetime. */
 static qr_status add_doc(qr_corpus *c, const char *id, const char *text, size_t len,
                          const char *source, size_t source_line, size_t meta_first,
                          size_t meta_count, qr_error *err) {
   const char *where = source && *source ? source : id;
-  if (len >= UINT32_MAX)
-    return qr_error_set(err, QR_ELIMIT, "%s: document larger than 4 GiB", where);
+  if (len > QR_CORPUS_MAX_DOC_BYTES) return too_big(err, where, source_line, len);
   const char *nul = memchr(text, '\0', len);
   if (nul) {
     size_t line, col;
@@ -498,8 +524,7 @@ static qr_status add_checked(qr_corpus *c, const char *id, const char *text, siz
                              const char *source, size_t source_line, size_t meta_first,
                              size_t meta_count, qr_error *err) {
   const char *where = source && *source ? source : id;
-  if (len >= UINT32_MAX)
-    return qr_error_set(err, QR_ELIMIT, "%s: document larger than 4 GiB", where);
+  if (len > QR_CORPUS_MAX_DOC_BYTES) return too_big(err, where, source_line, len);
   if (qr_lexicon_find(c->docids, id, strlen(id)) != QR_LEX_NONE) {
     if (source_line)
       return qr_error_set(err, QR_EDATA, "%s:%zu: duplicate document id '%s'", where, source_line,
@@ -527,16 +552,20 @@ static qr_status add_checked(qr_corpus *c, const char *id, const char *text, siz
       put_string(c, source ? source : "", source ? strlen(source) : 0, &d->source_off))
     rc = QR_ENOMEM;
   else
-    rc = annotate_doc(c, d);
+    rc = annotate_doc(c, d, 1);
   c->ndocs++;
   uint32_t did;
   if (!rc) rc = qr_lexicon_intern(c->docids, id, strlen(id), &did);
   if (rc) {
     /* undo: the document and its annotations go, the corpus stays usable */
+    int past_tokens = c->toks.n > c->max_tokens;
     c->ndocs--;
     c->toks.n = d->tok_first;
     c->sents.n = d->sent_first;
     c->ments.n = d->ment_first;
+    if (rc == QR_ELIMIT && past_tokens)
+      return qr_error_set(err, rc, "%s: the corpus would pass %zu tokens, the most it holds; "
+                          "open the rest as another corpus", where, c->max_tokens);
     return qr_error_set(err, rc, "%s: %s", where, qr_status_string(rc));
   }
   return QR_OK;
@@ -705,6 +734,11 @@ static const char *unreadable(const char *path, int listed, char *buf, size_t n)
  * path) when not; else *nbad and *bad_at for the warning. */
 static int is_text(const char *path, const char *data, size_t len, size_t *nbad, size_t *bad_at,
                    char *why, size_t n, char *msg, size_t mn) {
+  if (qr_utf16_likely(data, len)) {
+    snprintf(why, n, "UTF-16 text, not UTF-8 (iconv -f UTF-16 -t UTF-8 converts it)");
+    snprintf(msg, mn, "%s: %s", path, why);
+    return 0;
+  }
   const char *nul = memchr(data, '\0', len);
   if (nul) {
     size_t line, col;
@@ -752,6 +786,16 @@ static qr_status add_file(qr_corpus *c, const char *path, const char *id, int sk
     return qr_error_set(err, rc, "%s", oe.msg);
   }
   size_t nbad = 0, bad_at = 0;
+  /* a document past the limit is refused before its bytes are read (a
+   * JSON Lines file holds many: each is checked as it is read) */
+  if (!ends_with(path, ".jsonl") && f->len > QR_CORPUS_MAX_DOC_BYTES) {
+    snprintf(why, sizeof why, "larger than one document may be (%zu bytes; the most is %zu, "
+             "4 GiB): split it", f->len, QR_CORPUS_MAX_DOC_BYTES);
+    snprintf(msg, sizeof msg, "%s: %s", path, why);
+    qr_file_close(f);
+    if (!skippable) return qr_error_set(err, QR_ELIMIT, "%s", msg);
+    return skip_file(c, path, why, msg, err);
+  }
   /* JSON Lines is checked for NUL bytes alone here: its texts are checked
    * one by one when unescaped */
   int text = ends_with(path, ".jsonl") && !memchr(f->data, '\0', f->len)

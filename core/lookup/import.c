@@ -11,17 +11,23 @@
 #include "quarry/utf8.h"
 
 qr_status qr_gaz_check_text(const char *text, size_t len, const char *name, qr_error *err) {
+  if (qr_utf16_likely(text, len))
+    return qr_error_set(err, QR_EDATA, "%s: UTF-16 text, not UTF-8 (iconv -f UTF-16 -t UTF-8 "
+                        "converts it)", name);
   size_t bad;
-  if (qr_utf8_check(text, len, &bad)) {
-    size_t line = 1, line_start = 0;
-    for (size_t i = 0; i < bad; i++)
-      if (text[i] == '\n') line++, line_start = i + 1;
-    return qr_error_set(err, QR_EDATA, "%s:%zu: invalid UTF-8 at column %zu", name, line,
-                        bad - line_start + 1);
-  }
-  if (memchr(text, '\0', len))
-    return qr_error_set(err, QR_EDATA, "%s: contains NUL bytes; not a text file", name);
-  return QR_OK;
+  const char *nul = memchr(text, '\0', len);
+  int invalid = qr_utf8_check(text, len, &bad) != 0;
+  if (!nul && !invalid) return QR_OK;
+  /* the first of the two, by line and column */
+  size_t at = nul && (!invalid || (size_t)(nul - text) < bad) ? (size_t)(nul - text) : bad;
+  size_t line = 1, line_start = 0;
+  for (size_t i = 0; i < at; i++)
+    if (text[i] == '\n') line++, line_start = i + 1;
+  if (at != bad || !invalid)
+    return qr_error_set(err, QR_EDATA, "%s:%zu:%zu: NUL byte: this looks like a binary file, not "
+                        "UTF-8 text", name, line, at - line_start + 1);
+  return qr_error_set(err, QR_EDATA, "%s:%zu: invalid UTF-8 at column %zu", name, line,
+                      at - line_start + 1);
 }
 
 qr_status qr_gaz_copy_text(const char *text, size_t len, const char *name, char **copy,

@@ -24,5 +24,15 @@ size_t qr_text_block_end(const char *s, size_t n, size_t a) {
     if (s[i] == '\n') return i + 1;
   for (size_t i = a + QR_TEXT_BLOCK; i < limit; i++)
     if (s[i] == ' ' || s[i] == '\t') return i + 1;
-  return limit;
+  /* 8 MB without white space (the longest token): cut, but between two
+   * characters, never inside one (a cut inside would make two invalid
+   * halves of a valid character) */
+  size_t cut = limit;
+  while (cut < n && cut > limit - 3 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--;
+  return cut;
+}
+
+int qr_text_block_cuts_token(const char *s, size_t n, size_t a, size_t e) {
+  return e < n && e - a > 7 * (size_t)QR_TEXT_BLOCK && s[e - 1] != '\n' && s[e - 1] != ' ' &&
+         s[e - 1] != '\t';
 }

@@ -50,6 +50,21 @@ int qr_utf8_encode(int32_t cp, char *out) {
   return 4;
 }
 
+int qr_utf16_likely(const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) return 1;
+  /* the first 256 bytes (or all): NULs at nearly every even position and at
+   * none of the odd ones, or the other way round */
+  size_t m = (n < 256 ? n : 256) & ~(size_t)1, even = 0, odd = 0;
+  if (m < 4) return 0;
+  for (size_t i = 0; i < m; i += 2) {
+    even += u[i] == 0;
+    odd += u[i + 1] == 0;
+  }
+  size_t half = m / 2;
+  return (odd * 10 >= half * 9 && even == 0) || (even * 10 >= half * 9 && odd == 0);
+}
+
 size_t qr_utf8_check(const char *s, size_t n, size_t *first) {
   const unsigned char *u = (const unsigned char *)s;
   size_t bad = 0, i = 0;

@@ -34,9 +34,22 @@ typedef struct qr_doc {
   size_t meta_first, meta_count;
 } qr_doc;
 
+/* The limits of a corpus (docs/reliability.md): a document is at most
+ * QR_CORPUS_MAX_DOC_BYTES (its token offsets are 32 bits), a corpus at most
+ * QR_CORPUS_MAX_TOKENS tokens (sentences and mentions number them in 32
+ * bits). A document past one is refused with QR_ELIMIT and a message naming
+ * the limit (a file of a directory is skipped, as a file that is not text
+ * is), and the corpus keeps what it had. */
+#define QR_CORPUS_MAX_DOC_BYTES ((size_t)UINT32_MAX - 1)
+#define QR_CORPUS_MAX_TOKENS ((size_t)UINT32_MAX - 1)
+
 /* Creates an empty corpus with the default English segmenter. NULL when out
  * of memory. */
 qr_corpus *qr_corpus_new(void);
+/* Lowers the most tokens c takes (QR_CORPUS_MAX_TOKENS; a larger number
+ * changes nothing): a budget for a corpus that must stay small, refused as
+ * the limit is. */
+void qr_corpus_limit_tokens(qr_corpus *c, size_t max_tokens);
 void qr_corpus_free(qr_corpus *c);
 
 /* The segmenter in use (borrowed). */

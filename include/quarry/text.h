@@ -136,6 +136,12 @@ int qr_segmenter_is_starter(const qr_segmenter *seg, const char *s, size_t n);
  * blocks. */
 #define QR_TEXT_BLOCK (1u << 20)
 size_t qr_text_block_end(const char *s, size_t n, size_t a);
+/* Is the block [a, e) of s[0, n) cut inside a run of 8 blocks without white
+ * space? That run is then cut into tokens of at most 8 MB (between two
+ * characters): QR_TEXT_LONGEST_TOKEN, the longest token, a documented limit
+ * that the callers warn about. */
+int qr_text_block_cuts_token(const char *s, size_t n, size_t a, size_t e);
+#define QR_TEXT_LONGEST_TOKEN (8 * (size_t)QR_TEXT_BLOCK)
 
 /* Tokenizes text[0, len) and appends the tokens to out. Offsets in out are
  * relative to text. Fails only when out of memory, or with QR_ELIMIT for a text

@@ -21,6 +21,12 @@ int qr_utf8_encode(int32_t cp, char *out);
  * (or n when there is none). */
 size_t qr_utf8_check(const char *s, size_t n, size_t *first);
 
+/* Do the bytes s[0, n) look like UTF-16 (which quarry does not read): a
+ * byte-order mark (FF FE or FE FF), or a start where every other byte is a
+ * NUL (ASCII text in UTF-16, without a mark)? For an error that says what
+ * the file is and how to convert it, rather than "a binary file". */
+int qr_utf16_likely(const char *s, size_t n);
+
 /* Character classes, as the tokenizer sees them. */
 typedef enum qr_cclass {
   QR_CC_SPACE = 0,   /* horizontal white space */

@@ -51,8 +51,34 @@ static void gazetteer_limits(unit *u) {
   qr_gazetteer_free(g);
 }
 
+static void corpus_limits(unit *u) {
+  unit_case(u, "a document that would take a corpus past its tokens: refused, the corpus kept");
+  qr_corpus *c = qr_corpus_new();
+  qr_error err = {0};
+  qr_corpus_limit_tokens(c, 12);
+  static const char a[] = "One two three. Four five.";        /* 7 tokens */
+  static const char b[] = "Six seven eight nine ten eleven.";  /* 7 more: 14 */
+  CHECK_INT(u, qr_corpus_add_text(c, "a", a, sizeof a - 1, &err), QR_OK);
+  CHECK_INT(u, qr_corpus_add_text(c, "b", b, sizeof b - 1, &err), QR_ELIMIT);
+  CHECK_STR(u, err.msg, "b: the corpus would pass 12 tokens, the most it holds; open the rest as "
+            "another corpus");
+  CHECK_INT(u, qr_corpus_ndocs(c), 1);
+  CHECK_INT(u, qr_corpus_tokens(c)->n, 7);
+  CHECK_INT(u, qr_corpus_sentences(c)->n, 2);
+  CHECK_INT(u, qr_corpus_find(c, "b"), -1);
+  /* the corpus goes on: a document that fits is added after */
+  static const char d[] = "Six seven.";
+  CHECK_INT(u, qr_corpus_add_text(c, "d", d, sizeof d - 1, &err), QR_OK);
+  CHECK_INT(u, qr_corpus_tokens(c)->n, 10);
+  unit_case(u, "a corpus limit is only lowered");
+  qr_corpus_limit_tokens(c, QR_CORPUS_MAX_TOKENS);
+  CHECK_INT(u, qr_corpus_add_text(c, "e", b, sizeof b - 1, &err), QR_ELIMIT);
+  qr_corpus_free(c);
+}
+
 int main(void) {
   unit u = {0};
   gazetteer_limits(&u);
+  corpus_limits(&u);
   return unit_finish(&u);
 }
