@@ -141,7 +141,9 @@ static int ends_with(const char *s, const char *suffix) {
  * says what is wrong with it, in the order of the list. */
 static qr_status walk(const char *dir, const char *suffix, qr_pathlist *out, qr_dir_skip_fn *skip,
                       void *ud, qr_error *err, int depth) {
-  if (depth > 64) return qr_error_set(err, QR_EIO, "%s: directories nested too deep", dir);
+  if (depth > 64)
+    return qr_error_set(err, QR_ELIMIT, "%s: directories nested more than 64 deep, the most a "
+                        "corpus directory may have", dir);
   DIR *d = opendir(dir);
   if (!d) {
     int e = errno;
