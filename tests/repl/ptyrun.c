@@ -364,9 +364,14 @@ static void step(runner *r, char *line) {
       fail(r, "no prompt came");
     } else {
       send_keys(&r->p, k, enter);
-      /* Enter, or Ctrl-C (which drops the line), brings a new prompt */
+      /* Enter (the line's, or an <ENTER> key at the end of the keys), or
+       * Ctrl-C (which drops the line), brings a new prompt: the next keys
+       * wait for it (a Ctrl-D typed while the line before still runs would
+       * reach the terminal in its cooked mode, as an end of file the line
+       * editor never reads) */
       size_t kn = strlen(k);
-      r->at_prompt = enter || (kn >= 5 && strcmp(k + kn - 5, "<C-c>") == 0);
+      r->at_prompt = enter || (kn >= 5 && strcmp(k + kn - 5, "<C-c>") == 0) ||
+                     (kn >= 7 && strcmp(k + kn - 7, "<ENTER>") == 0);
     }
   } else if (strncmp(line, "< ", 2) == 0) {
     if (!r->have_prog) fail(r, "no program to wait for");
