@@ -2,9 +2,9 @@
  * the default segmenter (its abbreviations, starters and learned sentence
  * model, so the model pass runs), the writers over their result (CoNLL-U,
  * tokenized text, span text, the splitter's explanation; the CoNLL-U read
- * back by the training reader), and the UTF-8
- * helpers the tokenizer's users call on the same bytes (folding, marks,
- * display width). The input is any text.
+ * back by the training reader), and the UTF-8 helpers the tokenizer's
+ * users call on the same bytes (folding, marks, display width). The input
+ * is any text.
  *
  * Besides what ASan and UBSan catch, it checks the contracts of text.h:
  * tokens lie inside the text, in order and without overlap; a
