@@ -642,8 +642,11 @@ static qr_status add_jsonl_line(qr_corpus *c, const char *path, size_t lineno, c
     return qr_error_set(err, QR_ENOMEM, "out of memory");
   }
   qr_buf text = {0};
-  if (qr_json_string(js, (size_t)text_node, s, &text) || keep_owned(c, text.data ? text.data
-                                                                                : strdup("")))
+  if (qr_json_string(js, (size_t)text_node, s, &text)) {
+    qr_buf_free(&text);   /* it may hold what was unescaped before the failure */
+    return qr_error_set(err, QR_ENOMEM, "out of memory");
+  }
+  if (keep_owned(c, text.data ? text.data : strdup("")))
     return qr_error_set(err, QR_ENOMEM, "out of memory");
   const char *t = c->owned[c->nowned - 1];
   return add_doc(c, tmp->data, t, text.len, path, lineno, meta_first, c->nmeta - meta_first, err);

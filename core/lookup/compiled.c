@@ -510,6 +510,7 @@ void qr_gaz_reseal(void *data, size_t len) {
   header h;
   if (len < sizeof h) return;
   memcpy(&h, data, sizeof h);
+  h.file_size = len;
   body_hash(data, len, &h, &h.body_hash);
   h.header_hash = qr_hash_bytes(&h, offsetof(header, header_hash));
   memcpy(data, &h, sizeof h);

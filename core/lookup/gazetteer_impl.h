@@ -90,7 +90,8 @@ qr_status qr_gaz_map_bytes(qr_gazetteer *g, const void *data, size_t len, const 
 /* For tests and fuzzing, which need damaged files that still pass the
  * checksums (anyone can recompute them): where section s of the compiled
  * file data[0, len) is (0 when its header does not say), the number of
- * sections, and the file with both checksums made to fit its bytes. */
+ * sections, and the file with its size and both checksums made to fit its
+ * bytes. */
 int qr_gaz_section(const void *data, size_t len, int s, size_t *off, size_t *bytes);
 #define QR_GAZ_NSECTIONS 28
 void qr_gaz_reseal(void *data, size_t len);

@@ -11,29 +11,12 @@
  * The header carries a hash of itself, which almost every mutation of the
  * header would break, leaving the counts and offsets behind it unexplored.
  * Anyone can recompute a hash, so a hostile file carries a right one: the
- * target writes the right file size and header hash into its copy before
- * loading it. This mirrors struct header of core/lookup/compiled.c, format
- * version 6; for another version it leaves the bytes alone. A crash found
- * this way is saved with the header as loaded (see README.md), so that
- * the CLI reproduces it too. */
+ * target gives its copy the right file size and checksums before loading it
+ * (qr_gaz_reseal, the library's own, so the layout is written once). A crash
+ * found this way is replayed as it is (the replay resealing it too); for
+ * the CLI, QUARRY_FUZZ_SEALED=FILE writes the copy as loaded (README.md). */
 #include "fuzz_gaz.h"
-
-/* struct header of compiled.c, format 6: magic, version, byte order, file
- * size, body hash, 19 counts, 28 offsets and 28 sizes, then the hash of all
- * that. */
-enum { HDR_VERSION = 8, HDR_FILE_SIZE = 16, HDR_HASH = 632, HDR_SIZE = 640 };
-
-/* Gives the header in p[0, size) its right file size and hash. */
-static void fix_header(char *p, size_t size) {
-  uint32_t version;
-  if (size < HDR_SIZE || !qr_gazetteer_is_compiled(p, size)) return;
-  memcpy(&version, p + HDR_VERSION, 4);
-  if (version != 6) return;
-  uint64_t fs = size;
-  memcpy(p + HDR_FILE_SIZE, &fs, 8);
-  uint64_t h = qr_hash_bytes(p, HDR_HASH);
-  memcpy(p + HDR_HASH, &h, 8);
-}
+#include "lookup/gazetteer_impl.h"
 
 static qr_segmenter *seg;
 
@@ -65,7 +48,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     atexit(free_seg);
   }
   char *bytes = fuzz_copy(data, size);
-  fix_header(bytes, size);
+  qr_gaz_reseal(bytes, size);
+  /* QUARRY_FUZZ_SEALED=FILE: the copy as loaded, for the CLI to reproduce */
+  const char *sealed = getenv("QUARRY_FUZZ_SEALED");
+  if (sealed) {
+    FILE *out = fopen(sealed, "wb");
+    if (out) {
+      fwrite(bytes, 1, size, out);
+      fclose(out);
+    }
+  }
   qr_error err;
 
   /* in place */
