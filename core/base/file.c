@@ -274,14 +274,15 @@ static qr_status out_fail(const qr_outfile *o, qr_error *err, const char *what, 
  * hidden (no corpus reads it), recognisable, and random, so that a name a
  * killed run left behind is never met again but by chance (then O_EXCL or
  * linkat refuses it and another is drawn). */
-static void temp_name(char *out, size_t n, const char *base) {
+static void temp_name(char *out, size_t n, const char *base, unsigned attempt) {
   static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  static unsigned counter;
   unsigned char r[6];
   if (getrandom(r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r) {
+    /* no random bytes: the clock, the process and the caller's attempt
+     * number (no counter of the library's own: it keeps no global state) */
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    uint64_t seed[3] = {(uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec, (uint64_t)getpid(), ++counter};
+    uint64_t seed[3] = {(uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec, (uint64_t)getpid(), attempt};
     uint64_t h = qr_hash_bytes(seed, sizeof seed);
     memcpy(r, &h, sizeof r);
   }
@@ -295,6 +296,14 @@ static void temp_name(char *out, size_t n, const char *base) {
 static const char *base_of(const char *target) {
   const char *slash = strrchr(target, '/');
   return slash ? slash + 1 : target;
+}
+
+/* o writes through fd from now on (closed on failure, what saying why). */
+static qr_status take_fd(qr_outfile *o, int fd, const char *what, qr_error *err) {
+  if ((o->fp = fdopen(fd, "w"))) return QR_OK;
+  int e = errno;
+  close(fd);
+  return out_fail(o, err, what, e);
 }
 
 /* Writes in place: a device, a FIFO, a socket. */
@@ -331,13 +340,7 @@ static qr_status open_in_place(qr_outfile *o, const struct stat *st, unsigned fl
     fd = open(o->target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
   }
   if (fd < 0) return out_fail(o, err, "cannot open", errno);
-  o->fp = fdopen(fd, "w");
-  if (!o->fp) {
-    int e = errno;
-    close(fd);
-    return out_fail(o, err, "cannot open", e);
-  }
-  return QR_OK;
+  return take_fd(o, fd, "cannot open", err);
 }
 
 /* A temporary file in o->dir for the new contents of o->target. */
@@ -367,7 +370,7 @@ static qr_status open_replacement(qr_outfile *o, unsigned flags, qr_error *err) 
   }
   char name[256];
   for (int tries = 0; fd < 0 && tries < 100; tries++) {
-    temp_name(name, sizeof name, base);
+    temp_name(name, sizeof name, base, (unsigned)tries);
     fd = openat(o->dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0 && errno != EEXIST) break;
   }
@@ -382,13 +385,7 @@ static qr_status open_replacement(qr_outfile *o, unsigned flags, qr_error *err) 
     return out_fail(o, err, "", ENOMEM);
   }
   o->replace = 1;
-  o->fp = fdopen(fd, "w");
-  if (!o->fp) {
-    int e = errno;
-    close(fd);
-    return out_fail(o, err, "", e);
-  }
-  return QR_OK;
+  return take_fd(o, fd, "", err);
 }
 
 qr_status qr_outfile_open(qr_outfile *o, const char *path, unsigned flags, qr_error *err) {
@@ -466,7 +463,7 @@ static int link_unnamed(qr_outfile *o) {
   char proc[64], name[256];
   snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(o->fp));
   for (int tries = 0; tries < 100; tries++) {
-    temp_name(name, sizeof name, base_of(o->target));
+    temp_name(name, sizeof name, base_of(o->target), (unsigned)tries);
     if (linkat(AT_FDCWD, proc, o->dirfd, name, AT_SYMLINK_FOLLOW) == 0) {
       if (!(o->tmp = strdup(name))) {
         unlinkat(o->dirfd, name, 0);
