@@ -8,14 +8,14 @@ CC      ?= cc
 BUILD   ?= build/release
 OPT     ?= -O2 -g
 SAN     ?=
-PKGS    := lua5.4 lua5.4-lpeg libedit libutf8proc
-DEBPKGS := pkg-config liblua5.4-dev lua-lpeg-dev libedit-dev libutf8proc-dev
+PKGS    := lua5.4 lua5.4-lpeg libedit libutf8proc libpcre2-8
+DEBPKGS := pkg-config liblua5.4-dev lua-lpeg-dev libedit-dev libutf8proc-dev libpcre2-dev
 
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wundef -Wwrite-strings \
         -Wmissing-prototypes -Wstrict-prototypes -Wold-style-definition -Werror
 
-PKG_CFLAGS = $(shell pkg-config --cflags lua5.4 libedit libutf8proc 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs lua5.4 libedit libutf8proc 2>/dev/null)
+PKG_CFLAGS = $(shell pkg-config --cflags lua5.4 libedit libutf8proc libpcre2-8 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs lua5.4 libedit libutf8proc libpcre2-8 2>/dev/null)
 # LPeg is linked statically (its symbols are unprefixed; we never include its
 # internal headers). The compiler knows the multiarch library directory.
 LPEG_A     = $(shell $(CC) -print-file-name=liblua5.4-lpeg.a)
