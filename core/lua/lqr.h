@@ -127,4 +127,13 @@ void **lqr_guard(lua_State *L, void (*release)(void *));
 /* Raises a Lua error for a qr_error (the message, or the status name). */
 int lqr_error(lua_State *L, const qr_error *err);
 
+/* lqr_stats.c: the statistics (c:subcorpus, c:freq, c:ngrams, c:keyness) */
+void lqr_open_stats(lua_State *L);
+/* The `subcorpus` option of the options table at opts_idx (absent: the whole
+ * corpus): fills *docs (sorted document indices; borrowed from the object)
+ * and *n, returns 1; returns 0 when the option is absent. Raises on a wrong
+ * type or another corpus's subcorpus. */
+int lqr_opt_subcorpus(lua_State *L, int opts_idx, int corpus_idx, const uint32_t **docs,
+                      size_t *n);
+
 #endif

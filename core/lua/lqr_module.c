@@ -83,6 +83,7 @@ static const luaL_Reg core_funcs[] = {
 
 int luaopen_quarry_core(lua_State *L) {
   lqr_open_corpus(L);
+  lqr_open_stats(L);
   lqr_open_elems(L);
   lqr_open_gazetteer(L);
   lqr_open_text(L);

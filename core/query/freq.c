@@ -7,6 +7,50 @@
 #include <string.h>
 
 #include "quarry/query.h"
+#include "quarry/stats.h"
+#include "quarry/utf8.h"
+
+/* ---- word shapes ---------------------------------------------------------- */
+
+qr_status qr_shape(const char *s, size_t n, qr_buf *out) {
+  const unsigned char *p = (const unsigned char *)s;
+  char last[4];
+  int last_len = 0, run = 0;
+  for (size_t i = 0; i < n;) {
+    int32_t cp;
+    int len = qr_utf8_decode(p + i, n - i, &cp);
+    char m[4];
+    int mlen = 1;
+    if (cp < 0) m[0] = s[i];   /* an invalid byte is kept as it is */
+    else if (cp >= 'a' && cp <= 'z') m[0] = 'x';   /* ASCII first: most tokens are */
+    else if (cp >= 'A' && cp <= 'Z') m[0] = 'X';
+    else if (cp >= '0' && cp <= '9') m[0] = 'd';
+    else if (cp < 0x80) m[0] = (char)cp;
+    else {
+      switch (qr_char_class(cp)) {
+      case QR_CC_UPPER: m[0] = 'X'; break;
+      case QR_CC_LOWER:
+      case QR_CC_LETTER: m[0] = 'x'; break;
+      case QR_CC_DIGIT: m[0] = 'd'; break;
+      case QR_CC_MARK: mlen = 0; break;   /* part of the letter before it */
+      default:
+        memcpy(m, s + i, (size_t)len);
+        mlen = len;
+      }
+    }
+    i += (size_t)len;
+    if (!mlen) continue;
+    if (mlen == last_len && memcmp(m, last, (size_t)mlen) == 0) {
+      if (++run > 4) continue;
+    } else {
+      memcpy(last, m, (size_t)mlen);
+      last_len = mlen;
+      run = 1;
+    }
+    if (qr_buf_append(out, m, (size_t)mlen)) return QR_ENOMEM;
+  }
+  return QR_OK;
+}
 
 static int cmp_rows(const void *a, const void *b) {
   const qr_freq_row *x = a, *y = b;
