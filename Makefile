@@ -183,13 +183,19 @@ $(BUILD)/bin/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libquarry.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
 
-# The peers of the benchmarks, ICU and ripgrep, are needed only here.
+# The peers of the benchmarks, ICU and ripgrep, are needed only here, and so
+# is what CWB/CQP (built from ../shared/peers/cwb by bench/cqp/run) needs.
 bench-deps: deps
 	@{ pkg-config --exists icu-uc icu-i18n && command -v rg >/dev/null; } || { \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 	  echo "make bench-deps: installing libicu-dev ripgrep"; \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
 	    --no-install-recommends libicu-dev ripgrep >/dev/null; }
+	@cwb="bison flex libglib2.0-dev libpcre3-dev libncurses-dev"; dpkg -s $$cwb >/dev/null 2>&1 || { \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "make bench-deps: installing $$cwb (to build CWB/CQP)"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    --no-install-recommends $$cwb >/dev/null; }
 
 $(BUILD)/bench/bench_icu: bench/bench_icu.c
 	@mkdir -p $(dir $@)
