@@ -7,6 +7,7 @@
 
 #include "quarry/corpus.h"
 #include "quarry/gazetteer.h"
+#include "quarry/query.h"
 
 #define LQR_CORPUS "quarry.Corpus"
 #define LQR_DOC "quarry.Document"
@@ -127,6 +128,37 @@ void **lqr_guard(lua_State *L, void (*release)(void *));
 /* Raises a Lua error for a qr_error (the message, or the status name). */
 int lqr_error(lua_State *L, const qr_error *err);
 
+/* lqr_opts.c — options tables (nil or absent at idx: no options). Every
+ * error names the option and the function fn, e.g. "unknown option 'n' to
+ * 'freq' (known: kind, fold, ...)", "option 'top' to 'freq' must be an
+ * integer (got string)". */
+/* Raises for a key of the table at idx not in names (NULL-terminated); a
+ * non-string key is an error too. A value at idx that is neither nil nor a
+ * table is a bad argument #idx (idx is the argument's position). */
+void lqr_check_options(lua_State *L, int idx, const char *fn, const char *const *names);
+/* Typed getters: an absent option gives def; a wrong type or a value out of
+ * [min, max] raises. An integer may be given as a float with an integral
+ * value (5.0), never as a string. */
+lua_Integer lqr_opt_integer(lua_State *L, int idx, const char *fn, const char *name,
+                            lua_Integer def, lua_Integer min, lua_Integer max);
+double lqr_opt_number(lua_State *L, int idx, const char *fn, const char *name, double def,
+                      double min, double max);
+int lqr_opt_boolean(lua_State *L, int idx, const char *fn, const char *name, int def);
+/* The string is borrowed from the options table (valid while it lives). */
+const char *lqr_opt_string(lua_State *L, int idx, const char *fn, const char *name,
+                           const char *def);
+/* The index in choices (NULL-terminated) of the option's string. */
+int lqr_opt_enum(lua_State *L, int idx, const char *fn, const char *name, int def,
+                 const char *const *choices);
+/* Raises "option 'name' to 'fn' must be <expected> (got <type>)" for the
+ * value at vidx, for options of other types (a gazetteer, a list). */
+int lqr_opt_type_error(lua_State *L, int vidx, const char *fn, const char *name,
+                       const char *expected);
+
+/* lqr_elems.c: keeps, in view v of mentions, those of entity type type
+ * (all when type is NULL); raises when out of memory. */
+void lqr_view_keep_type(lua_State *L, lqr_view *v, const char *type);
+
 /* lqr_stats.c: the statistics (c:subcorpus, c:freq, c:ngrams, c:keyness) */
 void lqr_open_stats(lua_State *L);
 /* The `subcorpus` option of the options table at opts_idx (absent: the whole
@@ -135,5 +167,23 @@ void lqr_open_stats(lua_State *L);
  * type or another corpus's subcorpus. */
 int lqr_opt_subcorpus(lua_State *L, int opts_idx, int corpus_idx, const uint32_t **docs,
                       size_t *n);
+
+/* lqr_query.c: compiled query patterns and their Matches (scripts/quarry/
+ * query.lua makes the corpus methods query, count and kwic of them). */
+/* Adds quarry.core.compile and quarry.core.search to the module table on
+ * top of the stack, and the metatables of patterns and matches. */
+void lqr_open_query(lua_State *L);
+/* The matches at idx (raises unless a Matches object): corpus-wide token
+ * ranges [first, first + count) in corpus order. Borrowed: valid while the
+ * object lives. */
+const qr_hit *lqr_checkmatches(lua_State *L, int idx, size_t *n);
+/* Turns the node argument at idx (anything c:query takes: a query, a phrase,
+ * {entity = id}, Matches) into a Matches object that replaces it on the
+ * stack, and returns its hits. corpus_idx is the corpus. */
+const qr_hit *lqr_tomatches(lua_State *L, int corpus_idx, int idx, size_t *n);
+/* The `doc` option (a document index or id) of the options table at
+ * opts_idx as a 0-based document index, or -1 when absent; raises for a
+ * document the corpus at corpus_idx does not have. */
+long lqr_opt_doc(lua_State *L, int opts_idx, int corpus_idx, const char *fn);
 
 #endif

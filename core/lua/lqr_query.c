@@ -8,6 +8,7 @@
  * to print with a caret under the column. quarry.core.search(pattern, opts)
  * runs the search and gives a Matches object: the hits stay C arrays, and a
  * row table is made only for the matches a caller looks at. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,6 +125,10 @@ static int build_cmp(build *b, int idx) {
     lua_getfield(L, idx, "vpos");
     b->pos = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : 0;
     lua_pop(L, 1);
+    /* at the character of a bad expression: the value starts after its quote */
+    size_t at;
+    if (b->pos && sscanf(b->err.msg, "bad regular expression at character %zu", &at) == 1)
+      b->pos += (lua_Integer)at;
     if (!b->pos) fail(b, idx, NULL);
   }
   return r;
@@ -460,6 +465,113 @@ long lqr_opt_doc(lua_State *L, int opts_idx, int corpus_idx, const char *fn) {
   return d;
 }
 
+
+/* quarry.core.kwic(matches, width) -> rows doc, left, match, right (and
+ * first, last, start, stop, sentence): up to width tokens each side, within
+ * the match's document. */
+static int core_kwic(lua_State *L) {
+  lqr_matches *mm = check_matches(L, 1);
+  lua_Integer width = luaL_checkinteger(L, 2);
+  const qr_corpus *c = mm->box->c;
+  const qr_tokens *t = qr_corpus_tokens(c);
+  static const char *const cols[] = {"doc", "left", "match", "right", NULL};
+  lqr_new_rows(L, (int)mm->m.n, cols);
+  for (size_t k = 0; k < mm->m.n; k++) {
+    size_t first = mm->m.hits[k].first, last = first + mm->m.hits[k].count;
+    size_t d = qr_corpus_doc_of_token(c, first);
+    qr_doc doc;
+    qr_corpus_doc(c, d, &doc);
+    size_t t0 = doc.tok_first, t1 = doc.tok_first + doc.tok_count;
+    size_t l0 = first - t0 > (size_t)width ? first - (size_t)width : t0;
+    size_t r1 = t1 - last > (size_t)width ? last + (size_t)width : t1;
+    lua_createtable(L, 0, 10);
+    lua_pushstring(L, doc.id);
+    lua_setfield(L, -2, "doc");
+    lqr_push_span(L, c, &doc, l0, first);
+    lua_setfield(L, -2, "left");
+    lqr_push_span(L, c, &doc, first, last);
+    lua_setfield(L, -2, "match");
+    lqr_push_span(L, c, &doc, last, r1);
+    lua_setfield(L, -2, "right");
+    lqr_set_token_span(L, t, first, last);
+    lua_pushinteger(L, (lua_Integer)first + 1);
+    lua_setfield(L, -2, "first");
+    lua_pushinteger(L, (lua_Integer)last);
+    lua_setfield(L, -2, "last");
+    lua_pushinteger(L, (lua_Integer)(qr_corpus_sentence_of_token(c, first) - doc.sent_first + 1));
+    lua_setfield(L, -2, "sentence");
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  return 1;
+}
+
+/* Appends the forms (or folded forms) of tokens [t0, t1) to b, with spaces. */
+static void add_forms(luaL_Buffer *b, const qr_corpus *c, const uint32_t *ids, size_t t0,
+                      size_t t1) {
+  const qr_lexicon *lx = qr_corpus_lexicon(c);
+  for (size_t i = t0; i < t1; i++) {
+    size_t n;
+    const char *s = qr_lexicon_str(lx, ids[i], &n);
+    if (i > t0) luaL_addchar(b, ' ');
+    luaL_addlstring(b, s, n);
+  }
+}
+
+/* quarry.core.count_by(matches, what, label) -> rows value, count, most
+ * frequent first, ties in byte order: what is "word", "lower" or "doc";
+ * label (an index, or 0 for the whole match) the part counted. */
+static int core_count_by(lua_State *L) {
+  lqr_matches *mm = check_matches(L, 1);
+  static const char *const whats[] = {"word", "lower", "doc", NULL};
+  int what = luaL_checkoption(L, 2, NULL, whats);
+  lua_Integer label = luaL_optinteger(L, 3, 0);
+  if (label < 0 || (size_t)label > mm->m.ncap) return luaL_argerror(L, 3, "no such label");
+  const qr_corpus *c = mm->box->c;
+  const uint32_t *ids = what == 1 ? qr_corpus_folds(c) : qr_corpus_forms(c);
+  lua_settop(L, 3);
+  lua_newtable(L);   /* 4: value -> count */
+  for (size_t k = 0; k < mm->m.n; k++) {
+    const qr_hit *h = label ? &mm->m.cap[k * mm->m.ncap + (size_t)label - 1] : &mm->m.hits[k];
+    if (h->first == UINT32_MAX) continue;   /* the label matched nothing here */
+    if (what == 2) {
+      qr_doc doc;
+      qr_corpus_doc(c, qr_corpus_doc_of_token(c, h->first), &doc);
+      lua_pushstring(L, doc.id);
+    } else {
+      luaL_Buffer b;
+      luaL_buffinit(L, &b);
+      add_forms(&b, c, ids, h->first, (size_t)h->first + h->count);
+      luaL_pushresult(&b);
+    }
+    lua_pushvalue(L, -1);
+    lua_rawget(L, 4);
+    lua_Integer n = lua_tointeger(L, -1);
+    lua_pop(L, 1);
+    lua_pushinteger(L, n + 1);
+    lua_rawset(L, 4);
+  }
+  static const char *const cols[] = {"value", "count", NULL};
+  lqr_new_rows(L, 0, cols);   /* 5 */
+  lua_Integer r = 0;
+  lua_pushnil(L);
+  while (lua_next(L, 4)) {
+    lua_createtable(L, 0, 2);
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "count");
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, "value");
+    lua_rawseti(L, 5, ++r);
+  }
+  return 1;   /* ordered by the Lua side */
+}
+
+/* quarry.core.labels(matches) -> the label names of its query, in order */
+static int core_labels(lua_State *L) {
+  check_matches(L, 1);
+  lua_getiuservalue(L, 1, 2);
+  return 1;
+}
+
 static const luaL_Reg matches_meta[] = {
   {"__gc", matches_gc},
   {"__len", matches_len},
@@ -472,6 +584,9 @@ static const luaL_Reg matches_meta[] = {
 static const luaL_Reg query_funcs[] = {
   {"compile", core_compile},
   {"search", core_search},
+  {"kwic", core_kwic},
+  {"count_by", core_count_by},
+  {"labels", core_labels},
   {NULL, NULL},
 };
 
@@ -487,6 +602,14 @@ void lqr_open_query(lua_State *L) {
   lua_pushliteral(L, "quarry.Matches");
   lua_setfield(L, -2, "__name");
   lua_pop(L, 1);
+  /* the corpus's methods written in Lua (query, count, kwic) go into its
+   * method table, reachable as quarry.core.methods(quarry.core.CORPUS) */
+  luaL_getmetatable(L, LQR_CORPUS);
+  lua_getfield(L, -1, "__index");
+  lua_setfield(L, -2, "methods");
+  lua_pop(L, 1);
   /* the module table is on top: add the functions to it */
   luaL_setfuncs(L, query_funcs, 0);
+  lua_pushliteral(L, LQR_CORPUS);
+  lua_setfield(L, -2, "CORPUS");
 }

@@ -4,6 +4,7 @@
 -- kwic); this file gathers it into one table and adds the conveniences that
 -- are easier to write in Lua than in C. docs/lua-api.md documents all of it.
 local core = require "quarry.core"
+require "quarry.query"   -- the corpus methods query, count and kwic
 
 local quarry = {
   version = core.version,
