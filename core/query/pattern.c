@@ -22,7 +22,7 @@ qr_pattern *qr_pattern_new(qr_corpus *c) {
   if (!p) return NULL;
   p->c = c;
   p->root = p->doc = -1;
-  p->anchor = -1;
+  p->anchor = p->require = -1;
   return p;
 }
 
@@ -572,6 +572,35 @@ static size_t min_width(const qr_pattern *p, int i) {
   }
 }
 
+/* The most tokens a node matches, or SIZE_MAX (a mention has no fixed width). */
+static size_t max_width(const qr_pattern *p, int i) {
+  const pnode *n = &p->nodes[i];
+  size_t w = 0;
+  switch (n->kind) {
+  case PN_TOKEN: return p->elems[n->elem].mention ? SIZE_MAX : 1;
+  case PN_SEQ:
+    for (size_t k = 0; k < n->nitems; k++) {
+      size_t m = max_width(p, n->items[k]);
+      if (m == SIZE_MAX || w + m >= QR_PATTERN_HARD_BOUNDARY * 8) return SIZE_MAX;
+      w += m;
+    }
+    return w;
+  case PN_ALT:
+    for (size_t k = 0; k < n->nitems; k++) {
+      size_t m = max_width(p, n->items[k]);
+      if (m > w) w = m;
+    }
+    return w;
+  case PN_REPEAT: {
+    size_t m = max_width(p, n->a);
+    if (n->max < 0 || m == SIZE_MAX) return m == 0 ? 0 : SIZE_MAX;
+    return m * (size_t)n->max >= QR_PATTERN_HARD_BOUNDARY * 8 ? SIZE_MAX : m * (size_t)n->max;
+  }
+  case PN_LABEL: return max_width(p, n->a);
+  default: return 0;
+  }
+}
+
 /* How many positions the index gives for element e (SIZE_MAX: no narrower
  * set than every token). */
 static size_t estimate(qr_pattern *p, const pelem *e) {
@@ -645,6 +674,20 @@ static qr_status plan(qr_pattern *p) {
     if (k + 1 == nitems && fixed && p->fixed_len == nitems) p->fixed = 1;
   }
   p->anchor_est = best;
+  /* the rarest token that every match holds after its start: a top-level
+   * part that is a token, a labelled token or a token repeated at least once */
+  size_t req_best = qr_corpus_tokens(p->c)->n / 4;
+  for (size_t k = 1; k < nitems; k++) {
+    const pnode *n = &p->nodes[items[k]];
+    if (n->kind == PN_LABEL) n = &p->nodes[n->a];
+    while (n->kind == PN_REPEAT && n->min >= 1) n = &p->nodes[n->a];
+    if (n->kind != PN_TOKEN || n->elem == p->anchor || p->elems[n->elem].mention) continue;
+    size_t est = estimate(p, &p->elems[n->elem]);
+    if (est < req_best) {
+      req_best = est;
+      p->require = n->elem;
+    }
+  }
   return QR_OK;
 }
 
@@ -669,6 +712,7 @@ qr_status qr_pattern_finish(qr_pattern *p, int root, qr_struct within, int doc, 
                         "at least one token that must be there");
   if (compile(p, root, err)) return err->status;
   if (emit(p, OP_MATCH, 0, 0, err) < 0) return err->status;
+  p->max_width = max_width(p, root);   /* after compile: the elements exist */
   if (plan(p)) return qr_error_set(err, QR_ENOMEM, "out of memory");
   p->finished = 1;
   return QR_OK;

@@ -100,7 +100,12 @@ struct qr_pattern {
   int anchor;
   size_t anchor_off;
   size_t anchor_est;
+  /* a token element every match holds somewhere after its start (not at a
+   * fixed distance), rare enough that reading its positions beside the
+   * starts tells which starts cannot match: -1 when none */
+  int require;
   size_t min_width;
+  size_t max_width;   /* SIZE_MAX: no bound (a * or + , or a mention) */
 };
 
 /* valueset.c: the sets of a comparison's value. */

@@ -50,11 +50,28 @@ typedef struct search {
   /* the standard strategy: ends of the matches kept that a later start can reach */
   uint32_t *ends;
   size_t nends, ends_cap;
+  size_t sent;           /* the sentence of the last start: starts only grow */
+  struct anchor_iter *req_it;   /* the positions of the required token */
+  uint32_t req_pos;
 } search;
 
 /* The sentence holding token t. */
 static size_t sentence_of(const search *s, size_t t) {
   return qr_corpus_sentence_of_token(s->c, t);
+}
+
+/* The same for a start: starts come in corpus order, so the sentence is
+ * looked for from the last one on, a few steps instead of a binary search. */
+static size_t sentence_of_start(search *s, size_t t) {
+  size_t k = s->sent;
+  if (k >= s->sents->n || s->sents->first[k] > t) k = sentence_of(s, t);
+  for (int step = 0; k + 1 < s->sents->n && s->sents->first[k + 1] <= t; step++, k++)
+    if (step == 16) {   /* far: search */
+      k = sentence_of(s, t);
+      break;
+    }
+  s->sent = k;
+  return k;
 }
 
 static size_t sent_end(const search *s, size_t k) {
@@ -84,11 +101,11 @@ static int boundary(const search *s, qr_struct st, int open, size_t t) {
 }
 
 /* One past the last token a match starting at t may reach. */
-static size_t region_end(const search *s, size_t t) {
+static size_t region_end(search *s, size_t t) {
   switch (s->p->within) {
-  case QR_STRUCT_S: return sent_end(s, sentence_of(s, t));
+  case QR_STRUCT_S: return sent_end(s, sentence_of_start(s, t));
   case QR_STRUCT_P: {
-    size_t k = sentence_of(s, t), last = s->doc.sent_first + s->doc.sent_count;
+    size_t k = sentence_of_start(s, t), last = s->doc.sent_first + s->doc.sent_count;
     while (k + 1 < last && !para_starts(s, k + 1)) k++;
     return sent_end(s, k);
   }
@@ -288,8 +305,9 @@ void qr_matches_free(qr_matches *m) {
 }
 
 static qr_status keep(search *s, size_t start, size_t end, qr_strategy strategy) {
-  if (strategy == QR_MATCH_STANDARD) {
-    /* of matches ending at the same token, the first (the longest) stays */
+  if (strategy == QR_MATCH_STANDARD && !s->p->fixed) {
+    /* of matches ending at the same token, the first (the longest) stays;
+     * a fixed run has one length, so two of its matches never end together */
     size_t k = 0;
     for (size_t i = 0; i < s->nends; i++)
       if (s->ends[i] > start) s->ends[k++] = s->ends[i];   /* ends a later start can share */
@@ -321,43 +339,48 @@ static qr_status keep(search *s, size_t start, size_t end, qr_strategy strategy)
 
 /* ---- the starts ----------------------------------------------------------------- */
 
-/* Sorts n positions (LSD radix, 16 bits a pass). */
-static qr_status sort_positions(uint32_t *a, size_t n) {
-  uint32_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
-  size_t *count = calloc(65536 + 1, sizeof *count);
-  if (!tmp || !count) {
-    free(tmp);
-    free(count);
-    return QR_ENOMEM;
+/* The positions of the anchor element in corpus order, read as the search
+ * goes (so that a limit stops the reading too): the mentions of its entries,
+ * or the postings of the folded forms of its forms, merged with a heap when
+ * there are several, each position checked against the form set. */
+typedef struct cursor {
+  const uint32_t *at, *end;
+} cursor;
+
+typedef struct anchor_iter anchor_iter;
+struct anchor_iter {
+  const qr_bits *set;
+  const uint32_t *forms;
+  const qr_mentions *ments;   /* a mention anchor: the next mention is k */
+  size_t k;
+  cursor *heap;               /* a min-heap of the postings lists by their next position */
+  size_t nheap;
+};
+
+static void heap_down(anchor_iter *it, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, m = i;
+    if (l < it->nheap && *it->heap[l].at < *it->heap[m].at) m = l;
+    if (r < it->nheap && *it->heap[r].at < *it->heap[m].at) m = r;
+    if (m == i) return;
+    cursor tmp = it->heap[i];
+    it->heap[i] = it->heap[m];
+    it->heap[m] = tmp;
+    i = m;
   }
-  for (int shift = 0; shift < 32; shift += 16) {
-    memset(count, 0, (65536 + 1) * sizeof *count);
-    for (size_t i = 0; i < n; i++) count[((a[i] >> shift) & 0xffff) + 1]++;
-    for (size_t k = 0; k < 65536; k++) count[k + 1] += count[k];
-    for (size_t i = 0; i < n; i++) tmp[count[(a[i] >> shift) & 0xffff]++] = a[i];
-    memcpy(a, tmp, n * sizeof *a);
-  }
-  free(tmp);
-  free(count);
-  return QR_OK;
 }
 
-/* The positions of the anchor element, sorted: *pos is malloc'ed. */
-static qr_status anchor_positions(search *s, uint32_t **pos, size_t *n) {
+static qr_status anchor_open(search *s, int elem, anchor_iter *it) {
   const qr_pattern *p = s->p;
-  const pelem *e = &p->elems[p->anchor];
-  uint32_t *out = malloc((p->anchor_est ? p->anchor_est : 1) * sizeof *out);
-  if (!out) return QR_ENOMEM;
-  size_t k = 0;
+  const pelem *e = &p->elems[elem];
+  memset(it, 0, sizeof *it);
+  it->set = &e->cand;
+  it->forms = s->forms;
   if (e->mention) {
-    const qr_mentions *m = s->ments;
-    for (size_t i = 0; i < m->n && k < p->anchor_est; i++)
-      if (qr_bits_has(&e->cand, m->entry[i])) out[k++] = m->tok_first[i];
-    *pos = out;
-    *n = k;
-    return QR_OK;   /* mentions are in corpus order */
+    it->ments = s->ments;
+    return QR_OK;
   }
-  size_t nw = qr_bits_words(e->cand.n), lists = 0;
+  size_t nw = qr_bits_words(e->cand.n), cap = 0;
   uint32_t last_fold = QR_LEX_NONE;
   for (size_t w = 0; w < nw; w++)
     for (uint64_t bits = e->cand.w[w]; bits; bits &= bits - 1) {
@@ -367,21 +390,42 @@ static qr_status anchor_positions(search *s, uint32_t **pos, size_t *n) {
       last_fold = fold;
       const uint32_t *pp;
       size_t pn;
-      if (qr_corpus_postings(p->c, fold, &pp, &pn)) {
-        free(out);
-        return QR_ENOMEM;
-      }
-      lists++;
-      for (size_t i = 0; i < pn && k < p->anchor_est; i++)
-        if (qr_bits_has(&e->cand, s->forms[pp[i]])) out[k++] = pp[i];
+      if (qr_corpus_postings(p->c, fold, &pp, &pn)) return QR_ENOMEM;
+      if (!pn) continue;
+      /* a fold reached again from a later form is a list already in */
+      int dup = 0;
+      for (size_t k = 0; k < it->nheap && !dup; k++) dup = it->heap[k].end == pp + pn;
+      if (dup) continue;
+      if (qr_grow((void **)&it->heap, &cap, it->nheap + 1, sizeof *it->heap)) return QR_ENOMEM;
+      it->heap[it->nheap].at = pp;
+      it->heap[it->nheap].end = pp + pn;
+      it->nheap++;
     }
-  if (lists > 1 && sort_positions(out, k)) {
-    free(out);
-    return QR_ENOMEM;
-  }
-  *pos = out;
-  *n = k;
+  for (size_t i = it->nheap; i-- > 0;) heap_down(it, i);
   return QR_OK;
+}
+
+/* The next position of the anchor, or UINT32_MAX. */
+static uint32_t anchor_next(anchor_iter *it) {
+  if (it->ments) {
+    const qr_mentions *m = it->ments;
+    while (it->k < m->n) {
+      size_t k = it->k++;
+      if (qr_bits_has(it->set, m->entry[k])) return m->tok_first[k];
+    }
+    return UINT32_MAX;
+  }
+  while (it->nheap) {
+    cursor *top = &it->heap[0];
+    /* the form of a position some way ahead is asked for now: the positions
+     * are far apart, and each read of the form would otherwise wait */
+    if (top->at + 16 < top->end) __builtin_prefetch(&it->forms[top->at[16]]);
+    uint32_t pos = *top->at++;
+    if (top->at == top->end) it->heap[0] = it->heap[--it->nheap];
+    if (it->nheap > 1) heap_down(it, 0);
+    if (qr_bits_has(it->set, it->forms[pos])) return pos;
+  }
+  return UINT32_MAX;
 }
 
 /* Moves s to the document holding token t (t at or after the current one). */
@@ -394,6 +438,12 @@ static void enter_doc(search *s, size_t t) {
 
 static qr_status try_start(search *s, size_t start, const qr_search_opts *o, int *done) {
   size_t end = region_end(s, start);
+  if (s->p->require >= 0) {
+    /* no position of the required token in [start, end): no match here */
+    size_t reach = s->p->max_width == SIZE_MAX ? end : start + s->p->max_width;
+    while (s->req_pos < start) s->req_pos = anchor_next(s->req_it);
+    if (s->req_pos >= end || s->req_pos >= reach) return QR_OK;
+  }
   size_t got = s->p->fixed ? run_fixed(s, start, end) : run_vm(s, start, end, o->strategy);
   if (s->nomem) return QR_ENOMEM;
   if (!got) return QR_OK;
@@ -455,21 +505,25 @@ qr_status qr_pattern_search(const qr_pattern *p, const qr_search_opts *o, qr_mat
   }
   int done = 0;
   s.doc_end = 0;
+  anchor_iter req = {0};
+  if (!rc && p->require >= 0) {
+    rc = anchor_open(&s, p->require, &req);
+    s.req_it = &req;
+  }
   if (!rc && ntok && p->anchor >= 0 && p->anchor_est <= ntok / 4) {
-    uint32_t *pos = NULL;
-    size_t n = 0;
-    rc = anchor_positions(&s, &pos, &n);
+    anchor_iter it;
+    rc = anchor_open(&s, p->anchor, &it);
     size_t last = SIZE_MAX;
-    for (size_t i = 0; !rc && !done && i < n; i++) {
-      if (pos[i] < p->anchor_off) continue;
-      size_t start = pos[i] - p->anchor_off;
+    for (uint32_t pos; !rc && !done && (pos = anchor_next(&it)) != UINT32_MAX;) {
+      if (pos < p->anchor_off) continue;
+      size_t start = pos - p->anchor_off;
       if (start == last) continue;
       last = start;
       enter_doc(&s, start);
       if (!docmask[s.doc_index] || start + p->min_width > s.doc_end) continue;
       rc = try_start(&s, start, o, &done);
     }
-    free(pos);
+    free(it.heap);
   } else if (!rc && ntok) {
     for (size_t d = 0; !rc && !done && d < ndocs; d++) {
       if (!docmask[d]) continue;
@@ -480,6 +534,7 @@ qr_status qr_pattern_search(const qr_pattern *p, const qr_search_opts *o, qr_mat
         rc = try_start(&s, t, o, &done);
     }
   }
+  free(req.heap);
   pcre2_match_data_free(md);
   free(docmask);
   free(s.cur_pc);

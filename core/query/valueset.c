@@ -26,6 +26,24 @@ int qr_value_is_literal(const char *value, size_t n, unsigned flags) {
   return 1;
 }
 
+/* Whether value is an expression that only a literal string matches: plain
+ * characters and escaped punctuation (Mr\. , U\.S\.); *out gets the string. */
+static int escaped_literal(const char *value, size_t n, unsigned flags, qr_buf *out) {
+  if (flags & (QR_VAL_LITERAL | QR_VAL_DIACRITICS)) return 0;
+  qr_buf_reset(out);
+  for (size_t i = 0; i < n; i++) {
+    char ch = value[i];
+    if (ch == '\\') {
+      if (i + 1 == n || !strchr(META, value[i + 1])) return 0;   /* \d, \w ...: classes */
+      ch = value[++i];
+    } else if (ch && strchr(META, ch)) {
+      return 0;
+    }
+    if (qr_buf_putc(out, ch)) return 0;
+  }
+  return 1;
+}
+
 qr_status qr_value_regex(const char *value, size_t n, unsigned flags, pcre2_code **re,
                          int *literal, qr_error *err) {
   *re = NULL;
@@ -157,8 +175,17 @@ qr_status qr_value_forms(qr_pattern *p, qr_attr attr, const char *value, size_t 
   const qr_corpus *c = p->c;
   const qr_lexicon *lx = qr_corpus_lexicon(c);
   size_t nlex = qr_lexicon_size(lx);
-  if (bits_new(out, nlex)) return qr_error_set(err, QR_ENOMEM, "out of memory");
   int literal = qr_value_is_literal(value, n, flags) && !(flags & QR_VAL_DIACRITICS);
+  qr_buf plain = {0};
+  if (!literal && attr != QR_ATTR_SHAPE && escaped_literal(value, n, flags, &plain)) {
+    /* Mr\. is the string Mr. : a lookup, not a scan of the lexicon */
+    qr_status rc = qr_value_forms(p, attr, plain.data ? plain.data : "", plain.len,
+                                  flags | QR_VAL_LITERAL, out, err);
+    qr_buf_free(&plain);
+    return rc;
+  }
+  qr_buf_free(&plain);
+  if (bits_new(out, nlex)) return qr_error_set(err, QR_ENOMEM, "out of memory");
   if (attr == QR_ATTR_WORD && literal && !(flags & QR_VAL_CASELESS)) {
     uint32_t id = qr_lexicon_find(lx, value, n);
     if (id != QR_LEX_NONE) qr_bits_set(out, id);

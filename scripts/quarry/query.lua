@@ -41,7 +41,7 @@ end
 -- Compiles q (a query, a phrase or {entity = id}) for corpus; raises with
 -- the column and a caret for a bad query. level: the caller's, for error().
 function M.compile(corpus, q, opts, fn, level)
-  level = (level or 1) + 1
+  level = level or 2
   local tree, err
   if type(q) == "table" then
     local id = q.entity
@@ -120,11 +120,17 @@ local KWIC_OPTS = set { "width", "sort", table.unpack(SEARCH) }
 
 local methods = core.methods(core.CORPUS)
 
+-- The matches of q for method fn; errors are reported at the method's
+-- caller (the user's line).
+local function matches_of(corpus, q, opts, fn)
+  if type(q) == "userdata" and tostring(q):match("^<matches") then return q end
+  return core.search(M.compile(corpus, q, opts, fn, 4), corpus, opts, fn)
+end
+
 -- c:query(q [, opts]) -> Matches
 function methods.query(corpus, q, opts)
-  if type(q) == "userdata" and tostring(q):match("^<matches") then return q end
   opts = check_options(opts, "query", QUERY_OPTS, 2)
-  return core.search(M.compile(corpus, q, opts, "query", 2), corpus, opts, "query")
+  return matches_of(corpus, q, opts, "query")
 end
 
 -- Orders count rows: most frequent first, ties in byte order.
@@ -137,11 +143,7 @@ end
 function methods.count(corpus, q, opts)
   opts = check_options(opts, "count", COUNT_OPTS, 2)
   local by = opts.by
-  local m = methods.query(corpus, q, opts.by == nil and opts or (function()
-    local o = {}
-    for k, v in pairs(opts) do if k ~= "by" then o[k] = v end end
-    return o
-  end)())
+  local m = matches_of(corpus, q, opts, "count")
   if by == nil then return #m end
   if type(by) ~= "string" then
     error(string.format("option 'by' to 'count' must be a string (got %s)", type(by)), 2)
@@ -186,9 +188,7 @@ function methods.kwic(corpus, q, opts)
     error(string.format("option 'sort' to 'kwic' must be left1, right1 or match (got %s)",
                         tostring(sort)), 2)
   end
-  local o = {}
-  for k, v in pairs(opts) do if QUERY_OPTS[k] then o[k] = v end end
-  local rows = core.kwic(methods.query(corpus, q, o), width)
+  local rows = core.kwic(matches_of(corpus, q, opts, "kwic"), width)
   if sort then
     local key = sort == "left1" and left_key or sort == "right1" and right_key
       or function(r) return r.match:lower() end
