@@ -236,6 +236,7 @@ static int core_compile(lua_State *L) {
     return 1;
   }
   if (b.err.status == QR_ENOMEM) return luaL_error(L, "not enough memory");
+  if (!b.pos) b.pos = 1;   /* the whole query is at fault (an empty match, its size) */
   luaL_pushfail(L);
   lua_pushstring(L, b.err.msg[0] ? b.err.msg : "bad query");
   lua_pushinteger(L, b.pos);

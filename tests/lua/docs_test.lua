@@ -32,6 +32,13 @@ T.test("the reference and the README have examples", function()
 end)
 for _, ex in ipairs(readme) do examples[#examples + 1] = ex end
 
+-- the query language's tutorial: every example runs as the page shows it
+local query_page = examples_of("docs/query.md")
+T.test("the query language's page has examples", function()
+  assert(#query_page >= 10, "only " .. #query_page .. " examples in docs/query.md")
+end)
+for _, ex in ipairs(query_page) do examples[#examples + 1] = ex end
+
 for i, ex in ipairs(examples) do
   T.test(string.format("example %d (%s)", i, ex.heading), function()
     local buf = {}
