@@ -70,13 +70,15 @@ end
 -- document), every kind of token (punctuation too), every collocate (min = 1).
 -- The hits are the co-occurrences counted (CQP: the sum of its groups' counts).
 local colloc = { window = 3, by = "lower", within = "d", kind = "all", min = 1 }
-local ms, rows = time(function() return c:collocates("government", colloc) end)
-local n = 0
-for _, r in ipairs(rows) do n = n + r.observed end
-row("collocates", n, ms)
-save("quarry-collocates.tsv", rows, "collocate", "observed")
+if c.collocates then
+  local ms, rows = time(function() return c:collocates("government", colloc) end)
+  local n = 0
+  for _, r in ipairs(rows) do n = n + r.observed end
+  row("collocates", n, ms)
+  save("quarry-collocates.tsv", rows, "collocate", "observed")
+end
 
-ms, rows = time(function() return c:kwic('[word="the"]', { limit = 1000, width = 5 }) end)
+local ms, rows = time(function() return c:kwic('[word="the"]', { limit = 1000, width = 5 }) end)
 row("kwic", #rows, ms)
 
 -- every kind of token, as cwb-scan-corpus counts them
