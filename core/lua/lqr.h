@@ -186,4 +186,7 @@ const qr_hit *lqr_tomatches(lua_State *L, int corpus_idx, int idx, size_t *n);
  * document the corpus at corpus_idx does not have. */
 long lqr_opt_doc(lua_State *L, int opts_idx, int corpus_idx, const char *fn);
 
+/* lqr_columns.c: c:columns(names [, opts]), the token arrays in chunks */
+int lqr_corpus_columns(lua_State *L);
+
 #endif

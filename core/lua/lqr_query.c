@@ -566,6 +566,18 @@ static int core_count_by(lua_State *L) {
   return 1;   /* ordered by the Lua side */
 }
 
+/* c:form(id) -> the string of lexicon id id (a word or lower column's value) */
+static int corpus_form(lua_State *L) {
+  lqr_corpus *box = lqr_checkcorpus(L, 1);
+  lua_Integer id = luaL_checkinteger(L, 2);
+  const qr_lexicon *lx = qr_corpus_lexicon(box->c);
+  if (id < 0 || (size_t)id >= qr_lexicon_size(lx)) return luaL_argerror(L, 2, "no such form id");
+  size_t n;
+  const char *str = qr_lexicon_str(lx, (uint32_t)id, &n);
+  lua_pushlstring(L, str, n);
+  return 1;
+}
+
 /* quarry.core.labels(matches) -> the label names of its query, in order */
 static int core_labels(lua_State *L) {
   check_matches(L, 1);
@@ -607,8 +619,21 @@ void lqr_open_query(lua_State *L) {
    * method table, reachable as quarry.core.methods(quarry.core.CORPUS) */
   luaL_getmetatable(L, LQR_CORPUS);
   lua_getfield(L, -1, "__index");
+  lua_pushcfunction(L, lqr_corpus_columns);
+  lua_setfield(L, -2, "columns");
+  lua_pushcfunction(L, corpus_form);
+  lua_setfield(L, -2, "form");
   lua_setfield(L, -2, "methods");
   lua_pop(L, 1);
+  /* quarry.kinds: token kind codes (the kind column) and their names */
+  lua_createtable(L, QR_TOK_KIND_MAX, QR_TOK_KIND_MAX);
+  for (int k = 1; k < QR_TOK_KIND_MAX; k++) {
+    lua_pushstring(L, qr_token_kind_name(k));
+    lua_pushinteger(L, k);
+    lua_setfield(L, -3, qr_token_kind_name(k));
+    lua_rawseti(L, -2, k);
+  }
+  lua_setfield(L, -2, "kinds");
   /* the module table is on top: add the functions to it */
   luaL_setfuncs(L, query_funcs, 0);
   lua_pushliteral(L, LQR_CORPUS);

@@ -10,6 +10,7 @@ local quarry = {
   version = core.version,
   api_version = core.api_version,
   max_candidates = core.max_candidates,
+  kinds = core.kinds,
   open = core.open,
   gazetteer = core.gazetteer,
   segmenter = core.segmenter,
