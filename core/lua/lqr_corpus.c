@@ -5,6 +5,7 @@
  * alive by it; none for the default segmenter), 4 the abbreviations learned
  * when it was opened. Bulk operations (freq, kwic, entities, candidates) run in C
  * and return plain tables. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -460,19 +461,6 @@ static int corpus_kwic(lua_State *L) {
 
 /* ---- candidates ------------------------------------------------------------- */
 
-/* Raises on an option not in names: a misspelt option would otherwise be
- * silently ignored. */
-static void check_option_names(lua_State *L, int t, const char *fn, const char *const *names) {
-  lua_pushnil(L);
-  while (lua_next(L, t)) {
-    lua_pop(L, 1);   /* pops the value */
-    const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-    int ok = 0;
-    for (int i = 0; k && names[i]; i++) ok |= strcmp(k, names[i]) == 0;
-    if (!ok) luaL_error(L, "unknown option '%s' to '%s'", k ? k : luaL_typename(L, -1), fn);
-  }
-}
-
 /* Pushes the context of tokens [first, last) of document d: up to width
  * tokens each side within its sentence, with "…" where the sentence goes
  * on. */
@@ -495,20 +483,16 @@ static void push_context(lua_State *L, const qr_corpus *c, const qr_doc *d, size
 /* c:candidates{min_count = 2, top = 0, single = false, max_tokens = 6} */
 static int corpus_candidates(lua_State *L) {
   lqr_corpus *box = lqr_checkcorpus(L, 1);
-  if (lua_isnoneornil(L, 2)) {
-    lua_settop(L, 1);
-    lua_newtable(L);
-  }
-  luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
   static const char *const names[] = {"min_count", "top", "single", "max_tokens", NULL};
-  check_option_names(L, 2, "candidates", names);
+  lqr_check_options(L, 2, "candidates", names);
   qr_cand_opts o;
   memset(&o, 0, sizeof o);
-  o.min_count = (uint64_t)opt_int_field(L, 2, "min_count", 2, 1);
-  o.top = (size_t)opt_int_field(L, 2, "top", 0, 0);
-  o.single = opt_bool_field(L, 2, "single", 0);
-  o.max_tokens = (size_t)opt_int_field(L, 2, "max_tokens", QR_CAND_MAX_TOKENS, 1);
+  o.min_count = (uint64_t)lqr_opt_integer(L, 2, "candidates", "min_count", 2, 1, LUA_MAXINTEGER);
+  o.top = (size_t)lqr_opt_integer(L, 2, "candidates", "top", 0, 0, LUA_MAXINTEGER);
+  o.single = lqr_opt_boolean(L, 2, "candidates", "single", 0);
+  o.max_tokens = (size_t)lqr_opt_integer(L, 2, "candidates", "max_tokens", QR_CAND_MAX_TOKENS, 1,
+                                         LUA_MAXINTEGER);
   qr_corpus *c = box->c;
   void **guard = lqr_guard(L, NULL);
   int buf = lua_gettop(L);
@@ -550,27 +534,12 @@ static int corpus_candidates(lua_State *L) {
 /* c:entities([{type = T}]) -> a view of the mentions (only type T) */
 static int corpus_entities(lua_State *L) {
   lqr_corpus *box = lqr_checkcorpus(L, 1);
-  qr_corpus *c = box->c;
-  const qr_mentions *m = qr_corpus_mentions(c);
-  const char *type = NULL;
-  if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TTABLE);
-    lua_getfield(L, 2, "type");
-    type = lua_tostring(L, -1);
-    lua_pop(L, 1);   /* the string stays alive in the options table */
-  }
-  lqr_view *v = lqr_push_view(L, W_MENTIONS, box, 1, 0, m->n);
-  if (!type) return 1;
-  const qr_gazetteer *g = qr_corpus_gazetteer(c);
-  size_t n = 0;
-  for (size_t k = 0; k < m->n; k++)
-    n += g && strcmp(qr_gazetteer_type(g, m->entry[k]), type) == 0;
-  v->idx = malloc((n ? n : 1) * sizeof *v->idx);
-  if (!v->idx) return luaL_error(L, "entities: out of memory");
-  n = 0;
-  for (size_t k = 0; k < m->n; k++)
-    if (g && strcmp(qr_gazetteer_type(g, m->entry[k]), type) == 0) v->idx[n++] = (uint32_t)k;
-  v->count = n;
+  lua_settop(L, 2);
+  static const char *const names[] = {"type", NULL};
+  lqr_check_options(L, 2, "entities", names);
+  const char *type = lqr_opt_string(L, 2, "entities", "type", NULL);
+  lqr_view *v = lqr_push_view(L, W_MENTIONS, box, 1, 0, qr_corpus_mentions(box->c)->n);
+  lqr_view_keep_type(L, v, type);
   return 1;
 }
 
@@ -602,19 +571,24 @@ int lqr_open(lua_State *L) {
     lua_newtable(L);
   }
   lua_settop(L, 2);
-  int quiet = opt_bool_field(L, 2, "quiet", 0);
-  int strict = opt_bool_field(L, 2, "strict", 0);
+  static const char *const names[] = {"gazetteer", "quiet", "strict", "segmenter",
+                                      "learn_abbreviations", NULL};
+  lqr_check_options(L, 2, "open", names);
+  int quiet = lqr_opt_boolean(L, 2, "open", "quiet", 0);
+  int strict = lqr_opt_boolean(L, 2, "open", "strict", 0);
   lua_getfield(L, 2, "segmenter");
   if (!lua_isnil(L, -1) && !luaL_testudata(L, -1, LQR_SEG))
-    return luaL_error(L, "bad option 'segmenter' to 'open' (a segmenter expected, got %s)",
-                      luaL_typename(L, -1));
+    return lqr_opt_type_error(L, -1, "open", "segmenter", "a segmenter");
   lua_getfield(L, 2, "learn_abbreviations");
   int learn = lua_toboolean(L, -1);
   double threshold = 0;
   if (lua_istable(L, -1)) {
-    lua_getfield(L, -1, "threshold");
-    threshold = luaL_optnumber(L, -1, 0);
-    lua_pop(L, 1);
+    static const char *const learn_names[] = {"threshold", NULL};
+    lqr_check_options(L, -1, "learn_abbreviations", learn_names);
+    threshold = lqr_opt_number(L, -1, "learn_abbreviations", "threshold", 0, 0, HUGE_VAL);
+  } else if (!lua_isnil(L, -1) && !lua_isboolean(L, -1)) {
+    return lqr_opt_type_error(L, -1, "open", "learn_abbreviations",
+                              "a boolean or {threshold = x}");
   }
   lua_pop(L, 1);
   /* learning adds to a segmenter: the caller's, or a new one for this corpus */
@@ -689,11 +663,10 @@ int lqr_open(lua_State *L) {
   int gi = lua_gettop(L);
   if (!lua_isnil(L, gi) && !lua_isboolean(L, gi) && lua_type(L, gi) != LUA_TSTRING &&
       !luaL_testudata(L, gi, LQR_GAZ))
-    return luaL_error(L, "bad option 'gazetteer' to 'open' (a file name, a gazetteer or false "
-                      "expected, got %s)", luaL_typename(L, gi));
+    return lqr_opt_type_error(L, gi, "open", "gazetteer", "a file name, a gazetteer or false");
   if (lua_isboolean(L, gi) && lua_toboolean(L, gi))
-    return luaL_error(L, "bad option 'gazetteer' to 'open' (true is not a gazetteer: give a file "
-                      "name, a gazetteer, or false for none)");
+    return luaL_error(L, "option 'gazetteer' to 'open' must be a file name, a gazetteer or false "
+                      "(got true: true is not a gazetteer; false is none)");
   if (lua_isnil(L, gi) && first_dir) {
     lua_pushfstring(L, "%s/gazetteer.tsv", first_dir);
     FILE *probe = fopen(lua_tostring(L, -1), "r");

@@ -215,6 +215,27 @@ static size_t prev_pos(lua_State *L, lqr_view *v, int arg) {
   return lo + 1;
 }
 
+void lqr_view_keep_type(lua_State *L, lqr_view *v, const char *type) {
+  if (!type) return;
+  const qr_corpus *c = lqr_corpus_of(L, v->box);
+  const qr_mentions *m = qr_corpus_mentions(c);
+  const qr_gazetteer *g = qr_corpus_gazetteer(c);
+  size_t n = 0;
+  for (size_t p = 1; p <= v->count; p++)
+    n += g && strcmp(qr_gazetteer_type(g, m->entry[view_at(v, p)]), type) == 0;
+  /* the view owns the list (view_gc frees it), so a raise leaks nothing */
+  uint32_t *idx = malloc((n ? n : 1) * sizeof *idx);
+  if (!idx) luaL_error(L, "entities: out of memory");
+  n = 0;
+  for (size_t p = 1; p <= v->count; p++) {
+    size_t k = view_at(v, p);
+    if (g && strcmp(qr_gazetteer_type(g, m->entry[k]), type) == 0) idx[n++] = (uint32_t)k;
+  }
+  free(v->idx);
+  v->idx = idx;
+  v->count = n;
+}
+
 /* view(_, prev) -> the next element: what makes `for x in view do` work. */
 static int view_call(lua_State *L) {
   lqr_view *v = check_view(L, 1);
@@ -265,7 +286,18 @@ static int doc_view(lua_State *L, lqr_what what) {
 
 static int doc_sentences(lua_State *L) { return doc_view(L, W_SENTS); }
 static int doc_tokens(lua_State *L) { return doc_view(L, W_TOKENS); }
-static int doc_entities(lua_State *L) { return doc_view(L, W_MENTIONS); }
+
+/* doc:entities([{type = T}]), as corpus:entities */
+static int doc_entities(lua_State *L) {
+  check_elem(L, 1, LQR_DOC);
+  lua_settop(L, 2);
+  static const char *const names[] = {"type", NULL};
+  lqr_check_options(L, 2, "entities", names);
+  const char *type = lqr_opt_string(L, 2, "entities", "type", NULL);
+  doc_view(L, W_MENTIONS);
+  lqr_view_keep_type(L, lua_touserdata(L, -1), type);
+  return 1;
+}
 
 static void push_meta(lua_State *L, const qr_corpus *c, const qr_doc *d) {
   lua_createtable(L, 0, (int)d->meta_count);
@@ -328,8 +360,13 @@ static int sent_tokens(lua_State *L) {
   return 1;
 }
 
+/* sentence:entities([{type = T}]), as corpus:entities */
 static int sent_entities(lua_State *L) {
   elem *e = check_elem(L, 1, LQR_SENT);
+  lua_settop(L, 2);
+  static const char *const names[] = {"type", NULL};
+  lqr_check_options(L, 2, "entities", names);
+  const char *type = lqr_opt_string(L, 2, "entities", "type", NULL);
   const qr_corpus *c = e->box->c;
   const qr_sentences *s = qr_corpus_sentences(c);
   const qr_mentions *m = qr_corpus_mentions(c);
@@ -340,7 +377,8 @@ static int sent_entities(lua_State *L) {
   while (a < b && m->tok_first[a] < t0) a++;
   size_t z = a;
   while (z < b && m->tok_first[z] < t1) z++;
-  lqr_push_view(L, W_MENTIONS, e->box, 1, a, z - a);
+  lqr_view *v = lqr_push_view(L, W_MENTIONS, e->box, 1, a, z - a);
+  lqr_view_keep_type(L, v, type);
   return 1;
 }
 

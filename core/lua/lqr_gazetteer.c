@@ -123,6 +123,12 @@ static int gaz_add(lua_State *L) {
   lqr_gazetteer *b = lqr_checkgaz(L, 1);
   if (lua_istable(L, 2)) {
     lua_settop(L, 2);
+    static const char *const fields[] = {"id", "type", "names", "name", "attrs", NULL};
+    lqr_check_options(L, 2, "add", fields);
+    /* the fields' types are checked here, where their names are known */
+    if (!lqr_opt_string(L, 2, "add", "id", NULL)) luaL_error(L, "add: the field 'id' is missing");
+    if (!lqr_opt_string(L, 2, "add", "type", NULL))
+      luaL_error(L, "add: the field 'type' is missing");
     lua_getfield(L, 2, "id");
     lua_getfield(L, 2, "type");
     lua_getfield(L, 2, "names");
@@ -130,7 +136,10 @@ static int gaz_add(lua_State *L) {
       lua_pop(L, 1);
       lua_getfield(L, 2, "name");
     }
-    lua_getfield(L, 2, "attrs");
+    if (lua_type(L, -1) != LUA_TSTRING && !lua_istable(L, -1))
+      lqr_opt_type_error(L, -1, "add", "names", "a name or a list of names");
+    if (lua_getfield(L, 2, "attrs") != LUA_TNIL && !lua_istable(L, -1))
+      lqr_opt_type_error(L, -1, "add", "attrs", "a table");
     lua_remove(L, 2);   /* now: g, id, type, names, attrs */
   }
   const char *id = luaL_checkstring(L, 2);
@@ -212,15 +221,12 @@ static void free_work(void *p) {
  * stack, anchored by a table pushed here. */
 static void check_match_opts(lua_State *L, int idx, qr_match_opts *o, const char ***types) {
   memset(o, 0, sizeof *o);
-  o->aliases = 1;
+  static const char *const known[] = {"overlapping", "types", "aliases", NULL};
+  lqr_check_options(L, idx, "match", known);
+  o->overlapping = lqr_opt_boolean(L, idx, "match", "overlapping", 0);
+  o->aliases = lqr_opt_boolean(L, idx, "match", "aliases", 1);
   lua_newtable(L);   /* anchors the type names */
   if (lua_isnoneornil(L, idx)) return;
-  luaL_checktype(L, idx, LUA_TTABLE);
-  lua_getfield(L, idx, "overlapping");
-  o->overlapping = lua_toboolean(L, -1);
-  lua_getfield(L, idx, "aliases");
-  if (!lua_isnil(L, -1)) o->aliases = lua_toboolean(L, -1);
-  lua_pop(L, 2);
   lua_getfield(L, idx, "types");
   if (lua_isnil(L, -1)) {
     lua_pop(L, 1);
@@ -231,14 +237,16 @@ static void check_match_opts(lua_State *L, int idx, qr_match_opts *o, const char
     lua_insert(L, -2);
     lua_rawseti(L, -2, 1);
   }
-  if (!lua_istable(L, -1)) luaL_error(L, "bad option 'types' (a type name or a list expected)");
+  if (!lua_istable(L, -1)) lqr_opt_type_error(L, -1, "match", "types", "a type name or a list");
   size_t n = lua_rawlen(L, -1);
   const char **names = lua_newuserdatauv(L, (n ? n : 1) * sizeof *names, 1);
   lua_pushvalue(L, -2);
   lua_setiuservalue(L, -2, 1);   /* the list keeps the strings alive */
   for (size_t k = 0; k < n; k++) {
     lua_rawgeti(L, -2, (lua_Integer)k + 1);
-    if (lua_type(L, -1) != LUA_TSTRING) luaL_error(L, "bad option 'types' (type names expected)");
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_error(L, "option 'types' to 'match' must be a list of type names (got a %s in it)",
+                 luaL_typename(L, -1));
     names[k] = lua_tostring(L, -1);
     lua_pop(L, 1);
   }
@@ -352,12 +360,10 @@ static int gaz_remove(lua_State *L) {
 /* g:entries([{type = T}]) -> a list of entry tables */
 static int gaz_entries(lua_State *L) {
   lqr_gazetteer *b = lqr_checkgaz(L, 1);
-  const char *type = NULL;
-  if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TTABLE);
-    lua_getfield(L, 2, "type");
-    type = lua_tostring(L, -1);
-  }
+  lua_settop(L, 2);
+  static const char *const names[] = {"type", NULL};
+  lqr_check_options(L, 2, "entries", names);
+  const char *type = lqr_opt_string(L, 2, "entries", "type", NULL);
   lua_newtable(L);
   lua_Integer k = 0;
   for (size_t e = 0; e < qr_gazetteer_size(b->g); e++) {

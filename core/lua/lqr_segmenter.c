@@ -2,6 +2,7 @@
  * with its own abbreviations (added, loaded, or learned from texts) and its
  * own sentence model. quarry.tokenize and quarry.sentences use a shared
  * default one; quarry.open(..., {segmenter = s}) makes a corpus use s. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,13 +132,10 @@ int lqr_learn(lua_State *L, qr_segmenter *seg, int texts_idx, double threshold) 
 static int seg_learn(lua_State *L) {
   lqr_segbox *b = lqr_checkseg(L, 1);
   luaL_checkany(L, 2);
-  double threshold = 0;
-  if (!lua_isnoneornil(L, 3)) {
-    luaL_checktype(L, 3, LUA_TTABLE);
-    lua_getfield(L, 3, "threshold");
-    threshold = luaL_optnumber(L, -1, 0);
-    lua_pop(L, 1);
-  }
+  lua_settop(L, 3);
+  static const char *const names[] = {"threshold", NULL};
+  lqr_check_options(L, 3, "learn_abbreviations", names);
+  double threshold = lqr_opt_number(L, 3, "learn_abbreviations", "threshold", 0, 0, HUGE_VAL);
   return lqr_learn(L, b->seg, 2, threshold);
 }
 
@@ -186,6 +184,8 @@ static int seg_tostring(lua_State *L) {
 int lqr_segmenter_new(lua_State *L) {
   if (!lua_isnoneornil(L, 1)) luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
+  static const char *const names[] = {"abbreviations", "model", NULL};
+  lqr_check_options(L, 1, "segmenter", names);
   lqr_segbox *b = lua_newuserdatauv(L, sizeof *b, 0);
   b->seg = NULL;
   luaL_setmetatable(L, LQR_SEG);
@@ -207,10 +207,13 @@ int lqr_segmenter_new(lua_State *L) {
         lua_call(L, 2, 0);
       }
     } else if (!lua_isnil(L, -1)) {
-      return luaL_error(L, "option 'abbreviations' must be a path or a list");
+      return lqr_opt_type_error(L, -1, "segmenter", "abbreviations", "a path or a list");
     }
     lua_pop(L, 1);
     lua_getfield(L, 1, "model");
+    if (lua_type(L, -1) != LUA_TSTRING && !lua_isnil(L, -1) &&
+        !(lua_isboolean(L, -1) && !lua_toboolean(L, -1)))
+      return lqr_opt_type_error(L, -1, "segmenter", "model", "a path or false");
     if (!lua_isnil(L, -1)) {
       lua_pushcfunction(L, seg_set_model);
       lua_pushvalue(L, ud);

@@ -14,7 +14,7 @@ local report = {}
 -- are looked up at each call (see default_write below).
 local concat, sort = table.concat, table.sort
 local format, rep = string.format, string.rep
-local mtype = math.type
+local mtype, tointeger, floor = math.type, math.tointeger, math.floor
 local error, pairs, ipairs, next, pcall, select = error, pairs, ipairs, next, pcall, select
 local tostring, type = tostring, type
 local utf8_len, utf8_offset = utf8.len, utf8.offset
@@ -47,6 +47,56 @@ local function check_format(name, level)
   end
   return f
 end
+
+---------------------------------------------------------------------------
+-- Options, checked as the C side checks them (core/lua/lqr_opts.c): a
+-- misspelt option silently ignored gives a report that looks right and is
+-- not. Every message names the option and the function.
+
+local function check_options(opts, fn, known)
+  if opts == nil then return end
+  if type(opts) ~= "table" then
+    fail("bad options to '%s' (table expected, got %s)", fn, type(opts))
+  end
+  for k in pairs(opts) do
+    local ok = false
+    for _, name in ipairs(known) do
+      if k == name then ok = true; break end
+    end
+    if not ok then
+      if type(k) == "string" then
+        fail("unknown option '%s' to '%s' (known: %s)", k, fn, concat(known, ", "))
+      end
+      fail("unknown option [%s] to '%s' (options are named: %s)", tostring(k), fn,
+           concat(known, ", "))
+    end
+  end
+end
+
+local function opt_type_error(fn, name, expected, v)
+  local got = type(v)
+  if expected == "an integer" and got == "number" then got = tostring(v) end
+  fail("option '%s' to '%s' must be %s (got %s)", name, fn, expected, got)
+end
+
+-- An integer option (5.0 is 5: numbers computed in Lua easily end up
+-- floats; "5" is not), or def when absent.
+local function opt_integer(opts, fn, name, def, min)
+  local v = opts and opts[name]
+  if v == nil then return def end
+  local n = mtype(v) and tointeger(v)
+  if not n then opt_type_error(fn, name, "an integer", v) end
+  if n < min then fail("option '%s' to '%s' must be at least %d (got %d)", name, fn, min, n) end
+  return n
+end
+
+local function opt_type(opts, fn, name, luatype, expected)
+  local v = opts and opts[name]
+  if v ~= nil and type(v) ~= luatype then opt_type_error(fn, name, expected, v) end
+  return v
+end
+
+local TABLE_OPTIONS = { "columns", "title", "limit", "max_width", "align" }
 
 ---------------------------------------------------------------------------
 -- Scalars
@@ -248,32 +298,25 @@ local function is_positional(row)
   return true
 end
 
--- Accepts 5.0 as 5, since numbers computed in Lua easily end up floats.
-local function positive_integer(v, name, min)
-  if v == nil then return nil end
-  local n = math.tointeger(v)
-  if not n or n < min then
-    fail("%s must be an integer >= %d, got %s", name, min, tostring(v))
-  end
-  return n
-end
-
 -- Everything the formats share: the columns, and the shown rows as
 -- arrays of values in column order (with holes for nil).
 -- Userdata is accepted for rowsets and rows alike: quarry's views (and the
 -- tokens in them) answer #, [i] and .columns through metamethods.
-local function prepare(rows, opts)
+local function prepare(rows, opts, fn)
   local kind = type(rows)
   if kind ~= "table" and kind ~= "userdata" then
     fail("bad rowset (table expected, got %s)", kind)
   end
-  if opts ~= nil and type(opts) ~= "table" then
-    fail("bad options (table expected, got %s)", type(opts))
-  end
+  check_options(opts, fn, TABLE_OPTIONS)
   opts = opts or {}
+  opt_type(opts, fn, "columns", "table", "a list of column names")
+  opt_type(opts, fn, "align", "table", "a table ({column = \"right\"})")
+  if opts.title ~= nil and type(opts.title) ~= "string" and type(opts.title) ~= "number" then
+    opt_type_error(fn, "title", "a string", opts.title)
+  end
   local cols = resolve_columns(rows, opts)
   local total = #rows
-  local limit = positive_integer(opts.limit, "limit", 0)
+  local limit = opt_integer(opts, fn, "limit", nil, 0)
   local shown = limit and math.min(limit, total) or total
   local data = {}
   for r = 1, shown do
@@ -295,7 +338,7 @@ local function prepare(rows, opts)
   end
   return {
     columns = cols, data = data, more = total - shown, opts = opts,
-    max_width = positive_integer(opts.max_width, "max_width", 1) or 40,
+    max_width = opt_integer(opts, fn, "max_width", 40, 1),
   }
 end
 
@@ -365,9 +408,6 @@ end
 local function right_aligned(set)
   local right = numeric_columns(set)
   local align = set.opts.align
-  if align ~= nil and type(align) ~= "table" then
-    fail("bad option 'align' (table expected, got %s)", type(align))
-  end
   for i, c in ipairs(set.columns) do
     local a = align and align[c]
     if a == "right" then right[i] = true
@@ -533,7 +573,84 @@ end
 function report.render(rows, fmt, opts)
   local f = check_format(fmt == nil and "table" or fmt, 2)
   -- Not a tail call: rethrow's level counts this function's frame.
-  local text = rethrow(pcall(function() return renderers[f](prepare(rows, opts)) end))
+  local text = rethrow(pcall(function() return renderers[f](prepare(rows, opts, "render")) end))
+  return text
+end
+
+---------------------------------------------------------------------------
+-- Concordances
+
+-- The narrowest line a concordance is laid out in: below it the contexts
+-- would be a word or two, and a table says more.
+local CONC_MIN_WIDTH = 20
+-- Below this width the document column is left out: the contexts need the
+-- room more than a reader needs to know where each line comes from.
+local CONC_DOC_MIN_WIDTH = 60
+local GAP = "  "
+
+local function flat(v)
+  if v == nil then return "" end
+  return (tostring(v):gsub("\r\n", " "):gsub("[\r\n\t]", " "))
+end
+
+-- One line per row, the keyword lined up in a column of its own: the left
+-- context right-aligned against it and cut at its far (left) end, the right
+-- context cut at its right end, so that the words next to the keyword are
+-- the ones that stay. The keyword column is as wide as the widest match, up
+-- to a third of the line (a longer match is cut at its end); each match is
+-- centred in it. The document column, first, is cut from its left (ids
+-- differ at their ends) and left out when the line is narrow.
+local function render_concordance(rows, opts)
+  local kind = type(rows)
+  if kind ~= "table" and kind ~= "userdata" then
+    fail("bad rowset (table expected, got %s)", kind)
+  end
+  check_options(opts, "concordance", { "width", "limit", "doc" })
+  local total_width = opt_integer(opts, "concordance", "width", 80, CONC_MIN_WIDTH)
+  local limit = opt_integer(opts, "concordance", "limit", nil, 0)
+  local want_doc = opt_type(opts, "concordance", "doc", "boolean", "a boolean")
+  local total = #rows
+  local shown = limit and math.min(limit, total) or total
+  local data, widest_doc, widest_match = {}, 0, 0
+  for r = 1, shown do
+    local row = rows[r]
+    if type(row) ~= "table" and type(row) ~= "userdata" then
+      fail("row %d is a %s, not a table", r, type(row))
+    end
+    local d = { doc = flat(row.doc), left = flat(row.left), match = flat(row.match),
+                right = flat(row.right) }
+    widest_doc = math.max(widest_doc, width(d.doc))
+    widest_match = math.max(widest_match, width(d.match))
+    data[r] = d
+  end
+  local avail, docw = total_width, 0
+  if want_doc ~= false and widest_doc > 0 and total_width >= CONC_DOC_MIN_WIDTH then
+    docw = math.min(widest_doc, floor(total_width / 6))
+    avail = avail - docw - #GAP
+  end
+  local matchw = math.max(1, math.min(widest_match, floor(avail / 3)))
+  local context = avail - matchw - 2 * #GAP
+  local leftw = floor(context / 2)
+  local rightw = context - leftw
+  local lines = {}
+  for r, d in ipairs(data) do
+    local m = fit(d.match, matchw)
+    local room = matchw - width(m)
+    local before = floor(room / 2)
+    local parts = {}
+    if docw > 0 then parts[#parts + 1] = pad(fit_tail(d.doc, docw), docw) .. GAP end
+    parts[#parts + 1] = pad(fit_tail(d.left, leftw), leftw, true)
+    parts[#parts + 1] = GAP .. rep(" ", before) .. m .. rep(" ", room - before) .. GAP
+    parts[#parts + 1] = fit(d.right, rightw)
+    lines[r] = (concat(parts):gsub(" +$", ""))
+  end
+  if total - shown > 0 then lines[#lines + 1] = more_line(total - shown) end
+  if #lines == 0 then return "(no rows)\n" end
+  return concat(lines, "\n") .. "\n"
+end
+
+function report.concordance(rows, opts)
+  local text = rethrow(pcall(render_concordance, rows, opts))
   return text
 end
 
@@ -560,16 +677,14 @@ end
 -- function is reachable no other way, and a script (or a test) that
 -- redirects the report for a while must be able to put it back.
 function report.setup(cfg)
-  if cfg ~= nil and type(cfg) ~= "table" then
-    error(format("bad setup (table expected, got %s)", type(cfg)), 2)
-  end
+  rethrow(pcall(function()
+    check_options(cfg, "setup", { "format", "write", "note" })
+    opt_type(cfg, "setup", "format", "string", "a format name")
+    opt_type(cfg, "setup", "write", "function", "a function")
+    opt_type(cfg, "setup", "note", "function", "a function")
+  end))
   cfg = cfg or {}
   local f = check_format(cfg.format or "table", 2)
-  for _, name in ipairs({ "write", "note" }) do
-    if cfg[name] ~= nil and type(cfg[name]) ~= "function" then
-      error(format("setup: %s must be a function, got %s", name, type(cfg[name])), 2)
-    end
-  end
   local previous = { format = current, write = write, note = note }
   current = f
   write = cfg.write or default_write
@@ -586,13 +701,13 @@ function report.table(rows, opts)
   -- and later changes to the rows do not leak into the report.
   if current == "json" then
     local entry = rethrow(pcall(function()
-      local set = prepare(rows, opts)
+      local set = prepare(rows, opts, "table")
       return { title = set.opts.title, objects = json_rows(set) }
     end))
     buffered[#buffered + 1] = entry
     return
   end
-  local text = rethrow(pcall(function() return renderers[current](prepare(rows, opts)) end))
+  local text = rethrow(pcall(function() return renderers[current](prepare(rows, opts, "table")) end))
   if current == "table" or current == "md" then
     if last then write("\n") end
     last = "table"

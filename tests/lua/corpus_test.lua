@@ -208,10 +208,10 @@ end)
 T.test("bad options name the option, not a stack slot", function()
   local dir = tmpdir .. "/empty"
   T.raises(function() q.open(dir, { gazetteer = 5 }) end,
-           "bad option 'gazetteer' to 'open' (a file name, a gazetteer or false expected, got number)")
+           "option 'gazetteer' to 'open' must be a file name, a gazetteer or false (got number)")
   T.raises(function() q.open(dir, { gazetteer = true }) end, "true is not a gazetteer")
   T.raises(function() q.open(dir, { segmenter = "en" }) end,
-           "bad option 'segmenter' to 'open' (a segmenter expected, got string)")
+           "option 'segmenter' to 'open' must be a segmenter (got string)")
 end)
 
 T.test("invalid UTF-8 is kept, warned about with its position, and never shifts offsets", function()

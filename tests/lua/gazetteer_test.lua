@@ -262,7 +262,7 @@ T.test("overlapping matches and type filters", function()
   -- a type filter acts before the longest match is chosen
   T.eq(show(h:match(text, { types = "ORG" })), "Korean People's Army=kpa")
   T.eq(show(h:match(text, { types = { "ORG", "NORP" } })), "North Korean=north-korean")
-  T.raises(function() h:match(text, { types = 5 }) end, "bad option 'types'")
+  T.raises(function() h:match(text, { types = 5 }) end, "option 'types' to 'match' must be a type name or a list (got number)")
 end)
 
 T.test("remove, lookup and the sentence of a mention", function()

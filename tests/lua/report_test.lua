@@ -407,9 +407,9 @@ end)
 
 T.test("bad options are reported", function()
   T.raises(function() report.render({ { a = 1 } }, "table", { max_width = 0 }) end,
-           "max_width must be an integer >= 1, got 0")
+           "option 'max_width' to 'render' must be at least 1 (got 0)")
   T.raises(function() report.render({ { a = 1 } }, "table", { limit = -1 }) end,
-           "limit must be an integer >= 0, got -1")
+           "option 'limit' to 'render' must be at least 0 (got -1)")
   T.raises(function() report.setup { format = "tsv" } end, "unknown format 'tsv'")
 end)
 
