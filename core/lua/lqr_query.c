@@ -469,38 +469,61 @@ long lqr_opt_doc(lua_State *L, int opts_idx, int corpus_idx, const char *fn) {
 
 /* quarry.core.kwic(matches, width) -> rows doc, left, match, right (and
  * first, last, start, stop, sentence): up to width tokens each side, within
- * the match's document. */
+ * the match's document. Rows come in corpus order, so the document and the
+ * sentence are found from the last row's on; the field names are upvalues,
+ * pushed instead of interned again for every row. */
+enum { K_DOC = 1, K_LEFT, K_MATCH, K_RIGHT, K_START, K_STOP, K_FIRST, K_LAST, K_SENTENCE, K_N };
+static const char *const kwic_keys[] = {NULL, "doc", "left", "match", "right", "start", "stop",
+                                        "first", "last", "sentence"};
+
+static void set_key(lua_State *L, int key) {
+  lua_pushvalue(L, lua_upvalueindex(key));
+  lua_insert(L, -2);
+  lua_rawset(L, -3);
+}
+
 static int core_kwic(lua_State *L) {
   lqr_matches *mm = check_matches(L, 1);
   lua_Integer width = luaL_checkinteger(L, 2);
   const qr_corpus *c = mm->box->c;
   const qr_tokens *t = qr_corpus_tokens(c);
+  const qr_sentences *sents = qr_corpus_sentences(c);
   static const char *const cols[] = {"doc", "left", "match", "right", NULL};
   lqr_new_rows(L, (int)mm->m.n, cols);
+  size_t d = SIZE_MAX, t0 = 0, t1 = 0, sent = 0;
+  qr_doc doc;
+  memset(&doc, 0, sizeof doc);
   for (size_t k = 0; k < mm->m.n; k++) {
     size_t first = mm->m.hits[k].first, last = first + mm->m.hits[k].count;
-    size_t d = qr_corpus_doc_of_token(c, first);
-    qr_doc doc;
-    qr_corpus_doc(c, d, &doc);
-    size_t t0 = doc.tok_first, t1 = doc.tok_first + doc.tok_count;
+    if (d == SIZE_MAX || first >= t1) {
+      d = qr_corpus_doc_of_token(c, first);
+      qr_corpus_doc(c, d, &doc);
+      t0 = doc.tok_first;
+      t1 = doc.tok_first + doc.tok_count;
+      sent = qr_corpus_sentence_of_token(c, first);
+    }
+    while (sent + 1 < sents->n && sents->first[sent + 1] <= first) sent++;
     size_t l0 = first - t0 > (size_t)width ? first - (size_t)width : t0;
     size_t r1 = t1 - last > (size_t)width ? last + (size_t)width : t1;
-    lua_createtable(L, 0, 10);
+    lua_createtable(L, 0, K_N - 1);
     lua_pushstring(L, doc.id);
-    lua_setfield(L, -2, "doc");
+    set_key(L, K_DOC);
     lqr_push_span(L, c, &doc, l0, first);
-    lua_setfield(L, -2, "left");
+    set_key(L, K_LEFT);
     lqr_push_span(L, c, &doc, first, last);
-    lua_setfield(L, -2, "match");
+    set_key(L, K_MATCH);
     lqr_push_span(L, c, &doc, last, r1);
-    lua_setfield(L, -2, "right");
-    lqr_set_token_span(L, t, first, last);
+    set_key(L, K_RIGHT);
+    lua_pushinteger(L, (lua_Integer)t->start[first] + 1);
+    set_key(L, K_START);
+    lua_pushinteger(L, (lua_Integer)(t->start[last - 1] + t->len[last - 1]));
+    set_key(L, K_STOP);
     lua_pushinteger(L, (lua_Integer)first + 1);
-    lua_setfield(L, -2, "first");
+    set_key(L, K_FIRST);
     lua_pushinteger(L, (lua_Integer)last);
-    lua_setfield(L, -2, "last");
-    lua_pushinteger(L, (lua_Integer)(qr_corpus_sentence_of_token(c, first) - doc.sent_first + 1));
-    lua_setfield(L, -2, "sentence");
+    set_key(L, K_LAST);
+    lua_pushinteger(L, (lua_Integer)(sent - doc.sent_first + 1));
+    set_key(L, K_SENTENCE);
     lua_rawseti(L, -2, (lua_Integer)k + 1);
   }
   return 1;
@@ -597,7 +620,6 @@ static const luaL_Reg matches_meta[] = {
 static const luaL_Reg query_funcs[] = {
   {"compile", core_compile},
   {"search", core_search},
-  {"kwic", core_kwic},
   {"count_by", core_count_by},
   {"labels", core_labels},
   {NULL, NULL},
@@ -636,6 +658,9 @@ void lqr_open_query(lua_State *L) {
   lua_setfield(L, -2, "kinds");
   /* the module table is on top: add the functions to it */
   luaL_setfuncs(L, query_funcs, 0);
+  for (int k = 1; k < K_N; k++) lua_pushstring(L, kwic_keys[k]);
+  lua_pushcclosure(L, core_kwic, K_N - 1);
+  lua_setfield(L, -2, "kwic");
   lua_pushliteral(L, LQR_CORPUS);
   lua_setfield(L, -2, "CORPUS");
 }
