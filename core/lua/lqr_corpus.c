@@ -345,120 +345,6 @@ static int corpus_freq(lua_State *L) {
   return 1;
 }
 
-/* ---- kwic ------------------------------------------------------------------ */
-
-/* Looks up the words of a phrase: pushes a buffer (a userdata) of lexicon
- * ids, one per word (QR_LEX_NONE for a word the corpus lacks), returns it and
- * sets *nids. */
-static uint32_t *phrase_ids(lua_State *L, qr_corpus *c, const char *q, size_t qn, int exact,
-                            size_t *nids) {
-  /* a text has at most one token per byte: the buffer is made before any
-   * malloc, so nothing below can leak by raising */
-  uint32_t *ids = lua_newuserdatauv(L, (qn + 1) * sizeof *ids, 0);
-  qr_tokens t = {0};
-  qr_status rc = qr_tokenize(qr_corpus_segmenter(c), q, qn, &t);
-  if (rc) {
-    qr_tokens_free(&t);
-    luaL_error(L, "kwic: %s", qr_status_string(rc));
-  }
-  qr_buf fold = {0};
-  const qr_lexicon *lx = qr_corpus_lexicon(c);
-  for (size_t i = 0; i < t.n; i++) {
-    const char *s = q + t.start[i];
-    size_t n = t.len[i];
-    if (!exact) {
-      qr_buf_reset(&fold);
-      if (qr_utf8_fold(s, n, &fold)) {   /* not "no such word": an error */
-        qr_buf_free(&fold);
-        qr_tokens_free(&t);
-        luaL_error(L, "kwic: %s", qr_status_string(QR_ENOMEM));
-      }
-      s = fold.data;
-      n = fold.len;
-    }
-    ids[i] = qr_lexicon_find(lx, s ? s : "", n);
-  }
-  *nids = t.n;
-  qr_buf_free(&fold);
-  qr_tokens_free(&t);
-  return ids;
-}
-
-/* c:kwic(phrase | {entity = id}, {width = 5, limit = 0, case = false}) */
-static int corpus_kwic(lua_State *L) {
-  lqr_corpus *box = lqr_checkcorpus(L, 1);
-  qr_corpus *c = box->c;
-  if (!lua_isnoneornil(L, 3)) luaL_checktype(L, 3, LUA_TTABLE);
-  else {
-    lua_settop(L, 2);
-    lua_newtable(L);
-  }
-  lua_Integer width = opt_int_field(L, 3, "width", 5, 0);
-  lua_Integer limit = opt_int_field(L, 3, "limit", 0, 0);
-  int exact = opt_bool_field(L, 3, "case", 0);
-  long only_doc = opt_doc(L, 3, c);
-  qr_hit *hits = NULL;
-  size_t nhits = 0;
-  qr_status rc;
-  void **guard = lqr_guard(L, NULL);
-  int buf = lua_gettop(L);
-  if (lua_type(L, 2) == LUA_TTABLE) {
-    lua_getfield(L, 2, "entity");
-    const char *id = lua_tostring(L, -1);
-    if (!id) return luaL_argerror(L, 2, "expected a phrase or {entity = id}");
-    const qr_gazetteer *g = qr_corpus_gazetteer(c);
-    long e = g ? qr_gazetteer_find(g, id) : -1;
-    if (e < 0) return luaL_error(L, "kwic: no entity '%s' in the corpus's gazetteer", id);
-    rc = qr_find_entity(c, (uint32_t)e, only_doc >= 0 ? 0 : (size_t)limit, &hits, &nhits);
-  } else {
-    size_t qn;
-    const char *q = luaL_checklstring(L, 2, &qn);
-    size_t nids;
-    uint32_t *ids = phrase_ids(L, c, q, qn, exact, &nids);
-    if (nids == 0) return luaL_argerror(L, 2, "the phrase has no words");
-    rc = qr_find_phrase(c, ids, nids, exact, only_doc >= 0 ? 0 : (size_t)limit, &hits, &nhits);
-  }
-  *guard = hits;
-  if (rc) return luaL_error(L, "kwic: %s", qr_status_string(rc));
-  if (only_doc >= 0) {   /* keep the hits of one document, up to the limit */
-    size_t k = 0;
-    for (size_t h = 0; h < nhits; h++)
-      if ((long)qr_corpus_doc_of_token(c, hits[h].first) == only_doc &&
-          (!limit || k < (size_t)limit))
-        hits[k++] = hits[h];
-    nhits = k;
-  }
-  const qr_hit *own = hits;
-  static const char *const cols[] = {"doc", "left", "match", "right", NULL};
-  lqr_new_rows(L, (int)nhits, cols);
-  for (size_t k = 0; k < nhits; k++) {
-    size_t first = own[k].first, last = first + own[k].count;
-    size_t d = qr_corpus_doc_of_token(c, first);
-    qr_doc doc;
-    qr_corpus_doc(c, d, &doc);
-    size_t t0 = doc.tok_first, t1 = doc.tok_first + doc.tok_count;
-    size_t l0 = first - t0 > (size_t)width ? first - (size_t)width : t0;
-    size_t r1 = t1 - last > (size_t)width ? last + (size_t)width : t1;
-    const qr_tokens *t = qr_corpus_tokens(c);
-    lua_createtable(L, 0, 7);
-    lua_pushstring(L, doc.id);
-    lua_setfield(L, -2, "doc");
-    lqr_push_span(L, c, &doc, l0, first);
-    lua_setfield(L, -2, "left");
-    lqr_push_span(L, c, &doc, first, last);
-    lua_setfield(L, -2, "match");
-    lqr_push_span(L, c, &doc, last, r1);
-    lua_setfield(L, -2, "right");
-    lqr_set_token_span(L, t, first, last);
-    lua_pushinteger(L, (lua_Integer)(qr_corpus_sentence_of_token(c, first) -
-                                     doc.sent_first + 1));
-    lua_setfield(L, -2, "sentence");
-    lua_rawseti(L, -2, (lua_Integer)k + 1);
-  }
-  lua_remove(L, buf);
-  return 1;
-}
-
 /* ---- candidates ------------------------------------------------------------- */
 
 /* Pushes the context of tokens [first, last) of document d: up to width
@@ -698,7 +584,6 @@ static const luaL_Reg corpus_methods[] = {
   {"docs", corpus_docs},
   {"doc", corpus_doc},
   {"freq", corpus_freq},
-  {"kwic", corpus_kwic},
   {"entities", corpus_entities},
   {"candidates", corpus_candidates},
   {"stats", corpus_stats},
