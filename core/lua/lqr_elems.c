@@ -81,7 +81,7 @@ void lqr_push_mention(lua_State *L, const qr_corpus *c, size_t k) {
   qr_doc doc;
   qr_corpus_doc(c, d, &doc);
   uint32_t e = m->entry[k];
-  lua_createtable(L, 0, 10);
+  lua_createtable(L, 0, 14);
   lqr_set_entry_fields(L, g, e);
   lqr_push_span(L, c, &doc, first, last + 1);
   lua_setfield(L, -2, "text");
@@ -93,6 +93,12 @@ void lqr_push_mention(lua_State *L, const qr_corpus *c, size_t k) {
   lqr_set_mention_flags(L, g, m, k);
   lua_pushinteger(L, (lua_Integer)k + 1);
   lua_setfield(L, -2, "index");
+  /* corpus-wide token indices, as a query's matches have them, so that
+   * mentions and matches combine without byte offsets */
+  lua_pushinteger(L, (lua_Integer)first + 1);
+  lua_setfield(L, -2, "first");
+  lua_pushinteger(L, (lua_Integer)last + 1);
+  lua_setfield(L, -2, "last");
 }
 
 /* ---- views ------------------------------------------------------------------- */

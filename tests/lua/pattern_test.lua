@@ -212,6 +212,18 @@ T.test("bad queries: a message, the column and a caret", function()
   end
 end)
 
+T.test("mentions carry first and last token, as matches do", function()
+  local seen = 0
+  local by_first = {}
+  for x in c:query('[ent=".*"]') do by_first[x.first] = x end
+  for e in c:entities() do
+    local x = by_first[e.first]
+    T.eq({ e.text, e.last }, { x.text, x.last })
+    seen = seen + 1
+  end
+  T.eq(seen, #c:query('[ent=".*"]'))
+end)
+
 T.test("a closed corpus: its matches refuse politely", function()
   local d = q.open("corpus/", { quiet = true })
   local m = d:query('[lower="the"]')
