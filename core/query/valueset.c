@@ -100,7 +100,7 @@ static size_t literal_prefix(const char *v, size_t n, unsigned flags) {
 static const char *strip_marks(const char *s, size_t n, size_t *out_n, char **own) {
   utf8proc_uint8_t *dst = NULL;
   utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &dst,
-                                      UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_COMPOSE);
+                                      UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK);
   *own = (char *)dst;
   if (len < 0) {
     *out_n = n;

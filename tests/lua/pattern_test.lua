@@ -224,6 +224,47 @@ T.test("mentions carry first and last token, as matches do", function()
   T.eq(seen, #c:query('[ent=".*"]'))
 end)
 
+-- A small corpus worked out by hand: two documents with metadata, the
+-- first in two paragraphs, accents, numbers.
+local small = q.open(T.tmpfile(table.concat({
+  '{"id": "a", "source": "bbc", "text": "Café au lait. The café opened in 1999.\\n\\nA new café opened."}',
+  '{"id": "b", "source": "cnn", "text": "CAFE prices rose 3 percent. Prices rose again."}',
+}, "\n") .. "\n", "small.jsonl"), { quiet = true })
+
+-- { query, the matches' texts joined with " | " }
+local SMALL = {
+  { '[lower="cafe"%d]', "Café | café | café | CAFE" },           -- %d: marks ignored
+  { '[lower="cafe"]', "CAFE" },
+  { '[word="café"%c]', "Café | café | café" },
+  { '[kind="number"]', "1999 | 3" },
+  { '[lower="prices"] [lower="rose"] [kind="number"]?', "prices rose | Prices rose" },
+  { '[lower="rose"] []{,1} [lower="percent"]', "rose 3 percent" },
+  { '[lower="rose"] []{1,} [lower="again"]', "rose 3 percent. Prices rose again" },  -- no within
+  { '[lower="rose"] []{1,} [lower="again"] within s', "" },       -- "rose again": nothing between
+  { '[lower="rose"] []{0,} [lower="again"]', "rose 3 percent. Prices rose again" },  -- one end
+  { '[lower="rose"] []{0,} [lower="again"] within s', "rose again" },
+  { '[lower="rose"] []+ [lower="percent"|lower="again"]', "rose 3 percent" },
+  { '<p> []', "Café | A | CAFE" },                                -- paragraph starts
+  { '[] </p>', ". | . | ." },                                       -- paragraph ends
+  { '[lower="café"] []* [lower="opened"] within p', "Café au lait. The café opened | café opened" },
+  { '[lower="café"] []* [lower="new"] within p', "" },          -- "new" is in the next paragraph
+  { '[lower="café"] []* [lower="new"] within d', "Café au lait. The café opened in 1999. A new" },
+  { '[lower="café"] []* [lower="new"] within s', "" },
+  { '[lower="prices"] :: doc.source="cnn"', "prices | Prices" },
+  { '[lower="prices"] :: doc.source="bbc"', "" },
+  { '[lower="prices"] :: doc.source!="bbc" & doc.id="b"', "prices | Prices" },
+  { '[lower="prices"] :: doc.nokey="x"', "" },
+  { '[lower="prices"] :: doc.nokey!="x"', "prices | Prices" },
+}
+
+T.test("a small corpus worked out by hand", function()
+  for _, case in ipairs(SMALL) do
+    local texts = {}
+    for x in small:query(case[1]) do texts[#texts + 1] = x.text end
+    T.eq(case[1] .. " => " .. table.concat(texts, " | "), case[1] .. " => " .. case[2])
+  end
+end)
+
 T.test("a closed corpus: its matches refuse politely", function()
   local d = q.open("corpus/", { quiet = true })
   local m = d:query('[lower="the"]')
