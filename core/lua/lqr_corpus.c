@@ -3,8 +3,8 @@
  * A Corpus userdata holds a box with the qr_corpus. Its user values: 1 the
  * Gazetteer in use, 2 the display name, 3 the Segmenter in use (both kept
  * alive by it; none for the default segmenter), 4 the abbreviations learned
- * when it was opened. Bulk operations (freq, kwic, entities, candidates) run in C
- * and return plain tables. */
+ * when it was opened. Bulk operations (entities, candidates) run in C and
+ * return plain tables; the statistics (freq ...) are in lqr_stats.c. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,139 +210,6 @@ static int corpus_set_gazetteer(lua_State *L) {
   lua_settop(L, 2);
   lua_setiuservalue(L, 1, 1);
   return 0;
-}
-
-/* ---- freq ------------------------------------------------------------------ */
-
-static uint32_t check_kinds(lua_State *L, int idx, int *entity) {
-  *entity = 0;
-  if (lua_isnil(L, idx)) return 1u << QR_TOK_WORD;
-  if (lua_type(L, idx) == LUA_TSTRING) {
-    const char *k = lua_tostring(L, idx);
-    if (strcmp(k, "all") == 0) return ~0u;
-    if (strcmp(k, "entity") == 0) {
-      *entity = 1;
-      return 0;
-    }
-    int kind = qr_token_kind_from_name(k);
-    if (!kind)
-      luaL_error(L, "bad kind '%s' (expected word, number, punct, symbol, url, email, hashtag, "
-                 "mention, emoji, all or entity)", k);
-    return 1u << kind;
-  }
-  if (lua_type(L, idx) != LUA_TTABLE) luaL_error(L, "bad kind (expected a string or a list)");
-  uint32_t mask = 0;
-  lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
-  for (lua_Integer i = 1; i <= n; i++) {
-    lua_rawgeti(L, idx, i);
-    const char *k = lua_tostring(L, -1);
-    int kind = k ? qr_token_kind_from_name(k) : 0;
-    if (!kind) luaL_error(L, "bad kind '%s' in list", k ? k : luaL_typename(L, -1));
-    mask |= 1u << kind;
-    lua_pop(L, 1);
-  }
-  return mask;
-}
-
-static lua_Integer opt_int_field(lua_State *L, int t, const char *name, lua_Integer def,
-                                 lua_Integer min) {
-  lua_getfield(L, t, name);
-  lua_Integer v = def;
-  if (!lua_isnil(L, -1)) {
-    int ok;
-    v = lua_tointegerx(L, -1, &ok);
-    if (!ok) luaL_error(L, "option '%s' must be an integer", name);
-    if (v < min) luaL_error(L, "option '%s' must be at least %d", name, (int)min);
-  }
-  lua_pop(L, 1);
-  return v;
-}
-
-static int opt_bool_field(lua_State *L, int t, const char *name, int def) {
-  lua_getfield(L, t, name);
-  int v = lua_isnil(L, -1) ? def : lua_toboolean(L, -1);
-  lua_pop(L, 1);
-  return v;
-}
-
-/* The "doc" option (an index or an id) as a document index, or -1 when absent. */
-static long opt_doc(lua_State *L, int t, qr_corpus *c) {
-  lua_getfield(L, t, "doc");
-  long d = -1;
-  if (lua_type(L, -1) == LUA_TNUMBER) {
-    lua_Integer i = lua_tointeger(L, -1);
-    if (i < 1 || (size_t)i > qr_corpus_ndocs(c)) luaL_error(L, "option 'doc': no document %d", (int)i);
-    d = (long)i - 1;
-  } else if (lua_type(L, -1) == LUA_TSTRING) {
-    d = qr_corpus_find(c, lua_tostring(L, -1));
-    if (d < 0) luaL_error(L, "option 'doc': no document '%s'", lua_tostring(L, -1));
-  } else if (!lua_isnil(L, -1)) {
-    luaL_error(L, "option 'doc' must be a document index or id");
-  }
-  lua_pop(L, 1);
-  return d;
-}
-
-/* c:freq{kind=, fold=, top=, min=, type=, doc=} */
-static int corpus_freq(lua_State *L) {
-  lqr_corpus *box = lqr_checkcorpus(L, 1);
-  if (lua_isnoneornil(L, 2)) {
-    lua_settop(L, 1);
-    lua_newtable(L);
-  }
-  luaL_checktype(L, 2, LUA_TTABLE);
-  qr_freq_opts o;
-  memset(&o, 0, sizeof o);
-  int entity;
-  lua_getfield(L, 2, "kind");
-  o.kinds = check_kinds(L, lua_gettop(L), &entity);
-  lua_pop(L, 1);
-  o.fold = opt_bool_field(L, 2, "fold", 1);
-  o.top = (size_t)opt_int_field(L, 2, "top", 0, 0);
-  o.min_count = (uint64_t)opt_int_field(L, 2, "min", 1, 1);
-  long doc = opt_doc(L, 2, box->c);
-  if (doc >= 0) {
-    o.doc_first = (size_t)doc;
-    o.doc_count = 1;
-  }
-  lua_getfield(L, 2, "type");
-  o.type = lua_tostring(L, -1);   /* stays on the stack while used */
-  if (o.type) entity = 1;
-  qr_corpus *c = box->c;
-  void **guard = lqr_guard(L, NULL);
-  int buf = lua_gettop(L);
-  qr_freq_row *own;
-  size_t n;
-  qr_status rc = entity ? qr_freq_entities(c, &o, &own, &n) : qr_freq_forms(c, &o, &own, &n);
-  if (rc) return luaL_error(L, "freq: %s", qr_status_string(rc));
-  *guard = own;
-  static const char *const form_cols[] = {"form", "count", "docs", NULL};
-  static const char *const ent_cols[] = {"id", "type", "name", "count", "docs", NULL};
-  const qr_gazetteer *g = qr_corpus_gazetteer(c);
-  lqr_new_rows(L, (int)n, entity ? ent_cols : form_cols);
-  for (size_t i = 0; i < n; i++) {
-    lua_createtable(L, 0, 5);
-    if (entity) {
-      lua_pushstring(L, qr_gazetteer_id(g, own[i].key));
-      lua_setfield(L, -2, "id");
-      lua_pushstring(L, qr_gazetteer_type(g, own[i].key));
-      lua_setfield(L, -2, "type");
-      lua_pushstring(L, qr_gazetteer_name(g, own[i].key, 0));
-      lua_setfield(L, -2, "name");
-    } else {
-      size_t len;
-      const char *s = qr_lexicon_str(qr_corpus_lexicon(c), own[i].key, &len);
-      lua_pushlstring(L, s, len);
-      lua_setfield(L, -2, "form");
-    }
-    lua_pushinteger(L, (lua_Integer)own[i].count);
-    lua_setfield(L, -2, "count");
-    lua_pushinteger(L, (lua_Integer)own[i].docs);
-    lua_setfield(L, -2, "docs");
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
-  lua_remove(L, buf);
-  return 1;
 }
 
 /* ---- candidates ------------------------------------------------------------- */
@@ -583,7 +450,6 @@ int lqr_open(lua_State *L) {
 static const luaL_Reg corpus_methods[] = {
   {"docs", corpus_docs},
   {"doc", corpus_doc},
-  {"freq", corpus_freq},
   {"entities", corpus_entities},
   {"candidates", corpus_candidates},
   {"stats", corpus_stats},

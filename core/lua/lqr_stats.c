@@ -312,6 +312,226 @@ static int sub_tostring(lua_State *L) {
   return 1;
 }
 
+/* ---- options ------------------------------------------------------------------ */
+
+/* Raises for a key of the options table at t not in names: a misspelt
+ * option would otherwise be silently ignored. */
+static void check_names(lua_State *L, int t, const char *fn, const char *const *names) {
+  t = lua_absindex(L, t);
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    lua_pop(L, 1);   /* pops the value */
+    const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+    int ok = 0;
+    for (int i = 0; k && names[i]; i++) ok |= strcmp(k, names[i]) == 0;
+    if (!ok) luaL_error(L, "unknown option '%s' to '%s'", k ? k : luaL_typename(L, -1), fn);
+  }
+}
+
+/* An integer option at least min (def when absent). The messages keep the
+ * words c:freq has always used ("option 'top' must be an integer"). */
+static lua_Integer int_opt(lua_State *L, int t, const char *fn, const char *name,
+                           lua_Integer def, lua_Integer min) {
+  lua_getfield(L, t, name);
+  lua_Integer v = def;
+  if (!lua_isnil(L, -1)) {
+    int ok;
+    v = lua_tointegerx(L, -1, &ok);
+    if (!ok || lua_type(L, -1) != LUA_TNUMBER)
+      luaL_error(L, "%s: option '%s' must be an integer (got %s)", fn, name,
+                 luaL_typename(L, -1));
+    if (v < min) luaL_error(L, "%s: option '%s' must be at least %d", fn, name, (int)min);
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+/* A string option (NULL when absent; borrowed from the options table). */
+static const char *str_opt(lua_State *L, int t, const char *fn, const char *name) {
+  lua_getfield(L, t, name);
+  if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
+    luaL_error(L, "%s: option '%s' must be a string (got %s)", fn, name, luaL_typename(L, -1));
+  const char *v = lua_tostring(L, -1);
+  lua_pop(L, 1);   /* the string stays alive in the table */
+  return v;
+}
+
+/* The `kind` option: a kind name, a list of them, "all", or (entity set
+ * when allowed) "entity". Bits 1 << QR_TOK_*; 0 when absent. */
+static uint32_t kinds_opt(lua_State *L, int t, const char *fn, int *entity) {
+  if (entity) *entity = 0;
+  lua_getfield(L, t, "kind");
+  int v = lua_gettop(L);
+  uint32_t mask = 0;
+  if (lua_type(L, v) == LUA_TSTRING) {
+    const char *k = lua_tostring(L, v);
+    int kind = qr_token_kind_from_name(k);
+    if (strcmp(k, "all") == 0) mask = ~0u;
+    else if (entity && strcmp(k, "entity") == 0) *entity = 1;
+    else if (kind) mask = 1u << kind;
+    else
+      luaL_error(L, "%s: bad kind '%s' (expected word, number, punct, symbol, url, email, "
+                 "hashtag, mention, emoji, all%s)", fn, k, entity ? " or entity" : "");
+  } else if (lua_type(L, v) == LUA_TTABLE) {
+    lua_Integer n = (lua_Integer)lua_rawlen(L, v);
+    for (lua_Integer i = 1; i <= n; i++) {
+      lua_rawgeti(L, v, i);
+      const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+      int kind = k ? qr_token_kind_from_name(k) : 0;
+      if (!kind) luaL_error(L, "%s: bad kind '%s' in list", fn, k ? k : luaL_typename(L, -1));
+      mask |= 1u << kind;
+      lua_pop(L, 1);
+    }
+    if (!mask) luaL_error(L, "%s: option 'kind' is an empty list", fn);
+  } else if (!lua_isnil(L, v)) {
+    luaL_error(L, "%s: option 'kind' must be a kind or a list of kinds (got %s)", fn,
+               luaL_typename(L, v));
+  }
+  lua_pop(L, 1);
+  return mask;
+}
+
+/* The `by` option: an attribute (def when absent). */
+static int by_opt(lua_State *L, int t, const char *fn, int def, int tokens_only) {
+  const char *s = str_opt(L, t, fn, "by");
+  if (!s) return def;
+  int by = qr_by_from_name(s);
+  if (by < 0 || (tokens_only && (by == QR_BY_ENT || by == QR_BY_ID)))
+    luaL_error(L, "%s: bad value '%s' for option 'by' (expected word, lower, kind, shape%s)", fn,
+               s, tokens_only ? "" : ", ent or id");
+  return by;
+}
+
+/* The documents of the `doc` and `subcorpus` options together: fills
+ * scope->docs (a userdata pushed on the stack, or the subcorpus's own
+ * list) and returns 1, or returns 0 when neither is given. */
+static int docs_opt(lua_State *L, int t, int corpus_idx, const char *fn, qr_scope *scope) {
+  const qr_corpus *c = ((lqr_corpus *)lua_touserdata(L, corpus_idx))->c;
+  const uint32_t *sub = NULL;
+  size_t nsub = 0;
+  int has_sub = lqr_opt_subcorpus(L, t, corpus_idx, &sub, &nsub);
+  lua_getfield(L, t, "doc");
+  long d = -1;
+  if (lua_type(L, -1) == LUA_TNUMBER) {
+    lua_Integer i = lua_tointeger(L, -1);
+    if (!lua_isinteger(L, -1) || i < 1 || (size_t)i > qr_corpus_ndocs(c))
+      luaL_error(L, "option 'doc': no document %s", luaL_tolstring(L, -1, NULL));
+    d = (long)i - 1;
+  } else if (lua_type(L, -1) == LUA_TSTRING) {
+    d = qr_corpus_find(c, lua_tostring(L, -1));
+    if (d < 0) luaL_error(L, "option 'doc': no document '%s'", lua_tostring(L, -1));
+  } else if (!lua_isnil(L, -1)) {
+    luaL_error(L, "%s: option 'doc' must be a document index or id (got %s)", fn,
+               luaL_typename(L, -1));
+  }
+  lua_pop(L, 1);
+  if (d < 0) {
+    scope->docs = sub;
+    scope->ndocs = nsub;
+    return has_sub;
+  }
+  uint32_t *one = lua_newuserdatauv(L, sizeof *one, 0);
+  *one = (uint32_t)d;
+  int in = !has_sub;
+  for (size_t i = 0; i < nsub && !in; i++) in = sub[i] == (uint32_t)d;
+  scope->docs = one;
+  scope->ndocs = in ? 1 : 0;   /* a document outside the subcorpus: nothing */
+  return 1;
+}
+
+/* Pushes the rows of a frequency list. legacy: the columns c:freq had
+ * before `by` (form / id, type, name; count; docs), else the attribute's
+ * column, count, docs and per_million. */
+static void push_freq_rows(lua_State *L, const qr_corpus *c, const qr_freq_list *l, int by,
+                           int legacy) {
+  static const char *const form_cols[] = {"form", "count", "docs", NULL};
+  static const char *const ent_cols[] = {"id", "type", "name", "count", "docs", NULL};
+  static const char *const id_cols[] = {"id", "type", "name", "count", "docs", "per_million",
+                                        NULL};
+  const char *cols[] = {qr_by_name(by), "count", "docs", "per_million", NULL};
+  lqr_new_rows(L, (int)l->n, legacy ? (by == QR_BY_ID ? ent_cols : form_cols)
+                            : by == QR_BY_ID ? id_cols : cols);
+  lua_pushinteger(L, (lua_Integer)l->tokens);
+  lua_setfield(L, -2, "tokens");
+  const qr_gazetteer *g = qr_corpus_gazetteer(c);
+  const char *col = legacy ? "form" : qr_by_name(by);
+  for (size_t i = 0; i < l->n; i++) {
+    const qr_freq_row *r = &l->rows[i];
+    lua_createtable(L, 0, 6);
+    if (by == QR_BY_ID) {
+      lqr_set_entry_fields(L, g, r->key);
+    } else {
+      lua_pushstring(L, r->sort);
+      lua_setfield(L, -2, col);
+    }
+    lua_pushinteger(L, (lua_Integer)r->count);
+    lua_setfield(L, -2, "count");
+    lua_pushinteger(L, (lua_Integer)r->docs);
+    lua_setfield(L, -2, "docs");
+    if (!legacy) {
+      lua_pushnumber(L, l->tokens ? (double)r->count * 1e6 / (double)l->tokens : 0.0);
+      lua_setfield(L, -2, "per_million");
+    }
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+}
+
+static void release_list(void *p) {
+  qr_freq_list_free(p);
+  free(p);
+}
+
+/* c:freq{by =, kind =, fold =, top =, min =, type =, doc =, subcorpus =} */
+static int corpus_freq(lua_State *L) {
+  lqr_corpus *box = lqr_checkcorpus(L, 1);
+  if (lua_isnoneornil(L, 2)) {
+    lua_settop(L, 1);
+    lua_newtable(L);
+  }
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  static const char *const names[] = {"by", "kind", "fold", "top", "min", "type", "doc",
+                                      "subcorpus", NULL};
+  check_names(L, 2, "freq", names);
+  qr_count_opts o;
+  memset(&o, 0, sizeof o);
+  int entity;
+  o.kinds = kinds_opt(L, 2, "freq", &entity);
+  int by = by_opt(L, 2, "freq", -1, 0);
+  int legacy = by < 0;
+  lua_getfield(L, 2, "fold");
+  int has_fold = !lua_isnil(L, -1), fold = lua_toboolean(L, -1);
+  if (has_fold && !lua_isboolean(L, -1))
+    return luaL_error(L, "freq: option 'fold' must be a boolean (got %s)", luaL_typename(L, -1));
+  lua_pop(L, 1);
+  o.type = str_opt(L, 2, "freq", "type");
+  if (!legacy && has_fold)
+    return luaL_error(L, "freq: option 'fold' goes with the first form of c:freq; with 'by', "
+                      "say by = \"word\" or by = \"lower\"");
+  if (!legacy && entity)
+    return luaL_error(L, "freq: kind = \"entity\" goes with the first form of c:freq; with "
+                      "'by', say by = \"id\" or by = \"ent\"");
+  if (!legacy && o.type && by != QR_BY_ENT && by != QR_BY_ID)
+    return luaL_error(L, "freq: option 'type' goes with by = \"ent\" or by = \"id\"");
+  if (legacy) by = entity || o.type ? QR_BY_ID : has_fold && !fold ? QR_BY_WORD : QR_BY_LOWER;
+  if (by == QR_BY_ID || by == QR_BY_ENT) o.kinds = entity ? 0 : o.kinds;
+  o.by = (qr_by)by;
+  o.top = (size_t)int_opt(L, 2, "freq", "top", 0, 0);
+  o.min_count = (uint64_t)int_opt(L, 2, "freq", "min", 1, 1);
+  docs_opt(L, 2, 1, "freq", &o.scope);
+  qr_corpus *c = box->c;
+  void **guard = lqr_guard(L, release_list);
+  int gi = lua_gettop(L);
+  qr_freq_list *l = calloc(1, sizeof *l);
+  if (!l) return luaL_error(L, "freq: %s", qr_status_string(QR_ENOMEM));
+  *guard = l;
+  qr_status rc = qr_freq_by(c, &o, l);
+  if (rc) return luaL_error(L, "freq: %s", qr_status_string(rc));
+  push_freq_rows(L, c, l, by, legacy);
+  lua_remove(L, gi);
+  return 1;
+}
+
 static const luaL_Reg sub_methods[] = {
   {"docs", sub_docs},
   {"indices", sub_indices},
@@ -330,6 +550,7 @@ static const luaL_Reg sub_meta[] = {
 
 static const luaL_Reg stats_methods[] = {
   {"subcorpus", corpus_subcorpus},
+  {"freq", corpus_freq},
   {NULL, NULL},
 };
 

@@ -1,8 +1,11 @@
-/* freq.c — frequency lists over lexicon ids, with document frequencies.
+/* freq.c — frequency lists by attribute, with document frequencies, and
+ * word shapes.
  *
- * One pass over the tokens of the selected documents: a count and a
- * "last document seen" per id give frequency and document frequency
- * together; then the non-zero ids are gathered and sorted. */
+ * One pass over the ids of the tokens in scope: a count and a "last
+ * document seen" per id, side by side in one array sized to the id space,
+ * give frequency and document frequency together; then the ids counted are
+ * gathered and sorted. Strings are looked at only to order equal counts,
+ * and then mostly through an 8-byte prefix held in the row being sorted. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,125 +55,601 @@ qr_status qr_shape(const char *s, size_t n, qr_buf *out) {
   return QR_OK;
 }
 
-static int cmp_rows(const void *a, const void *b) {
-  const qr_freq_row *x = a, *y = b;
-  if (x->count != y->count) return x->count > y->count ? -1 : 1;
-  return strcmp(x->sort, y->sort);
+/* ---- scopes -------------------------------------------------------------- */
+
+static int hits_sorted(const qr_hit *h, size_t n) {
+  for (size_t i = 1; i < n; i++)
+    if (h[i].first < h[i - 1].first) return 0;
+  return 1;
 }
 
-/* Counts per id, and per id the documents it occurs in: "last" holds the
- * last document an id was seen in, so one pass gives both. */
+static int cmp_hits(const void *a, const void *b) {
+  const qr_hit *x = a, *y = b;
+  return (x->first > y->first) - (x->first < y->first);
+}
+
+/* Is document d in the sorted list docs (NULL: every document)? *j walks
+ * the list forward, for callers asking about documents in order. */
+static int doc_in(const uint32_t *docs, size_t n, size_t *j, uint32_t d) {
+  if (!docs) return 1;
+  while (*j < n && docs[*j] < d) (*j)++;
+  return *j < n && docs[*j] == d;
+}
+
+qr_status qr_scope_spans(const qr_corpus *c, const qr_scope *s, qr_span **spans, size_t *n) {
+  *spans = NULL;
+  *n = 0;
+  size_t nd = qr_corpus_ndocs(c), cap = 0, m = 0;
+  qr_span *out = NULL;
+  if (!s->hits) {
+    size_t k = s->docs ? s->ndocs : nd;
+    out = malloc((k ? k : 1) * sizeof *out);
+    if (!out) return QR_ENOMEM;
+    for (size_t i = 0; i < k; i++) {
+      qr_doc d;
+      uint32_t di = s->docs ? s->docs[i] : (uint32_t)i;
+      qr_corpus_doc(c, di, &d);
+      if (!d.tok_count) continue;
+      out[m].first = (uint32_t)d.tok_first;
+      out[m].count = (uint32_t)d.tok_count;
+      out[m++].doc = di;
+    }
+    *spans = out;
+    *n = m;
+    return QR_OK;
+  }
+  const qr_hit *h = s->hits;
+  qr_hit *sorted = NULL;
+  if (!hits_sorted(h, s->nhits)) {   /* merging wants them in order */
+    sorted = malloc(s->nhits * sizeof *sorted);
+    if (!sorted) return QR_ENOMEM;
+    memcpy(sorted, h, s->nhits * sizeof *sorted);
+    qsort(sorted, s->nhits, sizeof *sorted, cmp_hits);
+    h = sorted;
+  }
+  size_t ntok = qr_corpus_tokens(c)->n, j = 0;
+  for (size_t i = 0; i < s->nhits;) {
+    /* the union of the hits that overlap or touch this one */
+    uint64_t a = h[i].first, b = a + h[i].count;
+    for (i++; i < s->nhits && h[i].first <= b; i++)
+      if ((uint64_t)h[i].first + h[i].count > b) b = (uint64_t)h[i].first + h[i].count;
+    if (b > ntok) b = ntok;
+    while (a < b) {   /* cut at document ends */
+      size_t di = qr_corpus_doc_of_token(c, a);
+      qr_doc d;
+      qr_corpus_doc(c, di, &d);
+      uint64_t e = d.tok_first + d.tok_count < b ? d.tok_first + d.tok_count : b;
+      if (doc_in(s->docs, s->ndocs, &j, (uint32_t)di)) {
+        if (qr_grow((void **)&out, &cap, m + 1, sizeof *out)) {
+          free(out);
+          free(sorted);
+          return QR_ENOMEM;
+        }
+        out[m].first = (uint32_t)a;
+        out[m].count = (uint32_t)(e - a);
+        out[m++].doc = (uint32_t)di;
+      }
+      a = e;
+    }
+  }
+  free(sorted);
+  *spans = out;
+  *n = m;
+  return QR_OK;
+}
+
+/* ---- ranking rows ------------------------------------------------------------ */
+
+/* Does x come before y? */
+static inline int before(const qr_rank_row *x, const qr_rank_row *y,
+                         int (*tie)(const void *, const void *)) {
+  if (x->count != y->count) return x->count > y->count;
+  if (x->prefix != y->prefix) return x->prefix < y->prefix;
+  int d = tie ? tie(x->tie, y->tie) : 0;
+  return d ? d < 0 : x->key < y->key;
+}
+
+static void swap_rows(qr_rank_row *a, qr_rank_row *b) {
+  qr_rank_row t = *a;
+  *a = *b;
+  *b = t;
+}
+
+/* Sift down in a heap whose root is the row that comes last. */
+static void sift(qr_rank_row *h, size_t n, size_t i, int (*tie)(const void *, const void *)) {
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, w = i;
+    if (l < n && before(&h[w], &h[l], tie)) w = l;
+    if (r < n && before(&h[w], &h[r], tie)) w = r;
+    if (w == i) return;
+    swap_rows(&h[i], &h[w]);
+    i = w;
+  }
+}
+
+static void heap_sort(qr_rank_row *r, size_t n, int (*tie)(const void *, const void *)) {
+  for (size_t i = n / 2; i-- > 0;) sift(r, n, i, tie);
+  for (size_t e = n; e > 1; e--) {
+    swap_rows(&r[0], &r[e - 1]);
+    sift(r, e - 1, 0, tie);
+  }
+}
+
+/* Introsort with the comparison inlined (qsort's call per comparison costs
+ * more than the comparison): quicksort with Hoare's partition around the
+ * middle row, insertion sort for short runs, heapsort past a depth limit. */
+static void sort_rows(qr_rank_row *r, size_t n, int depth, int (*tie)(const void *, const void *)) {
+  while (n > 16) {
+    if (depth-- == 0) {
+      heap_sort(r, n, tie);
+      return;
+    }
+    qr_rank_row p = r[n / 2];
+    size_t i = 0, j = n - 1;
+    for (;;) {
+      while (before(&r[i], &p, tie)) i++;
+      while (before(&p, &r[j], tie)) j--;
+      if (i >= j) break;
+      swap_rows(&r[i++], &r[j--]);
+    }
+    /* [0, j] and [j + 1, n): recurse into the smaller, loop on the larger */
+    size_t left = j + 1;
+    if (left < n - left) {
+      sort_rows(r, left, depth, tie);
+      r += left;
+      n -= left;
+    } else {
+      sort_rows(r + left, n - left, depth, tie);
+      n = left;
+    }
+  }
+  for (size_t i = 1; i < n; i++)
+    for (size_t k = i; k > 0 && before(&r[k], &r[k - 1], tie); k--) swap_rows(&r[k], &r[k - 1]);
+}
+
+size_t qr_rank_rows(qr_rank_row *r, size_t n, size_t top, int (*tie)(const void *, const void *)) {
+  int depth = 2;
+  for (size_t m = n; m > 1; m >>= 1) depth += 2;
+  if (!top || top >= n / 4) {
+    sort_rows(r, n, depth, tie);
+    return top && top < n ? top : n;
+  }
+  /* a heap of the best top rows seen: the others are compared once each
+   * and never sorted */
+  for (size_t i = top / 2 + 1; i-- > 0;) sift(r, top, i, tie);
+  for (size_t i = top; i < n; i++)
+    if (before(&r[i], &r[0], tie)) {
+      r[0] = r[i];
+      sift(r, top, 0, tie);
+    }
+  sort_rows(r, top, depth, tie);
+  return top;
+}
+
+uint64_t qr_rank_prefix(const char *s) {
+  uint64_t p = 0;
+  int i = 0;
+  for (; i < 8 && s[i]; i++) p = p << 8 | (unsigned char)s[i];
+  return i ? p << (8 * (8 - i)) : 0;
+}
+
+static int tie_strings(const void *a, const void *b) { return strcmp(a, b); }
+
+/* Ranks a frequency list's rows: by count, then string. */
+static qr_status rank_freq_rows(qr_freq_row *rows, size_t n, size_t top, size_t *kept) {
+  qr_rank_row *tmp = malloc((n ? n : 1) * sizeof *tmp);
+  if (!tmp) return QR_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    tmp[i].count = rows[i].count;
+    tmp[i].prefix = qr_rank_prefix(rows[i].sort);
+    tmp[i].tie = rows[i].sort;
+    tmp[i].key = rows[i].key;
+    tmp[i].docs = rows[i].docs;
+  }
+  size_t m = qr_rank_rows(tmp, n, top, tie_strings);
+  for (size_t i = 0; i < m; i++) {
+    rows[i].count = tmp[i].count;
+    rows[i].sort = tmp[i].tie;
+    rows[i].key = tmp[i].key;
+    rows[i].docs = tmp[i].docs;
+  }
+  free(tmp);
+  *kept = m;
+  return QR_OK;
+}
+
+/* ---- counting ------------------------------------------------------------------ */
+
+/* Every token kind (bit 0 is no kind). */
+#define ALL_KINDS ((((uint32_t)1 << QR_TOK_KIND_MAX) - 1) & ~(uint32_t)1)
+
+static const char *const by_names[] = {"word", "lower", "kind", "shape", "ent", "id"};
+
+const char *qr_by_name(qr_by by) { return by < QR_BY_COUNT ? by_names[by] : NULL; }
+
+int qr_by_from_name(const char *name) {
+  for (int i = 0; i < QR_BY_COUNT; i++)
+    if (strcmp(by_names[i], name) == 0) return i;
+  return -1;
+}
+
+/* Per id: its count, the documents it occurs in, and the last document it
+ * was seen in (+ 1, so that calloc's zero means none), side by side: a
+ * token reads and writes one cache line. */
+typedef struct cell {
+  uint32_t count, docs, last;
+} cell;
+
 typedef struct tally {
-  uint64_t *count;
-  uint32_t *docs, *last;
-  size_t n;
+  cell *c;
+  uint32_t *dense;  /* the counts of one large document (see count_ids), else zeros */
+  size_t nid;
 } tally;
 
 static void tally_free(tally *t) {
-  free(t->count);
-  free(t->docs);
-  free(t->last);
+  free(t->c);
+  free(t->dense);
 }
 
-static qr_status tally_new(tally *t, size_t n) {
-  size_t m = n ? n : 1;
-  t->n = n;
-  t->count = calloc(m, sizeof *t->count);
-  t->docs = calloc(m, sizeof *t->docs);
-  t->last = malloc(m * sizeof *t->last);
-  if (!t->count || !t->docs || !t->last) {
-    tally_free(t);
-    return QR_ENOMEM;
+static qr_status tally_new(tally *t, size_t nid) {
+  memset(t, 0, sizeof *t);
+  t->nid = nid;
+  t->c = calloc(nid ? nid : 1, sizeof *t->c);
+  return t->c ? QR_OK : QR_ENOMEM;
+}
+
+/* Counts id for a token of document doc1 - 1 when in is 1, and does
+ * nothing when it is 0, without a branch: words and punctuation mixed
+ * would make one unpredictable. */
+static inline void tally_add(tally *t, uint32_t id, uint32_t doc1, uint32_t in) {
+  cell *x = &t->c[id];
+  uint32_t fresh = (x->last != doc1) & in;
+  x->count += in;
+  x->docs += fresh;
+  x->last ^= (x->last ^ doc1) & (0u - fresh);
+}
+
+/* The end of the run of spans from k on that belong to one document. */
+static size_t doc_group(const qr_span *sp, size_t nsp, size_t k) {
+  size_t e = k + 1;
+  while (e < nsp && sp[e].doc == sp[k].doc) e++;
+  return e;
+}
+
+/* Is the run of spans [k, e) (one document) large enough to be counted
+ * in t->dense: more tokens than half the ids, so that a pass over the ids
+ * after it costs less than noting the document at each token? Allocates
+ * t->dense on first use (out of memory: no, and the other way is taken). */
+static int use_dense(tally *t, const qr_span *sp, size_t k, size_t e) {
+  size_t size = 0;
+  for (size_t g = k; g < e; g++) size += sp[g].count;
+  if (size < t->nid / 2) return 0;
+  if (!t->dense) t->dense = calloc(t->nid ? t->nid : 1, sizeof *t->dense);
+  return t->dense != NULL;
+}
+
+/* Adds t->dense (one document's counts) to the cells and clears it. */
+static void merge_dense(tally *t) {
+  for (size_t id = 0; id < t->nid; id++) {
+    uint32_t n = t->dense[id];
+    if (!n) continue;
+    t->c[id].count += n;
+    t->c[id].docs++;
+    t->dense[id] = 0;
   }
-  memset(t->last, 0xFF, m * sizeof *t->last);
+}
+
+/* Counts ids[i] for the tokens of the spans whose kind is in kinds, and
+ * returns how many were counted. A large document is counted in a plain
+ * array of counts (4 bytes an id: the hot ids stay in the cache), merged
+ * after it; a small one in the cells, noting the document at each token.
+ * With every kind, the kind array is not read. */
+static uint64_t count_ids(tally *t, const uint32_t *ids, const uint8_t *kind, uint32_t kinds,
+                          const qr_span *sp, size_t nsp) {
+  uint64_t n = 0;
+  int all = (kinds & ALL_KINDS) == ALL_KINDS;
+  for (size_t k = 0, e; k < nsp; k = e) {
+    e = doc_group(sp, nsp, k);
+    uint32_t d1 = sp[k].doc + 1;
+    if (use_dense(t, sp, k, e)) {
+      uint32_t *cnt = t->dense;
+      for (size_t g = k; g < e; g++) {
+        size_t i = sp[g].first, end = i + sp[g].count;
+        if (all) {
+          for (; i < end; i++) cnt[ids[i]]++;
+          n += sp[g].count;
+        } else {
+          for (; i < end; i++) {
+            uint32_t in = (kinds >> kind[i]) & 1u;
+            cnt[ids[i]] += in;
+            n += in;
+          }
+        }
+      }
+      merge_dense(t);
+      continue;
+    }
+    for (size_t g = k; g < e; g++)
+      for (size_t i = sp[g].first, end = i + sp[g].count; i < end; i++) {
+        uint32_t in = all ? 1u : (kinds >> kind[i]) & 1u;
+        tally_add(t, ids[i], d1, in);
+        n += in;
+      }
+  }
+  return n;
+}
+
+/* The tokens of each kind in the spans, per document: four histograms
+ * filled in turn, so that runs of one kind (words) do not wait on one
+ * counter. Returns the tokens of the kinds in kinds; t (when not NULL)
+ * gets the counts and document frequencies of those kinds. */
+static uint64_t count_kinds(tally *t, const uint8_t *kind, uint32_t kinds, const qr_span *sp,
+                            size_t nsp) {
+  uint64_t n = 0;
+  for (size_t k = 0, e; k < nsp; k = e) {
+    e = doc_group(sp, nsp, k);
+    uint64_t h[4][32] = {{0}};
+    for (size_t g = k; g < e; g++) {
+      size_t i = sp[g].first, end = i + sp[g].count;
+      for (; i + 4 <= end; i += 4) {
+        h[0][kind[i] & 31]++;
+        h[1][kind[i + 1] & 31]++;
+        h[2][kind[i + 2] & 31]++;
+        h[3][kind[i + 3] & 31]++;
+      }
+      for (; i < end; i++) h[0][kind[i] & 31]++;
+    }
+    for (uint32_t x = 1; x < QR_TOK_KIND_MAX; x++) {
+      uint64_t c = h[0][x] + h[1][x] + h[2][x] + h[3][x];
+      if (!c || !((kinds >> x) & 1u)) continue;
+      n += c;
+      if (t) {
+        t->c[x].count += (uint32_t)c;
+        t->c[x].docs++;
+      }
+    }
+  }
+  return n;
+}
+
+qr_status qr_shape_map(const qr_corpus *c, uint32_t form, uint32_t *map, qr_lexicon *names,
+                       qr_buf *tmp) {
+  size_t len;
+  const char *s = qr_lexicon_str(qr_corpus_lexicon(c), form, &len);
+  qr_buf_reset(tmp);
+  qr_status rc = qr_shape(s, len, tmp);
+  return rc ? rc : qr_lexicon_intern(names, tmp->data ? tmp->data : "", tmp->len, &map[form]);
+}
+
+qr_status qr_scope_tokens(const qr_corpus *c, const qr_scope *s, uint32_t kinds, uint64_t *n) {
+  qr_span *sp;
+  size_t nsp;
+  qr_status rc = qr_scope_spans(c, s, &sp, &nsp);
+  if (rc) return rc;
+  *n = count_kinds(NULL, qr_corpus_tokens(c)->kind, kinds ? kinds : 1u << QR_TOK_WORD, sp, nsp);
+  free(sp);
   return QR_OK;
 }
 
-static void tally_add(tally *t, uint32_t id, size_t doc) {
-  t->count[id]++;
-  if (t->last[id] != doc) {
-    t->last[id] = (uint32_t)doc;
-    t->docs[id]++;
+/* Counts the shapes of the forms of the tokens of the kinds: map[form]
+ * is the id in names of the form's shape, made on the form's first sight
+ * (QR_LEX_NONE until then), so that a form is shaped once whatever its
+ * count, and in the same pass. */
+static qr_status count_shapes(const qr_corpus *c, tally *t, uint32_t *map, qr_lexicon *names,
+                              uint32_t kinds, const qr_span *sp, size_t nsp, uint64_t *ntok) {
+  const uint32_t *forms = qr_corpus_forms(c);
+  const uint8_t *kind = qr_corpus_tokens(c)->kind;
+  qr_buf b = {0};
+  qr_status rc = QR_OK;
+  uint64_t n = 0;
+  for (size_t k = 0, e; k < nsp && !rc; k = e) {
+    e = doc_group(sp, nsp, k);
+    uint32_t d1 = sp[k].doc + 1;
+    int dense = use_dense(t, sp, k, e);
+    for (size_t g = k; g < e && !rc; g++)
+      for (size_t i = sp[g].first, end = i + sp[g].count; i < end; i++) {
+        uint32_t f = forms[i];
+        if (map[f] == QR_LEX_NONE && (rc = qr_shape_map(c, f, map, names, &b)))
+          break;   /* (a form of a kind not counted is shaped too) */
+        uint32_t in = (kinds >> kind[i]) & 1u;
+        if (dense) t->dense[map[f]] += in;
+        else tally_add(t, map[f], d1, in);
+        n += in;
+      }
+    if (dense) merge_dense(t);
+  }
+  qr_buf_free(&b);
+  *ntok = n;
+  return rc;
+}
+
+/* Counts the mentions lying wholly inside the spans, by entry (id) or by
+ * the id in names of the entry's type (ent); type (when set) keeps one
+ * type. */
+static qr_status count_mentions(const qr_corpus *c, const qr_count_opts *o, const qr_span *sp,
+                                size_t nsp, qr_lexicon *names, tally *t) {
+  const qr_gazetteer *g = qr_corpus_gazetteer(c);
+  const qr_mentions *m = qr_corpus_mentions(c);
+  size_t ng = qr_gazetteer_size(g);   /* g is not NULL here */
+  /* per entry: its key (the entry, or its type's id), or NONE when left
+   * out, worked out on first sight */
+  uint32_t *key = malloc((ng ? ng : 1) * sizeof *key);
+  uint8_t *seen = calloc(ng ? ng : 1, 1);
+  if (!key || !seen) {
+    free(key);
+    free(seen);
+    return QR_ENOMEM;
+  }
+  qr_status rc = QR_OK;
+  for (size_t k = 0; k < nsp && !rc; k++) {
+    qr_doc d;
+    qr_corpus_doc(c, sp[k].doc, &d);
+    size_t a = sp[k].first, b = a + sp[k].count;
+    /* mentions are in token order: skip to the first starting in the span */
+    size_t lo = d.ment_first, hi = d.ment_first + d.ment_count;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (m->tok_first[mid] < a) lo = mid + 1;
+      else hi = mid;
+    }
+    for (size_t x = lo; x < d.ment_first + d.ment_count && m->tok_first[x] < b; x++) {
+      if (m->tok_first[x] + m->tok_count[x] > b) continue;
+      uint32_t e = m->entry[x];
+      if (e >= ng) continue;
+      if (!seen[e]) {
+        seen[e] = 1;
+        const char *type = qr_gazetteer_type(g, e);
+        if (o->type && strcmp(type, o->type) != 0) key[e] = QR_LEX_NONE;
+        else if (o->by == QR_BY_ID) key[e] = e;
+        else rc = qr_lexicon_intern(names, type, strlen(type), &key[e]);
+        if (rc) break;
+      }
+      if (key[e] != QR_LEX_NONE) tally_add(t, key[e], sp[k].doc + 1, 1);
+    }
+  }
+  free(key);
+  free(seen);
+  return rc;
+}
+
+void qr_freq_list_free(qr_freq_list *l) {
+  free(l->rows);
+  qr_lexicon_free(l->names);
+  memset(l, 0, sizeof *l);
+}
+
+/* The string of key k of a list by `by` (borrowed). */
+static const char *key_name(const qr_corpus *c, qr_by by, const qr_lexicon *names, uint32_t k) {
+  switch (by) {
+  case QR_BY_WORD:
+  case QR_BY_LOWER: return qr_lexicon_str(qr_corpus_lexicon(c), k, NULL);
+  case QR_BY_KIND: return qr_token_kind_name((int)k);
+  case QR_BY_ID: return qr_gazetteer_id(qr_corpus_gazetteer(c), k);
+  default: return qr_lexicon_str(names, k, NULL);
   }
 }
 
-/* The rows of the ids counted at least min times, sorted, cut to top;
- * name(ctx, id) gives the string equal counts are ordered by. Frees t. */
-static qr_status tally_rows(tally *t, const qr_freq_opts *o,
-                            const char *(*name)(const void *, uint32_t), const void *ctx,
-                            qr_freq_row **rows, size_t *nrows) {
+/* Counts into t as o says; sets *ntok. */
+static qr_status count_by(const qr_corpus *c, const qr_count_opts *o, uint32_t kinds,
+                          const qr_span *sp, size_t nsp, tally *t, qr_lexicon *names,
+                          uint64_t *ntok) {
+  const qr_tokens *tk = qr_corpus_tokens(c);
+  switch (o->by) {
+  case QR_BY_WORD:
+    *ntok = count_ids(t, qr_corpus_forms(c), tk->kind, kinds, sp, nsp);
+    return QR_OK;
+  case QR_BY_LOWER:
+    *ntok = count_ids(t, qr_corpus_folds(c), tk->kind, kinds, sp, nsp);
+    return QR_OK;
+  case QR_BY_KIND:
+    *ntok = count_kinds(t, tk->kind, kinds, sp, nsp);
+    return QR_OK;
+  case QR_BY_SHAPE: {
+    uint32_t *map = malloc((t->nid ? t->nid : 1) * sizeof *map);
+    if (!map) return QR_ENOMEM;
+    memset(map, 0xFF, t->nid * sizeof *map);
+    qr_status rc = count_shapes(c, t, map, names, kinds, sp, nsp, ntok);
+    free(map);
+    return rc;
+  }
+  default:
+    *ntok = count_kinds(NULL, tk->kind, kinds, sp, nsp);
+    return qr_corpus_gazetteer(c) ? count_mentions(c, o, sp, nsp, names, t) : QR_OK;
+  }
+}
+
+qr_status qr_freq_by(const qr_corpus *c, const qr_count_opts *o, qr_freq_list *out) {
+  memset(out, 0, sizeof *out);
+  if (o->by >= QR_BY_COUNT) return QR_EARG;
+  uint32_t kinds = o->kinds ? o->kinds : o->by == QR_BY_KIND ? ALL_KINDS : 1u << QR_TOK_WORD;
+  const qr_gazetteer *g = qr_corpus_gazetteer(c);
+  qr_span *sp;
+  size_t nsp;
+  qr_status rc = qr_scope_spans(c, &o->scope, &sp, &nsp);
+  if (rc) return rc;
+  /* the id space: entries (types are at most as many), kinds, or lexicon
+   * ids (shapes are at most as many as forms) */
+  size_t nid = o->by == QR_BY_ID || o->by == QR_BY_ENT ? (g ? qr_gazetteer_size(g) : 0)
+             : o->by == QR_BY_KIND ? QR_TOK_KIND_MAX
+                                   : qr_lexicon_size(qr_corpus_lexicon(c));
+  tally t;
+  rc = tally_new(&t, nid);
+  if (!rc && (o->by == QR_BY_SHAPE || o->by == QR_BY_ENT) && !(out->names = qr_lexicon_new()))
+    rc = QR_ENOMEM;
+  if (!rc) rc = count_by(c, o, kinds, sp, nsp, &t, out->names, &out->tokens);
+  free(sp);
   size_t m = 0;
-  for (size_t id = 0; id < t->n; id++) m += t->count[id] && t->count[id] >= o->min_count;
-  qr_freq_row *out = malloc((m ? m : 1) * sizeof *out);
-  if (!out) {
-    tally_free(t);
-    return QR_ENOMEM;
+  for (size_t id = 0; !rc && id < nid; id++) m += t.c[id].count > 0;
+  qr_freq_row *rows = rc ? NULL : malloc((m ? m : 1) * sizeof *rows);
+  if (!rc && !rows) rc = QR_ENOMEM;
+  if (rc) {
+    tally_free(&t);
+    qr_freq_list_free(out);
+    return rc;
   }
+  out->distinct = m;
   m = 0;
-  for (size_t id = 0; id < t->n; id++) {
-    if (!t->count[id] || t->count[id] < o->min_count) continue;
-    out[m].key = (uint32_t)id;
-    out[m].count = t->count[id];
-    out[m].docs = t->docs[id];
-    out[m].sort = name(ctx, (uint32_t)id);
-    m++;
+  for (size_t id = 0; id < nid; id++) {
+    if (!t.c[id].count || t.c[id].count < o->min_count) continue;
+    rows[m].key = (uint32_t)id;
+    rows[m].count = t.c[id].count;
+    rows[m].docs = t.c[id].docs;
+    rows[m++].sort = key_name(c, o->by, out->names, (uint32_t)id);
   }
-  tally_free(t);
-  qsort(out, m, sizeof *out, cmp_rows);
-  if (o->top && m > o->top) m = o->top;
-  *rows = out;
-  *nrows = m;
+  tally_free(&t);
+  out->rows = rows;
+  rc = rank_freq_rows(rows, m, o->top, &out->n);
+  if (rc) qr_freq_list_free(out);
+  return rc;
+}
+
+/* ---- the first API: forms and entities ------------------------------------- */
+
+/* The documents of a qr_freq_opts as a list (NULL: all); *own is what to
+ * free. */
+static qr_status legacy_docs(const qr_corpus *c, const qr_freq_opts *o, qr_scope *s,
+                             uint32_t **own) {
+  size_t nd = qr_corpus_ndocs(c);
+  memset(s, 0, sizeof *s);
+  *own = NULL;
+  if (!o->doc_count) return QR_OK;
+  size_t d0 = o->doc_first < nd ? o->doc_first : nd;
+  size_t d1 = d0 + o->doc_count < nd ? d0 + o->doc_count : nd;
+  uint32_t *d = malloc((d1 - d0 ? d1 - d0 : 1) * sizeof *d);
+  if (!d) return QR_ENOMEM;
+  for (size_t i = d0; i < d1; i++) d[i - d0] = (uint32_t)i;
+  s->docs = *own = d;
+  s->ndocs = d1 - d0;
   return QR_OK;
 }
 
-static void doc_range(const qr_corpus *c, const qr_freq_opts *o, size_t *d0, size_t *d1) {
-  size_t nd = qr_corpus_ndocs(c);
-  *d0 = o->doc_first < nd ? o->doc_first : nd;
-  *d1 = o->doc_count ? *d0 + o->doc_count : nd;
-  if (*d1 > nd) *d1 = nd;
+static qr_status legacy(const qr_corpus *c, const qr_freq_opts *o, qr_by by,
+                        qr_freq_row **rows, size_t *n) {
+  qr_count_opts co;
+  memset(&co, 0, sizeof co);
+  co.by = by;
+  co.kinds = o->kinds;
+  co.type = o->type;
+  co.min_count = o->min_count;
+  co.top = o->top;
+  uint32_t *own;
+  qr_status rc = legacy_docs(c, o, &co.scope, &own);
+  if (rc) return rc;
+  qr_freq_list l;
+  rc = qr_freq_by(c, &co, &l);
+  free(own);
+  if (rc) return rc;
+  *rows = l.rows;   /* their strings are the lexicon's or the gazetteer's */
+  *n = l.n;
+  return QR_OK;
 }
-
-static const char *form_name(const void *lx, uint32_t id) {
-  return qr_lexicon_str(lx, id, NULL);
-}
-
-static const char *entry_name(const void *g, uint32_t id) { return qr_gazetteer_id(g, id); }
 
 qr_status qr_freq_forms(const qr_corpus *c, const qr_freq_opts *o, qr_freq_row **rows,
                         size_t *n) {
-  const qr_lexicon *lx = qr_corpus_lexicon(c);
-  tally t;
-  if (tally_new(&t, qr_lexicon_size(lx))) return QR_ENOMEM;
-  uint32_t kinds = o->kinds ? o->kinds : 1u << QR_TOK_WORD;
-  const qr_tokens *tk = qr_corpus_tokens(c);
-  const uint32_t *ids = o->fold ? qr_corpus_folds(c) : qr_corpus_forms(c);
-  size_t d0, d1;
-  doc_range(c, o, &d0, &d1);
-  for (size_t d = d0; d < d1; d++) {
-    qr_doc doc;
-    qr_corpus_doc(c, d, &doc);
-    for (size_t i = doc.tok_first; i < doc.tok_first + doc.tok_count; i++)
-      if (kinds & (1u << tk->kind[i])) tally_add(&t, ids[i], d);
-  }
-  return tally_rows(&t, o, form_name, lx, rows, n);
+  return legacy(c, o, o->fold ? QR_BY_LOWER : QR_BY_WORD, rows, n);
 }
 
 qr_status qr_freq_entities(const qr_corpus *c, const qr_freq_opts *o, qr_freq_row **rows,
                            size_t *n) {
-  const qr_gazetteer *g = qr_corpus_gazetteer(c);
-  tally t;
-  if (tally_new(&t, g ? qr_gazetteer_size(g) : 0)) return QR_ENOMEM;
-  const qr_mentions *m = qr_corpus_mentions(c);
-  size_t d0, d1;
-  doc_range(c, o, &d0, &d1);
-  for (size_t d = d0; d < d1 && g; d++) {
-    qr_doc doc;
-    qr_corpus_doc(c, d, &doc);
-    for (size_t k = doc.ment_first; k < doc.ment_first + doc.ment_count; k++) {
-      uint32_t e = m->entry[k];
-      if (e >= t.n || (o->type && strcmp(qr_gazetteer_type(g, e), o->type) != 0)) continue;
-      tally_add(&t, e, d);
-    }
-  }
-  return tally_rows(&t, o, entry_name, g, rows, n);
+  return legacy(c, o, QR_BY_ID, rows, n);
 }

@@ -47,6 +47,209 @@ size_t qr_subcorpus_tokens(const qr_corpus *c, const uint32_t *docs, size_t n);
 qr_status qr_doc_meta_value(const qr_corpus *c, size_t d, const char *key, qr_buf *out,
                             int *found);
 
+/* ---- scopes: what part of the corpus a statistic counts ------------------------- */
+
+/* Documents (sorted, distinct; docs NULL: all), and optionally the token
+ * ranges of a query's matches (hits non-NULL: only tokens inside them; in
+ * corpus order, as a search gives them, though any order is taken). */
+typedef struct qr_scope {
+  const uint32_t *docs;
+  size_t ndocs;
+  const qr_hit *hits;
+  size_t nhits;
+} qr_scope;
+
+/* A stretch of tokens [first, first + count) inside document doc. */
+typedef struct qr_span {
+  uint32_t first, count, doc;
+} qr_span;
+
+/* The stretches a scope covers, in corpus order, none crossing a document:
+ * its documents whole, or the union of its hits (overlapping and touching
+ * hits merged) cut at document ends and kept when their document is in
+ * docs. *spans is malloc'ed; the caller frees it. */
+qr_status qr_scope_spans(const qr_corpus *c, const qr_scope *s, qr_span **spans, size_t *n);
+
+/* The tokens of the kinds (bits 1 << QR_TOK_*; 0: words) in the scope (with
+ * hits: in their union). */
+qr_status qr_scope_tokens(const qr_corpus *c, const qr_scope *s, uint32_t kinds, uint64_t *n);
+
+/* ---- frequency lists by attribute ----------------------------------------------- */
+
+/* What a frequency list, an n-gram or a keyness item counts: a token's form
+ * as written, its folded form, its kind, its word shape (qr_shape of the
+ * form), or an entity mention's type or entry. ent and id count mentions,
+ * not tokens. */
+typedef enum qr_by {
+  QR_BY_WORD, QR_BY_LOWER, QR_BY_KIND, QR_BY_SHAPE, QR_BY_ENT, QR_BY_ID, QR_BY_COUNT
+} qr_by;
+
+/* map[form] becomes the id in names of the shape of form id `form` of c
+ * (callers keep QR_LEX_NONE in map for the forms not shaped yet, and shape
+ * each form once); tmp is scratch space. */
+qr_status qr_shape_map(const qr_corpus *c, uint32_t form, uint32_t *map, qr_lexicon *names,
+                       qr_buf *tmp);
+
+/* "word", "lower", "kind", "shape", "ent", "id"; and back (-1: unknown). */
+const char *qr_by_name(qr_by by);
+int qr_by_from_name(const char *name);
+
+typedef struct qr_count_opts {
+  qr_by by;
+  uint32_t kinds;       /* bits 1 << QR_TOK_*: the tokens counted (and N); 0: words, or
+                         * every kind for QR_BY_KIND */
+  const char *type;     /* ent, id: only mentions of entries of this type (NULL: all) */
+  uint64_t min_count;   /* leave out rows counted fewer times */
+  size_t top;           /* keep the first top rows; 0 = all */
+  qr_scope scope;
+} qr_count_opts;
+
+/* A frequency list: rows (most frequent first, ties in byte order of their
+ * string, row.sort), N (the tokens of the counted kinds in the scope: the
+ * base of per-million figures) and the number of distinct items before min
+ * and top. Owns rows and the strings of shapes and types; qr_freq_list_free. */
+typedef struct qr_freq_list {
+  qr_freq_row *rows;
+  size_t n, distinct;
+  uint64_t tokens;
+  qr_lexicon *names;    /* shape, ent: the strings (row.key is an id here), else NULL */
+} qr_freq_list;
+
+/* One pass over the token ids (or mentions) of the scope: counts and
+ * document frequencies per id in arrays sized to the id space, then the
+ * distinct ids sorted (a top-k heap when top is small). Keys: lexicon ids
+ * (word, lower), token kinds (kind), ids of out->names (shape, ent) and
+ * gazetteer entries (id). */
+qr_status qr_freq_by(const qr_corpus *c, const qr_count_opts *o, qr_freq_list *out);
+void qr_freq_list_free(qr_freq_list *l);
+
+/* Ranking the rows of a list: by count, descending, then by what equal
+ * counts are ordered by: an 8-byte prefix of it (compared as an unsigned
+ * number: big-endian bytes of a string, or ranks), then tie(a, b) on the
+ * rows' tie pointers (NULL: none), then key. */
+typedef struct qr_rank_row {
+  uint64_t count, prefix;
+  const void *tie;
+  uint32_t key, docs;
+} qr_rank_row;
+
+/* Puts the first top rows (0: all) of r[0, n) in order at its front and
+ * returns their number. An introsort with the comparison inlined; a heap
+ * of the best top rows when top is small. */
+size_t qr_rank_rows(qr_rank_row *r, size_t n, size_t top, int (*tie)(const void *, const void *));
+/* The prefix of a string: its first 8 bytes, big-endian, zeros after. */
+uint64_t qr_rank_prefix(const char *s);
+
+/* ---- n-grams and skip-grams ------------------------------------------------------- */
+
+#define QR_NGRAM_MAX 5    /* the longest n-gram */
+#define QR_SKIP_MAX 8     /* the most tokens a skip-gram skips */
+
+typedef struct qr_ngram_opts {
+  unsigned n;           /* items in an n-gram, 1 .. QR_NGRAM_MAX */
+  unsigned skip;        /* k-skip-n-grams: up to skip tokens left out in all, between
+                         * the items (0 .. QR_SKIP_MAX) */
+  qr_by by;             /* word, lower, kind or shape (token attributes only) */
+  int cross_sentences;  /* 0: an n-gram stays in its sentence; 1: in its document */
+  uint32_t kinds;       /* bits 1 << QR_TOK_*: the tokens that take part; a token of
+                         * another kind ends the run (it is not bridged); 0 = words */
+  uint64_t min_count;
+  size_t top;
+  qr_scope scope;       /* with hits: only n-grams lying wholly inside one hit */
+} qr_ngram_opts;
+
+/* One distinct n-gram: its items (keys in the id space of `by`, as in
+ * qr_freq_list), how often and in how many documents it occurs. */
+typedef struct qr_ngram_row {
+  uint32_t ids[QR_NGRAM_MAX];
+  uint32_t docs;
+  uint64_t count;
+} qr_ngram_row;
+
+/* The n-grams of a corpus, most frequent first, ties item by item in byte
+ * order; total: the n-grams counted (occurrences), tokens: the tokens of
+ * the kinds in the scope (the base of per-million figures). Owns rows and
+ * the shapes' strings; qr_ngram_list_free. */
+typedef struct qr_ngram_list {
+  qr_ngram_row *rows;
+  size_t n, distinct;
+  unsigned len;         /* items per row */
+  uint64_t total, tokens;
+  qr_by by;
+  qr_lexicon *names;    /* shape: the strings of the keys */
+} qr_ngram_list;
+
+/* Counts the n-grams in runs of tokens of the kinds (within a sentence or
+ * a document) in a hash table of id tuples; makes no strings. An n-gram of
+ * a skip-gram is counted once per choice of positions. QR_EARG for n or
+ * skip out of range or `by` not a token attribute. */
+qr_status qr_ngrams(const qr_corpus *c, const qr_ngram_opts *o, qr_ngram_list *out);
+void qr_ngram_list_free(qr_ngram_list *l);
+/* The string of an item of a row of l (borrowed). */
+const char *qr_ngram_item(const qr_corpus *c, const qr_ngram_list *l, uint32_t id);
+
+/* ---- keyness -------------------------------------------------------------------- */
+
+/* The measures of one item, from a = its frequency in the target, b in the
+ * reference, and n1, n2 the sizes of the two (tokens of the counted kinds):
+ * the 2x2 table a, b / n1 - a, n2 - b. docs/statistics.md gives the
+ * formulas. */
+typedef struct qr_keyness_measures {
+  double per_million_target, per_million_ref;
+  double ll;          /* G2 on the 2x2 table (Dunning), >= 0 */
+  double chi2;        /* Pearson's chi-squared on the 2x2 table, no Yates correction */
+  double log_ratio;   /* Hardie: log2((a / n1) / (b / n2)), a 0 taken as 0.5 */
+  double pct_diff;    /* Gabrielatos & Marchi: 100 (a / n1 - b / n2) / (b / n2); +inf if b = 0 */
+  double p_ll, p_chi2;   /* erfc(sqrt(x / 2)): chi-squared, 1 degree of freedom */
+  int direction;      /* +1: more frequent (relatively) in the target, -1: less, 0: same */
+} qr_keyness_measures;
+
+void qr_keyness_compute(double a, double b, double n1, double n2, qr_keyness_measures *out);
+
+/* What the rows are sorted by (descending; then f_target descending, then
+ * the item in byte order). */
+typedef enum qr_keyness_sort {
+  QR_KEY_LL, QR_KEY_CHI2, QR_KEY_LOG_RATIO, QR_KEY_PCT_DIFF, QR_KEY_F_TARGET, QR_KEY_F_REF,
+  QR_KEY_NSORTS
+} qr_keyness_sort;
+
+/* "ll", "chi2", "log_ratio", "pct_diff", "f_target", "f_ref"; and back (-1). */
+const char *qr_keyness_sort_name(qr_keyness_sort s);
+int qr_keyness_sort_from_name(const char *name);
+
+typedef struct qr_keyness_opts {
+  qr_by by;
+  uint32_t kinds;       /* as for qr_freq_by (also the sizes n1, n2); 0 = words */
+  const char *type;     /* ent, id: one entity type */
+  uint64_t min_count;   /* least a + b */
+  size_t top;
+  qr_keyness_sort sort;
+} qr_keyness_opts;
+
+typedef struct qr_keyness_row {
+  const char *item;     /* borrowed from the corpora, or the list's strings */
+  uint32_t key;         /* the item's key in the target corpus's id space, or QR_LEX_NONE
+                         * when it is not in the target */
+  uint64_t f_target, f_ref;
+  qr_keyness_measures m;
+} qr_keyness_row;
+
+/* Owns its rows and the frequency lists their strings come from. */
+typedef struct qr_keyness_list {
+  qr_keyness_row *rows;
+  size_t n, distinct;
+  uint64_t tokens_target, tokens_ref;   /* n1, n2 */
+  qr_freq_list target, ref;
+  qr_lexicon *join;     /* the items by string, when they were matched so */
+} qr_keyness_list;
+
+/* Keyness of the items of scope target of corpus tc against scope ref of
+ * corpus rc (which may be tc: then items are matched by key, else by their
+ * strings). Every item of either appears, at least min_count times in all. */
+qr_status qr_keyness(const qr_corpus *tc, const qr_scope *target, const qr_corpus *rc,
+                     const qr_scope *ref, const qr_keyness_opts *o, qr_keyness_list *out);
+void qr_keyness_list_free(qr_keyness_list *l);
+
 /* ==== collocations, dispersion, entity co-occurrence ==========================
  * (colloc.c, dispersion.c, cooc.c; docs/statistics.md gives the formulas) */
 
