@@ -163,11 +163,31 @@ local function is_rowset(v)
   return true
 end
 
+-- Is the rowset v a concordance (the rows of c:kwic): columns left, match
+-- and right, or, without columns, a first row with those three strings?
+local function is_concordance(v)
+  local ok, cols = pcall(function() return v.columns end)
+  if ok and type(cols) == "table" then
+    local has = {}
+    for _, c in ipairs(cols) do has[c] = true end
+    return has.left and has.match and has.right or false
+  end
+  local row = v[1]
+  return type(row) == "table" and type(row.left) == "string" and type(row.match) == "string"
+    and type(row.right) == "string"
+end
+
 -- A rowset as the current format writes it; in a table, no wider than the
--- screen and no longer than a screenful.
+-- screen and no longer than a screenful. A concordance prints as one:
+-- the keyword in a column of its own, its contexts filling the screen's
+-- width (report.concordance).
 local function render_rows(v, fmt, whole)
   if fmt ~= "table" then return report.render(v, fmt) end
   local columns, lines = screen()
+  if is_concordance(v) then
+    return report.concordance(v, { width = max(columns, 20),
+                                   limit = (not whole) and max(5, lines - 4) or nil })
+  end
   local opts = { limit = (not whole) and max(5, lines - 6) or nil, max_width = 40 }
   while true do
     local text = report.render(v, "table", opts)

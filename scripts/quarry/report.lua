@@ -593,6 +593,32 @@ local function flat(v)
   return (tostring(v):gsub("\r\n", " "):gsub("[\r\n\t]", " "))
 end
 
+-- A context cut to max columns at its far end, between words when it can
+-- ("… leader", not "…rean leader"; "the …" when the cut falls between two
+-- words); text without spaces (Chinese, Japanese) is cut between
+-- characters.
+local function cut_right(s, max)
+  if width(s) <= max then return s end
+  local kept = clip(s, max - 2)   -- room for " …"
+  if s:sub(#kept + 1, #kept + 1) == " " and kept:find("%S") then
+    return kept .. " " .. ELLIPSIS
+  end
+  local words = kept:match("^(.*%s)%S*$")
+  if words and words:find("%S") then return words .. ELLIPSIS end
+  return clip(s, max - 1) .. ELLIPSIS
+end
+
+local function cut_left(s, max)
+  if width(s) <= max then return s end
+  local kept = clip(s, max - 2, true)
+  if s:sub(#s - #kept, #s - #kept) == " " and kept:find("%S") then
+    return ELLIPSIS .. " " .. kept
+  end
+  local words = kept:match("^%S*(%s.*)$")
+  if words and words:find("%S") then return ELLIPSIS .. words end
+  return ELLIPSIS .. clip(s, max - 1, true)
+end
+
 -- One line per row, the keyword lined up in a column of its own: the left
 -- context right-aligned against it and cut at its far (left) end, the right
 -- context cut at its right end, so that the words next to the keyword are
@@ -634,14 +660,14 @@ local function render_concordance(rows, opts)
   local rightw = context - leftw
   local lines = {}
   for r, d in ipairs(data) do
-    local m = fit(d.match, matchw)
+    local m = cut_right(d.match, matchw)
     local room = matchw - width(m)
     local before = floor(room / 2)
     local parts = {}
     if docw > 0 then parts[#parts + 1] = pad(fit_tail(d.doc, docw), docw) .. GAP end
-    parts[#parts + 1] = pad(fit_tail(d.left, leftw), leftw, true)
+    parts[#parts + 1] = pad(cut_left(d.left, leftw), leftw, true)
     parts[#parts + 1] = GAP .. rep(" ", before) .. m .. rep(" ", room - before) .. GAP
-    parts[#parts + 1] = fit(d.right, rightw)
+    parts[#parts + 1] = cut_right(d.right, rightw)
     lines[r] = (concat(parts):gsub(" +$", ""))
   end
   if total - shown > 0 then lines[#lines + 1] = more_line(total - shown) end

@@ -71,6 +71,38 @@ T.test("show: the format chosen with :format applies to rows", function()
   T.eq(text, "form,count,docs\r\nthe,118,5\r\nin,75,5\r")
 end)
 
+T.test("show: c:kwic prints as a concordance, lined up on the match, a screenful", function()
+  local width = require("quarry.core").width
+  local columns, screen_lines = require("quarry.term").size()
+  T.eq(columns, 80, "not a terminal: 80 columns")
+  local shown = lines(repl.show(c:kwic("Putin", { width = 6 })))
+  T.eq(#shown <= screen_lines, true, #shown .. " lines")
+  T.eq(shown[#shown]:match("^… %d+ more rows$") ~= nil, true, shown[#shown])
+  local at
+  for i = 1, #shown - 1 do
+    local l = shown[i]
+    T.eq(width(l) <= columns, true, l)
+    local col = width(l:sub(1, (l:find("Putin", 1, true) or 0) - 1))
+    at = at or col
+    T.eq(col, at, "the match's column in: " .. l)
+  end
+  -- the words next to the match stay; the document id keeps its end. By
+  -- hand: document column 13 (a sixth of 80): "…" and the id's last 12;
+  -- match column 5; context 80 - 15 - 5 - 4 = 56: left 28 (20 spaces and
+  -- the headline's first word), right 28: "Visits North Korea Amid
+  -- Growing Military" cut inside "Growing": the whole words and "…"
+  T.eq(shown[1], "…ary-ties.txt                      Vladimir  Putin  Visits North Korea Amid …")
+end)
+
+T.test("show: a concordance in another format is rows", function()
+  repl.session.format = "csv"
+  local ok, text = pcall(repl.show, c:kwic("Kim Jong Un", { width = 2, limit = 1 }))
+  repl.session.format = "table"
+  T.eq(ok, true)
+  T.eq(text, "doc,left,match,right\r\n" ..
+       "02-putins-rare-visit-signals-strengthened-ties.txt,Korean leader,Kim Jong Un,lauded the\r")
+end)
+
 local function complete(line)
   local at, list = repl.complete(line)
   return at, list
