@@ -330,8 +330,10 @@ static const char *doc_value(const qr_corpus *c, const qr_doc *d, const char *ke
   return NULL;
 }
 
-int qr_pattern_eval_doc(const qr_pattern *p, int test, size_t d, pcre2_match_data *md) {
+int qr_pattern_eval_doc(const qr_pattern *p, int test, size_t d, pcre2_match_data *md,
+                        pcre2_match_context *mc) {
   const pnode *n = &p->nodes[test];
+  int a, b;
   switch (n->kind) {
   case PN_DOC: {
     qr_doc doc;
@@ -339,13 +341,18 @@ int qr_pattern_eval_doc(const qr_pattern *p, int test, size_t d, pcre2_match_dat
     qr_buf scratch = {0};
     size_t len = 0;
     const char *v = doc_value(p->c, &doc, n->key, &len, &scratch);
-    int hit = v && qr_value_test(n->re, md, n->literal, n->literal_len, v, len);
+    int hit = v ? qr_value_test(n->re, md, mc, n->literal, n->literal_len, v, len) : 0;
     qr_buf_free(&scratch);
-    return n->negate ? !hit : hit;
+    return hit < 0 ? -1 : n->negate ? !hit : hit;
   }
-  case PN_AND: return qr_pattern_eval_doc(p, n->a, d, md) && qr_pattern_eval_doc(p, n->b, d, md);
-  case PN_OR: return qr_pattern_eval_doc(p, n->a, d, md) || qr_pattern_eval_doc(p, n->b, d, md);
-  case PN_NOT: return !qr_pattern_eval_doc(p, n->a, d, md);
+  case PN_AND:
+  case PN_OR:
+    a = qr_pattern_eval_doc(p, n->a, d, md, mc);
+    if (a < 0 || (n->kind == PN_AND ? !a : a)) return a;
+    return qr_pattern_eval_doc(p, n->b, d, md, mc);
+  case PN_NOT:
+    b = qr_pattern_eval_doc(p, n->a, d, md, mc);
+    return b < 0 ? -1 : !b;
   default: return 0;
   }
 }

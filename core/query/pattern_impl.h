@@ -120,12 +120,19 @@ qr_status qr_value_entries(qr_pattern *p, qr_attr attr, const char *value, size_
 qr_status qr_value_regex(const char *value, size_t n, unsigned flags, pcre2_code **re,
                          int *literal, qr_error *err);
 int qr_value_is_literal(const char *value, size_t n, unsigned flags);
-/* Whether s[0, n) matches re (or equals the literal lit[0, litn]). */
-int qr_value_test(const pcre2_code *re, pcre2_match_data *md, const char *lit, size_t litn,
-                  const char *s, size_t n);
+/* The most backtracking steps an expression may take on one string. */
+#define QR_VALUE_MATCH_LIMIT 1000000
+/* A match context holding that limit (NULL when out of memory). */
+pcre2_match_context *qr_value_limits(void);
+/* Whether s[0, n) matches re (or equals the literal lit[0, litn]): 1, 0, or
+ * -1 when the expression took more steps than the limit of mc. */
+int qr_value_test(const pcre2_code *re, pcre2_match_data *md, pcre2_match_context *mc,
+                  const char *lit, size_t litn, const char *s, size_t n);
 
 /* pattern.c: a test tree evaluated at token t (kinds mixed in) */
 int qr_pattern_eval_token(const qr_pattern *p, int test, size_t t);
-int qr_pattern_eval_doc(const qr_pattern *p, int test, size_t d, pcre2_match_data *md);
+/* 1 or 0, or -1 when an expression took too many steps. */
+int qr_pattern_eval_doc(const qr_pattern *p, int test, size_t d, pcre2_match_data *md,
+                        pcre2_match_context *mc);
 
 #endif

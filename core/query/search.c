@@ -488,6 +488,8 @@ qr_status qr_pattern_search(const qr_pattern *p, const qr_search_opts *o, qr_mat
   s.match_caps = malloc(slots * sizeof *s.match_caps);
   qr_status rc = QR_OK;
   pcre2_match_data *md = NULL;
+  pcre2_match_context *mc = NULL;
+  int costly = 0;
   if (!docmask || !s.cur_pc || !s.cur_until || !s.next_pc || !s.next_until || !s.cur_caps ||
       !s.next_caps || !s.seen || !s.stack || !s.caps || !s.match_caps)
     rc = QR_ENOMEM;
@@ -498,9 +500,14 @@ qr_status qr_pattern_search(const qr_pattern *p, const qr_search_opts *o, qr_mat
       if (o->docs[k] < ndocs) docmask[o->docs[k]] = 1;
     if (p->doc >= 0) {
       md = pcre2_match_data_create(4, NULL);
-      if (!md) rc = QR_ENOMEM;
-      for (size_t d = 0; !rc && d < ndocs; d++)
-        if (docmask[d]) docmask[d] = (uint8_t)qr_pattern_eval_doc(p, p->doc, d, md);
+      mc = qr_value_limits();
+      if (!md || !mc) rc = QR_ENOMEM;
+      for (size_t d = 0; !rc && d < ndocs; d++) {
+        if (!docmask[d]) continue;
+        int in = qr_pattern_eval_doc(p, p->doc, d, md, mc);
+        if (in < 0) costly = 1;
+        docmask[d] = in > 0;
+      }
     }
   }
   int done = 0;
@@ -535,6 +542,7 @@ qr_status qr_pattern_search(const qr_pattern *p, const qr_search_opts *o, qr_mat
     }
   }
   free(req.heap);
+  pcre2_match_context_free(mc);
   pcre2_match_data_free(md);
   free(docmask);
   free(s.cur_pc);
@@ -548,6 +556,11 @@ qr_status qr_pattern_search(const qr_pattern *p, const qr_search_opts *o, qr_mat
   free(s.caps);
   free(s.match_caps);
   free(s.ends);
+  if (costly && !rc) {
+    qr_matches_free(out);
+    return qr_error_set(err, QR_ELIMIT, "a document test's regular expression takes too many "
+                        "steps (more than %d): simplify it", QR_VALUE_MATCH_LIMIT);
+  }
   if (rc) {
     qr_matches_free(out);
     return qr_error_set(err, rc, "%s", qr_status_string(rc));

@@ -73,10 +73,31 @@ qr_status qr_value_regex(const char *value, size_t n, unsigned flags, pcre2_code
   return QR_OK;
 }
 
-int qr_value_test(const pcre2_code *re, pcre2_match_data *md, const char *lit, size_t litn,
-                  const char *s, size_t n) {
+pcre2_match_context *qr_value_limits(void) {
+  pcre2_match_context *mc = pcre2_match_context_create(NULL);
+  if (!mc) return NULL;
+  /* an expression such as (.*)*x backtracks exponentially: a limit turns
+   * that into an error naming the string, instead of a search that never
+   * ends (the strings are words: honest expressions take few steps) */
+  pcre2_set_match_limit(mc, QR_VALUE_MATCH_LIMIT);
+  pcre2_set_depth_limit(mc, QR_VALUE_MATCH_LIMIT / 10);
+  return mc;
+}
+
+int qr_value_test(const pcre2_code *re, pcre2_match_data *md, pcre2_match_context *mc,
+                  const char *lit, size_t litn, const char *s, size_t n) {
   if (!re) return n == litn && memcmp(s, lit, n) == 0;
-  return pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL) >= 0;
+  int rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, mc);
+  if (rc >= 0) return 1;
+  return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+         rc == PCRE2_ERROR_HEAPLIMIT ? -1 : 0;
+}
+
+/* The error of an expression that took too many steps on s. */
+static qr_status too_costly(qr_error *err, const char *s, size_t n) {
+  return qr_error_set(err, QR_ELIMIT, "the regular expression takes too many steps on '%.*s' "
+                      "(more than %d): simplify it", (int)(n > 40 ? 40 : n), s,
+                      QR_VALUE_MATCH_LIMIT);
 }
 
 /* The literal prefix every match of an expression starts with (for a cheap
@@ -132,7 +153,10 @@ static qr_status scan_strings(const char *value, size_t vn, unsigned flags, cons
     return rc;
   }
   pcre2_match_data *md = re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
-  if (re && !md) {
+  pcre2_match_context *mc = re ? qr_value_limits() : NULL;
+  if (re && (!md || !mc)) {
+    pcre2_match_data_free(md);
+    pcre2_match_context_free(mc);
     pcre2_code_free(re);
     free(own_value);
     return qr_error_set(err, QR_ENOMEM, "out of memory");
@@ -145,13 +169,17 @@ static qr_status scan_strings(const char *value, size_t vn, unsigned flags, cons
     if (pre && (n < pre || memcmp(s, value, pre) != 0)) continue;
     char *own = NULL;
     if (flags & QR_VAL_DIACRITICS) s = strip_marks(s, n, &n, &own);
-    if (qr_value_test(re, md, value, vn, s, n)) qr_bits_set(hits, i);
+    int hit = qr_value_test(re, md, mc, value, vn, s, n);
+    if (hit < 0) rc = too_costly(err, s, n);
     free(own);
+    if (rc) break;
+    if (hit) qr_bits_set(hits, i);
   }
   pcre2_match_data_free(md);
+  pcre2_match_context_free(mc);
   pcre2_code_free(re);
   free(own_value);
-  return QR_OK;
+  return rc;
 }
 
 static const char *lexicon_string(const void *ctx, size_t i, size_t *n) {
@@ -224,7 +252,8 @@ qr_status qr_value_forms(qr_pattern *p, qr_attr attr, const char *value, size_t 
   rc = qr_value_regex(value, n, flags, &re, &lit, err);
   if (rc) return rc;
   pcre2_match_data *md = re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
-  if (re && !md) rc = qr_error_set(err, QR_ENOMEM, "out of memory");
+  pcre2_match_context *mc = re ? qr_value_limits() : NULL;
+  if (re && (!md || !mc)) rc = qr_error_set(err, QR_ENOMEM, "out of memory");
   for (size_t i = 0; !rc && i < nlex; i++) {
     size_t len;
     const char *s = qr_lexicon_str(lx, (uint32_t)i, &len);
@@ -233,10 +262,12 @@ qr_status qr_value_forms(qr_pattern *p, qr_attr attr, const char *value, size_t 
       rc = qr_error_set(err, QR_ENOMEM, "out of memory");
       break;
     }
-    if (qr_value_test(re, md, value, n, shape.data ? shape.data : "", shape.len))
-      qr_bits_set(out, i);
+    int hit = qr_value_test(re, md, mc, value, n, shape.data ? shape.data : "", shape.len);
+    if (hit < 0) rc = too_costly(err, shape.data, shape.len);
+    else if (hit) qr_bits_set(out, i);
   }
   qr_buf_free(&shape);
+  pcre2_match_context_free(mc);
   pcre2_match_data_free(md);
   pcre2_code_free(re);
   return rc;
@@ -249,18 +280,24 @@ qr_status qr_value_kinds(const char *value, size_t n, unsigned flags, uint32_t *
   qr_status rc = qr_value_regex(value, n, flags, &re, &lit, err);
   if (rc) return rc;
   pcre2_match_data *md = re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
-  if (re && !md) {
+  pcre2_match_context *mc = re ? qr_value_limits() : NULL;
+  if (re && (!md || !mc)) {
+    pcre2_match_data_free(md);
+    pcre2_match_context_free(mc);
     pcre2_code_free(re);
     return qr_error_set(err, QR_ENOMEM, "out of memory");
   }
   *mask = 0;
-  for (int k = 1; k < QR_TOK_KIND_MAX; k++) {
+  for (int k = 1; k < QR_TOK_KIND_MAX && !rc; k++) {
     const char *name = qr_token_kind_name(k);
-    if (qr_value_test(re, md, value, n, name, strlen(name))) *mask |= 1u << k;
+    int hit = qr_value_test(re, md, mc, value, n, name, strlen(name));
+    if (hit < 0) rc = too_costly(err, name, strlen(name));
+    else if (hit) *mask |= 1u << k;
   }
+  pcre2_match_context_free(mc);
   pcre2_match_data_free(md);
   pcre2_code_free(re);
-  return QR_OK;
+  return rc;
 }
 
 typedef struct entry_ctx {

@@ -22,7 +22,8 @@ local function phrase_tree(corpus, phrase, case)
   local items = {}
   for word in phrase:gmatch("%S+") do
     if word:find("[*?]") then
-      local re = escape(word):gsub("\\%*", ".*"):gsub("\\%?", ".")
+      -- a run of * is one * (".*.*" would only make the engine backtrack)
+      local re = escape(word:gsub("%*+", "*")):gsub("\\%*", ".*"):gsub("\\%?", ".")
       items[#items + 1] = { type = "token", pos = 1,
         expr = { type = "cmp", attr = "lower", op = "=", value = re, flags = "c", pos = 1 } }
     else

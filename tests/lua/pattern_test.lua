@@ -41,6 +41,7 @@ local CASES = {
     "Kim toured several munitions factories, showcasing an arsenal brimming with ballistic missiles" },
   { 'North Korea', 57, "North Korea" },                      -- a phrase: words, any case
   { 'korea*', 71, "Korea" },                                 -- a wildcard in a phrase
+  { "korea" .. string.rep("*", 80), 71, "Korea" },           -- a run of * is one *
 }
 
 T.test("the cases: counts and first matches", function()
@@ -197,6 +198,7 @@ local BAD = {
   { '[]{3,1}', 3, "minimum is larger than the maximum" },
   { '[word="x" & ent="PERSON"]', 1, "not both" },
   { '[]?', 1, "empty" },
+  { '[word="(.*.*)*x"]', 7, "takes too many steps on" },   -- exponential backtracking, stopped
   { string.rep("(", 10000) .. "[]" .. string.rep(")", 10000), 101, "nested too deeply" },
 }
 
