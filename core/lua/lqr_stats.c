@@ -314,20 +314,6 @@ static int sub_tostring(lua_State *L) {
 
 /* ---- options ------------------------------------------------------------------ */
 
-/* Raises for a key of the options table at t not in names: a misspelt
- * option would otherwise be silently ignored. */
-static void check_names(lua_State *L, int t, const char *fn, const char *const *names) {
-  t = lua_absindex(L, t);
-  lua_pushnil(L);
-  while (lua_next(L, t)) {
-    lua_pop(L, 1);   /* pops the value */
-    const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-    int ok = 0;
-    for (int i = 0; k && names[i]; i++) ok |= strcmp(k, names[i]) == 0;
-    if (!ok) luaL_error(L, "unknown option '%s' to '%s'", k ? k : luaL_typename(L, -1), fn);
-  }
-}
-
 /* An integer option at least min (def when absent). The messages keep the
  * words c:freq has always used ("option 'top' must be an integer"). */
 static lua_Integer int_opt(lua_State *L, int t, const char *fn, const char *name,
@@ -439,6 +425,18 @@ static int docs_opt(lua_State *L, int t, int corpus_idx, const char *fn, qr_scop
   return 1;
 }
 
+/* The `matches` option (a Matches object, or anything c:query takes): its
+ * hits in scope->hits. The Matches object stays on the stack, keeping them
+ * alive. */
+static void matches_opt(lua_State *L, int t, int corpus_idx, qr_scope *scope) {
+  lua_getfield(L, t, "matches");
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return;
+  }
+  scope->hits = lqr_tomatches(L, corpus_idx, -1, &scope->nhits);
+}
+
 /* Pushes the rows of a frequency list. legacy: the columns c:freq had
  * before `by` (form / id, type, name; count; docs), else the attribute's
  * column, count, docs and per_million. */
@@ -451,8 +449,10 @@ static void push_freq_rows(lua_State *L, const qr_corpus *c, const qr_freq_list 
   const char *cols[] = {qr_by_name(by), "count", "docs", "per_million", NULL};
   lqr_new_rows(L, (int)l->n, legacy ? (by == QR_BY_ID ? ent_cols : form_cols)
                             : by == QR_BY_ID ? id_cols : cols);
-  lua_pushinteger(L, (lua_Integer)l->tokens);
-  lua_setfield(L, -2, "tokens");
+  if (!legacy) {   /* (the first form's rows stay as they were: columns only) */
+    lua_pushinteger(L, (lua_Integer)l->tokens);
+    lua_setfield(L, -2, "tokens");
+  }
   const qr_gazetteer *g = qr_corpus_gazetteer(c);
   const char *col = legacy ? "form" : qr_by_name(by);
   for (size_t i = 0; i < l->n; i++) {
@@ -481,7 +481,7 @@ static void release_list(void *p) {
   free(p);
 }
 
-/* c:freq{by =, kind =, fold =, top =, min =, type =, doc =, subcorpus =} */
+/* c:freq{by =, kind =, fold =, top =, min =, type =, doc =, subcorpus =, matches =} */
 static int corpus_freq(lua_State *L) {
   lqr_corpus *box = lqr_checkcorpus(L, 1);
   if (lua_isnoneornil(L, 2)) {
@@ -491,8 +491,8 @@ static int corpus_freq(lua_State *L) {
   luaL_checktype(L, 2, LUA_TTABLE);
   lua_settop(L, 2);
   static const char *const names[] = {"by", "kind", "fold", "top", "min", "type", "doc",
-                                      "subcorpus", NULL};
-  check_names(L, 2, "freq", names);
+                                      "subcorpus", "matches", NULL};
+  lqr_check_options(L, 2, "freq", names);
   qr_count_opts o;
   memset(&o, 0, sizeof o);
   int entity;
@@ -519,6 +519,7 @@ static int corpus_freq(lua_State *L) {
   o.top = (size_t)int_opt(L, 2, "freq", "top", 0, 0);
   o.min_count = (uint64_t)int_opt(L, 2, "freq", "min", 1, 1);
   docs_opt(L, 2, 1, "freq", &o.scope);
+  matches_opt(L, 2, 1, &o.scope);
   qr_corpus *c = box->c;
   void **guard = lqr_guard(L, release_list);
   int gi = lua_gettop(L);
@@ -528,6 +529,208 @@ static int corpus_freq(lua_State *L) {
   qr_status rc = qr_freq_by(c, &o, l);
   if (rc) return luaL_error(L, "freq: %s", qr_status_string(rc));
   push_freq_rows(L, c, l, by, legacy);
+  lua_remove(L, gi);
+  return 1;
+}
+
+/* ---- n-grams ------------------------------------------------------------------- */
+
+static void release_ngrams(void *p) {
+  qr_ngram_list_free(p);
+  free(p);
+}
+
+/* c:ngrams{n = 2, by = "lower", skip = 0, within = "s", kind = "word", min = 1,
+ * top =, subcorpus =, matches =} -> rows {ngram, count, docs, per_million} */
+static int corpus_ngrams(lua_State *L) {
+  lqr_corpus *box = lqr_checkcorpus(L, 1);
+  lua_settop(L, 2);
+  static const char *const names[] = {"n", "by", "skip", "within", "kind", "min", "top",
+                                      "subcorpus", "matches", NULL};
+  lqr_check_options(L, 2, "ngrams", names);
+  if (lua_isnil(L, 2)) {
+    lua_newtable(L);
+    lua_replace(L, 2);
+  }
+  qr_ngram_opts o;
+  memset(&o, 0, sizeof o);
+  o.n = (unsigned)lqr_opt_integer(L, 2, "ngrams", "n", 2, 1, QR_NGRAM_MAX);
+  o.skip = (unsigned)lqr_opt_integer(L, 2, "ngrams", "skip", 0, 0, QR_SKIP_MAX);
+  o.by = (qr_by)by_opt(L, 2, "ngrams", QR_BY_LOWER, 1);
+  static const char *const within[] = {"s", "d", NULL};
+  o.cross_sentences = lqr_opt_enum(L, 2, "ngrams", "within", 0, within);
+  o.kinds = kinds_opt(L, 2, "ngrams", NULL);
+  o.min_count = (uint64_t)lqr_opt_integer(L, 2, "ngrams", "min", 1, 1, LUA_MAXINTEGER);
+  o.top = (size_t)lqr_opt_integer(L, 2, "ngrams", "top", 0, 0, LUA_MAXINTEGER);
+  lqr_opt_subcorpus(L, 2, 1, &o.scope.docs, &o.scope.ndocs);
+  matches_opt(L, 2, 1, &o.scope);
+  const qr_corpus *c = box->c;
+  void **guard = lqr_guard(L, release_ngrams);
+  int gi = lua_gettop(L);
+  qr_ngram_list *l = calloc(1, sizeof *l);
+  if (!l) return luaL_error(L, "ngrams: %s", qr_status_string(QR_ENOMEM));
+  *guard = l;
+  qr_status rc = qr_ngrams(c, &o, l);
+  if (rc) return luaL_error(L, "ngrams: %s", qr_status_string(rc));
+  static const char *const cols[] = {"ngram", "count", "docs", "per_million", NULL};
+  lqr_new_rows(L, (int)l->n, cols);
+  lua_pushinteger(L, (lua_Integer)l->tokens);
+  lua_setfield(L, -2, "tokens");
+  lua_pushinteger(L, (lua_Integer)l->total);
+  lua_setfield(L, -2, "total");
+  luaL_Buffer b;
+  for (size_t i = 0; i < l->n; i++) {
+    const qr_ngram_row *r = &l->rows[i];
+    lua_createtable(L, 0, 4);
+    luaL_buffinit(L, &b);
+    for (unsigned j = 0; j < l->len; j++) {
+      if (j) luaL_addchar(&b, ' ');
+      luaL_addstring(&b, qr_ngram_item(c, l, r->ids[j]));
+    }
+    luaL_pushresult(&b);
+    lua_setfield(L, -2, "ngram");
+    lua_pushinteger(L, (lua_Integer)r->count);
+    lua_setfield(L, -2, "count");
+    lua_pushinteger(L, (lua_Integer)r->docs);
+    lua_setfield(L, -2, "docs");
+    lua_pushnumber(L, l->tokens ? (double)r->count * 1e6 / (double)l->tokens : 0.0);
+    lua_setfield(L, -2, "per_million");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_remove(L, gi);
+  return 1;
+}
+
+/* ---- keyness -------------------------------------------------------------------- */
+
+static void release_keyness(void *p) {
+  qr_keyness_list_free(p);
+  free(p);
+}
+
+/* The documents of both sorted lists a and b (b NULL: every document),
+ * pushed as a scratch array; returns it and sets *n. */
+static uint32_t *push_intersection(lua_State *L, const uint32_t *a, size_t na,
+                                   const uint32_t *b, size_t nb, size_t *n) {
+  uint32_t *out = push_scratch(L, na);
+  size_t k = 0;
+  for (size_t i = 0, j = 0; i < na; i++) {
+    if (b) {
+      while (j < nb && b[j] < a[i]) j++;
+      if (j == nb || b[j] != a[i]) continue;
+    }
+    out[k++] = a[i];
+  }
+  *n = k;
+  return out;
+}
+
+/* The Subcorpus at idx as a scope within the documents sub[0, nsub) (sub
+ * NULL: all); pushes a scratch array. */
+static void sub_scope(lua_State *L, int idx, const uint32_t *sub, size_t nsub, qr_scope *s) {
+  lqr_subcorpus *x = lua_touserdata(L, idx);
+  memset(s, 0, sizeof *s);
+  s->docs = push_intersection(L, x->docs, x->n, sub, nsub, &s->ndocs);
+}
+
+/* c:keyness(target, reference, {by = "lower", kind =, type =, min = 1, top =,
+ * sort = "ll", subcorpus =}): target a Subcorpus of c (nil: all of c, when
+ * reference is another corpus); reference a Subcorpus of c, another
+ * Corpus, or nil (the rest of c, or of the subcorpus option). */
+static int corpus_keyness(lua_State *L) {
+  lqr_corpus *box = lqr_checkcorpus(L, 1);
+  lua_settop(L, 4);
+  static const char *const names[] = {"by", "kind", "type", "min", "top", "sort", "subcorpus",
+                                      NULL};
+  lqr_check_options(L, 4, "keyness", names);
+  if (lua_isnil(L, 4)) {
+    lua_newtable(L);
+    lua_replace(L, 4);
+  }
+  lqr_subcorpus *ts = luaL_testudata(L, 2, LQR_SUBCORPUS);
+  lqr_subcorpus *rs = luaL_testudata(L, 3, LQR_SUBCORPUS);
+  lqr_corpus *rbox = luaL_testudata(L, 3, LQR_CORPUS);
+  if (!ts && !lua_isnil(L, 2))
+    return luaL_argerror(L, 2, lua_pushfstring(L, "a subcorpus expected, got %s",
+                                                luaL_typename(L, 2)));
+  if (!rs && !rbox && !lua_isnil(L, 3))
+    return luaL_argerror(L, 3, lua_pushfstring(L, "a subcorpus, a corpus or nil expected, got %s",
+                                                luaL_typename(L, 3)));
+  if (ts && ts->box != box) return luaL_argerror(L, 2, "a subcorpus of another corpus");
+  if (rs && rs->box != box) return luaL_argerror(L, 3, "a subcorpus of another corpus");
+  if (!ts && !rbox)
+    return luaL_argerror(L, 2, "a subcorpus expected (the whole corpus is compared only with "
+                               "another corpus)");
+  if (rbox) lqr_corpus_of(L, rbox);
+  qr_keyness_opts o;
+  memset(&o, 0, sizeof o);
+  o.by = (qr_by)by_opt(L, 4, "keyness", QR_BY_LOWER, 0);
+  o.kinds = kinds_opt(L, 4, "keyness", NULL);
+  o.type = lqr_opt_string(L, 4, "keyness", "type", NULL);
+  if (o.type && o.by != QR_BY_ENT && o.by != QR_BY_ID)
+    return luaL_error(L, "keyness: option 'type' goes with by = \"ent\" or by = \"id\"");
+  o.min_count = (uint64_t)lqr_opt_integer(L, 4, "keyness", "min", 1, 1, LUA_MAXINTEGER);
+  o.top = (size_t)lqr_opt_integer(L, 4, "keyness", "top", 0, 0, LUA_MAXINTEGER);
+  static const char *const sorts[] = {"ll", "chi2", "log_ratio", "pct_diff", "f_target",
+                                      "f_ref", NULL};
+  o.sort = (qr_keyness_sort)lqr_opt_enum(L, 4, "keyness", "sort", QR_KEY_LL, sorts);
+  const uint32_t *sub = NULL;
+  size_t nsub = 0;
+  lqr_opt_subcorpus(L, 4, 1, &sub, &nsub);
+  /* the scopes, as scratch arrays on the stack */
+  qr_scope target, ref;
+  memset(&target, 0, sizeof target);
+  memset(&ref, 0, sizeof ref);
+  if (ts) sub_scope(L, 2, sub, nsub, &target);
+  else {
+    target.docs = sub;
+    target.ndocs = nsub;
+  }
+  if (rs) {
+    sub_scope(L, 3, sub, nsub, &ref);
+  } else if (!rbox) {   /* the rest: the complement of the target within the subcorpus */
+    size_t nd = qr_corpus_ndocs(box->c), k;
+    uint32_t *rest = push_scratch(L, nd);
+    k = qr_subcorpus_complement(nd, target.docs, target.ndocs, rest);
+    ref.docs = push_intersection(L, rest, k, sub, nsub, &ref.ndocs);
+  }
+  const qr_corpus *rc = rbox ? rbox->c : box->c;
+  void **guard = lqr_guard(L, release_keyness);
+  int gi = lua_gettop(L);
+  qr_keyness_list *l = calloc(1, sizeof *l);
+  if (!l) return luaL_error(L, "keyness: %s", qr_status_string(QR_ENOMEM));
+  *guard = l;
+  qr_status st = qr_keyness(box->c, &target, rc, &ref, &o, l);
+  if (st) return luaL_error(L, "keyness: %s", qr_status_string(st));
+  static const char *const cols[] = {"item", "f_target", "f_ref", "per_million_target",
+                                     "per_million_ref", "ll", "chi2", "log_ratio", "pct_diff",
+                                     "p_ll", "p_chi2", "direction", NULL};
+  lqr_new_rows(L, (int)l->n, cols);
+  lua_pushinteger(L, (lua_Integer)l->tokens_target);
+  lua_setfield(L, -2, "tokens_target");
+  lua_pushinteger(L, (lua_Integer)l->tokens_ref);
+  lua_setfield(L, -2, "tokens_ref");
+  for (size_t i = 0; i < l->n; i++) {
+    const qr_keyness_row *r = &l->rows[i];
+    lua_createtable(L, 0, 12);
+    lua_pushstring(L, r->item);
+    lua_setfield(L, -2, "item");
+    lua_pushinteger(L, (lua_Integer)r->f_target);
+    lua_setfield(L, -2, "f_target");
+    lua_pushinteger(L, (lua_Integer)r->f_ref);
+    lua_setfield(L, -2, "f_ref");
+    static const char *const fields[] = {"per_million_target", "per_million_ref", "ll", "chi2",
+                                         "log_ratio", "pct_diff", "p_ll", "p_chi2"};
+    const double v[] = {r->m.per_million_target, r->m.per_million_ref, r->m.ll, r->m.chi2,
+                        r->m.log_ratio, r->m.pct_diff, r->m.p_ll, r->m.p_chi2};
+    for (int f = 0; f < 8; f++) {
+      lua_pushnumber(L, v[f]);
+      lua_setfield(L, -2, fields[f]);
+    }
+    lua_pushstring(L, r->m.direction > 0 ? "+" : r->m.direction < 0 ? "-" : "=");
+    lua_setfield(L, -2, "direction");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
   lua_remove(L, gi);
   return 1;
 }
@@ -551,6 +754,8 @@ static const luaL_Reg sub_meta[] = {
 static const luaL_Reg stats_methods[] = {
   {"subcorpus", corpus_subcorpus},
   {"freq", corpus_freq},
+  {"ngrams", corpus_ngrams},
+  {"keyness", corpus_keyness},
   {NULL, NULL},
 };
 

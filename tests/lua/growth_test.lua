@@ -115,7 +115,7 @@ grows_linearly("many documents that name one entity", 5000, function(n)
     local c = q.open(path, { gazetteer = g, quiet = true })
     c:kwic({ entity = "kim" })
     c:entities()
-    c:freq{ entities = true }
+    c:freq{ kind = "entity" }
   end
 end)
 
