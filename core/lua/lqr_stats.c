@@ -53,6 +53,8 @@ static lqr_subcorpus *push_sub(lua_State *L, int corpus_idx, const uint32_t *doc
 
 int lqr_opt_subcorpus(lua_State *L, int opts_idx, int corpus_idx, const uint32_t **docs,
                       size_t *n) {
+  opts_idx = lua_absindex(L, opts_idx);
+  corpus_idx = lua_absindex(L, corpus_idx);
   if (!lua_istable(L, opts_idx)) return 0;
   lua_getfield(L, opts_idx, "subcorpus");
   if (lua_isnil(L, -1)) {
@@ -61,8 +63,8 @@ int lqr_opt_subcorpus(lua_State *L, int opts_idx, int corpus_idx, const uint32_t
   }
   lqr_subcorpus *s = luaL_testudata(L, -1, LQR_SUBCORPUS);
   if (!s)
-    return luaL_error(L, "option 'subcorpus' must be a subcorpus (made by c:subcorpus) (got %s)",
-                      luaL_typename(L, -1));
+    return luaL_error(L, "option 'subcorpus' must be a subcorpus, made by corpus:subcorpus "
+                      "(got %s)", luaL_typename(L, -1));
   if (s->box != lua_touserdata(L, corpus_idx))
     return luaL_error(L, "option 'subcorpus': a subcorpus of another corpus");
   lqr_corpus_of(L, s->box);
@@ -181,6 +183,7 @@ static int corpus_subcorpus(lua_State *L) {
   uint32_t *docs = push_scratch(L, nd);
   if (lua_isfunction(L, 2)) {
     for (size_t d = 0; d < nd; d++) {
+      lqr_corpus_of(L, box);   /* (the function may have closed it) */
       lua_pushvalue(L, 2);
       lqr_push_elem(L, W_DOCS, box, 1, d, 0);
       lua_call(L, 1, 1);
@@ -287,6 +290,9 @@ static int sub_contains(lua_State *L) {
     d = qr_corpus_find(c, lua_tostring(L, 2));
   } else {
     luaL_checkudata(L, 2, LQR_DOC);
+    lua_getfield(L, 2, "corpus");
+    lua_getiuservalue(L, 1, 1);
+    if (!lua_rawequal(L, -1, -2)) return luaL_argerror(L, 2, "a document of another corpus");
     lua_getfield(L, 2, "index");
     d = (long)lua_tointeger(L, -1) - 1;
   }
@@ -332,16 +338,6 @@ static lua_Integer int_opt(lua_State *L, int t, const char *fn, const char *name
   return v;
 }
 
-/* A string option (NULL when absent; borrowed from the options table). */
-static const char *str_opt(lua_State *L, int t, const char *fn, const char *name) {
-  lua_getfield(L, t, name);
-  if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
-    luaL_error(L, "%s: option '%s' must be a string (got %s)", fn, name, luaL_typename(L, -1));
-  const char *v = lua_tostring(L, -1);
-  lua_pop(L, 1);   /* the string stays alive in the table */
-  return v;
-}
-
 /* The `kind` option: a kind name, a list of them, "all", or (entity set
  * when allowed) "entity". Bits 1 << QR_TOK_*; 0 when absent. */
 static uint32_t kinds_opt(lua_State *L, int t, const char *fn, int *entity) {
@@ -356,36 +352,34 @@ static uint32_t kinds_opt(lua_State *L, int t, const char *fn, int *entity) {
     else if (entity && strcmp(k, "entity") == 0) *entity = 1;
     else if (kind) mask = 1u << kind;
     else
-      luaL_error(L, "%s: bad kind '%s' (expected word, number, punct, symbol, url, email, "
-                 "hashtag, mention, emoji, all%s)", fn, k, entity ? " or entity" : "");
+      luaL_error(L, "option 'kind' to '%s': bad kind '%s' (expected word, number, punct, symbol, "
+                 "url, email, hashtag, mention, emoji, all%s)", fn, k, entity ? " or entity" : "");
   } else if (lua_type(L, v) == LUA_TTABLE) {
     lua_Integer n = (lua_Integer)lua_rawlen(L, v);
     for (lua_Integer i = 1; i <= n; i++) {
       lua_rawgeti(L, v, i);
       const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
       int kind = k ? qr_token_kind_from_name(k) : 0;
-      if (!kind) luaL_error(L, "%s: bad kind '%s' in list", fn, k ? k : luaL_typename(L, -1));
+      if (!kind)
+        luaL_error(L, "option 'kind' to '%s': bad kind '%s' in the list", fn,
+                   k ? k : luaL_typename(L, -1));
       mask |= 1u << kind;
       lua_pop(L, 1);
     }
-    if (!mask) luaL_error(L, "%s: option 'kind' is an empty list", fn);
+    if (!mask) luaL_error(L, "option 'kind' to '%s' is an empty list", fn);
   } else if (!lua_isnil(L, v)) {
-    luaL_error(L, "%s: option 'kind' must be a kind or a list of kinds (got %s)", fn,
-               luaL_typename(L, v));
+    lqr_opt_type_error(L, v, fn, "kind", "a kind or a list of kinds");
   }
   lua_pop(L, 1);
   return mask;
 }
 
-/* The `by` option: an attribute (def when absent). */
+/* The `by` option: an attribute (def when absent); tokens_only leaves out
+ * ent and id (which come last in qr_by). */
 static int by_opt(lua_State *L, int t, const char *fn, int def, int tokens_only) {
-  const char *s = str_opt(L, t, fn, "by");
-  if (!s) return def;
-  int by = qr_by_from_name(s);
-  if (by < 0 || (tokens_only && (by == QR_BY_ENT || by == QR_BY_ID)))
-    luaL_error(L, "%s: bad value '%s' for option 'by' (expected word, lower, kind, shape%s)", fn,
-               s, tokens_only ? "" : ", ent or id");
-  return by;
+  static const char *const all[] = {"word", "lower", "kind", "shape", "ent", "id", NULL};
+  static const char *const tokens[] = {"word", "lower", "kind", "shape", NULL};
+  return lqr_opt_enum(L, t, fn, "by", def, tokens_only ? tokens : all);
 }
 
 /* The documents of the `doc` and `subcorpus` options together: fills
@@ -500,11 +494,10 @@ static int corpus_freq(lua_State *L) {
   int by = by_opt(L, 2, "freq", -1, 0);
   int legacy = by < 0;
   lua_getfield(L, 2, "fold");
-  int has_fold = !lua_isnil(L, -1), fold = lua_toboolean(L, -1);
-  if (has_fold && !lua_isboolean(L, -1))
-    return luaL_error(L, "freq: option 'fold' must be a boolean (got %s)", luaL_typename(L, -1));
+  int has_fold = !lua_isnil(L, -1);
   lua_pop(L, 1);
-  o.type = str_opt(L, 2, "freq", "type");
+  int fold = lqr_opt_boolean(L, 2, "freq", "fold", 1);
+  o.type = lqr_opt_string(L, 2, "freq", "type", NULL);
   if (!legacy && has_fold)
     return luaL_error(L, "freq: option 'fold' goes with the first form of c:freq; with 'by', "
                       "say by = \"word\" or by = \"lower\"");

@@ -46,6 +46,7 @@ T.test("a subcorpus counts its tokens, has a complement and prints itself", func
   T.eq(s:contains(2), false)
   T.eq(s:contains(j:doc(4)), true)
   T.eq(s:corpus(), j)
+  T.raises(function() s:contains(c:doc(1)) end, "a document of another corpus")
 end)
 
 T.test("subcorpus rejects what it cannot use", function()
@@ -60,7 +61,7 @@ end)
 
 T.test("options that take a subcorpus refuse anything else", function()
   T.raises(function() j:freq{ by = "lower", subcorpus = { "a" } } end,
-           "option 'subcorpus' must be a subcorpus")
+           "option 'subcorpus' must be a subcorpus, made by corpus:subcorpus (got table)")
   T.raises(function() j:freq{ by = "lower", subcorpus = c:subcorpus{ 1 } } end,
            "option 'subcorpus': a subcorpus of another corpus")
   T.raises(function() j:ngrams{ subcorpus = "a" } end, "option 'subcorpus' must be a subcorpus")
@@ -131,12 +132,17 @@ end)
 
 T.test("freq checks its options", function()
   T.raises(function() j:freq{ n = 2 } end, "unknown option 'n' to 'freq'")
-  T.raises(function() j:freq{ by = "lemma" } end, "bad value 'lemma' for option 'by'")
-  T.raises(function() j:freq{ by = 1 } end, "option 'by' must be a string")
+  T.raises(function() j:freq{ by = "lemma" } end,
+           "option 'by' to 'freq' must be one of word, lower, kind, shape, ent, id (got 'lemma')")
+  T.raises(function() j:freq{ by = 1 } end, "option 'by' to 'freq' must be one of")
   T.raises(function() j:freq{ by = "lower", fold = false } end, "option 'fold' goes with")
   T.raises(function() j:freq{ by = "lower", type = "PERSON" } end, "option 'type' goes with")
   T.raises(function() j:freq{ by = "lower", kind = "entity" } end, "kind = \"entity\" goes with")
-  T.raises(function() j:freq{ by = "lower", kind = 3 } end, "option 'kind' must be a kind")
+  T.raises(function() j:freq{ by = "lower", kind = 3 } end,
+           "option 'kind' to 'freq' must be a kind or a list of kinds (got number)")
+  T.raises(function() j:freq{ by = "lower", kind = { "word", "verb" } } end,
+           "option 'kind' to 'freq': bad kind 'verb' in the list")
+  T.raises(function() j:freq{ by = "lower", fold = 1 } end, "option 'fold' to 'freq' must be a boolean")
   T.raises(function() j:freq{ by = "lower", top = "x" } end, "option 'top' must be an integer")
 end)
 
@@ -242,7 +248,9 @@ T.test("ngrams checks its options", function()
   T.raises(function() j:ngrams{ n = "2" } end, "option 'n' to 'ngrams' must be an integer")
   T.raises(function() j:ngrams{ skip = 9 } end, "option 'skip' to 'ngrams' must be at most 8")
   T.raises(function() j:ngrams{ within = "p" } end, "option 'within' to 'ngrams' must be one of")
-  T.raises(function() j:ngrams{ by = "id" } end, "bad value 'id' for option 'by'")
+  T.raises(function() j:ngrams{ by = "id" } end,
+           "option 'by' to 'ngrams' must be one of word, lower, kind, shape (got 'id')")
+  T.raises(function() j:ngrams{ kind = "verb" } end, "option 'kind' to 'ngrams': bad kind 'verb'")
   T.raises(function() j:ngrams(3) end, "bad argument")
 end)
 
