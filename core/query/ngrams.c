@@ -419,12 +419,12 @@ qr_status qr_ngrams(const qr_corpus *c, const qr_ngram_opts *o, qr_ngram_list *o
   if (!rc && oo.scope.hits) {
     rc = count_hits(&p);
   } else if (!rc) {
-    qr_span *sp;
-    size_t nsp;
+    qr_span *sp = NULL;
+    size_t nsp = 0;
     rc = qr_scope_spans(c, &oo.scope, &sp, &nsp);
     for (size_t k = 0; !rc && k < nsp; k++)
       rc = count_stretch(&p, sp[k].first, (size_t)sp[k].first + sp[k].count, sp[k].doc, 0);
-    if (!rc) free(sp);
+    free(sp);
   }
   if (!rc) rc = flush(&p);
   out->total = p.total;
