@@ -168,6 +168,10 @@ void lqr_open_stats(lua_State *L);
 int lqr_opt_subcorpus(lua_State *L, int opts_idx, int corpus_idx, const uint32_t **docs,
                       size_t *n);
 
+/* lqr_colloc.c: adds the corpus methods collocates, dispersion and
+ * cooccurrences, and cooccurrences to the module table on top of the stack. */
+void lqr_open_colloc(lua_State *L);
+
 /* lqr_query.c: compiled query patterns and their Matches (scripts/quarry/
  * query.lua makes the corpus methods query, count and kwic of them). */
 /* Adds quarry.core.compile and quarry.core.search to the module table on

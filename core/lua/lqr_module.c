@@ -90,6 +90,7 @@ int luaopen_quarry_core(lua_State *L) {
   lqr_open_segmenter(L);
   luaL_newlib(L, core_funcs);
   lqr_open_query(L);   /* adds compile and search to the module */
+  lqr_open_colloc(L);   /* corpus methods, and cooccurrences in the module */
   lua_pushliteral(L, QR_VERSION);
   lua_setfield(L, -2, "version");
   lua_pushinteger(L, QR_API_VERSION);

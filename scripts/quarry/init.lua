@@ -52,53 +52,9 @@ function doc_methods.kwic(doc, query, opts)
   return doc.corpus:kwic(query, o)
 end
 
--- quarry.cooccurrences(corpus, {type = T, min = 1}): pairs of entities named
--- in the same sentence, with how many sentences and documents they share.
-function quarry.cooccurrences(corpus, opts)
-  opts = opts or {}
-  local min = opts.min or 1
-  local pairs_seen, rows = {}, { columns = { "a", "b", "sentences", "docs" } }
-  for doc in corpus:docs() do
-    local by_sentence = {}
-    for e in doc:entities() do
-      if not opts.type or e.type == opts.type then
-        local s = by_sentence[e.sentence]
-        if not s then s = {}; by_sentence[e.sentence] = s end
-        s[e.id] = e.name
-      end
-    end
-    local in_doc = {}
-    for _, names in pairs(by_sentence) do
-      local ids = {}
-      for id in pairs(names) do ids[#ids + 1] = id end
-      table.sort(ids)
-      for i = 1, #ids do
-        for j = i + 1, #ids do
-          local key = ids[i] .. "\0" .. ids[j]
-          local p = pairs_seen[key]
-          if not p then
-            p = { a = names[ids[i]], b = names[ids[j]], a_id = ids[i], b_id = ids[j],
-                  sentences = 0, docs = 0 }
-            pairs_seen[key] = p
-          end
-          p.sentences = p.sentences + 1
-          if not in_doc[key] then in_doc[key] = true; p.docs = p.docs + 1 end
-        end
-      end
-    end
-  end
-  for _, p in pairs(pairs_seen) do
-    if p.sentences >= min then rows[#rows + 1] = p end
-  end
-  table.sort(rows, function(x, y)
-    if x.sentences ~= y.sentences then return x.sentences > y.sentences end
-    if x.a ~= y.a then return x.a < y.a end
-    return x.b < y.b
-  end)
-  if opts.top and #rows > opts.top then
-    for i = #rows, opts.top + 1, -1 do rows[i] = nil end
-  end
-  return rows
-end
+-- quarry.cooccurrences(corpus, opts): pairs of entities named in the same
+-- sentence, paragraph or document, with association measures; the same
+-- function as corpus:cooccurrences (core/lua/lqr_colloc.c, docs/statistics.md).
+quarry.cooccurrences = core.cooccurrences
 
 return quarry

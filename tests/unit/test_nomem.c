@@ -239,7 +239,7 @@ static const char lua_script[] =
   "report.table(c:freq{ top = 5 })\n"
   "report.table(c:freq{ type = 'PERSON' })\n"
   "report.table(c:candidates{ single = true })\n"
-  "report.table(quarry.cooccurrences(c, { min_count = 1 }))\n"
+  "report.table(quarry.cooccurrences(c, { min = 1 }))\n"
   "local n, words = 0, 0\n"
   "for m in c:entities() do n = n + 1 end\n"
   "for d in c:docs() do\n"
