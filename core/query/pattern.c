@@ -15,7 +15,7 @@
 
 #include "query/pattern_impl.h"
 #include "quarry/gazetteer.h"
-#include "quarry/json.h"
+#include "quarry/stats.h"
 
 qr_pattern *qr_pattern_new(qr_corpus *c) {
   qr_pattern *p = calloc(1, sizeof *p);
@@ -295,10 +295,11 @@ int qr_pattern_eval_token(const qr_pattern *p, int test, size_t t) {
   }
 }
 
-/* A document's value for key: its id, title, file, or a metadata value (a
- * JSON string loses its quotes; other JSON values are compared as written). */
-static const char *doc_value(const qr_corpus *c, const qr_doc *d, const char *key, size_t *n,
-                             qr_buf *scratch) {
+/* A document's value for key: its id, title, file, or a metadata value
+ * decoded as subcorpora decode it (qr_doc_meta_value): a JSON string
+ * unescaped, other JSON values as written. NULL when it has none. */
+static const char *doc_value(const qr_corpus *c, size_t index, const qr_doc *d, const char *key,
+                             size_t *n, qr_buf *scratch) {
   if (strcmp(key, "id") == 0) {
     *n = strlen(d->id);
     return d->id;
@@ -311,23 +312,10 @@ static const char *doc_value(const qr_corpus *c, const qr_doc *d, const char *ke
     *n = strlen(d->source);
     return d->source;
   }
-  for (size_t k = 0; k < d->meta_count; k++) {
-    const char *mk, *mv;
-    qr_corpus_meta(c, d->meta_first + k, &mk, &mv);
-    if (strcmp(mk, key) != 0) continue;
-    size_t len = strlen(mv);
-    qr_json js = {0};
-    int unquoted = len >= 2 && mv[0] == '"' && qr_json_parse(&js, mv, len, NULL) == QR_OK &&
-                   js.nodes[0].type == QR_JSON_STRING && qr_json_string(&js, 0, mv, scratch) == QR_OK;
-    qr_json_free(&js);
-    if (unquoted) {
-      *n = scratch->len;
-      return scratch->data ? scratch->data : "";
-    }
-    *n = len;
-    return mv;
-  }
-  return NULL;
+  int found = 0;
+  if (qr_doc_meta_value(c, index, key, scratch, &found) || !found) return NULL;
+  *n = scratch->len;
+  return scratch->data ? scratch->data : "";
 }
 
 int qr_pattern_eval_doc(const qr_pattern *p, int test, size_t d, pcre2_match_data *md,
@@ -340,7 +328,7 @@ int qr_pattern_eval_doc(const qr_pattern *p, int test, size_t d, pcre2_match_dat
     qr_corpus_doc(p->c, d, &doc);
     qr_buf scratch = {0};
     size_t len = 0;
-    const char *v = doc_value(p->c, &doc, n->key, &len, &scratch);
+    const char *v = doc_value(p->c, d, &doc, n->key, &len, &scratch);
     int hit = v ? qr_value_test(n->re, md, mc, n->literal, n->literal_len, v, len) : 0;
     qr_buf_free(&scratch);
     return hit < 0 ? -1 : n->negate ? !hit : hit;
