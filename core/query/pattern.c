@@ -596,8 +596,45 @@ static size_t max_width(const qr_pattern *p, int i) {
   }
 }
 
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+qr_status qr_pattern_folds(const qr_pattern *p, const qr_bits *forms, size_t max, uint32_t **out,
+                           size_t *n) {
+  *out = NULL;
+  *n = 0;
+  size_t cap = 0, nw = qr_bits_words(forms->n);
+  uint32_t *f = NULL;
+  for (size_t k = 0; k < nw; k++)
+    for (uint64_t w = forms->w[k]; w; w &= w - 1) {
+      uint32_t fold = qr_corpus_fold_of(p->c, (uint32_t)(k * 64 + (size_t)__builtin_ctzll(w)));
+      if (fold == QR_LEX_NONE || (*n && f[*n - 1] == fold)) continue;
+      if (*n == max) {   /* more forms than the caller wants to read lists of */
+        free(f);
+        *n = SIZE_MAX;
+        return QR_OK;
+      }
+      if (qr_grow((void **)&f, &cap, *n + 1, sizeof *f)) {
+        free(f);
+        *n = 0;
+        return QR_ENOMEM;
+      }
+      f[(*n)++] = fold;
+    }
+  /* forms of one fold need not be neighbours in id order */
+  if (*n > 1) qsort(f, *n, sizeof *f, cmp_u32);
+  size_t k = 0;
+  for (size_t i = 0; i < *n; i++)
+    if (!k || f[k - 1] != f[i]) f[k++] = f[i];
+  *n = k;
+  *out = f;
+  return QR_OK;
+}
+
 /* How many positions the index gives for element e (SIZE_MAX: no narrower
- * set than every token). */
+ * set than every token, or too broad a one to read lists of). */
 static size_t estimate(qr_pattern *p, const pelem *e) {
   if (!e->cand.w) return SIZE_MAX;
   size_t total = 0;
@@ -606,21 +643,19 @@ static size_t estimate(qr_pattern *p, const pelem *e) {
     for (size_t k = 0; k < m->n; k++) total += qr_bits_has(&e->cand, m->entry[k]);
     return total;
   }
-  /* the postings are by folded form: add each fold of a form in the set once */
-  size_t nw = qr_bits_words(e->cand.n), members = 0;
-  uint32_t last_fold = QR_LEX_NONE;
-  for (size_t k = 0; k < nw; k++)
-    for (uint64_t w = e->cand.w[k]; w; w &= w - 1) {
-      uint32_t f = (uint32_t)(k * 64 + (size_t)__builtin_ctzll(w));
-      uint32_t fold = qr_corpus_fold_of(p->c, f);
-      if (fold == QR_LEX_NONE || fold == last_fold) continue;
-      if (++members > 4096) return SIZE_MAX;   /* a broad set: cheaper to scan */
-      const uint32_t *pos;
-      size_t n;
-      if (qr_corpus_postings(p->c, fold, &pos, &n)) return SIZE_MAX;
-      total += n;
-      last_fold = fold;
+  uint32_t *folds;
+  size_t n;
+  if (qr_pattern_folds(p, &e->cand, 4096, &folds, &n) || n == SIZE_MAX) return SIZE_MAX;
+  for (size_t k = 0; k < n; k++) {
+    const uint32_t *pos;
+    size_t pn;
+    if (qr_corpus_postings(p->c, folds[k], &pos, &pn)) {
+      free(folds);
+      return SIZE_MAX;
     }
+    total += pn;
+  }
+  free(folds);
   return total;
 }
 

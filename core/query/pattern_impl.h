@@ -129,6 +129,12 @@ pcre2_match_context *qr_value_limits(void);
 int qr_value_test(const pcre2_code *re, pcre2_match_data *md, pcre2_match_context *mc,
                   const char *lit, size_t litn, const char *s, size_t n);
 
+/* pattern.c: the distinct folded forms of the forms in set forms, sorted
+ * (what the postings are kept by): *out is malloc'ed; *n is SIZE_MAX (and
+ * *out NULL) when there are more than max. */
+qr_status qr_pattern_folds(const qr_pattern *p, const qr_bits *forms, size_t max, uint32_t **out,
+                           size_t *n);
+
 /* pattern.c: a test tree evaluated at token t (kinds mixed in) */
 int qr_pattern_eval_token(const qr_pattern *p, int test, size_t t);
 /* 1 or 0, or -1 when an expression took too many steps. */

@@ -380,27 +380,27 @@ static qr_status anchor_open(search *s, int elem, anchor_iter *it) {
     it->ments = s->ments;
     return QR_OK;
   }
-  size_t nw = qr_bits_words(e->cand.n), cap = 0;
-  uint32_t last_fold = QR_LEX_NONE;
-  for (size_t w = 0; w < nw; w++)
-    for (uint64_t bits = e->cand.w[w]; bits; bits &= bits - 1) {
-      uint32_t f = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
-      uint32_t fold = qr_corpus_fold_of(s->c, f);
-      if (fold == QR_LEX_NONE || fold == last_fold) continue;
-      last_fold = fold;
-      const uint32_t *pp;
-      size_t pn;
-      if (qr_corpus_postings(p->c, fold, &pp, &pn)) return QR_ENOMEM;
-      if (!pn) continue;
-      /* a fold reached again from a later form is a list already in */
-      int dup = 0;
-      for (size_t k = 0; k < it->nheap && !dup; k++) dup = it->heap[k].end == pp + pn;
-      if (dup) continue;
-      if (qr_grow((void **)&it->heap, &cap, it->nheap + 1, sizeof *it->heap)) return QR_ENOMEM;
-      it->heap[it->nheap].at = pp;
-      it->heap[it->nheap].end = pp + pn;
-      it->nheap++;
+  uint32_t *folds;
+  size_t n;
+  if (qr_pattern_folds(p, &e->cand, SIZE_MAX, &folds, &n)) return QR_ENOMEM;
+  it->heap = malloc((n ? n : 1) * sizeof *it->heap);
+  if (!it->heap) {
+    free(folds);
+    return QR_ENOMEM;
+  }
+  for (size_t k = 0; k < n; k++) {
+    const uint32_t *pp;
+    size_t pn;
+    if (qr_corpus_postings(p->c, folds[k], &pp, &pn)) {
+      free(folds);
+      return QR_ENOMEM;
     }
+    if (!pn) continue;
+    it->heap[it->nheap].at = pp;
+    it->heap[it->nheap].end = pp + pn;
+    it->nheap++;
+  }
+  free(folds);
   for (size_t i = it->nheap; i-- > 0;) heap_down(it, i);
   return QR_OK;
 }
