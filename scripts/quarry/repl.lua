@@ -136,7 +136,10 @@ local function nested(v, indent, depth, path, room)
 end
 
 -- Is v a list of rows: a view, a table with columns, or a sequence (and
--- nothing else) of tables that are records or arrays of plain values?
+-- nothing else) of tables that are records or arrays of plain values? The
+-- rows the API returns name their columns, and may carry more named fields
+-- beside them (c:freq's total of tokens): those are no reason to print
+-- them otherwise.
 local function is_rowset(v)
   local t = type(v)
   if t == "userdata" then
@@ -146,8 +149,10 @@ local function is_rowset(v)
   if t ~= "table" or getmetatable(v) then return false end
   local n = #v
   if n == 0 then return false end
+  local named = type(rawget(v, "columns")) == "table"
   for k in pairs(v) do
-    if not (math_type(k) == "integer" and k >= 1 and k <= n) and k ~= "columns" then
+    if not (math_type(k) == "integer" and k >= 1 and k <= n) and not (named and type(k) == "string")
+    then
       return false
     end
   end

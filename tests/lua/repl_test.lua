@@ -56,6 +56,14 @@ T.test("show: rows print as a table, numbers right-aligned, at most a screenful"
   T.eq(#shown <= screen_lines, true, #shown .. " lines")
 end)
 
+T.test("show: rows with columns and other named fields (c:freq's tokens) are rows", function()
+  local rows = { columns = { "form", "count" }, tokens = 2, { form = "a", count = 1 },
+                 { form = "b", count = 1 } }
+  T.eq(lines(repl.show(rows)), { "form  count", "────  ─────", "a         1", "b         1" })
+  -- without columns, a named field makes it a record like any other
+  T.eq(repl.show({ { a = 1 }, n = 1 }), "{{a = 1}, n = 1}")
+end)
+
 T.test("show: long cells are cut with … so that a row fits the screen", function()
   local rows = { { text = string.rep("word ", 60), n = 1 } }
   local shown = lines(repl.show(rows))
