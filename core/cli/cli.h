@@ -75,11 +75,19 @@ int cli_flush(cli_output *out, qr_buf *b);
 typedef struct lua_State lua_State;
 int cli_push_globals(lua_State *L);
 
+/* Runs the embedded script (scripts/quarry/cmd/NAME.lua) of a command
+ * written in Lua, as `quarry run` runs a script: the corpus
+ * o->args[first_path..] open as `corpus`, o->script_args as its arguments,
+ * report_format the report's format, -o o->output; returns an exit code. */
+int cli_run_command(const char *cmd, const char *script, const cli_opts *o, int first_path,
+                    const char *report_format);
+
 /* The commands. Each returns an exit code. */
 int cmd_tokens(int argc, char **argv);
 int cmd_entities(int argc, char **argv);
 int cmd_gazetteer(int argc, char **argv);
 int cmd_candidates(int argc, char **argv);
+int cmd_query(int argc, char **argv);
 int cmd_train_segmenter(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_repl(int argc, char **argv);

@@ -198,6 +198,12 @@ static int run_lua(run_args *a) {
   return code;
 }
 
+int cli_run_command(const char *cmd, const char *script, const cli_opts *o, int first_path,
+                    const char *report_format) {
+  run_args a = {cmd, script, 1, o, first_path, NULL, report_format, 0, 0};
+  return run_lua(&a);
+}
+
 static int check_format(const char *cmd, const char *fmt, const char *allowed) {
   size_t n = strlen(fmt);
   for (const char *p = allowed; (p = strstr(p, fmt)) != NULL; p += n)

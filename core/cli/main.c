@@ -19,6 +19,7 @@ static const command commands[] = {
   {"entities", cmd_entities},
   {"gazetteer", cmd_gazetteer},
   {"candidates", cmd_candidates},
+  {"query", cmd_query},
   {"train-segmenter", cmd_train_segmenter},
   {"version", cmd_version},
   {"help", cmd_help},
