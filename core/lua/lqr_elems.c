@@ -38,6 +38,19 @@ static int lua_method(lua_State *L, const char *tname, const char *k) {
 
 void lqr_push_span(lua_State *L, const qr_corpus *c, const qr_doc *d, size_t t0, size_t t1) {
   const qr_tokens *t = qr_corpus_tokens(c);
+  /* most spans are their text as it is: tokens apart by one space or none
+   * (a concordance builds three spans a row) */
+  int as_is = t1 > t0;
+  for (size_t i = t0 + 1; as_is && i < t1; i++) {
+    size_t gap = t->start[i] - (t->start[i - 1] + t->len[i - 1]);
+    as_is = (t->flags[i] & QR_TF_SPACE_BEFORE) ? gap == 1 && d->text[t->start[i] - 1] == ' '
+                                               : gap == 0;
+  }
+  if (as_is) {
+    size_t from = t->start[t0], to = t->start[t1 - 1] + t->len[t1 - 1];
+    lua_pushlstring(L, d->text + from, to - from);
+    return;
+  }
   luaL_Buffer b;
   luaL_buffinit(L, &b);
   for (size_t i = t0; i < t1; i++) {

@@ -476,11 +476,9 @@ enum { K_DOC = 1, K_LEFT, K_MATCH, K_RIGHT, K_START, K_STOP, K_FIRST, K_LAST, K_
 static const char *const kwic_keys[] = {NULL, "doc", "left", "match", "right", "start", "stop",
                                         "first", "last", "sentence"};
 
-static void set_key(lua_State *L, int key) {
-  lua_pushvalue(L, lua_upvalueindex(key));
-  lua_insert(L, -2);
-  lua_rawset(L, -3);
-}
+/* Pushes field name key (an upvalue) of the row on top, for the value pushed
+ * next and lua_rawset(L, -3). */
+#define KEY(L, key) lua_pushvalue((L), lua_upvalueindex(key))
 
 static int core_kwic(lua_State *L) {
   lqr_matches *mm = check_matches(L, 1);
@@ -506,24 +504,33 @@ static int core_kwic(lua_State *L) {
     size_t l0 = first - t0 > (size_t)width ? first - (size_t)width : t0;
     size_t r1 = t1 - last > (size_t)width ? last + (size_t)width : t1;
     lua_createtable(L, 0, K_N - 1);
+    KEY(L, K_DOC);
     lua_pushstring(L, doc.id);
-    set_key(L, K_DOC);
+    lua_rawset(L, -3);
+    KEY(L, K_LEFT);
     lqr_push_span(L, c, &doc, l0, first);
-    set_key(L, K_LEFT);
+    lua_rawset(L, -3);
+    KEY(L, K_MATCH);
     lqr_push_span(L, c, &doc, first, last);
-    set_key(L, K_MATCH);
+    lua_rawset(L, -3);
+    KEY(L, K_RIGHT);
     lqr_push_span(L, c, &doc, last, r1);
-    set_key(L, K_RIGHT);
+    lua_rawset(L, -3);
+    KEY(L, K_START);
     lua_pushinteger(L, (lua_Integer)t->start[first] + 1);
-    set_key(L, K_START);
+    lua_rawset(L, -3);
+    KEY(L, K_STOP);
     lua_pushinteger(L, (lua_Integer)(t->start[last - 1] + t->len[last - 1]));
-    set_key(L, K_STOP);
+    lua_rawset(L, -3);
+    KEY(L, K_FIRST);
     lua_pushinteger(L, (lua_Integer)first + 1);
-    set_key(L, K_FIRST);
+    lua_rawset(L, -3);
+    KEY(L, K_LAST);
     lua_pushinteger(L, (lua_Integer)last);
-    set_key(L, K_LAST);
+    lua_rawset(L, -3);
+    KEY(L, K_SENTENCE);
     lua_pushinteger(L, (lua_Integer)(sent - doc.sent_first + 1));
-    set_key(L, K_SENTENCE);
+    lua_rawset(L, -3);
     lua_rawseti(L, -2, (lua_Integer)k + 1);
   }
   return 1;
