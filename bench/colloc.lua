@@ -13,17 +13,8 @@ local s = c:stats()
 print(string.format("corpus: %d tokens, %d sentences, %d mentions", s.tokens, s.sentences,
                     s.entities))
 
-local function median(fn)
-  local result = fn()
-  local times = {}
-  for i = 1, 5 do
-    local t0 = os.clock()
-    result = fn()
-    times[i] = os.clock() - t0
-  end
-  table.sort(times)
-  return times[3] * 1000, result
-end
+local timing = require "bench.timing"
+local function median(fn) return timing(fn, 5) end
 
 local function line(what, ms, note)
   print(string.format("%-52s %8.2f ms  %s", what, ms, note or ""))

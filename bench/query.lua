@@ -18,7 +18,6 @@
 local path, queries, outdir = ...
 assert(path, "usage: query.lua TEXT [QUERIES.tsv [OUTDIR]]")
 queries = queries or "bench/cqp/queries.tsv"
-local clock = os.clock
 
 local c = quarry.open(path, { quiet = true, gazetteer = false })
 local st = c:stats()
@@ -27,17 +26,7 @@ print("sentences\t" .. st.sentences)
 
 -- The median time of three calls of f (after one untimed call), in ms, and
 -- what the last call returned.
-local function time(f)
-  local r = f()
-  local t = {}
-  for i = 1, 3 do
-    local t0 = clock()
-    r = f()
-    t[i] = (clock() - t0) * 1000
-  end
-  table.sort(t)
-  return t[2], r
-end
+local time = require "bench.timing"
 
 local function row(key, hits, ms)
   io.write(string.format("%s\t%s\t%.2f\n", key, hits, ms))

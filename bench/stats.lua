@@ -19,17 +19,7 @@ local st = c:stats()
 print(string.format("%-44s %10s tokens, %s documents, loaded in %.0f ms", path, st.tokens,
                     st.docs, (clock() - t0) * 1000))
 
-local function time(f)
-  local r = f()
-  local t = {}
-  for i = 1, 3 do
-    local s = clock()
-    r = f()
-    t[i] = (clock() - s) * 1000
-  end
-  table.sort(t)
-  return t[2], r
-end
+local time = require "bench.timing"
 
 local function row(what, f)
   local ms, rows = time(f)
