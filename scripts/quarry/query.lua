@@ -9,7 +9,14 @@
 -- case, with * and ? as wildcards inside a word, as AntConc's), and
 -- {entity = id}.
 local core = require "quarry.core"
-local cqp = require "quarry.cqp"
+
+-- The parser's grammar is built on first use (a script that never queries
+-- does not pay its 200 KB and its millisecond).
+local cqp = setmetatable({}, { __index = function(t, k)
+  local m = require "quarry.cqp"
+  setmetatable(t, { __index = m })
+  return m[k]
+end })
 
 local M = {}
 
