@@ -86,6 +86,13 @@ static int take(qr_pattern *p, int i, int test, qr_error *err) {
   return i;
 }
 
+/* Gives node back (a caller's refused it) and fails with msg. */
+static int refuse(qr_pattern *p, int node, const char *msg, qr_error *err) {
+  p->nodes[node].used = 0;
+  qr_error_set(err, QR_EDATA, "%s", msg);
+  return -1;
+}
+
 /* ---- tests ---------------------------------------------------------------------- */
 
 static void bits_not(qr_bits *b) {
@@ -171,17 +178,11 @@ int qr_pattern_token(qr_pattern *p, int test, qr_error *err) {
   if (test >= 0) {
     if (take(p, test, 1, err) < 0) return -1;
     int lv = p->nodes[test].level;
-    if ((lv & LVL_TOKEN) && (lv & LVL_MENTION)) {
-      p->nodes[test].used = 0;
-      qr_error_set(err, QR_EDATA, "a token pattern tests either a token (word, lower, kind, "
-                   "shape) or an entity mention (ent, id), not both");
-      return -1;
-    }
-    if (lv & LVL_DOC) {
-      p->nodes[test].used = 0;
-      qr_error_set(err, QR_EDATA, "document attributes go after '::', not in a token pattern");
-      return -1;
-    }
+    if ((lv & LVL_TOKEN) && (lv & LVL_MENTION))
+      return refuse(p, test, "a token pattern tests either a token (word, lower, kind, shape) "
+                    "or an entity mention (ent, id), not both", err);
+    if (lv & LVL_DOC)
+      return refuse(p, test, "document attributes go after '::', not in a token pattern", err);
   }
   int i = new_node(p, PN_TOKEN, err);
   if (i < 0) return -1;
@@ -237,11 +238,8 @@ int qr_pattern_repeat(qr_pattern *p, int item, long min, long max, qr_error *err
     return -1;
   }
   if (take(p, item, 0, err) < 0) return -1;
-  if (p->nodes[item].kind == PN_BOUND) {
-    p->nodes[item].used = 0;
-    qr_error_set(err, QR_EDATA, "a structure boundary cannot be repeated");
-    return -1;
-  }
+  if (p->nodes[item].kind == PN_BOUND)
+    return refuse(p, item, "a structure boundary cannot be repeated", err);
   int i = new_node(p, PN_REPEAT, err);
   if (i < 0) return -1;
   p->nodes[i].a = item;

@@ -100,6 +100,45 @@ static qr_status too_costly(qr_error *err, const char *s, size_t n) {
                       QR_VALUE_MATCH_LIMIT);
 }
 
+/* A value ready to test strings with: the compiled expression (NULL for a
+ * literal), its match data and its step limit. */
+typedef struct matcher {
+  pcre2_code *re;
+  pcre2_match_data *md;
+  pcre2_match_context *mc;
+} matcher;
+
+static void matcher_close(matcher *m) {
+  pcre2_match_context_free(m->mc);
+  pcre2_match_data_free(m->md);
+  pcre2_code_free(m->re);
+  memset(m, 0, sizeof *m);
+}
+
+static qr_status matcher_open(matcher *m, const char *value, size_t n, unsigned flags,
+                              qr_error *err) {
+  int literal;
+  memset(m, 0, sizeof *m);
+  qr_status rc = qr_value_regex(value, n, flags, &m->re, &literal, err);
+  if (rc || !m->re) return rc;
+  m->md = pcre2_match_data_create_from_pattern(m->re, NULL);
+  m->mc = qr_value_limits();
+  if (!m->md || !m->mc) {
+    matcher_close(m);
+    return qr_error_set(err, QR_ENOMEM, "out of memory");
+  }
+  return QR_OK;
+}
+
+/* Tests s[0, n) against value (m open on it): 1, 0, or an error in *rc. */
+static int matcher_test(const matcher *m, const char *value, size_t vn, const char *s, size_t n,
+                        qr_status *rc, qr_error *err) {
+  int hit = qr_value_test(m->re, m->md, m->mc, value, vn, s, n);
+  if (hit >= 0) return hit;
+  *rc = too_costly(err, s, n);
+  return 0;
+}
+
 /* The literal prefix every match of an expression starts with (for a cheap
  * check before running it), or 0 when there is none to trust: alternatives
  * anywhere, escapes, and a last character that a quantifier makes optional. */
@@ -143,41 +182,22 @@ typedef const char *(*string_of)(const void *ctx, size_t i, size_t *n);
 
 static qr_status scan_strings(const char *value, size_t vn, unsigned flags, const void *ctx,
                               string_of get, size_t count, qr_bits *hits, qr_error *err) {
-  pcre2_code *re;
-  int literal;
   char *own_value = NULL;
   if (flags & QR_VAL_DIACRITICS) value = strip_marks(value, vn, &vn, &own_value);
-  qr_status rc = qr_value_regex(value, vn, flags, &re, &literal, err);
-  if (rc) {
-    free(own_value);
-    return rc;
-  }
-  pcre2_match_data *md = re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
-  pcre2_match_context *mc = re ? qr_value_limits() : NULL;
-  if (re && (!md || !mc)) {
-    pcre2_match_data_free(md);
-    pcre2_match_context_free(mc);
-    pcre2_code_free(re);
-    free(own_value);
-    return qr_error_set(err, QR_ENOMEM, "out of memory");
-  }
-  size_t pre = re ? literal_prefix(value, vn, flags) : 0;
-  for (size_t i = 0; i < count; i++) {
+  matcher m;
+  qr_status rc = matcher_open(&m, value, vn, flags, err);
+  size_t pre = m.re ? literal_prefix(value, vn, flags) : 0;
+  for (size_t i = 0; !rc && i < count; i++) {
     size_t n;
     const char *s = get(ctx, i, &n);
     if (!s) continue;
     if (pre && (n < pre || memcmp(s, value, pre) != 0)) continue;
     char *own = NULL;
     if (flags & QR_VAL_DIACRITICS) s = strip_marks(s, n, &n, &own);
-    int hit = qr_value_test(re, md, mc, value, vn, s, n);
-    if (hit < 0) rc = too_costly(err, s, n);
+    if (matcher_test(&m, value, vn, s, n, &rc, err)) qr_bits_set(hits, i);
     free(own);
-    if (rc) break;
-    if (hit) qr_bits_set(hits, i);
   }
-  pcre2_match_data_free(md);
-  pcre2_match_context_free(mc);
-  pcre2_code_free(re);
+  matcher_close(&m);
   free(own_value);
   return rc;
 }
@@ -247,56 +267,31 @@ qr_status qr_value_forms(qr_pattern *p, qr_attr attr, const char *value, size_t 
   }
   /* shape: the shape of every form, matched as a string */
   qr_buf shape = {0};
-  pcre2_code *re;
-  int lit;
-  rc = qr_value_regex(value, n, flags, &re, &lit, err);
-  if (rc) return rc;
-  pcre2_match_data *md = re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
-  pcre2_match_context *mc = re ? qr_value_limits() : NULL;
-  if (re && (!md || !mc)) rc = qr_error_set(err, QR_ENOMEM, "out of memory");
+  matcher m;
+  rc = matcher_open(&m, value, n, flags, err);
   for (size_t i = 0; !rc && i < nlex; i++) {
     size_t len;
     const char *s = qr_lexicon_str(lx, (uint32_t)i, &len);
     qr_buf_reset(&shape);
-    if (qr_shape(s, len, &shape)) {
-      rc = qr_error_set(err, QR_ENOMEM, "out of memory");
-      break;
-    }
-    int hit = qr_value_test(re, md, mc, value, n, shape.data ? shape.data : "", shape.len);
-    if (hit < 0) rc = too_costly(err, shape.data, shape.len);
-    else if (hit) qr_bits_set(out, i);
+    if (qr_shape(s, len, &shape)) rc = qr_error_set(err, QR_ENOMEM, "out of memory");
+    else if (matcher_test(&m, value, n, shape.data ? shape.data : "", shape.len, &rc, err))
+      qr_bits_set(out, i);
   }
   qr_buf_free(&shape);
-  pcre2_match_context_free(mc);
-  pcre2_match_data_free(md);
-  pcre2_code_free(re);
+  matcher_close(&m);
   return rc;
 }
 
 qr_status qr_value_kinds(const char *value, size_t n, unsigned flags, uint32_t *mask,
                          qr_error *err) {
-  pcre2_code *re;
-  int lit;
-  qr_status rc = qr_value_regex(value, n, flags, &re, &lit, err);
-  if (rc) return rc;
-  pcre2_match_data *md = re ? pcre2_match_data_create_from_pattern(re, NULL) : NULL;
-  pcre2_match_context *mc = re ? qr_value_limits() : NULL;
-  if (re && (!md || !mc)) {
-    pcre2_match_data_free(md);
-    pcre2_match_context_free(mc);
-    pcre2_code_free(re);
-    return qr_error_set(err, QR_ENOMEM, "out of memory");
-  }
+  matcher m;
+  qr_status rc = matcher_open(&m, value, n, flags, err);
   *mask = 0;
-  for (int k = 1; k < QR_TOK_KIND_MAX && !rc; k++) {
+  for (int k = 1; !rc && k < QR_TOK_KIND_MAX; k++) {
     const char *name = qr_token_kind_name(k);
-    int hit = qr_value_test(re, md, mc, value, n, name, strlen(name));
-    if (hit < 0) rc = too_costly(err, name, strlen(name));
-    else if (hit) *mask |= 1u << k;
+    if (matcher_test(&m, value, n, name, strlen(name), &rc, err)) *mask |= 1u << k;
   }
-  pcre2_match_context_free(mc);
-  pcre2_match_data_free(md);
-  pcre2_code_free(re);
+  matcher_close(&m);
   return rc;
 }
 
