@@ -150,6 +150,10 @@ const char *lqr_opt_string(lua_State *L, int idx, const char *fn, const char *na
 /* The index in choices (NULL-terminated) of the option's string. */
 int lqr_opt_enum(lua_State *L, int idx, const char *fn, const char *name, int def,
                  const char *const *choices);
+/* The `kind` option of the table at idx: a token kind's name, a list of
+ * them, "all", or (when entity is not NULL, which it then sets) "entity".
+ * Bits 1 << QR_TOK_*; 0 when absent. */
+uint32_t lqr_opt_kinds(lua_State *L, int idx, const char *fn, int *entity);
 /* Raises "option 'name' to 'fn' must be <expected> (got <type>)" for the
  * value at vidx, for options of other types (a gazetteer, a list). */
 int lqr_opt_type_error(lua_State *L, int vidx, const char *fn, const char *name,

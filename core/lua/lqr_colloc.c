@@ -13,36 +13,10 @@ static const char *const within_names[] = {"s", "p", "d", NULL};
 static const char *const by_names[] = {"lower", "word", "ent", "id", NULL};
 static const char *const part_names[] = {"doc", NULL};
 
-/* The option `kind` at opts: a token kind's name, "all", or a list of
- * names; absent: words. Returns bits 1 << QR_TOK_*. */
+/* The option `kind` at opts (lqr_opt_kinds); absent: words. */
 static uint32_t opt_kinds(lua_State *L, int opts, const char *fn) {
-  lua_getfield(L, opts, "kind");
-  int v = lua_gettop(L);
-  uint32_t mask = 0;
-  if (lua_isnil(L, v)) {
-    mask = 1u << QR_TOK_WORD;
-  } else if (lua_type(L, v) == LUA_TSTRING && strcmp(lua_tostring(L, v), "all") == 0) {
-    mask = ~0u;
-  } else if (lua_type(L, v) == LUA_TSTRING || lua_type(L, v) == LUA_TTABLE) {
-    lua_Integer n = lua_type(L, v) == LUA_TSTRING ? 1 : (lua_Integer)lua_rawlen(L, v);
-    for (lua_Integer i = 1; i <= n; i++) {
-      if (lua_type(L, v) == LUA_TSTRING) lua_pushvalue(L, v);
-      else lua_rawgeti(L, v, i);
-      const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-      int kind = k ? qr_token_kind_from_name(k) : 0;
-      if (!kind)
-        luaL_error(L, "option 'kind' to '%s': bad kind '%s' (expected word, number, punct, "
-                   "symbol, url, email, hashtag, mention, emoji, all, or a list of them)", fn,
-                   k ? k : luaL_typename(L, -1));
-      mask |= 1u << kind;
-      lua_pop(L, 1);
-    }
-    if (!mask) luaL_error(L, "option 'kind' to '%s': the list of kinds is empty", fn);
-  } else {
-    lqr_opt_type_error(L, v, fn, "kind", "a token kind or a list of kinds");
-  }
-  lua_pop(L, 1);
-  return mask;
+  uint32_t mask = lqr_opt_kinds(L, opts, fn, NULL);
+  return mask ? mask : 1u << QR_TOK_WORD;
 }
 
 /* The options table at idx, made an empty table when absent; raises when

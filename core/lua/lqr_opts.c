@@ -170,3 +170,37 @@ int lqr_opt_enum(lua_State *L, int idx, const char *fn, const char *name, int de
                       lua_tostring(L, -1), lua_tostring(L, -3));
   return lqr_opt_type_error(L, -3, fn, name, lua_tostring(L, -1));
 }
+
+uint32_t lqr_opt_kinds(lua_State *L, int t, const char *fn, int *entity) {
+  if (entity) *entity = 0;
+  lua_getfield(L, t, "kind");
+  int v = lua_gettop(L);
+  uint32_t mask = 0;
+  if (lua_type(L, v) == LUA_TSTRING) {
+    const char *k = lua_tostring(L, v);
+    int kind = qr_token_kind_from_name(k);
+    if (strcmp(k, "all") == 0) mask = ~0u;
+    else if (entity && strcmp(k, "entity") == 0) *entity = 1;
+    else if (kind) mask = 1u << kind;
+    else
+      luaL_error(L, "option 'kind' to '%s': bad kind '%s' (expected word, number, punct, symbol, "
+                 "url, email, hashtag, mention, emoji, all%s)", fn, k, entity ? " or entity" : "");
+  } else if (lua_type(L, v) == LUA_TTABLE) {
+    lua_Integer n = (lua_Integer)lua_rawlen(L, v);
+    for (lua_Integer i = 1; i <= n; i++) {
+      lua_rawgeti(L, v, i);
+      const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+      int kind = k ? qr_token_kind_from_name(k) : 0;
+      if (!kind)
+        luaL_error(L, "option 'kind' to '%s': bad kind '%s' in the list", fn,
+                   k ? k : luaL_typename(L, -1));
+      mask |= 1u << kind;
+      lua_pop(L, 1);
+    }
+    if (!mask) luaL_error(L, "option 'kind' to '%s' is an empty list", fn);
+  } else if (!lua_isnil(L, v)) {
+    lqr_opt_type_error(L, v, fn, "kind", "a kind or a list of kinds");
+  }
+  lua_pop(L, 1);
+  return mask;
+}

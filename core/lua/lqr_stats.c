@@ -338,42 +338,6 @@ static lua_Integer int_opt(lua_State *L, int t, const char *fn, const char *name
   return v;
 }
 
-/* The `kind` option: a kind name, a list of them, "all", or (entity set
- * when allowed) "entity". Bits 1 << QR_TOK_*; 0 when absent. */
-static uint32_t kinds_opt(lua_State *L, int t, const char *fn, int *entity) {
-  if (entity) *entity = 0;
-  lua_getfield(L, t, "kind");
-  int v = lua_gettop(L);
-  uint32_t mask = 0;
-  if (lua_type(L, v) == LUA_TSTRING) {
-    const char *k = lua_tostring(L, v);
-    int kind = qr_token_kind_from_name(k);
-    if (strcmp(k, "all") == 0) mask = ~0u;
-    else if (entity && strcmp(k, "entity") == 0) *entity = 1;
-    else if (kind) mask = 1u << kind;
-    else
-      luaL_error(L, "option 'kind' to '%s': bad kind '%s' (expected word, number, punct, symbol, "
-                 "url, email, hashtag, mention, emoji, all%s)", fn, k, entity ? " or entity" : "");
-  } else if (lua_type(L, v) == LUA_TTABLE) {
-    lua_Integer n = (lua_Integer)lua_rawlen(L, v);
-    for (lua_Integer i = 1; i <= n; i++) {
-      lua_rawgeti(L, v, i);
-      const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-      int kind = k ? qr_token_kind_from_name(k) : 0;
-      if (!kind)
-        luaL_error(L, "option 'kind' to '%s': bad kind '%s' in the list", fn,
-                   k ? k : luaL_typename(L, -1));
-      mask |= 1u << kind;
-      lua_pop(L, 1);
-    }
-    if (!mask) luaL_error(L, "option 'kind' to '%s' is an empty list", fn);
-  } else if (!lua_isnil(L, v)) {
-    lqr_opt_type_error(L, v, fn, "kind", "a kind or a list of kinds");
-  }
-  lua_pop(L, 1);
-  return mask;
-}
-
 /* The `by` option: an attribute (def when absent); tokens_only leaves out
  * ent and id (which come last in qr_by). */
 static int by_opt(lua_State *L, int t, const char *fn, int def, int tokens_only) {
@@ -490,7 +454,7 @@ static int corpus_freq(lua_State *L) {
   qr_count_opts o;
   memset(&o, 0, sizeof o);
   int entity;
-  o.kinds = kinds_opt(L, 2, "freq", &entity);
+  o.kinds = lqr_opt_kinds(L, 2, "freq", &entity);
   int by = by_opt(L, 2, "freq", -1, 0);
   int legacy = by < 0;
   lua_getfield(L, 2, "fold");
@@ -552,7 +516,7 @@ static int corpus_ngrams(lua_State *L) {
   o.by = (qr_by)by_opt(L, 2, "ngrams", QR_BY_LOWER, 1);
   static const char *const within[] = {"s", "d", NULL};
   o.cross_sentences = lqr_opt_enum(L, 2, "ngrams", "within", 0, within);
-  o.kinds = kinds_opt(L, 2, "ngrams", NULL);
+  o.kinds = lqr_opt_kinds(L, 2, "ngrams", NULL);
   o.min_count = (uint64_t)lqr_opt_integer(L, 2, "ngrams", "min", 1, 1, LUA_MAXINTEGER);
   o.top = (size_t)lqr_opt_integer(L, 2, "ngrams", "top", 0, 0, LUA_MAXINTEGER);
   lqr_opt_subcorpus(L, 2, 1, &o.scope.docs, &o.scope.ndocs);
@@ -658,7 +622,7 @@ static int corpus_keyness(lua_State *L) {
   qr_keyness_opts o;
   memset(&o, 0, sizeof o);
   o.by = (qr_by)by_opt(L, 4, "keyness", QR_BY_LOWER, 0);
-  o.kinds = kinds_opt(L, 4, "keyness", NULL);
+  o.kinds = lqr_opt_kinds(L, 4, "keyness", NULL);
   o.type = lqr_opt_string(L, 4, "keyness", "type", NULL);
   if (o.type && o.by != QR_BY_ENT && o.by != QR_BY_ID)
     return luaL_error(L, "keyness: option 'type' goes with by = \"ent\" or by = \"id\"");
