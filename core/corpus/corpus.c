@@ -620,8 +620,13 @@ static qr_status add_jsonl_line(qr_corpus *c, const char *path, size_t lineno, c
     uint64_t off;
     const qr_json_node *v = &js->nodes[val];
     size_t vs = v->start - (v->type == QR_JSON_STRING), ve = v->end + (v->type == QR_JSON_STRING);
-    if (qr_json_string(js, key, s, tmp) ||
-        qr_grow((void **)&c->meta_off, &c->meta_cap, c->nmeta + 1, sizeof *c->meta_off) ||
+    if (qr_json_string(js, key, s, tmp)) return qr_error_set(err, QR_ENOMEM, "out of memory");
+    /* a key is kept NUL-terminated, its value after it: a NUL inside would
+     * cut the key and shift the value, as one would cut an id */
+    if (tmp->len && memchr(tmp->data, '\0', tmp->len))
+      return qr_error_set(err, QR_EDATA, "%s:%zu: a field name contains a NUL (\\u0000)", path,
+                          lineno);
+    if (qr_grow((void **)&c->meta_off, &c->meta_cap, c->nmeta + 1, sizeof *c->meta_off) ||
         put_string(c, tmp->data ? tmp->data : "", tmp->len, &off) ||
         qr_buf_append(&c->strings, s + vs, ve - vs) || qr_buf_putc(&c->strings, '\0'))
       return qr_error_set(err, QR_ENOMEM, "out of memory");
