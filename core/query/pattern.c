@@ -383,38 +383,26 @@ static qr_status cand_set(const qr_pattern *p, int test, size_t nbits, qr_bits *
   out->w = NULL;
   out->n = nbits;
   if (!(n->level & LVL_KIND)) return fold_sets(p, test, nbits, out);
-  if (n->kind == PN_AND) {
-    qr_bits a, b;
-    if (cand_set(p, n->a, nbits, &a)) return QR_ENOMEM;
-    if (cand_set(p, n->b, nbits, &b)) {
-      free(a.w);
-      return QR_ENOMEM;
-    }
-    if (!a.w || !b.w) {
-      *out = a.w ? a : b;
-      return QR_OK;
-    }
-    for (size_t k = 0; k < qr_bits_words(nbits); k++) a.w[k] &= b.w[k];
-    free(b.w);
-    *out = a;
-    return QR_OK;
+  if (n->kind != PN_AND && n->kind != PN_OR) return QR_OK;   /* a kind, a not: no set */
+  qr_bits a, b;
+  if (cand_set(p, n->a, nbits, &a)) return QR_ENOMEM;
+  if (cand_set(p, n->b, nbits, &b)) {
+    free(a.w);
+    return QR_ENOMEM;
   }
-  if (n->kind == PN_OR) {
-    qr_bits a, b;
-    if (cand_set(p, n->a, nbits, &a)) return QR_ENOMEM;
-    if (cand_set(p, n->b, nbits, &b)) {
-      free(a.w);
-      return QR_ENOMEM;
-    }
-    if (!a.w || !b.w) {
+  if (!a.w || !b.w) {
+    /* and: either side's set still holds every passing form; or: neither does */
+    if (n->kind == PN_AND) *out = a.w ? a : b;
+    else {
       free(a.w);
       free(b.w);
-      return QR_OK;
     }
-    for (size_t k = 0; k < qr_bits_words(nbits); k++) a.w[k] |= b.w[k];
-    free(b.w);
-    *out = a;
+    return QR_OK;
   }
+  for (size_t k = 0; k < qr_bits_words(nbits); k++)
+    a.w[k] = n->kind == PN_AND ? a.w[k] & b.w[k] : a.w[k] | b.w[k];
+  free(b.w);
+  *out = a;
   return QR_OK;
 }
 
