@@ -4,6 +4,7 @@
 
 #include <lauxlib.h>
 #include <lua.h>
+#include <signal.h>
 
 #include "quarry/corpus.h"
 #include "quarry/gazetteer.h"
@@ -51,6 +52,25 @@ typedef struct lqr_view {
   size_t first, count;
   uint32_t *idx;   /* owned; NULL for a contiguous range */
 } lqr_view;
+
+/* lqr_state.c: the bookkeeping of a state quarry made, kept with its
+ * allocator (so that it is one pointer away from any lua_State). */
+typedef struct lqr_heap {
+  size_t used, peak, limit;      /* bytes of Lua heap; limit 0 = none */
+  long long budget;              /* instructions left, when budget_on */
+  long long budget_total;        /* the budget as set */
+  int budget_on;
+  volatile sig_atomic_t stop;    /* 0, or why the state must stop (QR_LUA_STOP_*) */
+} lqr_heap;
+/* The heap of a state quarry made; NULL for another state. */
+lqr_heap *lqr_heap_of(lua_State *L);
+
+/* lqr_budget.c: for C loops that run long inside one call (the budgeted
+ * string matcher): charges steps to the instruction budget and reports
+ * whether the state must stop (budget spent, Ctrl-C, timeout): 0 = go on.
+ * It never raises; the caller cleans up, then calls lqr_budget_raise. */
+int lqr_budget_tick(lua_State *L, long long steps);
+int lqr_budget_raise(lua_State *L);
 
 /* lqr_corpus.c */
 lqr_corpus *lqr_checkcorpus(lua_State *L, int arg);   /* raises if closed */

@@ -13,9 +13,7 @@
 
 int luaopen_lpeg(lua_State *L);   /* from the static LPeg library */
 
-typedef struct heap {
-  size_t used, peak, limit;
-} heap;
+typedef lqr_heap heap;
 
 static void *heap_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   heap *h = ud;
@@ -33,13 +31,17 @@ static void *heap_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   return p;
 }
 
-size_t qr_lua_memory(lua_State *L, size_t *peak) {
+lqr_heap *lqr_heap_of(lua_State *L) {
   void *ud;
-  if (lua_getallocf(L, &ud) != heap_alloc) {   /* a state quarry did not make */
+  return lua_getallocf(L, &ud) == heap_alloc ? ud : NULL;
+}
+
+size_t qr_lua_memory(lua_State *L, size_t *peak) {
+  heap *h = lqr_heap_of(L);
+  if (!h) {   /* a state quarry did not make */
     if (peak) *peak = 0;
     return 0;
   }
-  heap *h = ud;
   if (peak) *peak = h->peak;
   return h->used;
 }

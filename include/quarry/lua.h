@@ -21,6 +21,29 @@ typedef struct qr_lua_limits {
 lua_State *qr_lua_newstate(const qr_lua_limits *limits);
 void qr_lua_close(lua_State *L);
 
+/* Why a state must stop (qr_lua_stop). */
+enum {
+  QR_LUA_STOP_INTERRUPT = 1,   /* Ctrl-C */
+  QR_LUA_STOP_TIMEOUT,         /* --timeout */
+  QR_LUA_STOP_BUDGET           /* the instruction budget is spent */
+};
+
+/* Gives the state a budget of Lua instructions (0 or less: none). When it is
+ * spent the running code stops with an error that says so, and so do the
+ * long loops in C that charge it (string.find and its kin); a pcall cannot
+ * catch it for good, since the error comes back at the next instruction
+ * until qr_lua_clear_stop. */
+void qr_lua_set_budget(lua_State *L, long long instructions);
+long long qr_lua_budget_used(lua_State *L);
+
+/* Asks the running code to stop, with the error of why ("interrupted",
+ * "timed out"). Safe to call from a signal handler. The request stays until
+ * qr_lua_clear_stop, which a caller makes once the code has unwound; a
+ * spent budget is then off. qr_lua_stopped gives the reason, or 0. */
+void qr_lua_stop(lua_State *L, int why);
+int qr_lua_stopped(lua_State *L);
+void qr_lua_clear_stop(lua_State *L);
+
 /* Bytes of Lua heap in use, and the peak. */
 size_t qr_lua_memory(lua_State *L, size_t *peak);
 
