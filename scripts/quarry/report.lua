@@ -1,5 +1,6 @@
 -- report.lua — turns rowsets into text (aligned tables, CSV, JSON, JSON
--- Lines, Markdown) and writes the report of a quarry script.
+-- Lines, Markdown, an HTML page with SVG charts) and writes the report of
+-- a quarry script.
 --
 -- A rowset is an array of rows; a row is keyed by column name, or is an
 -- array mapped positionally onto the column names. render() is pure; the
@@ -18,12 +19,13 @@ local mtype, tointeger, floor = math.type, math.tointeger, math.floor
 local error, pairs, ipairs, next, pcall, select = error, pairs, ipairs, next, pcall, select
 local tostring, type = tostring, type
 local utf8_len, utf8_offset = utf8.len, utf8.offset
+local chart = require "quarry.chart"
 
-report.formats = { "table", "csv", "json", "jsonl", "md" }
+report.formats = { "table", "csv", "json", "jsonl", "md", "html" }
 
 local canonical = {
   table = "table", csv = "csv", json = "json", jsonl = "jsonl",
-  md = "md", markdown = "md",
+  md = "md", markdown = "md", html = "html",
 }
 
 -- One character, not "...": a cut cell then keeps the column's width.
@@ -42,7 +44,7 @@ end
 local function check_format(name, level)
   local f = canonical[name]
   if not f then
-    error(format("unknown format '%s' (expected table, csv, json, jsonl or md)",
+    error(format("unknown format '%s' (expected table, csv, json, jsonl, md or html)",
                  tostring(name)), level + 1)
   end
   return f
@@ -96,7 +98,7 @@ local function opt_type(opts, fn, name, luatype, expected)
   return v
 end
 
-local TABLE_OPTIONS = { "columns", "title", "limit", "max_width", "align" }
+local TABLE_OPTIONS = { "columns", "title", "limit", "max_width", "align", "chart" }
 
 ---------------------------------------------------------------------------
 -- Scalars
@@ -336,10 +338,27 @@ local function prepare(rows, opts, fn)
     end
     data[r] = values
   end
-  return {
+  local set = {
     columns = cols, data = data, more = total - shown, opts = opts,
     max_width = opt_integer(opts, fn, "max_width", 40, 1),
   }
+  if opts.chart ~= nil then set.chart = chart.check(opts.chart, cols, fn) end
+  -- A chart reads every row, not only the shown ones: a table limited to
+  -- its first lines still plots all the hits.
+  local index = {}
+  for i, c in ipairs(cols) do index[c] = i end
+  set.all = {
+    n = total,
+    get = function(r, c)
+      local row = rows[r]
+      if type(row) ~= "table" and type(row) ~= "userdata" then return nil end
+      if type(row) == "table" and type(c) ~= "number" and is_positional(row) then
+        return row[index[c]]
+      end
+      return row[c]
+    end,
+  }
+  return set
 end
 
 -- Only the shown rows decide, since alignment is about what is on screen.
@@ -555,12 +574,110 @@ local function render_jsonl(set)
   return concat(objects, "\n") .. "\n"
 end
 
+-- Text for HTML, in an element or an attribute: invalid UTF-8 repaired as
+-- for JSON, the control characters HTML forbids shown as U+FFFD, and the
+-- five characters that could end an element or an attribute escaped.
+local html_escapes = { ["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;",
+                       ['"'] = "&quot;", ["'"] = "&#39;" }
+local function html_text(s)
+  s = repair_utf8(s):gsub("[\0-\8\11\12\14-\31\127]", REPLACEMENT)
+  return (s:gsub("[&<>\"']", html_escapes))
+end
+
+local chart_tools = {
+  esc = html_text, width = width, clip = clip,
+  number = function(v) return number_text(v, "display") end,
+}
+
+-- One section per table: its title as a heading, its chart (when it asked
+-- for one and a row gives it something to draw), then the table itself.
+-- report.render(rows, "html") gives this fragment; the page around the
+-- sections is written by report.finish.
+local function render_html(set)
+  local out = { '<section class="report-table">' }
+  if set.opts.title ~= nil then
+    out[#out + 1] = "<h2>" .. html_text(tostring(set.opts.title)) .. "</h2>"
+  end
+  if set.chart then
+    local svg = chart.svg(set.chart, set.all, chart_tools)
+    if svg then
+      out[#out + 1] = '<figure class="chart">\n' .. svg .. "\n</figure>"
+    else
+      out[#out + 1] = '<p class="note">No values to chart.</p>'
+    end
+  end
+  local cols = set.columns
+  if #cols == 0 then
+    out[#out + 1] = '<p class="note">(no rows)</p>'
+  else
+    local numeric = right_aligned(set)
+    local cells = {}
+    for i, c in ipairs(cols) do
+      cells[i] = (numeric[i] and '<th class="num">' or "<th>") .. html_text(tostring(c)) .. "</th>"
+    end
+    out[#out + 1] = "<table>\n<thead><tr>" .. concat(cells) .. "</tr></thead>\n<tbody>"
+    for _, values in ipairs(set.data) do
+      for i = 1, #cols do
+        cells[i] = (numeric[i] and '<td class="num">' or "<td>") ..
+                   html_text(cell_text(values[i], "display")) .. "</td>"
+      end
+      out[#out + 1] = "<tr>" .. concat(cells) .. "</tr>"
+    end
+    out[#out + 1] = "</tbody>\n</table>"
+    if set.more > 0 then
+      out[#out + 1] = '<p class="more">' .. html_text(more_line(set.more)) .. "</p>"
+    end
+  end
+  out[#out + 1] = "</section>"
+  return concat(out, "\n") .. "\n"
+end
+
+-- The page: self-contained (no script, no font, no request of any kind:
+-- the Content-Security-Policy says so to the browser too), readable
+-- printed or on a phone.
+local PAGE_STYLE = [[
+body { font-family: sans-serif; color: #222; margin: 2em auto; max-width: 60em; padding: 0 1em; }
+h1 { font-size: 1.5em; }
+h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ccd; }
+table { border-collapse: collapse; font-size: 0.9em; margin: 0.5em 0; }
+th, td { padding: 0.2em 0.6em; text-align: left; vertical-align: top; white-space: pre-wrap; }
+th { border-bottom: 2px solid #889; }
+tbody tr:nth-child(even) { background: #f3f5f8; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+figure.chart { margin: 0.5em 0; }
+svg.chart { max-width: 100%; height: auto; }
+pre.print { background: #f6f6f6; padding: 0.6em; white-space: pre-wrap; }
+p.more, p.note { color: #666; font-size: 0.9em; }
+]]
+
+local function html_page(title, parts)
+  return concat({
+    "<!DOCTYPE html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="generator" content="quarry">',
+    "<title>" .. html_text(title) .. "</title>",
+    "<style>\n" .. PAGE_STYLE .. "</style>",
+    "</head>",
+    "<body>",
+    "<h1>" .. html_text(title) .. "</h1>",
+    concat(parts),
+    "</body>",
+    "</html>",
+    "",
+  }, "\n")
+end
+
 local renderers = {
   table = render_table,
   md = render_md,
   csv = render_csv,
   json = function(set) return json_array(json_rows(set), "") .. "\n" end,
   jsonl = render_jsonl,
+  html = render_html,
 }
 
 -- Re-raises an error from inside the module at the caller of the public
@@ -683,9 +800,10 @@ end
 ---------------------------------------------------------------------------
 -- The report being written
 
-local current, write, note
+local current, write, note, page_title
 local last       -- nil, "table" or "text": what went through write last
-local buffered   -- json: { {title=..., objects=...}, ... }
+local buffered   -- json: { {title=..., objects=...}, ... }; html: { {title=..., html=...}
+                 -- or {text=...}, ... } in the order written
 local open       -- true until finish() has run for what was written
 
 -- io.write and io.stderr are looked up at each call, so that a script or
@@ -704,17 +822,19 @@ end
 -- redirects the report for a while must be able to put it back.
 function report.setup(cfg)
   rethrow(pcall(function()
-    check_options(cfg, "setup", { "format", "write", "note" })
+    check_options(cfg, "setup", { "format", "write", "note", "title" })
     opt_type(cfg, "setup", "format", "string", "a format name")
+    opt_type(cfg, "setup", "title", "string", "a string")
     opt_type(cfg, "setup", "write", "function", "a function")
     opt_type(cfg, "setup", "note", "function", "a function")
   end))
   cfg = cfg or {}
   local f = check_format(cfg.format or "table", 2)
-  local previous = { format = current, write = write, note = note }
+  local previous = { format = current, write = write, note = note, title = page_title }
   current = f
   write = cfg.write or default_write
   note = cfg.note or default_note
+  page_title = cfg.title
   reset()
   return previous
 end
@@ -725,10 +845,12 @@ function report.table(rows, opts)
   open = true
   -- Rows are encoded now, not at finish: errors then point at this call,
   -- and later changes to the rows do not leak into the report.
-  if current == "json" then
+  -- json and html are one document each, written whole by finish.
+  if current == "json" or current == "html" then
     local entry = rethrow(pcall(function()
       local set = prepare(rows, opts, "table")
-      return { title = set.opts.title, objects = json_rows(set) }
+      if current == "json" then return { title = set.opts.title, objects = json_rows(set) } end
+      return { title = set.opts.title, html = render_html(set) }
     end))
     buffered[#buffered + 1] = entry
     return
@@ -750,7 +872,13 @@ function report.print(...)
   local parts = {}
   for i = 1, n do parts[i] = tostring((select(i, ...))) end
   local text = concat(parts, "\t") .. "\n"
-  -- Structured formats must stay parseable, so prose goes to the side.
+  -- Structured formats must stay parseable, so prose goes to the side;
+  -- a page has room for it, in order with the tables.
+  if current == "html" then
+    buffered[#buffered + 1] = { text = text }
+    open = true
+    return
+  end
   if current == "table" or current == "md" then
     if last == "table" then write("\n") end
     last = "text"
@@ -779,6 +907,34 @@ local function json_document(tables)
   return "{\n" .. concat(members, ",\n") .. "\n}\n"
 end
 
+-- The page of an html report: the title set up, else the first table's;
+-- consecutive prints share one <pre>.
+local function html_document(entries, title)
+  if title == nil then
+    for _, e in ipairs(entries) do
+      if e.title ~= nil then title = tostring(e.title); break end
+    end
+  end
+  local parts, text = {}, nil
+  local function flush()
+    if text then
+      parts[#parts + 1] = '<pre class="print">' .. html_text(concat(text)) .. "</pre>\n"
+      text = nil
+    end
+  end
+  for _, e in ipairs(entries) do
+    if e.text then
+      text = text or {}
+      text[#text + 1] = e.text
+    else
+      flush()
+      parts[#parts + 1] = e.html
+    end
+  end
+  flush()
+  return html_page(title or "quarry report", parts)
+end
+
 -- finish closes the report: a second call has nothing left to write, and
 -- tables after it start a new report (a new JSON document).
 function report.finish()
@@ -788,6 +944,7 @@ function report.finish()
   reset()
   open = false
   if was == "json" then write(json_document(tables)) end
+  if was == "html" then write(html_document(tables, page_title)) end
 end
 
 return report
