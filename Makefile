@@ -32,8 +32,11 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
 # Files compiled into the binary, so that ./quarry runs from any directory:
 # the Lua standard library, the text data (abbreviations) and the API reference.
+# The script packs built in (scripts/packs/NAME/...) go in whole: manifest,
+# reports, data, tests and the tests' corpus.
 EMBED := $(sort $(wildcard scripts/quarry/*.lua scripts/quarry/cmd/*.lua scripts/reports/*.lua \
-                          core/text/data/*.txt core/text/data/*.model)) docs/lua-api.md
+                          core/text/data/*.txt core/text/data/*.model) \
+                $(shell find scripts/packs -type f ! -name '.*' 2>/dev/null)) docs/lua-api.md
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)

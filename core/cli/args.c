@@ -59,8 +59,10 @@ static int parse(const char *cmd, int argc, char **argv, int first, const char *
                  cli_opts *o) {
   memset(o, 0, sizeof *o);
   o->margin = -1;
+  o->max_steps = -1;
   o->args = calloc((size_t)argc + 1, sizeof *o->args);
-  if (!o->args) return cli_fail(cmd, -1, "out of memory"), -1;
+  o->params = calloc((size_t)argc + 1, sizeof *o->params);
+  if (!o->args || !o->params) return cli_fail(cmd, -1, "out of memory"), -1;
   for (int i = first; i < argc; i++) {
     const char *a = argv[i];
     if (strcmp(a, "--") == 0) {
@@ -117,6 +119,23 @@ static int parse(const char *cmd, int argc, char **argv, int first, const char *
     else if (strcmp(key, "gazetteer") == 0) o->gazetteer = val;
     else if (strcmp(key, "abbreviations") == 0) o->abbrevs = val;
     else if (strcmp(key, "model") == 0) o->model = val;
+    else if (strcmp(key, "allow") == 0) o->allow = val;
+    else if (strcmp(key, "param") == 0) {
+      if (!strchr(val, '=')) {
+        cli_fail(cmd, -1, "bad --param '%s' (expected NAME=VALUE)", val);
+        return -1;
+      }
+      o->params[o->nparams++] = val;
+    } else if (strcmp(key, "max-steps") == 0) {
+      char *end;
+      errno = 0;
+      double v = strtod(val, &end);   /* 1e9 is fine */
+      if (end == val || *end || errno || v < 0 || v > 9e18) {
+        cli_fail(cmd, -1, "bad --max-steps '%s' (a number of instructions, 0 for no limit)", val);
+        return -1;
+      }
+      o->max_steps = (long long)v;
+    }
     else if (strcmp(key, "margin") == 0) {
       char *end;
       o->margin = strtod(val, &end);
@@ -170,7 +189,9 @@ static int parse(const char *cmd, int argc, char **argv, int first, const char *
 
 void cli_opts_free(cli_opts *o) {
   free(o->args);
+  free(o->params);
   o->args = NULL;
+  o->params = NULL;
 }
 
 int cli_output_open(cli_output *out, const char *path, qr_error *err) {

@@ -31,6 +31,10 @@ typedef struct cli_opts {
   int strict;             /* --strict: a corpus file that cannot be read is an error */
   double margin;          /* --margin; -1 when not given */
   const char *model;      /* --model FILE, or "none" */
+  const char **params;    /* --param K=V, each as given (a pack's parameters) */
+  int nparams;
+  const char *allow;      /* --allow read,write,exec: permissions the user grants a pack */
+  long long max_steps;    /* --max-steps: instruction budget; 0 = none, -1 = not given */
 } cli_opts;
 
 /* Parses argv[first..argc) into o; allowed is the list of long options the
@@ -90,6 +94,7 @@ int cmd_candidates(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_train_segmenter(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_pack(int argc, char **argv);
 int cmd_repl(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);

@@ -18,20 +18,13 @@
 
 /* The one piece of global state: the state a signal handler must reach. */
 static lua_State *volatile running_L = NULL;
-static volatile sig_atomic_t stop_reason = 0;   /* SIGINT or SIGALRM */
 
-static void stop_hook(lua_State *L, lua_Debug *ar) {
-  (void)ar;
-  lua_sethook(L, NULL, 0, 0);
-  if (stop_reason == SIGALRM) luaL_error(L, "timed out (--timeout)");
-  luaL_error(L, "interrupted");
-}
-
+/* The stop is sticky (lqr_budget.c): a script that catches "interrupted"
+ * with pcall gets it again at its next instruction, and the budgeted string
+ * functions stop inside their loops too. */
 static void on_signal(int sig) {
-  stop_reason = sig;
   signal(sig, SIG_DFL);   /* a second Ctrl-C kills the process outright */
-  if (running_L)
-    lua_sethook(running_L, stop_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+  if (running_L) qr_lua_stop(running_L, sig == SIGALRM ? QR_LUA_STOP_TIMEOUT : QR_LUA_STOP_INTERRUPT);
 }
 
 /* report.setup's write function: appends to the output file. */
@@ -158,8 +151,10 @@ static int run_lua(run_args *a) {
     return cli_fail(a->cmd, EXIT_DATA, "%s", err.msg);
   }
   a->out = out.fp;
+  /* a plain script has no instruction budget unless asked; a pack's runner
+   * sets its own around the pack (scripts/quarry/pack.lua) */
+  if (o->max_steps > 0 && !a->embedded) qr_lua_set_budget(L, o->max_steps);
   running_L = L;
-  stop_reason = 0;
   signal(SIGINT, on_signal);
   if (o->timeout > 0) {
     signal(SIGALRM, on_signal);
@@ -172,6 +167,8 @@ static int run_lua(run_args *a) {
   signal(SIGINT, SIG_DFL);
   signal(SIGALRM, SIG_DFL);
   running_L = NULL;
+  qr_lua_set_budget(L, 0);
+  qr_lua_clear_stop(L);
   int code = EXIT_OK;
   if (st != LUA_OK) {
     const char *msg = lua_tostring(L, -1);
@@ -212,9 +209,84 @@ static int check_format(const char *cmd, const char *fmt, const char *allowed) {
   return -1;
 }
 
+/* Is name a pack, or a pack's report ("news", "news:quotes")? The same
+ * rule as pack names in scripts/quarry/pack.lua. */
+static int looks_like_pack(const char *name) {
+  /* a pack's folder and a report: DIR:REPORT, DIR holding pack.lua */
+  const char *colon = strrchr(name, ':');
+  if (colon && strchr(name, '/')) {
+    char manifest[4096];
+    int n = snprintf(manifest, sizeof manifest, "%.*s/pack.lua", (int)(colon - name), name);
+    return n > 0 && (size_t)n < sizeof manifest && access(manifest, R_OK) == 0;
+  }
+  const char *p = name;
+  if (!(*p >= 'a' && *p <= 'z')) return 0;
+  int colons = 0;
+  for (; *p; p++) {
+    if (*p == ':') {
+      if (colons++ || p[1] == '\0') return 0;
+    } else if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
+                 *p == '-')) {
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* Runs scripts/quarry/cmd/pack.lua with the words in lead (the subcommand
+ * and its arguments) followed by the options that concern packs, as
+ * "--name=value" words; the corpus is o->args[first_path..]. */
+static int run_pack_script(const char *cmd, cli_opts *o, int first_path, const char **lead,
+                           int nlead, const char *fmt) {
+  int ncorpus = o->nargs > first_path ? o->nargs - first_path : 0;
+  int n = nlead + o->nparams + 3 + ncorpus;
+  const char **words = calloc((size_t)n, sizeof *words);
+  char *allow = o->allow ? malloc(strlen(o->allow) + sizeof "--allow=") : NULL;
+  /* the corpus's paths, as --corpus=PATH words: the pack may read there */
+  size_t need = 0;
+  for (int i = 0; i < ncorpus; i++) need += strlen(o->args[first_path + i]) + sizeof "--corpus=";
+  char *corpus = ncorpus ? malloc(need) : NULL;
+  if (!words || (o->allow && !allow) || (ncorpus && !corpus)) {
+    free(words);
+    free(allow);
+    free(corpus);
+    return cli_fail(cmd, EXIT_DATA, "out of memory");
+  }
+  int k = 0;
+  for (int i = 0; i < nlead; i++) words[k++] = lead[i];
+  for (int i = 0, at = 0; i < ncorpus; i++) {
+    words[k++] = corpus + at;
+    at += sprintf(corpus + at, "--corpus=%s", o->args[first_path + i]) + 1;
+  }
+  char steps[48], memory[48];
+  if (o->max_steps >= 0) {
+    snprintf(steps, sizeof steps, "--max-steps=%lld", o->max_steps);
+    words[k++] = steps;
+  }
+  if (o->max_memory > 0) {
+    snprintf(memory, sizeof memory, "--max-memory=%lld", o->max_memory);
+    words[k++] = memory;
+  }
+  if (allow) {
+    sprintf(allow, "--allow=%s", o->allow);
+    words[k++] = allow;
+  }
+  for (int i = 0; i < o->nparams; i++) words[k++] = o->params[i];
+  o->script_args = words;
+  o->nscript_args = k;
+  int code = cli_run_command(cmd, "scripts/quarry/cmd/pack.lua", o, first_path, fmt);
+  free(allow);
+  free(corpus);
+  free(words);
+  return code;
+}
+
+#define RUN_FORMATS "table csv json jsonl md markdown html"
+
 int cmd_run(int argc, char **argv) {
   cli_opts o;
-  if (cli_parse("run", argc, argv, 2, "format output gazetteer max-memory timeout strict", &o) < 0)
+  if (cli_parse("run", argc, argv, 2,
+                "format output gazetteer max-memory max-steps timeout strict param allow", &o) < 0)
     return EXIT_USAGE;
   if (o.help) {
     cli_opts_free(&o);
@@ -222,15 +294,54 @@ int cmd_run(int argc, char **argv) {
     return EXIT_OK;
   }
   int code;
+  int is_file = o.nargs >= 1 && access(o.args[0], R_OK) == 0;
   if (o.nargs < 1) {
-    code = cli_fail("run", EXIT_USAGE, "no script given (usage: quarry run SCRIPT [CORPUS...])");
-  } else if (o.format && check_format("run", o.format, "table csv json jsonl md markdown") < 0) {
+    code = cli_fail("run", EXIT_USAGE,
+                    "no script given (usage: quarry run SCRIPT|PACK:REPORT [CORPUS...])");
+  } else if (o.format && check_format("run", o.format, RUN_FORMATS) < 0) {
     code = EXIT_USAGE;
-  } else if (access(o.args[0], R_OK) != 0) {
+  } else if (!is_file && looks_like_pack(o.args[0])) {
+    /* a pack's report: the runner checks the pack, its parameters and the
+     * permissions, then runs the report in its sandbox */
+    const char *lead[2] = {"run", o.args[0]};
+    code = run_pack_script("run", &o, 1, lead, 2, o.format ? o.format : "table");
+  } else if (!is_file) {
     code = cli_fail("run", EXIT_DATA, "%s: %s", o.args[0], strerror(errno));
+  } else if (o.nparams || o.allow) {
+    code = cli_fail("run", EXIT_USAGE, "%s goes with a pack's report (quarry run PACK:REPORT), "
+                    "not with a script", o.nparams ? "--param" : "--allow");
   } else {
     run_args a = {"run", o.args[0], 0, &o, 1, NULL, o.format ? o.format : "table", 0, 0};
     code = run_lua(&a);
+  }
+  cli_opts_free(&o);
+  return code;
+}
+
+/* quarry pack list | info NAME | install PATH | remove NAME | new NAME [DIR]
+ * | test NAME: written in Lua (scripts/quarry/cmd/pack.lua, on
+ * scripts/quarry/pack.lua). */
+int cmd_pack(int argc, char **argv) {
+  cli_opts o;
+  if (cli_parse("pack", argc, argv, 2, "format output allow max-memory max-steps timeout", &o) < 0)
+    return EXIT_USAGE;
+  if (o.help || o.nargs < 1) {
+    int help = o.help;
+    cli_opts_free(&o);
+    if (!help) {
+      cli_fail("pack", EXIT_USAGE, "no subcommand given (list, info, install, remove, new, test)");
+      cli_usage(stderr, "pack");
+      return EXIT_USAGE;
+    }
+    cli_usage(stdout, "pack");
+    return EXIT_OK;
+  }
+  int code;
+  if (o.format && check_format("pack", o.format, RUN_FORMATS) < 0) {
+    code = EXIT_USAGE;
+  } else {
+    /* every positional word goes to the script; no corpus is opened here */
+    code = run_pack_script("pack", &o, o.nargs, o.args, o.nargs, o.format ? o.format : "table");
   }
   cli_opts_free(&o);
   return code;

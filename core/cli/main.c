@@ -14,6 +14,7 @@ typedef struct command {
 
 static const command commands[] = {
   {"run", cmd_run},
+  {"pack", cmd_pack},
   {"repl", cmd_repl},
   {"tokens", cmd_tokens},
   {"entities", cmd_entities},

@@ -72,6 +72,12 @@ lqr_heap *lqr_heap_of(lua_State *L);
 int lqr_budget_tick(lua_State *L, long long steps);
 int lqr_budget_raise(lua_State *L);
 
+/* lqr_host.c: the runner's table in the registry ("quarry.host"), and the
+ * check every C function that opens a file by name makes first: it raises
+ * when a pack's guard refuses the path. */
+void lqr_open_host(lua_State *L);
+void lqr_check_read(lua_State *L, const char *path);
+
 /* lqr_corpus.c */
 lqr_corpus *lqr_checkcorpus(lua_State *L, int arg);   /* raises if closed */
 qr_corpus *lqr_corpus_of(lua_State *L, lqr_corpus *box);

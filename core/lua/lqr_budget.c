@@ -37,8 +37,13 @@ static void budget_hook(lua_State *L, lua_Debug *ar) {
   if (h->stop) stop_error(L, h);
 }
 
+/* A state that must stop raises at its next Lua instruction: a count hook of
+ * 1, not a call hook, so that C code (the traceback handler, the runner's
+ * cleanup in lqr_host.c) runs to its end while the Lua code unwinds. */
+#define STOP_MASK LUA_MASKCOUNT
+
 static void arm(lua_State *L, const lqr_heap *h) {
-  if (h->stop) lua_sethook(L, budget_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+  if (h->stop) lua_sethook(L, budget_hook, STOP_MASK, 1);
   else if (h->budget_on) lua_sethook(L, budget_hook, LUA_MASKCOUNT, HOOK_EVERY);
   else lua_sethook(L, NULL, 0, 0);
 }
@@ -64,7 +69,7 @@ void qr_lua_stop(lua_State *L, int why) {
   lqr_heap *h = lqr_heap_of(L);
   if (!h) return;
   if (!h->stop) h->stop = why;
-  lua_sethook(L, budget_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+  lua_sethook(L, budget_hook, STOP_MASK, 1);
 }
 
 int qr_lua_stopped(lua_State *L) {

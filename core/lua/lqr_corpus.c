@@ -298,8 +298,13 @@ static int corpus_entities(lua_State *L) {
 
 /* ---- quarry.open ------------------------------------------------------------- */
 
+/* Checks the paths argument, and asks the file guard (lqr_check_read)
+ * about each path. */
 static void check_paths(lua_State *L, int idx) {
-  if (lua_type(L, idx) == LUA_TSTRING) return;
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    lqr_check_read(L, lua_tostring(L, idx));
+    return;
+  }
   if (lua_type(L, idx) != LUA_TTABLE)
     luaL_argerror(L, idx, "expected a path or a list of paths");
   lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
@@ -307,6 +312,7 @@ static void check_paths(lua_State *L, int idx) {
   for (lua_Integer i = 1; i <= n; i++) {
     lua_rawgeti(L, idx, i);
     if (lua_type(L, -1) != LUA_TSTRING) luaL_argerror(L, idx, "every path must be a string");
+    lqr_check_read(L, lua_tostring(L, -1));
     lua_pop(L, 1);
   }
 }

@@ -42,6 +42,7 @@ static int seg_load(lua_State *L) {
   const char *path = luaL_checkstring(L, 2);
   qr_file f;
   qr_error err = {0};
+  lqr_check_read(L, path);
   if (qr_file_open(&f, path, &err)) return lqr_error(L, &err);
   qr_status rc = qr_segmenter_load_abbrevs(b->seg, f.data, f.len, path, &err);
   qr_file_close(&f);
@@ -151,6 +152,7 @@ static int seg_set_model(lua_State *L) {
   qr_file f;
   qr_error err = {0};
   qr_sentmodel *m = NULL;
+  lqr_check_read(L, path);
   if (qr_file_open(&f, path, &err)) return lqr_error(L, &err);
   qr_status rc = qr_sentmodel_load(&m, f.data, f.len, path, &err);
   qr_file_close(&f);

@@ -152,6 +152,7 @@ static int init_state(lua_State *L) {
   luaL_requiref(L, "lpeg", luaopen_lpeg, 0);
   luaL_requiref(L, "quarry.core", luaopen_quarry_core, 0);
   lua_pop(L, 2);
+  lqr_open_host(L);
   lua_getglobal(L, "package");
   lua_getfield(L, -1, "searchers");
   /* insert our searcher second, after package.preload */

@@ -1,0 +1,2 @@
+-- loads /etc/passwd as abbreviations
+quarry.segmenter():load_abbreviations("/etc/passwd")

@@ -1,0 +1,2 @@
+-- opens the corpus with /etc/passwd as its gazetteer
+quarry.open("corpus", { gazetteer = "/etc/passwd" })

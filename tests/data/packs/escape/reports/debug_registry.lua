@@ -1,0 +1,2 @@
+-- reaches the registry through debug
+print(debug.getregistry())

@@ -1,0 +1,2 @@
+-- loops for ever
+while true do end

@@ -1,0 +1,2 @@
+-- runs a program with os.execute
+os.execute("touch escape-was-here")

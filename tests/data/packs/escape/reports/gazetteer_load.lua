@@ -1,0 +1,2 @@
+-- loads /etc/passwd into a gazetteer by its method
+quarry.gazetteer():load("/etc/passwd")

@@ -1,0 +1,2 @@
+-- loads /etc/passwd as a gazetteer
+print(quarry.gazetteer("/etc/passwd"))

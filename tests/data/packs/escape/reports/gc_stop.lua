@@ -1,0 +1,2 @@
+-- stops the garbage collector
+collectgarbage("stop")

@@ -1,0 +1,2 @@
+-- reads the environment
+print(os.getenv("HOME"))

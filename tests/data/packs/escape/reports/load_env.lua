@@ -1,0 +1,2 @@
+-- loads a chunk that reaches for debug
+print(load("return debug.getregistry()")())

@@ -1,0 +1,2 @@
+-- loads with mode b
+local f, err = load("return 1", "x", "b") assert(f, err)

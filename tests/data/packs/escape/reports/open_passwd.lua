@@ -1,0 +1,2 @@
+-- opens /etc/passwd as a corpus
+print(quarry.open("/etc/passwd"))

@@ -1,0 +1,2 @@
+-- reaches the real globals through package.loaded
+print(package.loaded._G.io.popen)

@@ -1,0 +1,2 @@
+-- runs a program with io.popen
+io.popen("id"):read("a")

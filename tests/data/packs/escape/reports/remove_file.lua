@@ -1,0 +1,2 @@
+-- removes a file
+os.remove("corpus/gazetteer.tsv")

@@ -1,0 +1,2 @@
+-- requires a C module
+require "quarry.core"

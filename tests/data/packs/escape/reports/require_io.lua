@@ -1,0 +1,2 @@
+-- requires the io library by name
+print(require("io").popen)

@@ -1,0 +1,2 @@
+-- requires LPeg
+require "lpeg"

@@ -1,0 +1,2 @@
+-- dumps a function to bytecode
+print(string.dump(function() end))

@@ -1,0 +1,2 @@
+-- finds string.dump as a method of strings
+print(("").dump(print))
