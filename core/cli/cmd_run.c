@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -294,7 +295,12 @@ int cmd_run(int argc, char **argv) {
     return EXIT_OK;
   }
   int code;
-  int is_file = o.nargs >= 1 && access(o.args[0], R_OK) == 0;
+  /* a script is a file; a name that is no file (nor a folder) may be a pack */
+  struct stat st;
+  errno = 0;
+  int is_file = o.nargs >= 1 && access(o.args[0], R_OK) == 0 &&
+                !(stat(o.args[0], &st) == 0 && S_ISDIR(st.st_mode));
+  int why = errno;
   if (o.nargs < 1) {
     code = cli_fail("run", EXIT_USAGE,
                     "no script given (usage: quarry run SCRIPT|PACK:REPORT [CORPUS...])");
@@ -306,7 +312,8 @@ int cmd_run(int argc, char **argv) {
     const char *lead[2] = {"run", o.args[0]};
     code = run_pack_script("run", &o, 1, lead, 2, o.format ? o.format : "table");
   } else if (!is_file) {
-    code = cli_fail("run", EXIT_DATA, "%s: %s", o.args[0], strerror(errno));
+    code = cli_fail("run", EXIT_DATA, "%s: %s", o.args[0],
+                    why ? strerror(why) : "a folder, not a script (a pack's report is DIR:REPORT)");
   } else if (o.nparams || o.allow) {
     code = cli_fail("run", EXIT_USAGE, "%s goes with a pack's report (quarry run PACK:REPORT), "
                     "not with a script", o.nparams ? "--param" : "--allow");

@@ -16,14 +16,21 @@
  * that a stop comes within microseconds, large enough to cost nothing. */
 #define HOOK_EVERY 1000
 
-static int stop_error(lua_State *L, const lqr_heap *h) {
+/* Raises the error of why the state stops, at the position of the Lua
+ * function at level (0 in a hook: the function it interrupted; 1 in a C
+ * function: its caller). */
+static int stop_error(lua_State *L, const lqr_heap *h, int level) {
+  luaL_where(L, level);
   switch (h->stop) {
-  case QR_LUA_STOP_TIMEOUT: return luaL_error(L, "timed out (--timeout)");
+  case QR_LUA_STOP_TIMEOUT: lua_pushliteral(L, "timed out (--timeout)"); break;
   case QR_LUA_STOP_BUDGET:
-    return luaL_error(L, "stopped: the instruction budget of %I is spent (--max-steps changes it)",
-                      (lua_Integer)h->budget_total);
-  default: return luaL_error(L, "interrupted");
+    lua_pushfstring(L, "stopped: the instruction budget of %I is spent (--max-steps changes it)",
+                    (lua_Integer)h->budget_total);
+    break;
+  default: lua_pushliteral(L, "interrupted"); break;
   }
+  lua_concat(L, 2);
+  return lua_error(L);
 }
 
 static void budget_hook(lua_State *L, lua_Debug *ar) {
@@ -34,7 +41,7 @@ static void budget_hook(lua_State *L, lua_Debug *ar) {
     h->budget -= HOOK_EVERY;
     if (h->budget <= 0) qr_lua_stop(L, QR_LUA_STOP_BUDGET);
   }
-  if (h->stop) stop_error(L, h);
+  if (h->stop) stop_error(L, h, 0);
 }
 
 /* A state that must stop raises at its next Lua instruction: a count hook of
@@ -98,5 +105,5 @@ int lqr_budget_tick(lua_State *L, long long steps) {
 int lqr_budget_raise(lua_State *L) {
   const lqr_heap *h = lqr_heap_of(L);
   if (!h || !h->stop) return luaL_error(L, "interrupted");
-  return stop_error(L, h);
+  return stop_error(L, h, 1);
 }
