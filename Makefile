@@ -151,6 +151,12 @@ test: deps
 
 check: test
 
+# The html report in headless Chromium alone (make test runs it too;
+# installs Debian's chromium when missing).
+browser-test: all
+	QUARRY=./quarry tests/browser/run
+.PHONY: browser-test
+
 # ASan + UBSan build of everything, running the whole suite.
 sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \

@@ -40,8 +40,8 @@ end
 ---------------------------------------------------------------------------
 -- table format
 
-T.test("formats lists the five formats in order", function()
-  T.eq(report.formats, { "table", "csv", "json", "jsonl", "md" })
+T.test("formats lists the six formats in order", function()
+  T.eq(report.formats, { "table", "csv", "json", "jsonl", "md", "html" })
 end)
 
 -- The header of a numeric column is right-aligned too, so that it sits
@@ -387,7 +387,7 @@ end)
 
 T.test("an unknown format raises an error naming the formats", function()
   T.raises(function() report.render({}, "xml") end,
-           "unknown format 'xml' (expected table, csv, json, jsonl or md)")
+           "unknown format 'xml' (expected table, csv, json, jsonl, md or html)")
 end)
 
 -- A script author needs the line of their script, not one in report.lua.
