@@ -168,7 +168,7 @@ function C.side_by_side(corpus, claims, verdicts, all)
     if not seen then table.insert(cell[key], c.shown) end
   end
   for ti, v in ipairs(verdicts) do
-    if all or v.sources >= 2 then
+    if v.sources >= (all and 1 or 2) then
       local row = { topic = v.topic,
                     verdict = v.verdict .. (v.detail ~= "" and (": " .. v.detail) or "") }
       for key, list in pairs(by_topic[ti] or {}) do row[key] = table.concat(list, "; ") end
