@@ -40,15 +40,11 @@
 /* The one piece of global state: the state the signal handler must reach. */
 static lua_State *volatile repl_L = NULL;
 
-static void interrupt_hook(lua_State *L, lua_Debug *ar) {
-  (void)ar;
-  lua_sethook(L, NULL, 0, 0);
-  luaL_error(L, "interrupted");
-}
-
+/* One error, not a sticky stop (lqr_budget.c): the REPL's own Lua code runs
+ * on after it. It also stops string.find and its kin inside their loops. */
 static void on_interrupt(int sig) {
   signal(sig, SIG_DFL);
-  if (repl_L) lua_sethook(repl_L, interrupt_hook, LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+  if (repl_L) qr_lua_interrupt_once(repl_L);
 }
 
 /* What the term functions share: the line editor and the completer. */
@@ -122,7 +118,7 @@ static int term_read(lua_State *L) {
   const char *prompt = luaL_checkstring(L, 1);
   /* an interrupt that came after the code it was meant for ended is void */
   if (repl_L) {
-    lua_sethook(L, NULL, 0, 0);
+    qr_lua_clear_stop(L);
     signal(SIGINT, on_interrupt);
   }
   fflush(stdout);

@@ -61,6 +61,7 @@ typedef struct lqr_heap {
   long long budget_total;        /* the budget as set */
   int budget_on;
   volatile sig_atomic_t stop;    /* 0, or why the state must stop (QR_LUA_STOP_*) */
+  volatile sig_atomic_t once;    /* the stop ends with its first error (the REPL's) */
 } lqr_heap;
 /* The heap of a state quarry made; NULL for another state. */
 lqr_heap *lqr_heap_of(lua_State *L);

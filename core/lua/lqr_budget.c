@@ -19,9 +19,17 @@
 /* Raises the error of why the state stops, at the position of the Lua
  * function at level (0 in a hook: the function it interrupted; 1 in a C
  * function: its caller). */
-static int stop_error(lua_State *L, const lqr_heap *h, int level) {
+static void arm(lua_State *L, const lqr_heap *h);
+
+static int stop_error(lua_State *L, lqr_heap *h, int level) {
+  int why = h->stop;
+  if (h->once) {   /* a REPL's Ctrl-C: this error, then the session goes on */
+    h->stop = 0;
+    h->once = 0;
+    arm(L, h);
+  }
   luaL_where(L, level);
-  switch (h->stop) {
+  switch (why) {
   case QR_LUA_STOP_TIMEOUT: lua_pushliteral(L, "timed out (--timeout)"); break;
   case QR_LUA_STOP_BUDGET:
     lua_pushfstring(L, "stopped: the instruction budget of %I is spent (--max-steps changes it)",
@@ -79,6 +87,16 @@ void qr_lua_stop(lua_State *L, int why) {
   lua_sethook(L, budget_hook, STOP_MASK, 1);
 }
 
+void qr_lua_interrupt_once(lua_State *L) {
+  lqr_heap *h = lqr_heap_of(L);
+  if (!h) return;
+  if (!h->stop) {
+    h->once = 1;
+    h->stop = QR_LUA_STOP_INTERRUPT;
+  }
+  lua_sethook(L, budget_hook, STOP_MASK, 1);
+}
+
 int qr_lua_stopped(lua_State *L) {
   const lqr_heap *h = lqr_heap_of(L);
   return h ? h->stop : 0;
@@ -88,6 +106,7 @@ void qr_lua_clear_stop(lua_State *L) {
   lqr_heap *h = lqr_heap_of(L);
   if (!h) return;
   h->stop = 0;
+  h->once = 0;
   if (h->budget_on && h->budget <= 0) h->budget_on = 0;   /* spent: the run is over */
   arm(L, h);
 }
@@ -103,7 +122,7 @@ int lqr_budget_tick(lua_State *L, long long steps) {
 }
 
 int lqr_budget_raise(lua_State *L) {
-  const lqr_heap *h = lqr_heap_of(L);
+  lqr_heap *h = lqr_heap_of(L);
   if (!h || !h->stop) return luaL_error(L, "interrupted");
   return stop_error(L, h, 1);
 }

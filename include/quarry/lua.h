@@ -41,6 +41,9 @@ long long qr_lua_budget_used(lua_State *L);
  * qr_lua_clear_stop, which a caller makes once the code has unwound; a
  * spent budget is then off. qr_lua_stopped gives the reason, or 0. */
 void qr_lua_stop(lua_State *L, int why);
+/* The REPL's Ctrl-C: one "interrupted" error, raised at the next instruction
+ * or inside a budgeted C loop, and then the state runs on. Signal-safe. */
+void qr_lua_interrupt_once(lua_State *L);
 int qr_lua_stopped(lua_State *L);
 void qr_lua_clear_stop(lua_State *L);
 
