@@ -143,7 +143,7 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	./quarry run scripts/reports/overview.lua corpus/
+	./quarry run news:brief corpus/
 
 test: deps
 	@$(MAKE) --no-print-directory all units
