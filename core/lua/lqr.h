@@ -224,4 +224,9 @@ long lqr_opt_doc(lua_State *L, int opts_idx, int corpus_idx, const char *fn);
 /* lqr_columns.c: c:columns(names [, opts]), the token arrays in chunks */
 int lqr_corpus_columns(lua_State *L);
 
+/* lqr_strlib.c: replaces find, match, gmatch and gsub in the state's string
+ * table (the string metatable's __index) with the same functions on
+ * quarry's matcher, which the budget, Ctrl-C and --timeout can stop. */
+void lqr_open_strlib(lua_State *L);
+
 #endif

@@ -149,6 +149,7 @@ static int search_embedded(lua_State *L) {
 /* Runs in protected mode: opens the libraries and installs the searcher. */
 static int init_state(lua_State *L) {
   luaL_openlibs(L);
+  lqr_open_strlib(L);
   luaL_requiref(L, "lpeg", luaopen_lpeg, 0);
   luaL_requiref(L, "quarry.core", luaopen_quarry_core, 0);
   lua_pop(L, 2);
