@@ -211,7 +211,8 @@ $(BUILD)/bench/bench_icu: bench/bench_icu.c
 	$(CC) -O2 -o $@ $< $$(pkg-config --cflags --libs icu-uc icu-i18n)
 
 bench: bench-deps
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_text $(BUILD)/bench/bench_icu
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_text $(BUILD)/bench/bench_icu \
+	  $(BUILD)/bench/bench_strlib
 	bench/run
 
 eval: deps

@@ -14,7 +14,7 @@ local report = {}
 -- gets its report written. io.write and io.stderr are the exception: they
 -- are looked up at each call (see default_write below).
 local concat, sort = table.concat, table.sort
-local format, rep = string.format, string.rep
+local format, rep, byte, sub = string.format, string.rep, string.byte, string.sub
 local mtype, tointeger, floor = math.type, math.tointeger, math.floor
 local error, pairs, ipairs, next, pcall, select = error, pairs, ipairs, next, pcall, select
 local tostring, type = tostring, type
@@ -443,6 +443,15 @@ local function pad(s, w, right)
   return s .. gap
 end
 
+-- s without its trailing spaces. Not gsub(" +$", ""): that tries the
+-- pattern at every space of a run, so a wide table's padding took time
+-- quadratic in the width of a line.
+local function trim_right(s)
+  local e = #s
+  while e > 0 and byte(s, e) == 32 do e = e - 1 end
+  return sub(s, 1, e)
+end
+
 local function render_table(set)
   local lines = {}
   if set.opts.title ~= nil then lines[1] = tostring(set.opts.title) end
@@ -472,7 +481,7 @@ local function render_table(set)
   local function line(texts)
     local padded = {}
     for i, s in ipairs(texts) do padded[i] = pad(s, widths[i], numeric[i]) end
-    return (concat(padded, "  "):gsub(" +$", ""))
+    return trim_right(concat(padded, "  "))
   end
   lines[#lines + 1] = line(header)
   local rules = {}
@@ -785,7 +794,7 @@ local function render_concordance(rows, opts)
     parts[#parts + 1] = pad(cut_left(d.left, leftw), leftw, true)
     parts[#parts + 1] = GAP .. rep(" ", before) .. m .. rep(" ", room - before) .. GAP
     parts[#parts + 1] = cut_right(d.right, rightw)
-    lines[r] = (concat(parts):gsub(" +$", ""))
+    lines[r] = trim_right(concat(parts))
   end
   if total - shown > 0 then lines[#lines + 1] = more_line(total - shown) end
   if #lines == 0 then return "(no rows)\n" end

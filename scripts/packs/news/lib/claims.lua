@@ -114,14 +114,36 @@ function C.compare(corpus, topics, default_date)
       end
     end
     -- the verdict: do the comparable values of different documents agree?
+    -- Compared once per pair of distinct values (by what is shown), not per
+    -- pair of claims: a big corpus repeats the same few values many times.
     local docs, ndocs, differ, pairs_seen = {}, 0, {}, 0
+    local distinct, by_shown = {}, {}
     for _, r in ipairs(found) do
       if not docs[r.doc_index] then docs[r.doc_index] = true; ndocs = ndocs + 1 end
+      if r.comparable then
+        local d = by_shown[r.shown]
+        if not d then
+          d = { row = r, docs = {}, ndocs = 0, first_doc = r.doc_index }
+          by_shown[r.shown] = d
+          distinct[#distinct + 1] = d
+        end
+        if not d.docs[r.doc_index] then d.docs[r.doc_index] = true; d.ndocs = d.ndocs + 1 end
+      end
     end
-    for i = 1, #found do
-      for j = i + 1, #found do
-        local a, b = found[i], found[j]
-        if a.doc_index ~= b.doc_index and a.comparable and b.comparable then
+    -- two values "come from different documents" unless both come from one
+    -- and the same document only
+    local function different_docs(x, y)
+      return x.ndocs > 1 or y.ndocs > 1 or x.first_doc ~= y.first_doc
+    end
+    for _, d in ipairs(distinct) do
+      -- the same value given by two documents is a pair that agrees
+      if d.ndocs > 1 then pairs_seen = pairs_seen + 1 end
+    end
+    for i = 1, #distinct do
+      for j = i + 1, #distinct do
+        local x, y = distinct[i], distinct[j]
+        if different_docs(x, y) then
+          local a, b = x.row, y.row
           pairs_seen = pairs_seen + 1
           local same
           if a.low and b.low then same = numbers.agree(a, b) else same = a.value == b.value end
