@@ -46,11 +46,25 @@ end
 ---------------------------------------------------------------------------
 -- Sources: where a pack's files come from (a folder, or the binary)
 
+-- A folder's files are read only when their real path is inside the
+-- folder: a pack found by path or in QUARRY_PATH is not checked for links
+-- as an installed one is, and its data/x.txt -> /etc/passwd must not be a
+-- way for pack.read, require or a report file to read outside.
 local function dir_source(dir)
+  local real_dir
   return {
     dir = dir,
     label = dir,
-    read = function(rel) return read_file(dir .. "/" .. rel) end,
+    read = function(rel)
+      local path = dir .. "/" .. rel
+      real_dir = real_dir or host.realpath(dir)
+      local real, err = host.realpath(path)
+      if not real then return nil, err end
+      if not real_dir or real:sub(1, #real_dir + 1) ~= real_dir .. "/" then
+        return nil, path .. ": leads outside the pack (a link?)"
+      end
+      return read_file(path)
+    end,
     path = function(rel) return dir .. "/" .. rel end,
   }
 end
@@ -180,7 +194,8 @@ local function check_manifest(m, source, file)
     if not safe_relative(r.file) or not r.file:match("%.lua$") then
       fail("%s: file must be a relative path to a .lua file inside the pack", where)
     end
-    if not source.read(r.file) then fail("%s: its file %s is missing", where, r.file) end
+    local ok, err = source.read(r.file)
+    if not ok then fail("%s: its file %s cannot be read (%s)", where, r.file, err) end
     if type(r.description) ~= "string" or r.description == "" then
       fail("%s: description must be a one-line string", where)
     end
@@ -193,13 +208,15 @@ local function check_manifest(m, source, file)
     if type(k) ~= "string" or not safe_relative(v) then
       fail("%s: data.%s must be a relative path inside the pack", file, tostring(k))
     end
-    if not source.read(v) then fail("%s: data file %s is missing", file, v) end
+    local ok, err = source.read(v)
+    if not ok then fail("%s: data file %s cannot be read (%s)", file, v, err) end
   end
   m.tests = m.tests or {}
   need("tests", "a list of files", type(m.tests) == "table")
   for _, t in ipairs(m.tests) do
     if not safe_relative(t) then fail("%s: test %s must be a relative path", file, tostring(t)) end
-    if not source.read(t) then fail("%s: test file %s is missing", file, t) end
+    local ok, err = source.read(t)
+    if not ok then fail("%s: test file %s cannot be read (%s)", file, t, err) end
   end
   m.permissions = m.permissions or {}
   need("permissions", "a list of read, write, exec", type(m.permissions) == "table")
