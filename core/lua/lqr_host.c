@@ -128,6 +128,14 @@ static int host_memory(lua_State *L) {
   return 1;
 }
 
+/* The failure of a call on path: nil and "path: the system's reason". */
+static int path_failure(lua_State *L, const char *path) {
+  int e = errno;
+  luaL_pushfail(L);
+  lua_pushfstring(L, "%s: %s", path, strerror(e));
+  return 2;
+}
+
 static const char *type_name(mode_t m) {
   if (S_ISREG(m)) return "file";
   if (S_ISDIR(m)) return "directory";
@@ -140,11 +148,7 @@ static const char *type_name(mode_t m) {
 static int host_kind(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   struct stat st;
-  if (lstat(path, &st) != 0) {
-    luaL_pushfail(L);
-    lua_pushfstring(L, "%s: %s", path, strerror(errno));
-    return 2;
-  }
+  if (lstat(path, &st) != 0) return path_failure(L, path);
   lua_pushstring(L, type_name(st.st_mode));
   return 1;
 }
@@ -156,11 +160,7 @@ static void close_dir(void *d) { closedir(d); }
 static int host_list(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   DIR *d = opendir(path);
-  if (!d) {
-    luaL_pushfail(L);
-    lua_pushfstring(L, "%s: %s", path, strerror(errno));
-    return 2;
-  }
+  if (!d) return path_failure(L, path);
   /* the DIR must be closed if a push below raises: keep it in a guard */
   void **slot = lqr_guard(L, close_dir);
   *slot = d;
@@ -196,11 +196,7 @@ static int host_list(lua_State *L) {
 static int host_realpath(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   char buf[PATH_MAX];
-  if (!realpath(path, buf)) {
-    luaL_pushfail(L);
-    lua_pushfstring(L, "%s: %s", path, strerror(errno));
-    return 2;
-  }
+  if (!realpath(path, buf)) return path_failure(L, path);
   lua_pushstring(L, buf);
   return 1;
 }

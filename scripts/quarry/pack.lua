@@ -202,22 +202,23 @@ local function check_manifest(m, source, file)
     r.params = check_params(where, r.params)
   end
   -- data, tests, permissions
+  -- a file the manifest names: a path inside the pack that can be read
+  local function check_file(what, rel)
+    if not safe_relative(rel) then
+      fail("%s: %s must be a relative path inside the pack (got %s)", file, what, tostring(rel))
+    end
+    local ok, err = source.read(rel)
+    if not ok then fail("%s: %s %s cannot be read (%s)", file, what, rel, err) end
+  end
   m.data = m.data or {}
   need("data", "a table of named files", type(m.data) == "table")
   for k, v in pairs(m.data) do
-    if type(k) ~= "string" or not safe_relative(v) then
-      fail("%s: data.%s must be a relative path inside the pack", file, tostring(k))
-    end
-    local ok, err = source.read(v)
-    if not ok then fail("%s: data file %s cannot be read (%s)", file, v, err) end
+    if type(k) ~= "string" then fail("%s: data must be named files, name = path", file) end
+    check_file("data file", v)
   end
   m.tests = m.tests or {}
   need("tests", "a list of files", type(m.tests) == "table")
-  for _, t in ipairs(m.tests) do
-    if not safe_relative(t) then fail("%s: test %s must be a relative path", file, tostring(t)) end
-    local ok, err = source.read(t)
-    if not ok then fail("%s: test file %s cannot be read (%s)", file, t, err) end
-  end
+  for _, t in ipairs(m.tests) do check_file("test file", t) end
   m.permissions = m.permissions or {}
   need("permissions", "a list of read, write, exec", type(m.permissions) == "table")
   for _, p in ipairs(m.permissions) do
