@@ -15,7 +15,7 @@
 
 local host = debug.getregistry()["quarry.host"]
 local raw_getmetatable = debug.getmetatable
-local getinfo = debug.getinfo
+local getinfo, traceback = debug.getinfo, debug.traceback
 local io_open, io_lines = io.open, io.lines
 local real_load, real_setmetatable, real_getmetatable = load, setmetatable, getmetatable
 local pairs, ipairs, type, error, select, tostring = pairs, ipairs, type, error, select, tostring
@@ -133,6 +133,9 @@ function sandbox.env(cfg)
   env.utf8 = copy(utf8)
   env.coroutine = copy(coroutine)
   env.os = { time = os.time, clock = os.clock, date = os.date, difftime = os.difftime }
+  -- of debug, tracebacks only (for xpcall's handler): the rest reaches
+  -- locals, upvalues, metatables and the registry
+  env.debug = { traceback = traceback }
   env._G = env
   env.print = cfg.print
 

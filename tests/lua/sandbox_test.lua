@@ -38,13 +38,14 @@ local expected = {
   require_lpeg = "module 'lpeg' not found",
   require_io = "module 'io' not found",
   package_loaded = "attempt to index a nil value (global 'package')",
-  debug_registry = "attempt to index a nil value (global 'debug')",
+  debug_registry = "attempt to call a nil value (field 'getregistry')",
+  debug_upvalue = "attempt to call a nil value (field 'getupvalue')",
   string_meta = "attempt to index a nil value",
   string_dump_method = "attempt to call a nil value (field 'dump')",
   string_dump = "attempt to call a nil value (field 'dump')",
   load_bytecode = "attempt to load a binary chunk (mode is 't')",
   load_mode_b = "binary chunks cannot be loaded in a pack",
-  load_env = "attempt to index a nil value (global 'debug')",
+  load_env = "attempt to call a nil value (field 'getregistry')",
   corpus_methods = "attempt to index a nil value",
   gc_stop = "collectgarbage('stop') is not available in a pack",
   endless = "pack escape stopped: it ran past its budget of 20000000 instructions",
@@ -123,4 +124,10 @@ T.test("a pack cannot change what quarry's own code calls", function()
   T.eq(type(quarry.open), "function", "quarry.open")
   T.eq(type(report.table), "function", "report.table")
   T.eq(("%d"):format(3), "3", "the string methods")
+end)
+
+T.test("debug.traceback is there, for xpcall's handler", function()
+  local tp = make_pack("tracer", "", 'local ok, tb = xpcall(error, debug.traceback, "boom") '
+                       .. 'assert(not ok and tb:find("boom") and tb:find("stack traceback"))')
+  pack.run(tp, "r", c, {}, limits)
 end)

@@ -24,6 +24,7 @@ reports = {
   require_lpeg = { file = "reports/require_lpeg.lua", description = "requires LPeg" },
   require_io = { file = "reports/require_io.lua", description = "requires the io library by name" },
   package_loaded = { file = "reports/package_loaded.lua", description = "reaches the real globals through package.loaded" },
+  debug_upvalue = { file = "reports/debug_upvalue.lua", description = "reaches an upvalue of a quarry function through debug" },
   debug_registry = { file = "reports/debug_registry.lua", description = "reaches the registry through debug" },
   string_meta = { file = "reports/string_meta.lua", description = "reaches the real string table through the string metatable" },
   string_dump_method = { file = "reports/string_dump_method.lua", description = "finds string.dump as a method of strings" },

@@ -1,0 +1,2 @@
+-- reaches an upvalue of a quarry function through debug
+print(debug.getupvalue(quarry.open, 1))
