@@ -119,6 +119,11 @@ local function param_value(p, v)
   end
 end
 
+local function param_value_kind(p)
+  local _, want = param_value(p, {})
+  return want
+end
+
 local function check_params(where, params)
   if params == nil then return {} end
   if type(params) ~= "table" then fail("%s: params must be a list of tables", where) end
@@ -146,8 +151,14 @@ local function check_params(where, params)
     end
     if p.help ~= nil and type(p.help) ~= "string" then fail("%s: help must be a string", at) end
     if p.default ~= nil then
-      local _, want = param_value(p, p.default)
-      if want then fail("%s: the default must be %s (got %s)", at, want, tostring(p.default)) end
+      -- a default is a value of the type, not text to convert ("3" is no
+      -- integer default)
+      local v, want = param_value(p, p.default)
+      if want or (p.type ~= "string" and p.type ~= "choice" and type(p.default) == "string") then
+        fail("%s: the default must be %s (got %s %s)", at, want or param_value_kind(p),
+          type(p.default), tostring(p.default))
+      end
+      p.default = v
     end
   end
   if #params ~= (function() local n = 0 for _ in pairs(params) do n = n + 1 end return n end)() then
@@ -178,7 +189,9 @@ local function check_manifest(m, source, file)
   need("license", "a string such as MIT", type(m.license) == "string" and m.license ~= "")
   if type(m.authors) == "string" then m.authors = { m.authors } end
   need("authors", "a list of names", type(m.authors) == "table" and #m.authors > 0)
-  need("api", "the quarry API version the pack needs (an integer)", math.tointeger(m.api))
+  need("api", "the quarry API version the pack needs (an integer)",
+    math.type(m.api) == "integer" or (type(m.api) == "number" and math.tointeger(m.api)))
+  m.api = math.tointeger(m.api)
   if m.api > quarry.api_version or m.api < 1 then
     fail("%s: the pack needs quarry API version %d, and this quarry %s has API version %d",
       file, m.api, quarry.version, quarry.api_version)
@@ -476,7 +489,6 @@ local function make_env(p, cfg)
     who = who, perms = cfg.perms, guard = guard,
     quarry = sandbox.quarry_api(quarry, rep), report = rep,
     print = report.print,
-    write = function(s) report.print((s:gsub("\n$", ""))) end,
     find_module = module_finder(p),
     globals = globals,
   }

@@ -19,7 +19,7 @@ local getinfo, traceback = debug.getinfo, debug.traceback
 local io_open, io_lines = io.open, io.lines
 local real_load, real_setmetatable, real_getmetatable = load, setmetatable, getmetatable
 local pairs, ipairs, type, error, select, tostring = pairs, ipairs, type, error, select, tostring
-local format, concat = string.format, table.concat
+local format = string.format
 
 local sandbox = {}
 
@@ -221,11 +221,6 @@ function sandbox.env(cfg)
       if path == nil then error("io.lines needs a file name in a pack", 2) end
       guard(path)
       return io_lines(path, ...)
-    end,
-    write = function(...)
-      local parts = {}
-      for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
-      cfg.write(concat(parts))
     end,
   }
   if perms.write then
