@@ -131,3 +131,13 @@ T.test("debug.traceback is there, for xpcall's handler", function()
                        .. 'assert(not ok and tb:find("boom") and tb:find("stack traceback"))')
   pack.run(tp, "r", c, {}, limits)
 end)
+
+T.test("inside the corpus and the pack, files can be read", function()
+  local rp = make_pack("inside", 'data = { words = "r.lua" }',
+    'local n = 0 for _ in io.lines("corpus/gazetteer.tsv") do n = n + 1 end assert(n > 200, n) '
+    .. 'assert(io.open("corpus/01-putin-visits-north-korea-amid-military-ties.txt"):read("l"):find("Putin")) '
+    .. 'assert(pack.read("words"):find("io.lines", 1, true)) '
+    .. 'assert(#quarry.open("corpus/", { quiet = true }) == 5) '
+    .. 'assert(#quarry.gazetteer("corpus/gazetteer.tsv") > 200)')
+  pack.run(rp, "r", c, {}, limits)
+end)
