@@ -106,6 +106,9 @@ function commands.test()
   local passed, failed = pack.test(p, { allow = opts.allow, max_steps = opts.max_steps,
                                         max_memory = opts.max_memory,
                                         out = function(line) print(line) end })
+  if passed + failed == 0 then
+    io.stderr:write("quarry pack: pack ", p.name, " has no tests (its manifest's tests list is empty)\n")
+  end
   print(string.format("%d passed, %d failed", passed, failed))
   if failed > 0 or passed == 0 then os.exit(1) end
 end
