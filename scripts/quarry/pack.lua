@@ -467,7 +467,9 @@ local function pack_global(p)
     version = p.version,
     read = function(name) return data_text(name) end,
     lines = function(name)
-      return (data_text(name) .. "\n"):gmatch("([^\n]*)\r?\n")
+      local text = data_text(name)
+      if text ~= "" and text:sub(-1) ~= "\n" then text = text .. "\n" end
+      return text:gmatch("([^\r\n]*)\r?\n")
     end,
   }
 end
@@ -629,7 +631,6 @@ function pack.test(p, opts)
         for k, v in pairs(params or {}) do words[#words + 1] = k .. "=" .. tostring(v) end
         local values = pack.params(p, rname, words)
         local tables = {}
-        local report = require "quarry.report"
         -- capture what the report writes: the tables, not text
         local env = make_env(p, { corpus = c, params = values, perms = perms, roots = { dir } })
         local rep = env.report
@@ -643,7 +644,6 @@ function pack.test(p, opts)
         env.print = rep.print
         local chunk = load_chunk(p, r.file, env)
         chunk(c, values)
-        local _ = report
         return tables
       end
       local extra = {

@@ -141,3 +141,22 @@ T.test("inside the corpus and the pack, files can be read", function()
     .. 'assert(#quarry.gazetteer("corpus/gazetteer.tsv") > 200)')
   pack.run(rp, "r", c, {}, limits)
 end)
+
+T.test("pack.lines gives a data file's lines, the last one with or without its newline", function()
+  for i, text in ipairs { "one\ntwo\n", "one\r\ntwo" } do
+    local dir = T.tmpfile("", "lines"):gsub("/[^/]*$", "") .. "/lines" .. i
+    assert(os.execute("mkdir -p '" .. dir .. "'"))
+    local f = assert(io.open(dir .. "/w.txt", "wb"))
+    f:write(text)
+    f:close()
+    f = assert(io.open(dir .. "/pack.lua", "w"))
+    f:write('name = "lines" version = "1.0.0" description = "d" license = "MIT" authors = {"x"} ',
+            'api = 1 data = { w = "w.txt" } reports = { r = { file = "r.lua", description = "x" } }')
+    f:close()
+    f = assert(io.open(dir .. "/r.lua", "w"))
+    f:write('local got = {} for l in pack.lines("w") do got[#got + 1] = l end ',
+            'assert(#got == 2 and got[1] == "one" and got[2] == "two", table.concat(got, "|"))')
+    f:close()
+    pack.run(pack.load_dir(dir), "r", c, {}, limits)
+  end
+end)
