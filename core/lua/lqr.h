@@ -72,6 +72,9 @@ lqr_heap *lqr_heap_of(lua_State *L);
  * It never raises; the caller cleans up, then calls lqr_budget_raise. */
 int lqr_budget_tick(lua_State *L, long long steps);
 int lqr_budget_raise(lua_State *L);
+/* Sets the hook again after the heap's budget fields were changed by hand
+ * (lqr_host.c gives a script's budget back after a pack ran). */
+void lqr_budget_rearm(lua_State *L);
 
 /* lqr_host.c: the runner's table in the registry ("quarry.host"), and the
  * check every C function that opens a file by name makes first: it raises

@@ -111,6 +111,11 @@ void qr_lua_clear_stop(lua_State *L) {
   arm(L, h);
 }
 
+void lqr_budget_rearm(lua_State *L) {
+  const lqr_heap *h = lqr_heap_of(L);
+  if (h) arm(L, h);
+}
+
 int lqr_budget_tick(lua_State *L, long long steps) {
   lqr_heap *h = lqr_heap_of(L);
   if (!h) return 0;

@@ -88,12 +88,30 @@ static int host_run_limited(lua_State *L) {
     if (!old_limit || cap < old_limit) h->limit = cap;
   }
   int capped = h->limit != old_limit;
-  qr_lua_set_budget(L, steps > 0 ? (long long)steps : 0);
+  /* a budget already running (a script's --max-steps) goes on after f, less
+   * what f spent; f gets no more than what is left of it */
+  int outer_on = h->budget_on;
+  long long outer_left = h->budget, outer_total = h->budget_total;
+  long long inner = steps > 0 ? (long long)steps : 0;
+  int by_outer = outer_on && (inner == 0 || inner > outer_left);
+  if (by_outer) inner = outer_left > 0 ? outer_left : 1;
+  qr_lua_set_budget(L, inner);
   int st = qr_lua_pcall(L, nargs, LUA_MULTRET);
   int why = qr_lua_stopped(L);
+  long long used = qr_lua_budget_used(L);
   qr_lua_set_budget(L, 0);
   qr_lua_clear_stop(L);
   h->limit = old_limit;
+  if (outer_on) {
+    /* when what was left of the outer budget ran out, the stop is the
+     * outer code's: f's error is a plain one, and the outer stops next */
+    if (why == QR_LUA_STOP_BUDGET && by_outer) why = 0;
+    h->budget_on = 1;
+    h->budget = outer_left - used;
+    h->budget_total = outer_total;
+    if (h->budget <= 0) qr_lua_stop(L, QR_LUA_STOP_BUDGET);
+    else lqr_budget_rearm(L);
+  }
   if (st == LUA_OK) {
     lua_pushboolean(L, 1);
     lua_replace(L, 1);
