@@ -29,6 +29,7 @@ typedef struct cli_opts {
   long top;               /* --top; 0 when not given */
   int single;             /* --single */
   int strict;             /* --strict: a corpus file that cannot be read is an error */
+  int quiet;              /* --quiet: no progress bar while the corpus loads */
   double margin;          /* --margin; -1 when not given */
   const char *model;      /* --model FILE, or "none" */
   const char **params;    /* --param K=V, each as given (a pack's parameters) */

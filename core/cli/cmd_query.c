@@ -100,7 +100,7 @@ static int parse(int argc, char **argv, cli_opts *o, query_args *q) {
     size_t kl = eq ? (size_t)(eq - name) : strlen(name);
     const char *val = eq ? eq + 1 : NULL;
 #define IS(s) (kl == strlen(s) && strncmp(name, s, kl) == 0)
-    int flag = IS("kwic") || IS("strict");
+    int flag = IS("kwic") || IS("strict") || IS("quiet");
     int optional = IS("count");
     int known = flag || optional || IS("freq") || IS("format") || IS("output") ||
                 (a[1] != '-' && IS("o")) || IS("limit") || IS("width") || IS("within") ||
@@ -119,8 +119,9 @@ static int parse(int argc, char **argv, cli_opts *o, query_args *q) {
       if (set_mode(q, "kwic")) return EXIT_USAGE;
       continue;
     }
-    if (IS("strict")) {
-      o->strict = 1;
+    if (IS("strict") || IS("quiet")) {
+      if (IS("strict")) o->strict = 1;
+      else o->quiet = 1;
       continue;
     }
     if (!val) {

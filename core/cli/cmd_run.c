@@ -106,6 +106,8 @@ static int run_main(lua_State *L) {
     }
     lua_pushboolean(L, o->strict);
     lua_setfield(L, -2, "strict");
+    lua_pushboolean(L, !o->quiet);   /* drawn only on a terminal */
+    lua_setfield(L, -2, "progress");
     lua_call(L, 2, 1);
     lua_setglobal(L, "corpus");
     lua_pop(L, 1);
@@ -287,7 +289,7 @@ static int run_pack_script(const char *cmd, cli_opts *o, int first_path, const c
 int cmd_run(int argc, char **argv) {
   cli_opts o;
   if (cli_parse("run", argc, argv, 2,
-                "format output gazetteer max-memory max-steps timeout strict param allow", &o) < 0)
+                "format output gazetteer max-memory max-steps timeout strict param allow quiet", &o) < 0)
     return EXIT_USAGE;
   if (o.help) {
     cli_opts_free(&o);
@@ -356,7 +358,7 @@ int cmd_pack(int argc, char **argv) {
 
 int cmd_entities(int argc, char **argv) {
   cli_opts o;
-  if (cli_parse("entities", argc, argv, 2, "format output gazetteer strict", &o) < 0)
+  if (cli_parse("entities", argc, argv, 2, "format output gazetteer strict quiet", &o) < 0)
     return EXIT_USAGE;
   if (o.help) {
     cli_opts_free(&o);
@@ -387,7 +389,7 @@ int cmd_entities(int argc, char **argv) {
 int cmd_candidates(int argc, char **argv) {
   cli_opts o;
   if (cli_parse("candidates", argc, argv, 2,
-                "format output gazetteer min-count top single strict", &o) < 0)
+                "format output gazetteer min-count top single strict quiet", &o) < 0)
     return EXIT_USAGE;
   if (o.help) {
     cli_opts_free(&o);

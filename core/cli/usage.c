@@ -66,6 +66,8 @@ static const usage usages[] = {
    "  --max-memory SIZE   the most Lua heap the session may use (default 4G)\n"
    "  --strict            a file of the corpus that cannot be read is an error\n"
    "                      (by default it is skipped with a warning)\n"
+   "  --quiet             no progress bar while the corpus loads (there is one\n"
+   "                      only on a terminal, after half a second)\n"
    "\n"
    "docs/repl.md has the whole story.\n"},
   {"run",
@@ -95,6 +97,8 @@ static const usage usages[] = {
    "                      default is 10000000000, a script has none)\n"
    "  --strict            a file of the corpus that cannot be read is an error\n"
    "                      (by default it is skipped with a warning)\n"
+   "  --quiet             no progress bar while the corpus loads (there is one\n"
+   "                      only on a terminal, after half a second)\n"
    "  --param NAME=VALUE  a parameter of a pack's report (quarry run PACK lists\n"
    "                      them)\n"
    "  --allow PERMS       grant a pack the permissions it asks for: read, write,\n"
@@ -185,7 +189,9 @@ static const usage usages[] = {
    "  --gazetteer FILE    entities to look up\n"
    "  -o, --output FILE   write to FILE (replaced whole, only on success)\n"
    "  --strict            a file of the corpus that cannot be read is an error\n"
-   "                      (by default it is skipped with a warning)\n"},
+   "                      (by default it is skipped with a warning)\n"
+   "  --quiet             no progress bar while the corpus loads (there is one\n"
+   "                      only on a terminal, after half a second)\n"},
   {"gazetteer",
    "usage: quarry gazetteer compile IN... -o FILE [--format tsv|jsonl|geonames]\n"
    "       quarry gazetteer stats FILE... [--format table|jsonl]\n"
@@ -223,6 +229,7 @@ static const usage usages[] = {
    "                  start of a sentence (Lankov, Rason)\n"
    "  --strict        a file of the corpus that cannot be read is an error\n"
    "                  (by default it is skipped with a warning)\n"
+   "  --quiet         no progress bar while the corpus loads\n"
    "\n"
    "formats:\n"
    "  table   an aligned table: text, count, docs, context, example (default)\n"
@@ -267,6 +274,7 @@ static const usage usages[] = {
    "                  the pattern says none)\n"
    "  --gazetteer F   entities to look up (for ent and id)\n"
    "  --strict        a file of the corpus that cannot be read is an error\n"
+   "  --quiet         no progress bar while the corpus loads\n"
    "  -o, --output F  write to F (replaced whole, only on success)\n"
    "\n"
    "A pattern that cannot be read is an error (status 1) that shows the column\n"

@@ -68,6 +68,9 @@ struct qr_corpus {
   size_t post_tokens;      /* how many tokens the postings cover; rebuilt when stale */
   size_t post_nlex;        /* ... and how many lexicon ids */
   size_t max_tokens;       /* QR_CORPUS_MAX_TOKENS, or less (qr_corpus_limit_tokens) */
+  qr_progress_fn progress; /* qr_corpus_set_progress, or NULL */
+  void *progress_ud;
+  uint64_t progress_done, progress_total;   /* bytes of the load under way */
 
   qr_buf scratch;
 };
@@ -675,6 +678,9 @@ qr_status qr_corpus_add_jsonl(qr_corpus *c, const char *name, const char *data, 
     while (b > a && (data[b - 1] == ' ' || data[b - 1] == '\t' || data[b - 1] == '\r')) b--;
     if (b > a) rc = add_jsonl_line(c, name, lineno, data + a, b - a, &js, &tmp, err);
     i = e + 1;
+    if (c->progress && (lineno & 1023) == 0)
+      c->progress(c->progress_ud, c->progress_done + (i < len ? i : len), c->progress_total,
+                  c->ndocs);
   }
   qr_json_free(&js);
   qr_buf_free(&tmp);
@@ -815,9 +821,44 @@ static qr_status add_file(qr_corpus *c, const char *path, const char *id, int sk
     return skip_file(c, path, why, msg, err);
   }
   c->nfiles++;
-  if (ends_with(path, ".jsonl")) return qr_corpus_add_jsonl(c, path, f->data, f->len, err);
-  if (nbad) warn_utf8(c, path, 0, f->data, nbad, bad_at);
-  return add_checked(c, id, f->data, f->len, path, 0, c->nmeta, 0, err);
+  qr_status added;
+  if (ends_with(path, ".jsonl")) {
+    added = qr_corpus_add_jsonl(c, path, f->data, f->len, err);
+  } else {
+    if (nbad) warn_utf8(c, path, 0, f->data, nbad, bad_at);
+    added = add_checked(c, id, f->data, f->len, path, 0, c->nmeta, 0, err);
+  }
+  c->progress_done += f->len;
+  if (c->progress && added == QR_OK)
+    c->progress(c->progress_ud, c->progress_done, c->progress_total, c->ndocs);
+  return added;
+}
+
+void qr_corpus_set_progress(qr_corpus *c, qr_progress_fn fn, void *ud) {
+  c->progress = fn;
+  c->progress_ud = ud;
+}
+
+/* The bytes a load of these paths will read: the sizes of the files named,
+ * and of the .txt files below the directories (a walk of its own: cheap
+ * beside reading them, and only made when progress is asked for). A path
+ * that cannot be listed counts nothing here; the load says why. */
+static uint64_t load_size(const char *const *paths, size_t n) {
+  uint64_t total = 0;
+  struct stat st;
+  for (size_t i = 0; i < n; i++) {
+    if (qr_path_is_dir(paths[i]) != 1) {
+      if (stat(paths[i], &st) == 0 && S_ISREG(st.st_mode)) total += (uint64_t)st.st_size;
+      continue;
+    }
+    qr_pathlist files = {0};
+    qr_error ignored = {0};
+    if (qr_dir_list(paths[i], ".txt", &files, &ignored) == QR_OK)
+      for (size_t k = 0; k < files.n; k++)
+        if (stat(files.paths[k], &st) == 0 && S_ISREG(st.st_mode)) total += (uint64_t)st.st_size;
+    qr_pathlist_free(&files);
+  }
+  return total;
 }
 
 typedef struct skip_ctx {
@@ -875,10 +916,15 @@ qr_status qr_corpus_add_paths(qr_corpus *c, const char *const *paths, size_t n, 
                               qr_error *err) {
   size_t docs = c->ndocs, skipped = c->nskip;
   int strict = (flags & QR_CORPUS_STRICT) != 0;
+  c->progress_done = 0;
+  c->progress_total = c->progress ? load_size(paths, n) : 0;
   for (size_t i = 0; i < n; i++) {
     qr_status rc = add_one_path(c, paths[i], n > 1, strict, err);
     if (rc) return rc;
   }
+  /* skipped files and files that changed size since the listing: the end
+   * is the end */
+  if (c->progress) c->progress(c->progress_ud, c->progress_total, c->progress_total, c->ndocs);
   /* nothing read at all is never what was meant */
   if (c->ndocs == docs && c->nskip > skipped) {
     size_t first = c->nwarn - (c->nskip - skipped);   /* the first skip's warning */

@@ -82,6 +82,18 @@ void lqr_budget_rearm(lua_State *L);
 void lqr_open_host(lua_State *L);
 void lqr_check_read(lua_State *L, const char *path);
 
+/* lqr_progress.c: the progress bar of a load (quarry.open{progress =
+ * true}); its state lives with the caller. start returns 0 when standard
+ * error is no terminal (then nothing is drawn: do not install draw). */
+typedef struct lqr_progress {
+  double start, last, delay;
+  uint64_t last_done;
+  int drawn;
+} lqr_progress;
+int lqr_progress_start(lqr_progress *p);
+void lqr_progress_draw(void *ud, uint64_t done, uint64_t total, size_t docs);
+void lqr_progress_end(lqr_progress *p);
+
 /* lqr_corpus.c */
 lqr_corpus *lqr_checkcorpus(lua_State *L, int arg);   /* raises if closed */
 qr_corpus *lqr_corpus_of(lua_State *L, lqr_corpus *box);

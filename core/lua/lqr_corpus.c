@@ -331,9 +331,10 @@ int lqr_open(lua_State *L) {
   }
   lua_settop(L, 2);
   static const char *const names[] = {"gazetteer", "quiet", "strict", "segmenter",
-                                      "learn_abbreviations", NULL};
+                                      "learn_abbreviations", "progress", NULL};
   lqr_check_options(L, 2, "open", names);
   int quiet = lqr_opt_boolean(L, 2, "open", "quiet", 0);
+  int progress = lqr_opt_boolean(L, 2, "open", "progress", 0);
   int strict = lqr_opt_boolean(L, 2, "open", "strict", 0);
   lua_getfield(L, 2, "segmenter");
   if (!lua_isnil(L, -1) && !luaL_testudata(L, -1, LQR_SEG))
@@ -380,8 +381,13 @@ int lqr_open(lua_State *L) {
     lua_pop(L, 1);
   }
   qr_error perr = {0};
-  if (qr_corpus_add_paths(box->c, paths, (size_t)npaths, strict ? QR_CORPUS_STRICT : 0, &perr))
-    return lqr_error(L, &perr);
+  lqr_progress bar;
+  if (progress && lqr_progress_start(&bar)) qr_corpus_set_progress(box->c, lqr_progress_draw, &bar);
+  qr_status added = qr_corpus_add_paths(box->c, paths, (size_t)npaths,
+                                        strict ? QR_CORPUS_STRICT : 0, &perr);
+  qr_corpus_set_progress(box->c, NULL, NULL);   /* bar lives on this stack only */
+  if (progress) lqr_progress_end(&bar);
+  if (added) return lqr_error(L, &perr);
   lua_pop(L, 1);   /* the list */
   const char *first_dir = NULL;
   for (int i = 1; i <= npaths; i++) {

@@ -86,6 +86,14 @@ qr_status qr_corpus_add_path(qr_corpus *c, const char *path, qr_error *err);
  * so is a single path that cannot be read (the caller asked for it). On an
  * error the documents added before it stay. */
 enum { QR_CORPUS_STRICT = 1 };
+
+/* Progress of the loads of qr_corpus_add_paths: fn is called after each file,
+ * and every 1024 records of a JSON Lines file, with the bytes read so far
+ * and in all (the sizes of every file the paths name, listed first) and the
+ * documents so far; once more at the end with done equal to total. NULL (the
+ * default) for none. fn must not fail: it only reports. */
+typedef void (*qr_progress_fn)(void *ud, uint64_t done, uint64_t total, size_t docs);
+void qr_corpus_set_progress(qr_corpus *c, qr_progress_fn fn, void *ud);
 qr_status qr_corpus_add_paths(qr_corpus *c, const char *const *paths, size_t n, unsigned flags,
                               qr_error *err);
 

@@ -18,7 +18,7 @@ local kwic = { { doc = "a", left = "x", match = "y", right = "z" } }
 local cases = {
   -- quarry.open
   { function() q.open("corpus", { gazeteer = false }) end,
-    "unknown option 'gazeteer' to 'open' (known: gazetteer, quiet, strict, segmenter, learn_abbreviations)" },
+    "unknown option 'gazeteer' to 'open' (known: gazetteer, quiet, strict, segmenter, learn_abbreviations, progress)" },
   { function() q.open("corpus", { quiet = "yes" }) end,
     "option 'quiet' to 'open' must be a boolean (got string)" },
   { function() q.open("corpus", { strict = 1 }) end,
@@ -34,7 +34,7 @@ local cases = {
   { function() q.open("corpus", { learn_abbreviations = { threshold = "high" } }) end,
     "option 'threshold' to 'learn_abbreviations' must be a number (got string)" },
   { function() q.open("corpus", { "corpus" }) end,
-    "unknown option [1] to 'open' (options are named: gazetteer, quiet, strict, segmenter, learn_abbreviations)" },
+    "unknown option [1] to 'open' (options are named: gazetteer, quiet, strict, segmenter, learn_abbreviations, progress)" },
   -- quarry.segmenter and seg:learn_abbreviations
   { function() q.segmenter{ abbreviation = {} } end,
     "unknown option 'abbreviation' to 'segmenter' (known: abbreviations, model)" },
@@ -171,4 +171,11 @@ T.test("type filters of the entities views", function()
   for x in d:sentences() do in_sentences = in_sentences + #x:entities{ type = "PERSON" } end
   T.eq(in_sentences, in_doc)
   T.eq(#d:entities{ type = "NO-SUCH-TYPE" }, 0)
+end)
+
+T.test("quarry.open's progress option is a boolean, and draws nothing when standard error is no terminal", function()
+  T.raises(function() q.open("corpus", { progress = "yes" }) end,
+           "option 'progress' to 'open'")
+  local c = q.open("corpus", { progress = true })
+  T.eq(#c, 5, "the corpus, loaded with a progress bar asked for")
 end)
