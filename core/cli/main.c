@@ -21,6 +21,8 @@ static const command commands[] = {
   {"gazetteer", cmd_gazetteer},
   {"candidates", cmd_candidates},
   {"query", cmd_query},
+  {"map", cmd_map},
+  {"reduce", cmd_reduce},
   {"train-segmenter", cmd_train_segmenter},
   {"version", cmd_version},
   {"help", cmd_help},
