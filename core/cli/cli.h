@@ -30,6 +30,7 @@ typedef struct cli_opts {
   int single;             /* --single */
   int strict;             /* --strict: a corpus file that cannot be read is an error */
   int quiet;              /* --quiet: no progress bar while the corpus loads */
+  int check;              /* --check: quarry index checks an index instead of making one */
   double margin;          /* --margin; -1 when not given */
   const char *model;      /* --model FILE, or "none" */
   const char **params;    /* --param K=V, each as given (a pack's parameters) */
@@ -95,8 +96,7 @@ int cmd_candidates(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_train_segmenter(int argc, char **argv);
 int cmd_run(int argc, char **argv);
-int cmd_map(int argc, char **argv);
-int cmd_reduce(int argc, char **argv);
+int cmd_index(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
 int cmd_repl(int argc, char **argv);
 int cmd_version(int argc, char **argv);

@@ -16,64 +16,7 @@
 #include "quarry/json.h"
 #include "quarry/utf8.h"
 
-#define UNKNOWN (QR_LEX_NONE - 1)
-
-typedef struct docrec {
-  uint64_t id_off, source_off;   /* into strings */
-  const char *text;
-  size_t len, source_line;
-  size_t title_start, title_len;
-  size_t tok_first, tok_count, sent_first, sent_count, ment_first, ment_count;
-  size_t meta_first, meta_count;
-} docrec;
-
-struct qr_corpus {
-  qr_segmenter *own_seg;   /* the default segmenter, owned */
-  const qr_segmenter *seg; /* the one in use: own_seg, or a caller's */
-  docrec *docs;
-  size_t ndocs, docs_cap;
-  qr_lexicon *docids;      /* document ids; the id of document i is string i */
-  qr_buf strings;          /* ids, sources, metadata, NUL-terminated */
-
-  qr_file *files;          /* mapped inputs, kept until the corpus is freed */
-  size_t nfiles, files_cap;
-  char **owned;            /* texts the corpus allocated (JSON Lines, added text) */
-  size_t nowned, owned_cap;
-
-  qr_tokens toks;
-  uint32_t *form, *fold;   /* per token */
-  size_t ids_cap;
-  qr_sentences sents;
-  qr_mentions ments;
-  qr_lexicon *lex;
-  uint32_t *fold_of;       /* per lexicon id: the id of its folded form, or UNKNOWN */
-  size_t fold_cap;
-  struct formslot *forms;  /* the cache in front of lex (see intern_tokens), or NULL */
-
-  uint64_t *meta_off;      /* key offset; the JSON value follows the key's NUL */
-  size_t nmeta, meta_cap;
-  uint64_t *warn_off;
-  size_t nwarn, warn_cap;
-  uint64_t *skip_off;      /* per skipped file: its path's offset, then its reason's */
-  size_t nskip, skip_cap;
-
-  /* the gazetteer and, per lexicon id, its keys (cached for its version) */
-  const qr_gazetteer *gaz;
-  uint64_t gaz_version;
-  qr_tokkey *gkeys;
-  size_t gkeys_n, gkeys_cap;
-
-  /* postings: the tokens of fold id f are post_pos[post_start[f] .. post_start[f+1]) */
-  uint32_t *post_start, *post_pos;
-  size_t post_tokens;      /* how many tokens the postings cover; rebuilt when stale */
-  size_t post_nlex;        /* ... and how many lexicon ids */
-  size_t max_tokens;       /* QR_CORPUS_MAX_TOKENS, or less (qr_corpus_limit_tokens) */
-  qr_progress_fn progress; /* qr_corpus_set_progress, or NULL */
-  void *progress_ud;
-  uint64_t progress_done, progress_total;   /* bytes of the load under way */
-
-  qr_buf scratch;
-};
+#include "corpus/corpus_impl.h"
 
 qr_corpus *qr_corpus_new(void) {
   qr_corpus *c = calloc(1, sizeof *c);
@@ -81,6 +24,7 @@ qr_corpus *qr_corpus_new(void) {
   c->own_seg = qr_segmenter_new();
   c->seg = c->own_seg;
   c->max_tokens = QR_CORPUS_MAX_TOKENS;
+  c->mapped.data = "";
   c->docids = qr_lexicon_new();
   c->lex = qr_lexicon_new();
   if (!c->own_seg || !c->docids || !c->lex) {
@@ -99,28 +43,115 @@ void qr_corpus_free(qr_corpus *c) {
   qr_segmenter_free(c->own_seg);
   qr_lexicon_free(c->docids);
   qr_lexicon_free(c->lex);
-  qr_buf_free(&c->strings);
   qr_buf_free(&c->scratch);
   for (size_t i = 0; i < c->nfiles; i++) qr_file_close(&c->files[i]);
   free(c->files);
   for (size_t i = 0; i < c->nowned; i++) free(c->owned[i]);
   free(c->owned);
   free(c->docs);
-  qr_tokens_free(&c->toks);
-  free(c->form);
-  free(c->fold);
-  qr_sentences_free(&c->sents);
-  qr_mentions_free(&c->ments);
-  free(c->fold_of);
+  if (!c->frozen) {   /* else these are the mapping's */
+    qr_buf_free(&c->strings);
+    qr_tokens_free(&c->toks);
+    free(c->form);
+    free(c->fold);
+    qr_sentences_free(&c->sents);
+    qr_mentions_free(&c->ments);
+    free(c->fold_of);
+    free(c->meta_off);
+    free(c->warn_off);
+    free(c->skip_off);
+    free(c->post_start);
+    free(c->post_pos);
+  }
+  qr_file_close(&c->mapped);
   free(c->forms);
-  free(c->meta_off);
-  free(c->warn_off);
-  free(c->skip_off);
   free(c->gkeys);
-  free(c->post_start);
-  free(c->post_pos);
+  free(c->srcs);
+  free(c->root_off);
+  free(c->reuse_ids);
+  free(c->info_roots);
+  free(c->info_sources);
+  free(c->index_path);
   free(c);
 }
+
+/* A malloc'ed copy of the n elements of size sz at *p, put in *p (room for
+ * one at least); 0 when out of memory (*p unchanged). */
+static int own_copy(void *pp, size_t n, size_t sz) {
+  void **p = pp;
+  void *q = malloc(n ? n * sz : 1);
+  if (!q) return 0;
+  if (n) memcpy(q, *p, n * sz);
+  *p = q;
+  return 1;
+}
+
+qr_status qr_corpus_thaw(qr_corpus *c) {
+  if (!c->frozen) return QR_OK;
+  /* copies first, into a scratch struct, so that a failure changes nothing */
+  qr_corpus t = *c;
+  size_t nt = c->toks.n, ns = c->sents.n, nm = c->ments.n, nlex = c->fold_cap;
+  int ok = own_copy(&t.strings.data, c->strings.len, 1) &&
+           own_copy(&t.toks.start, nt, 4) && own_copy(&t.toks.len, nt, 4) &&
+           own_copy(&t.toks.kind, nt, 1) && own_copy(&t.toks.flags, nt, 1) &&
+           own_copy(&t.toks.split, nt, 1) && own_copy(&t.form, nt, 4) &&
+           own_copy(&t.fold, nt, 4) && own_copy(&t.sents.first, ns, 4) &&
+           own_copy(&t.sents.count, ns, 4) && own_copy(&t.sents.flags, ns, 1) &&
+           own_copy(&t.ments.tok_first, nm, 4) && own_copy(&t.ments.tok_count, nm, 4) &&
+           own_copy(&t.ments.entry, nm, 4) && own_copy(&t.ments.flags, nm, 1) &&
+           own_copy(&t.ments.cand_first, nm, 4) && own_copy(&t.ments.cand_count, nm, 4) &&
+           own_copy(&t.ments.cands, c->ments.ncands, 4) && own_copy(&t.fold_of, nlex, 4) &&
+           own_copy(&t.meta_off, c->nmeta, 8) && own_copy(&t.warn_off, c->nwarn, 8) &&
+           own_copy(&t.skip_off, 2 * c->nskip, 8) &&
+           (!c->post_start || (own_copy(&t.post_start, c->post_nlex + 1, 4) &&
+                               own_copy(&t.post_pos, c->post_tokens, 4))) &&
+           qr_lexicon_thaw(c->lex) == QR_OK && qr_lexicon_thaw(c->docids) == QR_OK;
+  if (!ok) {
+    /* free what was copied: the pointers of t that differ from c's */
+    void *mine[] = {t.strings.data, t.toks.start, t.toks.len, t.toks.kind, t.toks.flags,
+                    t.toks.split, t.form, t.fold, t.sents.first, t.sents.count, t.sents.flags,
+                    t.ments.tok_first, t.ments.tok_count, t.ments.entry, t.ments.flags,
+                    t.ments.cand_first, t.ments.cand_count, t.ments.cands, t.fold_of,
+                    t.meta_off, t.warn_off, t.skip_off, t.post_start, t.post_pos};
+    void *theirs[] = {c->strings.data, c->toks.start, c->toks.len, c->toks.kind, c->toks.flags,
+                      c->toks.split, c->form, c->fold, c->sents.first, c->sents.count,
+                      c->sents.flags, c->ments.tok_first, c->ments.tok_count, c->ments.entry,
+                      c->ments.flags, c->ments.cand_first, c->ments.cand_count, c->ments.cands,
+                      c->fold_of, c->meta_off, c->warn_off, c->skip_off, c->post_start,
+                      c->post_pos};
+    for (size_t k = 0; k < sizeof mine / sizeof *mine; k++)
+      if (mine[k] != theirs[k]) free(mine[k]);
+    return QR_ENOMEM;
+  }
+  t.strings.cap = c->strings.len ? c->strings.len : 1;
+  t.toks.cap = nt ? nt : 1;
+  t.ids_cap = t.toks.cap;
+  t.sents.cap = ns ? ns : 1;
+  t.ments.cap = nm ? nm : 1;
+  t.ments.cands_cap = c->ments.ncands ? c->ments.ncands : 1;
+  t.fold_cap = nlex;
+  t.meta_cap = c->nmeta;
+  t.warn_cap = c->nwarn;
+  t.skip_cap = 2 * c->nskip;
+  t.frozen = 0;
+  *c = t;
+  return QR_OK;
+}
+
+void qr_corpus_keep_gazetteer(qr_corpus *c, const qr_gazetteer *g) {
+  c->gaz = g;
+  c->gkeys_n = 0;
+}
+
+void qr_corpus_reuse(qr_corpus *c, const qr_corpus *old, int mentions) {
+  c->reuse = old;
+  c->reuse_mentions = old && mentions;
+  free(c->reuse_ids);
+  c->reuse_ids = NULL;
+  c->reuse_nids = 0;
+}
+
+size_t qr_corpus_nreused(const qr_corpus *c) { return c->nreused; }
 
 const qr_segmenter *qr_corpus_segmenter(const qr_corpus *c) { return c->seg; }
 
@@ -413,6 +444,106 @@ static qr_status intern_tokens(qr_corpus *c, const char *text, size_t len, size_
   return QR_OK;
 }
 
+/* ---- reuse (incremental updates of an index) ------------------------------ */
+
+/* The document of c->reuse with this id and the same text, or -1. */
+static long reusable(const qr_corpus *c, const char *id, const char *text, size_t len) {
+  const qr_corpus *o = c->reuse;
+  if (!o) return -1;
+  long j = qr_corpus_find(o, id);
+  if (j < 0) return -1;
+  const docrec *od = &o->docs[j];
+  if (od->len != len || (len && memcmp(od->text, text, len) != 0)) return -1;
+  return j;
+}
+
+/* Makes room for n more tokens' ids (form and fold share ids_cap, as in
+ * intern_tokens). */
+static qr_status ids_room(qr_corpus *c, size_t n) {
+  if (n <= c->ids_cap) return QR_OK;
+  size_t c1 = c->ids_cap, c2 = c->ids_cap;
+  if (qr_grow((void **)&c->form, &c1, n, sizeof *c->form) ||
+      qr_grow((void **)&c->fold, &c2, n, sizeof *c->fold))
+    return QR_ENOMEM;
+  c->ids_cap = c1 < c2 ? c1 : c2;
+  return QR_OK;
+}
+
+/* Appends the annotations of document j of c->reuse as d's: its tokens,
+ * their ids mapped to c's lexicon (a form new here is interned, then its
+ * fold, when first met: the order annotating interns them in, so that the
+ * ids come out as a fresh load's), and its sentences. */
+static qr_status import_doc(qr_corpus *c, docrec *d, size_t j) {
+  const qr_corpus *o = c->reuse;
+  const docrec *od = &o->docs[j];
+  size_t nt = od->tok_count, ns = od->sent_count, t0 = c->toks.n, s0 = c->sents.n;
+  if (!c->reuse_ids) {
+    size_t n = qr_lexicon_size(o->lex);
+    if (!(c->reuse_ids = malloc((n ? n : 1) * sizeof *c->reuse_ids))) return QR_ENOMEM;
+    for (size_t k = 0; k < n; k++) c->reuse_ids[k] = QR_LEX_NONE;
+    c->reuse_nids = n;
+  }
+  if (t0 + nt > c->max_tokens) return QR_ELIMIT;
+  if (qr_tokens_reserve(&c->toks, nt) || ids_room(c, t0 + nt) ||
+      qr_sentences_reserve(&c->sents, ns))
+    return QR_ENOMEM;
+  size_t a = od->tok_first;
+  memcpy(c->toks.start + t0, o->toks.start + a, nt * sizeof *c->toks.start);
+  memcpy(c->toks.len + t0, o->toks.len + a, nt * sizeof *c->toks.len);
+  memcpy(c->toks.kind + t0, o->toks.kind + a, nt);
+  memcpy(c->toks.flags + t0, o->toks.flags + a, nt);
+  memcpy(c->toks.split + t0, o->toks.split + a, nt);
+  for (size_t i = 0; i < nt; i++) {
+    uint32_t f = o->form[a + i], id = f < c->reuse_nids ? c->reuse_ids[f] : QR_LEX_NONE, fold;
+    if (id == QR_LEX_NONE) {
+      size_t n;
+      const char *str = qr_lexicon_str(o->lex, f, &n);
+      if (qr_lexicon_intern(c->lex, str, n, &id) || fold_of(c, id, &fold)) return QR_ENOMEM;
+      if (f < c->reuse_nids) c->reuse_ids[f] = id;
+    }
+    c->form[t0 + i] = id;
+    c->fold[t0 + i] = c->fold_of[id];
+  }
+  c->toks.n = t0 + nt;
+  for (size_t k = 0; k < ns; k++) {
+    c->sents.first[s0 + k] = (uint32_t)(o->sents.first[od->sent_first + k] - a + t0);
+    c->sents.count[s0 + k] = o->sents.count[od->sent_first + k];
+    c->sents.flags[s0 + k] = o->sents.flags[od->sent_first + k];
+  }
+  c->sents.n = s0 + ns;
+  d->tok_count = nt;
+  d->sent_count = ns;
+  d->from = j + 1;
+  c->nreused++;
+  return QR_OK;
+}
+
+/* Appends the mentions of d's document in c->reuse (same gazetteer). */
+static qr_status import_mentions(qr_corpus *c, docrec *d) {
+  const qr_corpus *o = c->reuse;
+  const docrec *od = &o->docs[d->from - 1];
+  const qr_mentions *om = &o->ments;
+  qr_mentions *m = &c->ments;
+  size_t nm = od->ment_count, ncand = 0;
+  for (size_t k = 0; k < nm; k++) ncand += om->cand_count[od->ment_first + k];
+  if (qr_mentions_reserve(m, nm, ncand)) return QR_ENOMEM;
+  d->ment_first = m->n;
+  for (size_t k = 0; k < nm; k++) {
+    size_t x = od->ment_first + k, y = m->n++;
+    m->tok_first[y] = (uint32_t)(om->tok_first[x] - od->tok_first + d->tok_first);
+    m->tok_count[y] = om->tok_count[x];
+    m->entry[y] = om->entry[x];
+    m->flags[y] = om->flags[x];
+    m->cand_first[y] = (uint32_t)m->ncands;
+    m->cand_count[y] = om->cand_count[x];
+    memcpy(m->cands + m->ncands, om->cands + om->cand_first[x],
+           om->cand_count[x] * sizeof *m->cands);
+    m->ncands += om->cand_count[x];
+  }
+  d->ment_count = nm;
+  return QR_OK;
+}
+
 static qr_status match_doc(qr_corpus *c, docrec *d);
 
 /* Tokenizes, splits and interns document d, appending to the arrays, and
@@ -454,6 +585,9 @@ static qr_status annotate_doc(qr_corpus *c, docrec *d, int warn_cuts) {
 }
 
 qr_status qr_corpus_reannotate(qr_corpus *c, qr_error *err) {
+  if (qr_corpus_thaw(c)) return qr_error_set(err, QR_ENOMEM, "out of memory");
+  for (size_t i = 0; i < c->ndocs; i++) c->docs[i].from = 0;   /* annotated here now */
+  c->index_gaz_print = 0;   /* an index's mentions are of its tokens, not of these */
   qr_tokens_reset(&c->toks);
   qr_sentences_reset(&c->sents);
   qr_mentions_reset(&c->ments);
@@ -551,9 +685,12 @@ static qr_status add_checked(qr_corpus *c, const char *id, const char *text, siz
   d->sent_first = c->sents.n;
   d->ment_first = c->ments.n;
   qr_status rc;
+  long from = reusable(c, id, text, len);
   if (put_string(c, id, strlen(id), &d->id_off) ||
       put_string(c, source ? source : "", source ? strlen(source) : 0, &d->source_off))
     rc = QR_ENOMEM;
+  else if (from >= 0)
+    rc = import_doc(c, d, (size_t)from);
   else
     rc = annotate_doc(c, d, 1);
   c->ndocs++;
@@ -563,6 +700,7 @@ static qr_status add_checked(qr_corpus *c, const char *id, const char *text, siz
     /* undo: the document and its annotations go, the corpus stays usable */
     int past_tokens = c->toks.n > c->max_tokens;
     c->ndocs--;
+    if (d->from) c->nreused--;
     c->toks.n = d->tok_first;
     c->sents.n = d->sent_first;
     c->ments.n = d->ment_first;
@@ -585,6 +723,7 @@ static qr_status keep_owned(qr_corpus *c, char *p) {
 
 qr_status qr_corpus_add_text(qr_corpus *c, const char *id, const char *text, size_t len,
                              qr_error *err) {
+  if (qr_corpus_thaw(c)) return qr_error_set(err, QR_ENOMEM, "out of memory");
   char *copy = malloc(len ? len : 1);
   if (!copy || keep_owned(c, copy)) return qr_error_set(err, QR_ENOMEM, "out of memory");
   if (len) memcpy(copy, text, len);
@@ -664,6 +803,7 @@ static qr_status add_jsonl_line(qr_corpus *c, const char *path, size_t lineno, c
  * byte kept is copied (texts, ids, metadata), so data may go after. */
 qr_status qr_corpus_add_jsonl(qr_corpus *c, const char *name, const char *data, size_t len,
                               qr_error *err) {
+  if (qr_corpus_thaw(c)) return qr_error_set(err, QR_ENOMEM, "out of memory");
   qr_json js = {0};
   qr_buf tmp = {0};
   qr_status rc = QR_OK;
@@ -685,6 +825,61 @@ qr_status qr_corpus_add_jsonl(qr_corpus *c, const char *name, const char *data, 
   qr_json_free(&js);
   qr_buf_free(&tmp);
   return rc;
+}
+
+/* ---- where documents came from --------------------------------------------- */
+
+qr_status qr_corpus_abspath(const char *path, qr_buf *out) {
+  qr_buf_reset(out);
+  qr_buf raw = {0};
+  qr_status rc = QR_OK;
+  if (path[0] != '/') {
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd)) return QR_EIO;
+    rc = qr_buf_puts(&raw, cwd);
+  }
+  if (!rc) rc = qr_buf_putc(&raw, '/');
+  if (!rc) rc = qr_buf_append(&raw, path, strlen(path));
+  if (!rc) rc = qr_buf_putc(&raw, '\0');
+  /* each part between slashes, less the empty ones and "." */
+  for (const char *p = raw.data; !rc && *p;) {
+    while (*p == '/') p++;
+    const char *e = p;
+    while (*e && *e != '/') e++;
+    if (e > p && !(e - p == 1 && *p == '.'))
+      rc = qr_buf_putc(out, '/') ? QR_ENOMEM : qr_buf_append(out, p, (size_t)(e - p));
+    p = e;
+  }
+  if (!rc && out->len == 0) rc = qr_buf_putc(out, '/');
+  if (!rc) rc = qr_buf_putc(out, '\0');
+  if (!rc) out->len--;
+  qr_buf_free(&raw);
+  return rc;
+}
+
+static qr_status record_root(qr_corpus *c, const char *path) {
+  uint64_t off;
+  if (qr_corpus_abspath(path, &c->scratch) ||
+      put_string(c, c->scratch.data, c->scratch.len, &off) ||
+      qr_grow((void **)&c->root_off, &c->roots_cap, c->nroots + 1, sizeof *c->root_off))
+    return QR_ENOMEM;
+  c->root_off[c->nroots++] = off;
+  return QR_OK;
+}
+
+/* A file read: its size and time of change as it is read (a change after
+ * this shows as a change, never the other way), for an index's staleness. */
+static qr_status record_source(qr_corpus *c, const char *path) {
+  struct stat st;
+  if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return QR_OK;
+  uint64_t off;
+  if (qr_corpus_abspath(path, &c->scratch) ||
+      put_string(c, c->scratch.data, c->scratch.len, &off) ||
+      qr_grow((void **)&c->srcs, &c->srcs_cap, c->nsrcs + 1, sizeof *c->srcs))
+    return QR_ENOMEM;
+  c->srcs[c->nsrcs++] = (srcrec){off, (uint64_t)st.st_size,
+                                 (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec};
+  return QR_OK;
 }
 
 /* ---- files and directories ---------------------------------------------- */
@@ -821,6 +1016,7 @@ static qr_status add_file(qr_corpus *c, const char *path, const char *id, int sk
     return skip_file(c, path, why, msg, err);
   }
   c->nfiles++;
+  if (record_source(c, path)) return qr_error_set(err, QR_ENOMEM, "out of memory");
   qr_status added;
   if (ends_with(path, ".jsonl")) {
     added = qr_corpus_add_jsonl(c, path, f->data, f->len, err);
@@ -914,8 +1110,11 @@ static qr_status add_one_path(qr_corpus *c, const char *path, int several, int s
 
 qr_status qr_corpus_add_paths(qr_corpus *c, const char *const *paths, size_t n, unsigned flags,
                               qr_error *err) {
+  if (qr_corpus_thaw(c)) return qr_error_set(err, QR_ENOMEM, "out of memory");
   size_t docs = c->ndocs, skipped = c->nskip;
   int strict = (flags & QR_CORPUS_STRICT) != 0;
+  for (size_t i = 0; i < n; i++)
+    if (record_root(c, paths[i])) return qr_error_set(err, QR_ENOMEM, "out of memory");
   c->progress_done = 0;
   c->progress_total = c->progress ? load_size(paths, n) : 0;
   for (size_t i = 0; i < n; i++) {
@@ -986,6 +1185,8 @@ static qr_status match_doc(qr_corpus *c, docrec *d) {
 }
 
 qr_status qr_corpus_match(qr_corpus *c, const qr_gazetteer *g, qr_error *err) {
+  /* no gazetteer only empties the mentions: nothing is written to them */
+  if (g && qr_corpus_thaw(c)) return qr_error_set(err, QR_ENOMEM, "out of memory");
   c->gaz = g;
   c->gkeys_n = 0;
   qr_mentions_reset(&c->ments);
@@ -995,7 +1196,7 @@ qr_status qr_corpus_match(qr_corpus *c, const qr_gazetteer *g, qr_error *err) {
       d->ment_first = d->ment_count = 0;
       continue;
     }
-    qr_status rc = match_doc(c, d);
+    qr_status rc = d->from && c->reuse_mentions ? import_mentions(c, d) : match_doc(c, d);
     if (rc) {
       c->gaz = NULL;
       qr_mentions_reset(&c->ments);

@@ -474,3 +474,30 @@ qr_status qr_gazetteer_remove(qr_gazetteer *g, const char *id) {
   g->version++;
   return QR_OK;
 }
+
+/* Strings go in with their NUL, so that ("ab", "c") and ("a", "bc") differ. */
+static uint64_t hash_str(uint64_t h, const char *s) {
+  return qr_hash_step(h, qr_hash_bytes(s, strlen(s) + 1));
+}
+
+uint64_t qr_gazetteer_fingerprint(const qr_gazetteer *g) {
+  uint64_t h = qr_hash_seed(2);
+  for (size_t e = 0; e < qr_gazetteer_size(g); e++) {
+    if (!qr_gazetteer_live(g, e)) {
+      h = qr_hash_step(h, 0x5eed);   /* entry numbers are mention data: holes count */
+      continue;
+    }
+    h = hash_str(h, qr_gazetteer_id(g, e));
+    h = hash_str(h, qr_gazetteer_type(g, e));
+    h = qr_hash_step(h, (uint64_t)qr_gazetteer_case(g, e));
+    size_t nn = qr_gazetteer_nnames(g, e), na = qr_gazetteer_nattrs(g, e);
+    h = qr_hash_step(h, nn << 32 | na);
+    for (size_t k = 0; k < nn; k++) h = hash_str(h, qr_gazetteer_name(g, e, k));
+    for (size_t k = 0; k < na; k++) {
+      const char *key, *value;
+      qr_gazetteer_attr(g, e, k, &key, &value);
+      h = hash_str(hash_str(h, key), value);
+    }
+  }
+  return qr_hash_mix(h);
+}

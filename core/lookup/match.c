@@ -27,9 +27,11 @@
 
 /* ---- mentions -------------------------------------------------------------- */
 
-static qr_status grow_mentions(qr_mentions *m) {
-  if (m->n < m->cap) return QR_OK;
+/* Makes room for need mentions at least (doubling). */
+static qr_status grow_mentions_to(qr_mentions *m, size_t need) {
+  if (need <= m->cap) return QR_OK;
   size_t cap = m->cap ? m->cap * 2 : 64;
+  while (cap < need) cap *= 2;
   void *p;
 #define GROW(field)                                                       \
   if (!(p = realloc(m->field, cap * sizeof *m->field))) return QR_ENOMEM; \
@@ -39,6 +41,8 @@ static qr_status grow_mentions(qr_mentions *m) {
   m->cap = cap;
   return QR_OK;
 }
+
+static qr_status grow_mentions(qr_mentions *m) { return grow_mentions_to(m, m->n + 1); }
 
 /* Appends a mention; with more than one candidate, an ambiguous one. */
 static qr_status push_mention(qr_mentions *m, size_t first, size_t count, const uint32_t *cands,
@@ -60,6 +64,15 @@ static qr_status push_mention(qr_mentions *m, size_t first, size_t count, const 
   }
   m->flags[k] = (uint8_t)flags;
   m->n++;
+  return QR_OK;
+}
+
+qr_status qr_mentions_reserve(qr_mentions *m, size_t extra, size_t extra_cands) {
+  while (m->cap - m->n < extra)
+    if (grow_mentions_to(m, m->n + extra)) return QR_ENOMEM;
+  if (extra_cands &&
+      qr_grow((void **)&m->cands, &m->cands_cap, m->ncands + extra_cands, sizeof *m->cands))
+    return QR_ENOMEM;
   return QR_OK;
 }
 

@@ -99,6 +99,9 @@ lqr_corpus *lqr_checkcorpus(lua_State *L, int arg);   /* raises if closed */
 qr_corpus *lqr_corpus_of(lua_State *L, lqr_corpus *box);
 void lqr_open_corpus(lua_State *L);
 int lqr_open(lua_State *L);
+/* lqr_index.c: quarry.index and c:index_info() */
+int lqr_index(lua_State *L);
+int lqr_corpus_index_info(lua_State *L);
 
 /* lqr_elems.c */
 void lqr_open_elems(lua_State *L);
@@ -151,10 +154,6 @@ int lqr_tokenize(lua_State *L);
 int lqr_width(lua_State *L);
 int lqr_clip(lua_State *L);
 int lqr_sentences(lua_State *L);
-
-/* lqr_jsonl.c: quarry.core.read_jsonl(text, name [, gazetteer]), a corpus
- * of JSON Lines text in memory (the batches of `quarry map`) */
-int lqr_read_jsonl(lua_State *L);
 
 /* lqr_json.c */
 int lqr_json_encode(lua_State *L);

@@ -5,13 +5,16 @@
  * alive by it; none for the default segmenter), 4 the abbreviations learned
  * when it was opened. Bulk operations (entities, candidates) run in C and
  * return plain tables; the statistics (freq ...) are in lqr_stats.c. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lua/lqr.h"
 #include "quarry/file.h"
+#include "quarry/index.h"
 #include "quarry/query.h"
 #include "quarry/utf8.h"
 
@@ -317,6 +320,98 @@ static void check_paths(lua_State *L, int idx) {
   }
 }
 
+/* The gazetteer option of quarry.open, at index gi: nil, false, a path or
+ * a Gazetteer. */
+static void check_gazetteer_option(lua_State *L, int gi) {
+  if (!lua_isnil(L, gi) && !lua_isboolean(L, gi) && lua_type(L, gi) != LUA_TSTRING &&
+      !luaL_testudata(L, gi, LQR_GAZ))
+    lqr_opt_type_error(L, gi, "open", "gazetteer", "a file name, a gazetteer or false");
+  if (lua_isboolean(L, gi) && lua_toboolean(L, gi))
+    luaL_error(L, "option 'gazetteer' to 'open' must be a file name, a gazetteer or false "
+               "(got true: true is not a gazetteer; false is none)");
+}
+
+/* Loads the gazetteer file at index gi (a path) in place, as
+ * quarry.gazetteer(path) does. */
+static void load_gazetteer_at(lua_State *L, int gi) {
+  lua_pushcfunction(L, lqr_gazetteer_new);
+  lua_pushvalue(L, gi);
+  lua_call(L, 1, 1);
+  lua_replace(L, gi);
+}
+
+/* quarry.open of an index (see quarry/index.h): the corpus userdata at ud
+ * gets the mapped corpus; then the segmenter (another one annotates again,
+ * in memory), the gazetteer (by default the one the index was made with;
+ * another one finds the mentions again, in memory), and a warning when the
+ * files it was made from changed since. */
+static int open_index(lua_State *L, const char *path, int segi, int ud, int quiet, int verify) {
+  lqr_corpus *box = lua_touserdata(L, ud);
+  qr_error err = {0};
+  if (qr_index_open(path, verify ? QR_INDEX_VERIFY : 0, &box->c, &err)) return lqr_error(L, &err);
+  const qr_index_info *info = qr_index_info_of(box->c);
+  lua_pushvalue(L, 1);
+  if (!lua_isstring(L, -1)) {
+    lua_pop(L, 1);
+    lua_pushstring(L, path);
+  }
+  lua_setiuservalue(L, ud, 2);
+  if (!lua_isnil(L, segi)) {
+    const qr_segmenter *seg = lqr_checkseg(L, segi)->seg;
+    qr_corpus_use_segmenter(box->c, seg);
+    lua_pushvalue(L, segi);
+    lua_setiuservalue(L, ud, 3);
+    if (qr_segmenter_fingerprint(seg) != info->segmenter_print) {
+      if (!quiet)
+        fprintf(stderr, "quarry: warning: %s was made with another segmenter: its documents are "
+                "annotated again, in memory (quarry index makes the file again)\n", path);
+      if (qr_corpus_reannotate(box->c, &err)) return lqr_error(L, &err);
+    }
+  }
+  if (!quiet) {
+    qr_index_staleness st;
+    if (qr_index_stale(box->c, &st, &err)) return lqr_error(L, &err);
+    if (st.added + st.changed + st.removed)
+      fprintf(stderr, "quarry: warning: %s is stale: %zu document file%s added, %zu changed, %zu "
+              "removed since it was made (first: %s); quarry index updates it\n", path, st.added,
+              st.added == 1 ? "" : "s", st.changed, st.removed, st.first);
+  }
+  lua_getfield(L, 2, "gazetteer");
+  int gi = lua_gettop(L);
+  check_gazetteer_option(L, gi);
+  if (lua_isnil(L, gi) && info->gazetteer[0]) {
+    /* the index's own gazetteer: part of what was opened, so read without
+     * asking the file guard (a pack may open an index it was given) */
+    if (access(info->gazetteer, R_OK) == 0) {
+      lqr_gazetteer *b = lua_newuserdatauv(L, sizeof *b, 0);
+      b->g = NULL;
+      luaL_setmetatable(L, LQR_GAZ);
+      if (!(b->g = qr_gazetteer_new())) return luaL_error(L, "out of memory");
+      if (qr_gazetteer_load_file(b->g, info->gazetteer, &err)) return lqr_error(L, &err);
+      lua_replace(L, gi);
+    } else if (!quiet) {
+      fprintf(stderr, "quarry: warning: %s: its gazetteer %s cannot be read (%s): no entities "
+              "(give one with --gazetteer, or gazetteer = FILE)\n", path, info->gazetteer,
+              strerror(errno));
+    }
+  }
+  if (lua_type(L, gi) == LUA_TSTRING) load_gazetteer_at(L, gi);
+  if (!lua_toboolean(L, gi)) {
+    if (qr_corpus_match(box->c, NULL, &err)) return lqr_error(L, &err);
+  } else {
+    int rematched;
+    if (qr_index_use_gazetteer(box->c, lqr_checkgaz(L, gi)->g, &rematched, &err))
+      return lqr_error(L, &err);
+    if (rematched && !quiet && info->gazetteer_print)
+      fprintf(stderr, "quarry: warning: %s was made with another gazetteer: its entities are "
+              "found again, in memory (quarry index --gazetteer makes the file again)\n", path);
+    lua_pushvalue(L, gi);
+    lua_setiuservalue(L, ud, 1);
+  }
+  lua_settop(L, ud);
+  return 1;
+}
+
 /* quarry.open(path | {paths}, {gazetteer = path | g | false, quiet = bool,
  *   strict = bool, segmenter = s, learn_abbreviations = true | {threshold = x}})
  * The gazetteer defaults to gazetteer.tsv in the first directory given. A
@@ -331,11 +426,12 @@ int lqr_open(lua_State *L) {
   }
   lua_settop(L, 2);
   static const char *const names[] = {"gazetteer", "quiet", "strict", "segmenter",
-                                      "learn_abbreviations", "progress", NULL};
+                                      "learn_abbreviations", "progress", "verify", NULL};
   lqr_check_options(L, 2, "open", names);
   int quiet = lqr_opt_boolean(L, 2, "open", "quiet", 0);
   int progress = lqr_opt_boolean(L, 2, "open", "progress", 0);
   int strict = lqr_opt_boolean(L, 2, "open", "strict", 0);
+  int verify = lqr_opt_boolean(L, 2, "open", "verify", 0);
   lua_getfield(L, 2, "segmenter");
   if (!lua_isnil(L, -1) && !luaL_testudata(L, -1, LQR_SEG))
     return lqr_opt_type_error(L, -1, "open", "segmenter", "a segmenter");
@@ -363,6 +459,19 @@ int lqr_open(lua_State *L) {
   box->c = NULL;
   luaL_setmetatable(L, LQR_CORPUS);
   int ud = lua_gettop(L);
+  int npaths = lua_type(L, 1) == LUA_TSTRING ? 1 : (int)lua_rawlen(L, 1);
+  /* one path that is an index: mapped, not loaded */
+  if (npaths == 1) {
+    lua_type(L, 1) == LUA_TSTRING ? lua_pushvalue(L, 1) : (void)lua_rawgeti(L, 1, 1);
+    const char *single = lua_tostring(L, -1);
+    lua_pop(L, 1);   /* still held by argument 1 */
+    if (qr_index_is_index(single)) {
+      if (learn)
+        return luaL_error(L, "%s is an index: its documents are split already (learn "
+                          "abbreviations from the texts, then quarry index them)", single);
+      return open_index(L, single, segi, ud, quiet, verify);
+    }
+  }
   box->c = qr_corpus_new();
   if (!box->c) return luaL_error(L, "out of memory");
   if (!lua_isnil(L, segi)) {
@@ -370,7 +479,6 @@ int lqr_open(lua_State *L) {
     lua_pushvalue(L, segi);
     lua_setiuservalue(L, ud, 3);
   }
-  int npaths = lua_type(L, 1) == LUA_TSTRING ? 1 : (int)lua_rawlen(L, 1);
   /* the paths as one list (a userdata: nothing to free if a call raises);
    * the strings stay alive in argument 1 */
   const char **paths = lua_newuserdatauv(L, (size_t)npaths * sizeof *paths, 0);
@@ -426,12 +534,7 @@ int lqr_open(lua_State *L) {
   /* the gazetteer */
   lua_getfield(L, 2, "gazetteer");
   int gi = lua_gettop(L);
-  if (!lua_isnil(L, gi) && !lua_isboolean(L, gi) && lua_type(L, gi) != LUA_TSTRING &&
-      !luaL_testudata(L, gi, LQR_GAZ))
-    return lqr_opt_type_error(L, gi, "open", "gazetteer", "a file name, a gazetteer or false");
-  if (lua_isboolean(L, gi) && lua_toboolean(L, gi))
-    return luaL_error(L, "option 'gazetteer' to 'open' must be a file name, a gazetteer or false "
-                      "(got true: true is not a gazetteer; false is none)");
+  check_gazetteer_option(L, gi);
   if (lua_isnil(L, gi) && first_dir) {
     lua_pushfstring(L, "%s/gazetteer.tsv", first_dir);
     FILE *probe = fopen(lua_tostring(L, -1), "r");
@@ -442,12 +545,7 @@ int lqr_open(lua_State *L) {
       lua_pop(L, 1);
     }
   }
-  if (lua_type(L, gi) == LUA_TSTRING) {
-    lua_pushcfunction(L, lqr_gazetteer_new);
-    lua_pushvalue(L, gi);
-    lua_call(L, 1, 1);
-    lua_replace(L, gi);
-  }
+  if (lua_type(L, gi) == LUA_TSTRING) load_gazetteer_at(L, gi);
   if (lua_toboolean(L, gi)) {
     qr_gazetteer *g = lqr_checkgaz(L, gi)->g;
     qr_error err = {0};
@@ -460,6 +558,7 @@ int lqr_open(lua_State *L) {
 }
 
 static const luaL_Reg corpus_methods[] = {
+  {"index_info", lqr_corpus_index_info},
   {"docs", corpus_docs},
   {"doc", corpus_doc},
   {"entities", corpus_entities},

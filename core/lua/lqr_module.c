@@ -68,6 +68,7 @@ static int core_methods(lua_State *L) {
 static const luaL_Reg core_funcs[] = {
   {"methods", core_methods},
   {"open", lqr_open},
+  {"index", lqr_index},
   {"gazetteer", lqr_gazetteer_new},
   {"segmenter", lqr_segmenter_new},
   {"tokenize", lqr_tokenize},
@@ -76,7 +77,6 @@ static const luaL_Reg core_funcs[] = {
   {"clip", lqr_clip},
   {"json_encode", lqr_json_encode},
   {"json_decode", lqr_json_decode},
-  {"read_jsonl", lqr_read_jsonl},
   {"embedded", core_embedded},
   {"memory", core_memory},
   {NULL, NULL},

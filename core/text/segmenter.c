@@ -6,6 +6,7 @@
 
 #include "base/embedded.h"
 #include "text/segmenter.h"
+#include "text/sentmodel.h"
 
 uint64_t qr_pack_lower(const unsigned char *s, size_t n) {
   /* OR-ing 0x20 lower-cases letters; other bytes may change too, but never
@@ -131,6 +132,29 @@ qr_status qr_segmenter_add_abbrev(qr_segmenter *seg, const char *abbr, size_t le
 }
 
 size_t qr_segmenter_nabbrevs(const qr_segmenter *seg) { return qr_lexicon_size(seg->abbrevs); }
+
+/* The strings of a lexicon, in id order, into a running hash. */
+static uint64_t hash_lexicon(uint64_t h, const qr_lexicon *lx) {
+  qr_lexicon_parts p;
+  qr_lexicon_get_parts(lx, &p);
+  h = qr_hash_step(h, p.n);
+  return qr_hash_step(h, qr_hash_bytes(p.bytes, p.nbytes));
+}
+
+uint64_t qr_segmenter_fingerprint(const qr_segmenter *seg) {
+  uint64_t h = qr_hash_seed(1);
+  h = hash_lexicon(h, seg->abbrevs);
+  if (seg->abbrev_class)
+    h = qr_hash_step(h, qr_hash_bytes(seg->abbrev_class, qr_lexicon_size(seg->abbrevs)));
+  h = hash_lexicon(h, seg->starters);
+  h = hash_lexicon(h, seg->speech);
+  h = hash_lexicon(h, seg->openings);
+  h = hash_lexicon(h, seg->closings);
+  h = qr_hash_step(h, qr_hash_bytes(seg->fused_key, sizeof seg->fused_key));
+  h = qr_hash_step(h, qr_hash_bytes(seg->fused_split, sizeof seg->fused_split));
+  h = qr_hash_step(h, seg->model ? qr_sentmodel_fingerprint(seg->model) : 0);
+  return qr_hash_mix(h);
+}
 int qr_segmenter_has_model(const qr_segmenter *seg) { return seg->model != NULL; }
 
 /* The lexicon's byte for s[0, len): its class and QR_ABBR_EXACT, or 0. */

@@ -873,3 +873,13 @@ qr_status qr_sentmodel_trainer_train(qr_sentmodel_trainer *tr, int epochs, int m
   if (rc) return qr_error_set(err, rc, "training: %s", qr_status_string(rc));
   return QR_OK;
 }
+
+uint64_t qr_sentmodel_fingerprint(const qr_sentmodel *m) {
+  uint64_t h = qr_hash_bytes(&m->margin, sizeof m->margin) ^ m->n;
+  for (size_t k = 0; k < m->slots + SPARE_SLOTS; k++) {
+    if (!m->table[k].key) continue;
+    h = qr_hash_step(h, m->table[k].key ^ (uint64_t)k << 40);
+    h = qr_hash_step(h, qr_hash_bytes(&m->table[k].w, sizeof m->table[k].w));
+  }
+  return qr_hash_mix(h);
+}

@@ -100,6 +100,8 @@ struct qr_sentmodel {
 /* The score of a feature set: above 0 leans to a boundary. */
 float qr_sentmodel_score(const qr_sentmodel *m, const uint64_t *f, size_t n);
 /* Does the model add a boundary at a gap: does its score pass the margin? */
+/* A hash of the model's weights and margin (see qr_segmenter_fingerprint). */
+uint64_t qr_sentmodel_fingerprint(const qr_sentmodel *m);
 int qr_sentmodel_decide(const qr_sentmodel *m, const uint64_t *f, size_t n);
 
 #endif

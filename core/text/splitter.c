@@ -1361,6 +1361,18 @@ qr_status qr_split_explain(const qr_segmenter *seg, const char *text, size_t len
 
 void qr_sentences_reset(qr_sentences *s) { s->n = 0; }
 
+qr_status qr_sentences_reserve(qr_sentences *s, size_t extra) {
+  if (s->cap - s->n >= extra) return QR_OK;
+  size_t need = s->n + extra, c1 = s->cap, c2 = s->cap, c3 = s->cap;
+  if (qr_grow((void **)&s->first, &c1, need, sizeof *s->first) ||
+      qr_grow((void **)&s->count, &c2, need, sizeof *s->count) ||
+      qr_grow((void **)&s->flags, &c3, need, 1))
+    return QR_ENOMEM;
+  /* the three grow alike from the same capacity; the least is safe */
+  s->cap = c1 < c2 ? (c1 < c3 ? c1 : c3) : (c2 < c3 ? c2 : c3);
+  return QR_OK;
+}
+
 void qr_sentences_free(qr_sentences *s) {
   free(s->first);
   free(s->count);

@@ -1607,6 +1607,8 @@ qr_status qr_tokenize_general(const qr_segmenter *seg, const char *text, size_t 
 
 void qr_tokens_reset(qr_tokens *t) { t->n = 0; }
 
+qr_status qr_tokens_reserve(qr_tokens *t, size_t extra) { return reserve_tokens(t, extra); }
+
 void qr_tokens_free(qr_tokens *t) {
   free(t->start);
   free(t->len);

@@ -113,6 +113,10 @@ void qr_gazetteer_attr(const qr_gazetteer *g, size_t entry, size_t k, const char
 qr_case_policy qr_gazetteer_case(const qr_gazetteer *g, size_t entry);
 /* Bytes of memory held. */
 size_t qr_gazetteer_memory(const qr_gazetteer *g);
+/* A number that is the same for gazetteers with the same live entries (ids,
+ * types, names, attributes, case policies, in order) and stop type: an
+ * index records it, to know whether its mentions are a gazetteer's. */
+uint64_t qr_gazetteer_fingerprint(const qr_gazetteer *g);
 /* A number that changes whenever entries are added; lets caches know. */
 uint64_t qr_gazetteer_version(const qr_gazetteer *g);
 
@@ -154,6 +158,8 @@ enum {
 
 void qr_mentions_reset(qr_mentions *m);
 void qr_mentions_free(qr_mentions *m);
+/* Makes room for extra more mentions and extra_cands more candidates. */
+qr_status qr_mentions_reserve(qr_mentions *m, size_t extra, size_t extra_cands);
 
 /* The keys of one token, as the matcher sees it. */
 typedef struct qr_tokkey {

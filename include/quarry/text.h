@@ -55,6 +55,8 @@ typedef struct qr_tokens {
 
 void qr_tokens_reset(qr_tokens *t);   /* n = 0, keeps memory */
 void qr_tokens_free(qr_tokens *t);
+/* Makes room for extra more tokens in every array. */
+qr_status qr_tokens_reserve(qr_tokens *t, size_t extra);
 
 /* Sentences as token ranges [first, first + count) into a qr_tokens. */
 typedef struct qr_sentences {
@@ -70,6 +72,7 @@ enum {
 
 void qr_sentences_reset(qr_sentences *s);
 void qr_sentences_free(qr_sentences *s);
+qr_status qr_sentences_reserve(qr_sentences *s, size_t extra);
 
 /* A segmenter holds what tokenizing and splitting need besides the text: the
  * abbreviation lexicon and the list of frequent sentence starters. It is
@@ -102,6 +105,10 @@ qr_status qr_segmenter_load_abbrevs(qr_segmenter *seg, const char *text, size_t 
                                     const char *name, qr_error *err);
 /* How many abbreviations seg knows, and whether it has a sentence model. */
 size_t qr_segmenter_nabbrevs(const qr_segmenter *seg);
+/* A number that is the same for segmenters that split text alike: the same
+ * abbreviations and classes, starters, word lists and model (an index
+ * records it, to know when its annotations are stale). */
+uint64_t qr_segmenter_fingerprint(const qr_segmenter *seg);
 int qr_segmenter_has_model(const qr_segmenter *seg);
 /* Looks up a word with its final period; returns its class or 0. */
 int qr_segmenter_abbrev(const qr_segmenter *seg, const char *s, size_t len);

@@ -12,6 +12,7 @@ local quarry = {
   max_candidates = core.max_candidates,
   kinds = core.kinds,
   open = core.open,
+  index = core.index,
   gazetteer = core.gazetteer,
   segmenter = core.segmenter,
   tokenize = core.tokenize,

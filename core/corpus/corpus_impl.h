@@ -1,0 +1,116 @@
+/* corpus/corpus_impl.h — the inside of a qr_corpus, shared by corpus.c (loading
+ * and annotating) and index.c (writing it to an index file and mapping one
+ * back). Internal to core/corpus. */
+#ifndef QUARRY_CORPUS_IMPL_H
+#define QUARRY_CORPUS_IMPL_H
+
+#include "quarry/corpus.h"
+#include "quarry/file.h"
+#include "quarry/index.h"
+
+#define UNKNOWN (QR_LEX_NONE - 1)
+
+typedef struct docrec {
+  uint64_t id_off, source_off;   /* into strings */
+  const char *text;
+  size_t len, source_line;
+  size_t title_start, title_len;
+  size_t tok_first, tok_count, sent_first, sent_count, ment_first, ment_count;
+  size_t meta_first, meta_count;
+  size_t from;             /* 1 + its index in c->reuse when its annotations came from
+                            * there (qr_corpus_reuse), else 0 */
+} docrec;
+
+/* A file read: its absolute path (into strings), size and time of change
+ * when it was read. */
+typedef struct srcrec {
+  uint64_t path_off, size;
+  int64_t mtime_ns;
+} srcrec;
+
+struct qr_corpus {
+  qr_segmenter *own_seg;   /* the default segmenter, owned */
+  const qr_segmenter *seg; /* the one in use: own_seg, or a caller's */
+  docrec *docs;
+  size_t ndocs, docs_cap;
+  qr_lexicon *docids;      /* document ids; the id of document i is string i */
+  qr_buf strings;          /* ids, sources, metadata, NUL-terminated */
+
+  qr_file *files;          /* mapped inputs, kept until the corpus is freed */
+  size_t nfiles, files_cap;
+  char **owned;            /* texts the corpus allocated (JSON Lines, added text) */
+  size_t nowned, owned_cap;
+
+  qr_tokens toks;
+  uint32_t *form, *fold;   /* per token */
+  size_t ids_cap;
+  qr_sentences sents;
+  qr_mentions ments;
+  qr_lexicon *lex;
+  uint32_t *fold_of;       /* per lexicon id: the id of its folded form, or UNKNOWN */
+  size_t fold_cap;
+  struct formslot *forms;  /* the cache in front of lex (see intern_tokens), or NULL */
+
+  uint64_t *meta_off;      /* key offset; the JSON value follows the key's NUL */
+  size_t nmeta, meta_cap;
+  uint64_t *warn_off;
+  size_t nwarn, warn_cap;
+  uint64_t *skip_off;      /* per skipped file: its path's offset, then its reason's */
+  size_t nskip, skip_cap;
+
+  /* the gazetteer and, per lexicon id, its keys (cached for its version) */
+  const qr_gazetteer *gaz;
+  uint64_t gaz_version;
+  qr_tokkey *gkeys;
+  size_t gkeys_n, gkeys_cap;
+
+  /* postings: the tokens of fold id f are post_pos[post_start[f] .. post_start[f+1]) */
+  uint32_t *post_start, *post_pos;
+  size_t post_tokens;      /* how many tokens the postings cover; rebuilt when stale */
+  size_t post_nlex;        /* ... and how many lexicon ids */
+  size_t max_tokens;       /* QR_CORPUS_MAX_TOKENS, or less (qr_corpus_limit_tokens) */
+  qr_progress_fn progress; /* qr_corpus_set_progress, or NULL */
+  void *progress_ud;
+  uint64_t progress_done, progress_total;   /* bytes of the load under way */
+
+  qr_buf scratch;
+
+  /* the files read (for an index's staleness check) and the paths given */
+  struct srcrec *srcs;
+  size_t nsrcs, srcs_cap;
+  uint64_t *root_off;      /* into strings: absolute paths */
+  size_t nroots, roots_cap;
+
+  /* A corpus mapped from an index file (index.c): its arrays point into the
+   * mapping, which it owns, until a change makes it copy them (thaw). */
+  qr_file mapped;
+  int frozen;              /* the arrays above are the mapping's, not malloc'ed */
+  qr_index_info info;      /* what the index says of its making (info.path NULL: none) */
+  const char **info_roots; /* arrays of info (owned) */
+  qr_index_source *info_sources;
+  char *index_path;        /* owned copy of info.path */
+  uint64_t index_gaz_print;   /* the gazetteer print the stored mentions have */
+
+  /* qr_corpus_reuse: an earlier corpus whose documents, when the same text
+   * comes again under the same id, give their annotations instead of being
+   * annotated again (borrowed) */
+  const qr_corpus *reuse;
+  int reuse_mentions;      /* ... and their mentions too (same gazetteer) */
+  uint32_t *reuse_ids;     /* per lexicon id of reuse: its id here, or QR_LEX_NONE */
+  size_t reuse_nids;
+  size_t nreused;          /* documents that came from reuse */
+};
+
+/* Makes the arrays of a corpus mapped from an index its own (copies), so
+ * that they can change. A no-op for any other corpus. */
+qr_status qr_corpus_thaw(qr_corpus *c);
+
+/* Lets c remember g as the gazetteer its mentions came from, without
+ * matching again (the mentions of an index made with g). */
+void qr_corpus_keep_gazetteer(qr_corpus *c, const qr_gazetteer *g);
+
+/* Makes path absolute and plain ("./", "//" and "/." go; ".." stays):
+ * how sources and roots are recorded and compared. Into out. */
+qr_status qr_corpus_abspath(const char *path, qr_buf *out);
+
+#endif
