@@ -97,6 +97,8 @@ int cmd_query(int argc, char **argv);
 int cmd_train_segmenter(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_index(int argc, char **argv);
+int cmd_map(int argc, char **argv);
+int cmd_reduce(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
 int cmd_repl(int argc, char **argv);
 int cmd_version(int argc, char **argv);

@@ -63,6 +63,48 @@ int cli_push_globals(lua_State *L) {
   return lua_gettop(L);
 }
 
+/* A script that returns a table with a map function is a map/reduce report
+ * (docs/scale.md): it runs over the corpus in one process, as `quarry map |
+ * sort | quarry reduce` would over its shards. The script's result is on
+ * top, the traceback handler at msgh. Returns 0, or -1 when the run must
+ * end with a->exit_code (a usage error, or os.exit). */
+static int run_mapreduce(lua_State *L, run_args *a, int msgh) {
+  const cli_opts *o = a->o;
+  int is_mr = 0;
+  if (lua_istable(L, -1)) {
+    is_mr = lua_getfield(L, -1, "map") == LUA_TFUNCTION;
+    lua_pop(L, 1);   /* the field */
+  }
+  if (!is_mr) {
+    if (o->nparams == 0) return 0;
+    fprintf(stderr, "quarry %s: --param goes with a pack's report (quarry run PACK:REPORT) or a "
+            "map/reduce script, not with a script\n", a->cmd);
+    a->exit_code = EXIT_USAGE;
+    return -1;
+  }
+  if (o->nargs <= a->first_path) {
+    fprintf(stderr, "quarry %s: %s is a map/reduce script: it runs over a corpus (quarry run %s "
+            "CORPUS...)\n", a->cmd, a->script, a->script);
+    a->exit_code = EXIT_USAGE;
+    return -1;
+  }
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "quarry.mapreduce");
+  lua_call(L, 1, 1);
+  lua_getfield(L, -1, "run");
+  lua_pushvalue(L, -3);   /* the script's table */
+  lua_pushstring(L, a->script);
+  lua_createtable(L, o->nparams, 0);
+  for (int i = 0; i < o->nparams; i++) {
+    lua_pushstring(L, o->params[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_getglobal(L, "corpus");
+  int st = lua_pcall(L, 4, 0, msgh);
+  if (st != LUA_OK && !qr_lua_exit_code(L, -1, &a->exit_code)) return lua_error(L);
+  return 0;
+}
+
 /* The real main of a run, called under lua_pcall. */
 static int run_main(lua_State *L) {
   run_args *a = lua_touserdata(L, 1);
@@ -133,8 +175,9 @@ static int run_main(lua_State *L) {
   /* os.exit(code) unwinds to here: the report is finished all the same */
   lua_pushcfunction(L, qr_lua_traceback);
   lua_insert(L, -2 - o->nscript_args);
-  st = lua_pcall(L, o->nscript_args, 0, -2 - o->nscript_args);
+  st = lua_pcall(L, o->nscript_args, 1, -2 - o->nscript_args);
   if (st != LUA_OK && !qr_lua_exit_code(L, -1, &a->exit_code)) return lua_error(L);
+  if (st == LUA_OK && !a->embedded && run_mapreduce(L, a, lua_gettop(L) - 1) < 0) return 0;
   lua_getfield(L, report, "finish");
   lua_call(L, 0, 0);
   return 0;
@@ -316,9 +359,10 @@ int cmd_run(int argc, char **argv) {
   } else if (!is_file) {
     code = cli_fail("run", EXIT_DATA, "%s: %s", o.args[0],
                     why ? strerror(why) : "a folder, not a script (a pack's report is DIR:REPORT)");
-  } else if (o.nparams || o.allow) {
-    code = cli_fail("run", EXIT_USAGE, "%s goes with a pack's report (quarry run PACK:REPORT), "
-                    "not with a script", o.nparams ? "--param" : "--allow");
+  } else if (o.allow) {
+    /* --param may go with a map/reduce script: run_mapreduce checks it */
+    code = cli_fail("run", EXIT_USAGE, "--allow goes with a pack's report (quarry run "
+                    "PACK:REPORT), not with a script");
   } else {
     run_args a = {"run", o.args[0], 0, &o, 1, NULL, o.format ? o.format : "table", 0, 0};
     code = run_lua(&a);

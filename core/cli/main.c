@@ -22,6 +22,8 @@ static const command commands[] = {
   {"candidates", cmd_candidates},
   {"query", cmd_query},
   {"index", cmd_index},
+  {"map", cmd_map},
+  {"reduce", cmd_reduce},
   {"train-segmenter", cmd_train_segmenter},
   {"version", cmd_version},
   {"help", cmd_help},

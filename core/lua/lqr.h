@@ -155,6 +155,10 @@ int lqr_width(lua_State *L);
 int lqr_clip(lua_State *L);
 int lqr_sentences(lua_State *L);
 
+/* lqr_jsonl.c: quarry.core.read_jsonl(text, name [, gazetteer]), a corpus
+ * of JSON Lines text in memory (the batches of `quarry map`) */
+int lqr_read_jsonl(lua_State *L);
+
 /* lqr_json.c */
 int lqr_json_encode(lua_State *L);
 int lqr_json_decode(lua_State *L);

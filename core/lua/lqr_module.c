@@ -77,6 +77,7 @@ static const luaL_Reg core_funcs[] = {
   {"clip", lqr_clip},
   {"json_encode", lqr_json_encode},
   {"json_decode", lqr_json_decode},
+  {"read_jsonl", lqr_read_jsonl},
   {"embedded", core_embedded},
   {"memory", core_memory},
   {NULL, NULL},
