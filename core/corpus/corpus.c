@@ -488,11 +488,13 @@ static qr_status import_doc(qr_corpus *c, docrec *d, size_t j) {
       qr_sentences_reserve(&c->sents, ns))
     return QR_ENOMEM;
   size_t a = od->tok_first;
-  memcpy(c->toks.start + t0, o->toks.start + a, nt * sizeof *c->toks.start);
-  memcpy(c->toks.len + t0, o->toks.len + a, nt * sizeof *c->toks.len);
-  memcpy(c->toks.kind + t0, o->toks.kind + a, nt);
-  memcpy(c->toks.flags + t0, o->toks.flags + a, nt);
-  memcpy(c->toks.split + t0, o->toks.split + a, nt);
+  if (nt) {   /* (an empty corpus's arrays may be NULL) */
+    memcpy(c->toks.start + t0, o->toks.start + a, nt * sizeof *c->toks.start);
+    memcpy(c->toks.len + t0, o->toks.len + a, nt * sizeof *c->toks.len);
+    memcpy(c->toks.kind + t0, o->toks.kind + a, nt);
+    memcpy(c->toks.flags + t0, o->toks.flags + a, nt);
+    memcpy(c->toks.split + t0, o->toks.split + a, nt);
+  }
   for (size_t i = 0; i < nt; i++) {
     uint32_t f = o->form[a + i], id = f < c->reuse_nids ? c->reuse_ids[f] : QR_LEX_NONE, fold;
     if (id == QR_LEX_NONE) {
@@ -536,9 +538,11 @@ static qr_status import_mentions(qr_corpus *c, docrec *d) {
     m->flags[y] = om->flags[x];
     m->cand_first[y] = (uint32_t)m->ncands;
     m->cand_count[y] = om->cand_count[x];
-    memcpy(m->cands + m->ncands, om->cands + om->cand_first[x],
-           om->cand_count[x] * sizeof *m->cands);
-    m->ncands += om->cand_count[x];
+    if (om->cand_count[x]) {   /* (cands may be NULL when no mention is ambiguous) */
+      memcpy(m->cands + m->ncands, om->cands + om->cand_first[x],
+             om->cand_count[x] * sizeof *m->cands);
+      m->ncands += om->cand_count[x];
+    }
   }
   d->ment_count = nm;
   return QR_OK;
@@ -552,6 +556,7 @@ static qr_status annotate_doc(qr_corpus *c, docrec *d, int warn_cuts) {
   d->tok_first = c->toks.n;
   d->sent_first = c->sents.n;
   d->ment_first = c->ments.n;
+  d->ment_count = 0;   /* without a gazetteer, none (an index's corpus may have had some) */
   /* token offsets are 32 bits */
   qr_status rc = d->len > QR_CORPUS_MAX_DOC_BYTES ? QR_ELIMIT : QR_OK;
   /* a block at a time, as `quarry tokens` does (qr_text_block_end): the
@@ -588,6 +593,7 @@ qr_status qr_corpus_reannotate(qr_corpus *c, qr_error *err) {
   if (qr_corpus_thaw(c)) return qr_error_set(err, QR_ENOMEM, "out of memory");
   for (size_t i = 0; i < c->ndocs; i++) c->docs[i].from = 0;   /* annotated here now */
   c->index_gaz_print = 0;   /* an index's mentions are of its tokens, not of these */
+  c->post_nlex = SIZE_MAX;  /* the postings are of the old tokens, even in equal numbers */
   qr_tokens_reset(&c->toks);
   qr_sentences_reset(&c->sents);
   qr_mentions_reset(&c->ments);

@@ -109,6 +109,11 @@ qr_status qr_corpus_thaw(qr_corpus *c);
  * matching again (the mentions of an index made with g). */
 void qr_corpus_keep_gazetteer(qr_corpus *c, const qr_gazetteer *g);
 
+/* Writes the right file size, section checksums and header hash into the
+ * index bytes data[0, len) (for the fuzz target: a hostile file carries
+ * right ones, so mutations must get past them to reach the checks behind). */
+void qr_index_reseal(void *data, size_t len);
+
 /* Makes path absolute and plain ("./", "//" and "/." go; ".." stays):
  * how sources and roots are recorded and compared. Into out. */
 qr_status qr_corpus_abspath(const char *path, qr_buf *out);

@@ -440,7 +440,9 @@ static qr_status load_docs(qr_corpus *c, const char *m, const header *h, const c
     /* document i's id is string i of the document ids */
     size_t idlen;
     const char *id = qr_lexicon_str(c->docids, (uint32_t)i, &idlen);
-    if (strcmp(id, c->strings.data + d->id_off) != 0) return damaged(err, path, "its document ids");
+    if (strcmp(id, c->strings.data + d->id_off) != 0 ||
+        qr_lexicon_find(c->docids, id, idlen) != (uint32_t)i)   /* each id once */
+      return damaged(err, path, "its document ids");
     c->docs[i] = (docrec){d->id_off, d->source_off, text + d->text_off, d->len, d->source_line,
                           d->title_start, d->title_len, d->tok_first, d->tok_count,
                           d->sent_first, d->sent_count, d->ment_first, d->ment_count,
@@ -569,24 +571,30 @@ static qr_status attach(qr_corpus *c, const char *m, const header *h, const char
   return load_info(c, m, h, path, err);
 }
 
+/* Checks and attaches the bytes of c->mapped, an index named path. */
+static qr_status attach_file(qr_corpus *c, const char *path, unsigned flags, qr_error *err) {
+  const char *m = c->mapped.data;
+  uint64_t size = c->mapped.len;
+  const header *h = (const header *)(const void *)m;
+  if (size < sizeof *h)
+    return qr_error_set(err, QR_EDATA, "%s: an index cut short (%llu bytes); make it again with "
+                        "quarry index", path, (unsigned long long)size);
+  if (memcmp(h->magic, MAGIC, 8) != 0)
+    return qr_error_set(err, QR_EDATA, "%s: not a quarry index", path);
+  qr_status rc = check_header(h, size, path, err);
+  if (!rc) rc = check_padding(m, h, path, err);
+  if (!rc) rc = attach(c, m, h, path, err);
+  if (!rc && (flags & QR_INDEX_VERIFY)) rc = qr_index_verify(c, err);
+  return rc;
+}
+
 qr_status qr_index_open(const char *path, unsigned flags, qr_corpus **out, qr_error *err) {
   *out = NULL;
   qr_corpus *c = qr_corpus_new();
   if (!c) return qr_error_set(err, QR_ENOMEM, "out of memory");
   /* mapped (a pipe's bytes are read into memory), and owned by c from now */
   qr_status rc = qr_file_open(&c->mapped, path, err);
-  const char *m = c->mapped.data;
-  uint64_t size = c->mapped.len;
-  const header *h = (const header *)(const void *)m;
-  if (!rc && size < sizeof *h)
-    rc = qr_error_set(err, QR_EDATA, "%s: an index cut short (%llu bytes); make it again with "
-                      "quarry index", path, (unsigned long long)size);
-  if (!rc && memcmp(h->magic, MAGIC, 8) != 0)
-    rc = qr_error_set(err, QR_EDATA, "%s: not a quarry index", path);
-  if (!rc) rc = check_header(h, size, path, err);
-  if (!rc) rc = check_padding(m, h, path, err);
-  if (!rc) rc = attach(c, m, h, path, err);
-  if (!rc && (flags & QR_INDEX_VERIFY)) rc = qr_index_verify(c, err);
+  if (!rc) rc = attach_file(c, path, flags, err);
   if (rc) {
     qr_corpus_free(c);   /* unmaps */
     return rc;
@@ -595,6 +603,41 @@ qr_status qr_index_open(const char *path, unsigned flags, qr_corpus **out, qr_er
   if (c->mapped.map) madvise(c->mapped.map, c->mapped.maplen, MADV_WILLNEED);
   *out = c;
   return QR_OK;
+}
+
+qr_status qr_index_open_bytes(const void *data, size_t len, const char *name, unsigned flags,
+                              qr_corpus **out, qr_error *err) {
+  *out = NULL;
+  qr_corpus *c = qr_corpus_new();
+  /* an exact-size copy: malloc's alignment suits the 8-byte sections */
+  char *copy = c ? malloc(len ? len : 1) : NULL;
+  if (!copy) {
+    qr_corpus_free(c);
+    return qr_error_set(err, QR_ENOMEM, "out of memory");
+  }
+  if (len) memcpy(copy, data, len);
+  c->mapped.owned = copy;
+  c->mapped.data = copy;
+  c->mapped.len = len;
+  qr_status rc = attach_file(c, name, flags, err);
+  if (rc) {
+    qr_corpus_free(c);
+    return rc;
+  }
+  *out = c;
+  return QR_OK;
+}
+
+void qr_index_reseal(void *data, size_t len) {
+  header h;
+  if (len < sizeof h) return;
+  memcpy(&h, data, sizeof h);
+  h.file_size = len;
+  for (int s = 0; s < NSECT; s++)
+    if (h.offset[s] <= len && h.bytes[s] <= len - h.offset[s])
+      h.hash[s] = checksum((const char *)data + h.offset[s], h.bytes[s]);
+  h.header_hash = qr_hash_bytes(&h, offsetof(header, header_hash));
+  memcpy(data, &h, sizeof h);
 }
 
 const qr_index_info *qr_index_info_of(const qr_corpus *c) { return c->info.path ? &c->info : NULL; }
@@ -614,7 +657,8 @@ qr_status qr_index_verify(const qr_corpus *c, qr_error *err) {
     const docrec *d = &c->docs[i];
     for (size_t t = d->tok_first; t < d->tok_first + d->tok_count; t++)
       if (c->toks.start[t] > d->len || c->toks.len[t] > d->len - c->toks.start[t] ||
-          c->form[t] >= nlex || c->fold[t] >= nlex)
+          c->toks.split[t] > c->toks.len[t] || c->toks.kind[t] == 0 ||
+          c->toks.kind[t] >= QR_TOK_KIND_MAX || c->form[t] >= nlex || c->fold[t] >= nlex)
         return damaged(err, path, "its tokens");
     for (size_t s = d->sent_first; s < d->sent_first + d->sent_count; s++)
       if (c->sents.first[s] < d->tok_first || c->sents.count[s] > d->tok_count ||

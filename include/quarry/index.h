@@ -66,6 +66,11 @@ enum { QR_INDEX_VERIFY = 1 };   /* qr_index_open: check every byte (qr_index_ver
  * caller loads one and hands it over with qr_index_use_gazetteer. */
 qr_status qr_index_open(const char *path, unsigned flags, qr_corpus **out, qr_error *err);
 
+/* The same for the bytes of an index in memory (copied), named name in
+ * messages. */
+qr_status qr_index_open_bytes(const void *data, size_t len, const char *name, unsigned flags,
+                              qr_corpus **out, qr_error *err);
+
 /* The index c was opened from, or NULL. */
 const qr_index_info *qr_index_info_of(const qr_corpus *c);
 
