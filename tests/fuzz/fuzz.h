@@ -24,6 +24,16 @@ static inline char *fuzz_copy(const uint8_t *data, size_t size) {
   return p;
 }
 
+/* QUARRY_FUZZ_SEALED=FILE: the resealed copy a target loads, written out so
+ * that the CLI can reproduce a crash with the very bytes (README.md). */
+static inline void fuzz_write_sealed(const char *bytes, size_t size) {
+  const char *sealed = getenv("QUARRY_FUZZ_SEALED");
+  FILE *out = sealed ? fopen(sealed, "wb") : NULL;
+  if (!out) return;
+  fwrite(bytes, 1, size, out);
+  fclose(out);
+}
+
 /* Aborts (a crash the fuzzer saves) when a documented property fails. */
 #define FUZZ_CHECK(cond)                                                        \
   do {                                                                          \

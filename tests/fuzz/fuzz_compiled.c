@@ -49,15 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   char *bytes = fuzz_copy(data, size);
   qr_gaz_reseal(bytes, size);
-  /* QUARRY_FUZZ_SEALED=FILE: the copy as loaded, for the CLI to reproduce */
-  const char *sealed = getenv("QUARRY_FUZZ_SEALED");
-  if (sealed) {
-    FILE *out = fopen(sealed, "wb");
-    if (out) {
-      fwrite(bytes, 1, size, out);
-      fclose(out);
-    }
-  }
+  fuzz_write_sealed(bytes, size);
   qr_error err;
 
   /* in place */

@@ -68,14 +68,7 @@ static void walk(qr_corpus *c) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *bytes = fuzz_copy(data, size);
   qr_index_reseal(bytes, size);
-  const char *sealed = getenv("QUARRY_FUZZ_SEALED");
-  if (sealed) {
-    FILE *out = fopen(sealed, "wb");
-    if (out) {
-      fwrite(bytes, 1, size, out);
-      fclose(out);
-    }
-  }
+  fuzz_write_sealed(bytes, size);
   qr_corpus *c = NULL;
   qr_error err;
   qr_error_clear(&err);
