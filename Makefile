@@ -21,9 +21,9 @@ PKG_LIBS   = $(shell pkg-config --libs lua5.4 libedit libutf8proc libpcre2-8 2>/
 LPEG_A     = $(shell $(CC) -print-file-name=liblua5.4-lpeg.a)
 
 CPPFLAGS += -Iinclude -Icore -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
-CFLAGS   += $(WARN) $(OPT) $(SAN) $(PKG_CFLAGS) -MMD -MP
+CFLAGS   += $(WARN) $(OPT) $(SAN) $(PKG_CFLAGS) -pthread -MMD -MP
 LDFLAGS  += $(SAN)
-LDLIBS   += $(LPEG_A) $(PKG_LIBS) -lm
+LDLIBS   += $(LPEG_A) $(PKG_LIBS) -lm -pthread
 
 LIB_SRC := $(sort $(wildcard core/base/*.c core/text/*.c core/lookup/*.c \
                             core/corpus/*.c core/query/*.c core/lua/*.c))

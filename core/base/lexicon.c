@@ -158,6 +158,23 @@ const char *qr_lexicon_str(const qr_lexicon *lx, uint32_t id, size_t *len) {
 
 size_t qr_lexicon_size(const qr_lexicon *lx) { return lx->n; }
 
+qr_status qr_lexicon_truncate(qr_lexicon *lx, size_t n) {
+  if (n >= lx->n) return QR_OK;
+  if (lx->borrowed && qr_lexicon_thaw(lx)) return QR_ENOMEM;
+  /* the table again from the strings kept: slots of later ids would break
+   * the probes that pass over them if merely emptied */
+  memset(lx->slots, 0xFF, lx->nslots * sizeof *lx->slots);
+  for (size_t id = 0; id < n; id++) {
+    uint32_t h = (uint32_t)(qr_hash_bytes(lx->bytes + lx->off[id], lx->len[id]) >> 32);
+    size_t i = h & (lx->nslots - 1);
+    while (lx->slots[i] != EMPTY) i = (i + 1) & (lx->nslots - 1);
+    lx->slots[i] = (uint64_t)h << 32 | id;
+  }
+  lx->nbytes = lx->off[n];
+  lx->n = n;
+  return QR_OK;
+}
+
 void qr_lexicon_get_parts(const qr_lexicon *lx, qr_lexicon_parts *p) {
   p->bytes = lx->bytes;
   p->nbytes = lx->nbytes;

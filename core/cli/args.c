@@ -162,6 +162,14 @@ static int parse(const char *cmd, int argc, char **argv, int first, const char *
         return -1;
       }
       o->top = t;
+    } else if (strcmp(key, "jobs") == 0) {
+      char *end;
+      long e = strtol(val, &end, 10);
+      if (end == val || *end || e < 1 || e > 64) {
+        cli_fail(cmd, -1, "bad number of jobs '%s' (1 to 64)", val);
+        return -1;
+      }
+      o->jobs = (int)e;
     } else if (strcmp(key, "epochs") == 0) {
       char *end;
       long e = strtol(val, &end, 10);

@@ -316,6 +316,10 @@ static void open_corpus(lua_State *L, const cli_opts *o) {
   lua_setfield(L, -2, "strict");
   lua_pushboolean(L, !o->quiet);   /* the progress bar, drawn only on a terminal */
   lua_setfield(L, -2, "progress");
+  if (o->jobs) {   /* else every processor */
+    lua_pushinteger(L, o->jobs);
+    lua_setfield(L, -2, "jobs");
+  }
   if (implicit) {
     /* corpus/ was not asked for: if it cannot be read, say so and go on */
     if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
@@ -369,7 +373,7 @@ static int repl_main(lua_State *L) {
 
 int cmd_repl(int argc, char **argv) {
   cli_opts o;
-  if (cli_parse("repl", argc, argv, 2, "gazetteer max-memory strict quiet", &o) < 0) return EXIT_USAGE;
+  if (cli_parse("repl", argc, argv, 2, "gazetteer max-memory strict quiet jobs", &o) < 0) return EXIT_USAGE;
   if (o.help) {
     cli_opts_free(&o);
     cli_usage(stdout, "repl");

@@ -150,6 +150,10 @@ static int run_main(lua_State *L) {
     lua_setfield(L, -2, "strict");
     lua_pushboolean(L, !o->quiet);   /* drawn only on a terminal */
     lua_setfield(L, -2, "progress");
+    if (o->jobs) {   /* else every processor */
+      lua_pushinteger(L, o->jobs);
+      lua_setfield(L, -2, "jobs");
+    }
     lua_call(L, 2, 1);
     lua_setglobal(L, "corpus");
     lua_pop(L, 1);
@@ -332,7 +336,7 @@ static int run_pack_script(const char *cmd, cli_opts *o, int first_path, const c
 int cmd_run(int argc, char **argv) {
   cli_opts o;
   if (cli_parse("run", argc, argv, 2,
-                "format output gazetteer max-memory max-steps timeout strict param allow quiet", &o) < 0)
+                "format output gazetteer max-memory max-steps timeout strict param allow quiet jobs", &o) < 0)
     return EXIT_USAGE;
   if (o.help) {
     cli_opts_free(&o);
@@ -402,7 +406,7 @@ int cmd_pack(int argc, char **argv) {
 
 int cmd_entities(int argc, char **argv) {
   cli_opts o;
-  if (cli_parse("entities", argc, argv, 2, "format output gazetteer strict quiet", &o) < 0)
+  if (cli_parse("entities", argc, argv, 2, "format output gazetteer strict quiet jobs", &o) < 0)
     return EXIT_USAGE;
   if (o.help) {
     cli_opts_free(&o);

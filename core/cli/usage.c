@@ -75,6 +75,8 @@ static const usage usages[] = {
    "                      (by default it is skipped with a warning)\n"
    "  --quiet             no progress bar while the corpus loads (there is one\n"
    "                      only on a terminal, after half a second)\n"
+   "  --jobs N            annotate on N threads (default: one per processor;\n"
+   "                      the corpus is the same with any number)\n"
    "\n"
    "docs/repl.md has the whole story.\n"},
   {"run",
@@ -106,6 +108,8 @@ static const usage usages[] = {
    "                      (by default it is skipped with a warning)\n"
    "  --quiet             no progress bar while the corpus loads (there is one\n"
    "                      only on a terminal, after half a second)\n"
+   "  --jobs N            annotate on N threads (default: one per processor;\n"
+   "                      the corpus is the same with any number)\n"
    "  --param NAME=VALUE  a parameter of a pack's report (quarry run PACK lists\n"
    "                      them)\n"
    "  --allow PERMS       grant a pack the permissions it asks for: read, write,\n"
@@ -198,7 +202,9 @@ static const usage usages[] = {
    "  --strict            a file of the corpus that cannot be read is an error\n"
    "                      (by default it is skipped with a warning)\n"
    "  --quiet             no progress bar while the corpus loads (there is one\n"
-   "                      only on a terminal, after half a second)\n"},
+   "                      only on a terminal, after half a second)\n"
+   "  --jobs N            annotate on N threads (default: one per processor;\n"
+   "                      the corpus is the same with any number)\n"},
   {"gazetteer",
    "usage: quarry gazetteer compile IN... -o FILE [--format tsv|jsonl|geonames]\n"
    "       quarry gazetteer stats FILE... [--format table|jsonl]\n"
@@ -216,7 +222,7 @@ static const usage usages[] = {
    "The formats are described in docs/gazetteer.md.\n"},
   {"index",
    "usage: quarry index CORPUS... -o NAME.qidx [--gazetteer FILE|none] [--strict]\n"
-   "                    [--quiet]\n"
+   "                    [--jobs N] [--quiet]\n"
    "       quarry index --check NAME.qidx\n"
    "\n"
    "Reads, tokenizes, splits and matches the corpus once and writes everything\n"
@@ -238,6 +244,8 @@ static const usage usages[] = {
    "                    whether its files changed since (exit status 1 when\n"
    "                    it is damaged)\n"
    "  --strict          a file of the corpus that cannot be read is an error\n"
+   "  --jobs N          annotate on N threads (default: one per processor; the\n"
+   "                    index is the same, byte for byte, with any number)\n"
    "  --quiet           no progress bar, no summary\n"
    "\n"
    "The file format and what is checked when: docs/index.md.\n"},

@@ -24,6 +24,7 @@ qr_corpus *qr_corpus_new(void) {
   c->own_seg = qr_segmenter_new();
   c->seg = c->own_seg;
   c->max_tokens = QR_CORPUS_MAX_TOKENS;
+  c->jobs = 1;
   c->mapped.data = "";
   c->docids = qr_lexicon_new();
   c->lex = qr_lexicon_new();
@@ -72,7 +73,59 @@ void qr_corpus_free(qr_corpus *c) {
   free(c->info_roots);
   free(c->info_sources);
   free(c->index_path);
+  qr_corpus_free_annotators(c);
   free(c);
+}
+
+void qr_corpus_set_jobs(qr_corpus *c, size_t jobs) {
+  c->jobs = jobs ? jobs : qr_corpus_jobs_online();
+}
+
+/* Documents are annotated on several threads a load's worth at a time;
+ * past this many bytes waiting, the ones read so far go first. */
+#define PENDING_BYTES ((size_t)256 << 20)
+
+/* Annotates the documents added but not annotated yet (c->jobs > 1). On
+ * failure the document that failed and those after it go, as when one
+ * thread fails on a document: the corpus keeps those before. */
+static qr_status too_big(qr_error *err, const char *where, size_t line, size_t len);
+
+static qr_status annotate_pending(qr_corpus *c, qr_error *err) {
+  if (c->nannotated >= c->ndocs) return QR_OK;
+  size_t failed;
+  qr_status rc = qr_corpus_annotate_parallel(c, c->nannotated, 1, &failed);
+  c->pending_bytes = 0;
+  if (!rc) {
+    c->nannotated = c->ndocs;
+    return QR_OK;
+  }
+  docrec *d = &c->docs[failed];
+  const char *where = c->strings.data + (c->strings.data[d->source_off] ? d->source_off : d->id_off);
+  if (rc == QR_ELIMIT && d->len <= QR_CORPUS_MAX_DOC_BYTES)
+    qr_error_set(err, rc, "%s: the corpus would pass %zu tokens, the most it holds; open the rest "
+                 "as another corpus", where, c->max_tokens);
+  else if (rc == QR_ELIMIT)
+    too_big(err, where, d->source_line, d->len);
+  else
+    qr_error_set(err, rc, "%s: %s", where, qr_status_string(rc));
+  /* the undo: what the merge had begun of it, and the documents after */
+  c->toks.n = d->tok_first;
+  c->sents.n = d->sent_first;
+  if (c->ments.n > d->ment_first) c->ments.ncands = c->ments.cand_first[d->ment_first];
+  c->ments.n = d->ment_first;
+  if (d->meta_count || d->meta_first < c->nmeta) c->nmeta = d->meta_first;
+  qr_lexicon_truncate(c->docids, failed);
+  c->ndocs = c->nannotated = failed;
+  return rc;
+}
+
+/* The end of a public call that added documents: the ones waiting are
+ * annotated, also after an error (those read before it stay); the first
+ * error is the one returned. */
+static qr_status finish_adding(qr_corpus *c, qr_status rc, qr_error *err) {
+  qr_error later = {0};
+  qr_status a = annotate_pending(c, rc ? &later : err);
+  return rc ? rc : a;
 }
 
 /* A malloc'ed copy of the n elements of size sz at *p, put in *p (room for
@@ -459,7 +512,7 @@ static long reusable(const qr_corpus *c, const char *id, const char *text, size_
 
 /* Makes room for n more tokens' ids (form and fold share ids_cap, as in
  * intern_tokens). */
-static qr_status ids_room(qr_corpus *c, size_t n) {
+qr_status qr_corpus_ids_room(qr_corpus *c, size_t n) {
   if (n <= c->ids_cap) return QR_OK;
   size_t c1 = c->ids_cap, c2 = c->ids_cap;
   if (qr_grow((void **)&c->form, &c1, n, sizeof *c->form) ||
@@ -484,7 +537,7 @@ static qr_status import_doc(qr_corpus *c, docrec *d, size_t j) {
     c->reuse_nids = n;
   }
   if (t0 + nt > c->max_tokens) return QR_ELIMIT;
-  if (qr_tokens_reserve(&c->toks, nt) || ids_room(c, t0 + nt) ||
+  if (qr_tokens_reserve(&c->toks, nt) || qr_corpus_ids_room(c, t0 + nt) ||
       qr_sentences_reserve(&c->sents, ns))
     return QR_ENOMEM;
   size_t a = od->tok_first;
@@ -552,37 +605,52 @@ static qr_status match_doc(qr_corpus *c, docrec *d);
 
 /* Tokenizes, splits and interns document d, appending to the arrays, and
  * finds its mentions when a gazetteer is set. */
+qr_status qr_corpus_annotate_span(qr_corpus *c, const char *text, size_t len, size_t a,
+                                  size_t end, size_t *cut_at) {
+  /* token offsets are 32 bits */
+  qr_status rc = len > QR_CORPUS_MAX_DOC_BYTES ? QR_ELIMIT : QR_OK;
+  /* a block at a time, as `quarry tokens` does (qr_text_block_end): the
+   * same sentences, and each block's tokens stay in the cache between the
+   * passes over them */
+  while (a < end && rc == QR_OK) {
+    size_t e = qr_text_block_end(text, len, a), t0 = c->toks.n;
+    if (cut_at && *cut_at == SIZE_MAX && qr_text_block_cuts_token(text, len, a, e)) *cut_at = e;
+    rc = qr_tokenize(c->seg, text + a, e - a, &c->toks);
+    /* past the corpus's tokens (numbered in 32 bits by sentences and
+     * mentions): refused before a sentence numbers one */
+    if (!rc && c->toks.n > c->max_tokens) rc = QR_ELIMIT;
+    if (!rc) rc = qr_split_sentences(c->seg, text + a, e - a, &c->toks, t0, &c->sents);
+    for (size_t i = t0; i < c->toks.n; i++) c->toks.start[i] += (uint32_t)a;   /* to the document's offsets */
+    if (!rc) rc = intern_tokens(c, text, len, t0);
+    a = e;
+  }
+  return rc;
+}
+
+void qr_corpus_warn_cut(qr_corpus *c, const docrec *d, size_t at) {
+  /* once per document: where the first cut is */
+  size_t line, col;
+  line_col(d->text, at, &line, &col);
+  warn(c, "%s:%zu:%zu: no white space for more than %zu bytes: the run is cut into tokens "
+       "of that size, the longest a token is", c->strings.data + (c->strings.data[d->source_off]
+                                                                   ? d->source_off : d->id_off),
+       line, col, QR_TEXT_LONGEST_TOKEN);
+}
+
+qr_status qr_corpus_match_doc(qr_corpus *c, docrec *d) { return match_doc(c, d); }
+
+qr_status qr_corpus_fold_id(qr_corpus *c, uint32_t id, uint32_t *fold) { return fold_of(c, id, fold); }
+
+/* Tokenizes, splits and interns document d, appending to the arrays, and
+ * finds its mentions when a gazetteer is set. */
 static qr_status annotate_doc(qr_corpus *c, docrec *d, int warn_cuts) {
   d->tok_first = c->toks.n;
   d->sent_first = c->sents.n;
   d->ment_first = c->ments.n;
   d->ment_count = 0;   /* without a gazetteer, none (an index's corpus may have had some) */
-  /* token offsets are 32 bits */
-  qr_status rc = d->len > QR_CORPUS_MAX_DOC_BYTES ? QR_ELIMIT : QR_OK;
-  /* a block at a time, as `quarry tokens` does (qr_text_block_end): the
-   * same sentences, and each block's tokens stay in the cache between the
-   * passes over them */
-  for (size_t a = 0; a < d->len && rc == QR_OK;) {
-    size_t e = qr_text_block_end(d->text, d->len, a), t0 = c->toks.n;
-    if (warn_cuts && qr_text_block_cuts_token(d->text, d->len, a, e)) {
-      /* once per document: where the first cut is */
-      size_t line, col;
-      line_col(d->text, e, &line, &col);
-      warn(c, "%s:%zu:%zu: no white space for more than %zu bytes: the run is cut into tokens "
-           "of that size, the longest a token is", c->strings.data + (c->strings.data[d->source_off]
-                                                                       ? d->source_off : d->id_off),
-           line, col, QR_TEXT_LONGEST_TOKEN);
-      warn_cuts = 0;
-    }
-    rc = qr_tokenize(c->seg, d->text + a, e - a, &c->toks);
-    /* past the corpus's tokens (numbered in 32 bits by sentences and
-     * mentions): refused before a sentence numbers one */
-    if (!rc && c->toks.n > c->max_tokens) rc = QR_ELIMIT;
-    if (!rc) rc = qr_split_sentences(c->seg, d->text + a, e - a, &c->toks, t0, &c->sents);
-    for (size_t i = t0; i < c->toks.n; i++) c->toks.start[i] += (uint32_t)a;   /* to the document's offsets */
-    if (!rc) rc = intern_tokens(c, d->text, d->len, t0);
-    a = e;
-  }
+  size_t cut = SIZE_MAX;
+  qr_status rc = qr_corpus_annotate_span(c, d->text, d->len, 0, d->len, warn_cuts ? &cut : NULL);
+  if (cut != SIZE_MAX) qr_corpus_warn_cut(c, d, cut);
   d->tok_count = c->toks.n - d->tok_first;
   d->sent_count = c->sents.n - d->sent_first;
   if (!rc && c->gaz) rc = match_doc(c, d);
@@ -598,7 +666,10 @@ qr_status qr_corpus_reannotate(qr_corpus *c, qr_error *err) {
   qr_sentences_reset(&c->sents);
   qr_mentions_reset(&c->ments);
   for (size_t i = 0; i < c->ndocs; i++) {
-    qr_status rc = annotate_doc(c, &c->docs[i], 0);
+    size_t failed;
+    qr_status rc = c->jobs > 1 ? qr_corpus_annotate_parallel(c, 0, 0, &failed)
+                               : annotate_doc(c, &c->docs[i], 0);
+    if (c->jobs > 1) i = c->ndocs;   /* all at once */
     if (rc) {
       /* the corpus must not be left half-done: it is emptied of annotations */
       qr_tokens_reset(&c->toks);
@@ -674,6 +745,12 @@ static qr_status add_checked(qr_corpus *c, const char *id, const char *text, siz
                           id);
     return qr_error_set(err, QR_EDATA, "%s: duplicate document id '%s'", where, id);
   }
+  /* the documents waiting for threads go before one annotated here: the
+   * arrays are in document order */
+  if (!(c->jobs > 1 && reusable(c, id, text, len) < 0) && c->nannotated < c->ndocs) {
+    qr_status rc = annotate_pending(c, err);
+    if (rc) return rc;
+  }
   if (qr_grow((void **)&c->docs, &c->docs_cap, c->ndocs + 1, sizeof *c->docs)) {
     return qr_error_set(err, QR_ENOMEM, "out of memory");
   }
@@ -692,9 +769,12 @@ static qr_status add_checked(qr_corpus *c, const char *id, const char *text, siz
   d->ment_first = c->ments.n;
   qr_status rc;
   long from = reusable(c, id, text, len);
+  int later = c->jobs > 1 && from < 0;   /* annotated with others, on several threads */
   if (put_string(c, id, strlen(id), &d->id_off) ||
       put_string(c, source ? source : "", source ? strlen(source) : 0, &d->source_off))
     rc = QR_ENOMEM;
+  else if (later)
+    rc = QR_OK;
   else if (from >= 0)
     rc = import_doc(c, d, (size_t)from);
   else
@@ -710,12 +790,18 @@ static qr_status add_checked(qr_corpus *c, const char *id, const char *text, siz
     c->toks.n = d->tok_first;
     c->sents.n = d->sent_first;
     c->ments.n = d->ment_first;
+    if (later) return qr_error_set(err, rc, "out of memory");
     if (rc == QR_ELIMIT && past_tokens)
       return qr_error_set(err, rc, "%s: the corpus would pass %zu tokens, the most it holds; "
                           "open the rest as another corpus", where, c->max_tokens);
     return qr_error_set(err, rc, "%s: %s", where, qr_status_string(rc));
   }
-  return QR_OK;
+  if (!later) {
+    c->nannotated = c->ndocs;
+    return QR_OK;
+  }
+  c->pending_bytes += len;
+  return c->pending_bytes >= PENDING_BYTES ? annotate_pending(c, err) : QR_OK;
 }
 
 static qr_status keep_owned(qr_corpus *c, char *p) {
@@ -733,7 +819,7 @@ qr_status qr_corpus_add_text(qr_corpus *c, const char *id, const char *text, siz
   char *copy = malloc(len ? len : 1);
   if (!copy || keep_owned(c, copy)) return qr_error_set(err, QR_ENOMEM, "out of memory");
   if (len) memcpy(copy, text, len);
-  return add_doc(c, id, copy, len, "", 0, c->nmeta, 0, err);
+  return finish_adding(c, add_doc(c, id, copy, len, "", 0, c->nmeta, 0, err), err);
 }
 
 /* ---- JSON Lines ---------------------------------------------------------- */
@@ -830,7 +916,7 @@ qr_status qr_corpus_add_jsonl(qr_corpus *c, const char *name, const char *data, 
   }
   qr_json_free(&js);
   qr_buf_free(&tmp);
-  return rc;
+  return finish_adding(c, rc, err);
 }
 
 /* ---- where documents came from --------------------------------------------- */
@@ -1125,8 +1211,10 @@ qr_status qr_corpus_add_paths(qr_corpus *c, const char *const *paths, size_t n, 
   c->progress_total = c->progress ? load_size(paths, n) : 0;
   for (size_t i = 0; i < n; i++) {
     qr_status rc = add_one_path(c, paths[i], n > 1, strict, err);
-    if (rc) return rc;
+    if (rc) return finish_adding(c, rc, err);
   }
+  qr_status annotated = finish_adding(c, QR_OK, err);
+  if (annotated) return annotated;
   /* skipped files and files that changed size since the listing: the end
    * is the end */
   if (c->progress) c->progress(c->progress_ud, c->progress_total, c->progress_total, c->ndocs);

@@ -17,6 +17,7 @@ typedef struct docrec {
   size_t title_start, title_len;
   size_t tok_first, tok_count, sent_first, sent_count, ment_first, ment_count;
   size_t meta_first, meta_count;
+  int cut_warned;          /* a run cut was warned of (parallel.c) */
   size_t from;             /* 1 + its index in c->reuse when its annotations came from
                             * there (qr_corpus_reuse), else 0 */
 } docrec;
@@ -99,7 +100,41 @@ struct qr_corpus {
   uint32_t *reuse_ids;     /* per lexicon id of reuse: its id here, or QR_LEX_NONE */
   size_t reuse_nids;
   size_t nreused;          /* documents that came from reuse */
+
+  /* annotation on several threads (parallel.c): documents from nannotated
+   * on are added but not annotated yet; each public call that adds
+   * documents annotates them before it returns */
+  size_t jobs;             /* threads (1: annotate each document as it is added) */
+  size_t nannotated;
+  size_t pending_bytes;
+  struct qr_annotator *annotators;   /* a scratch corpus per thread (owned) */
+  size_t nannotators;
 };
+
+/* Tokenizes, splits and interns text[a, end) of a document text[0, len)
+ * (a and end on block boundaries, qr_text_block_end), appending to c's
+ * arrays with offsets into the whole text. *cut_at (when cut_at is not
+ * NULL and it is SIZE_MAX) gets where the first run without white space was
+ * cut. */
+qr_status qr_corpus_annotate_span(qr_corpus *c, const char *text, size_t len, size_t a,
+                                  size_t end, size_t *cut_at);
+/* The warning for a run cut at byte at of d. */
+void qr_corpus_warn_cut(qr_corpus *c, const docrec *d, size_t at);
+/* The mentions of d (appended), with c's gazetteer. */
+qr_status qr_corpus_match_doc(qr_corpus *c, docrec *d);
+/* The id of the folded form of lexicon id id, interned when new. */
+qr_status qr_corpus_fold_id(qr_corpus *c, uint32_t id, uint32_t *fold);
+
+/* Makes room for n tokens' form and fold ids. */
+qr_status qr_corpus_ids_room(qr_corpus *c, size_t n);
+/* Annotates documents [first, c->ndocs) on c->jobs threads, with the result
+ * of one; on failure *failed is the document that failed (those before it
+ * are annotated, it and those after are not). */
+qr_status qr_corpus_annotate_parallel(qr_corpus *c, size_t first, int warn_cuts,
+                                      size_t *failed);
+void qr_corpus_free_annotators(qr_corpus *c);
+/* The number of processors online. */
+size_t qr_corpus_jobs_online(void);
 
 /* Makes the arrays of a corpus mapped from an index its own (copies), so
  * that they can change. A no-op for any other corpus. */

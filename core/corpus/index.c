@@ -446,7 +446,7 @@ static qr_status load_docs(qr_corpus *c, const char *m, const header *h, const c
     c->docs[i] = (docrec){d->id_off, d->source_off, text + d->text_off, d->len, d->source_line,
                           d->title_start, d->title_len, d->tok_first, d->tok_count,
                           d->sent_first, d->sent_count, d->ment_first, d->ment_count,
-                          d->meta_first, d->meta_count, 0};
+                          d->meta_first, d->meta_count, 0, 0};
     txt += d->len;
     tok += d->tok_count;
     sent += d->sent_count;
@@ -813,6 +813,7 @@ qr_status qr_index_make(const qr_index_job *job, qr_index_report *r, qr_corpus *
   if (corpus) *corpus = NULL;
   qr_corpus *old = NULL, *c = qr_corpus_new();
   if (!c) return qr_error_set(err, QR_ENOMEM, "out of memory");
+  qr_corpus_set_jobs(c, job->jobs);
   if (qr_index_is_index(job->out)) {
     /* checked whole: what it holds is copied on */
     qr_error oe = {0};

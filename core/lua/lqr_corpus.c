@@ -426,12 +426,14 @@ int lqr_open(lua_State *L) {
   }
   lua_settop(L, 2);
   static const char *const names[] = {"gazetteer", "quiet", "strict", "segmenter",
-                                      "learn_abbreviations", "progress", "verify", NULL};
+                                      "learn_abbreviations", "progress", "verify", "jobs", NULL};
   lqr_check_options(L, 2, "open", names);
   int quiet = lqr_opt_boolean(L, 2, "open", "quiet", 0);
   int progress = lqr_opt_boolean(L, 2, "open", "progress", 0);
   int strict = lqr_opt_boolean(L, 2, "open", "strict", 0);
   int verify = lqr_opt_boolean(L, 2, "open", "verify", 0);
+  /* 0: every processor; the corpus is the same with any number */
+  size_t jobs = (size_t)lqr_opt_integer(L, 2, "open", "jobs", 0, 0, 64);
   lua_getfield(L, 2, "segmenter");
   if (!lua_isnil(L, -1) && !luaL_testudata(L, -1, LQR_SEG))
     return lqr_opt_type_error(L, -1, "open", "segmenter", "a segmenter");
@@ -474,6 +476,7 @@ int lqr_open(lua_State *L) {
   }
   box->c = qr_corpus_new();
   if (!box->c) return luaL_error(L, "out of memory");
+  qr_corpus_set_jobs(box->c, jobs);
   if (!lua_isnil(L, segi)) {
     qr_corpus_use_segmenter(box->c, lqr_checkseg(L, segi)->seg);
     lua_pushvalue(L, segi);

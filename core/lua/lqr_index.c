@@ -20,10 +20,11 @@ int lqr_index(lua_State *L) {
     lua_newtable(L);
   }
   lua_settop(L, 3);
-  static const char *const names[] = {"gazetteer", "strict", "progress", NULL};
+  static const char *const names[] = {"gazetteer", "strict", "progress", "jobs", NULL};
   lqr_check_options(L, 3, "index", names);
   int strict = lqr_opt_boolean(L, 3, "index", "strict", 0);
   int progress = lqr_opt_boolean(L, 3, "index", "progress", 0);
+  size_t jobs = (size_t)lqr_opt_integer(L, 3, "index", "jobs", 0, 0, 64);
   int npaths = multi ? (int)lua_rawlen(L, 1) : 1;
   if (npaths == 0) return luaL_argerror(L, 1, "the list of paths is empty");
   const char **paths = lua_newuserdatauv(L, (size_t)npaths * sizeof *paths, 0);
@@ -63,7 +64,7 @@ int lqr_index(lua_State *L) {
   lqr_progress bar;
   int drawing = progress && lqr_progress_start(&bar);
   qr_index_job job = {paths, (size_t)npaths, strict ? QR_CORPUS_STRICT : 0, out, g, gpath,
-                      drawing ? lqr_progress_draw : NULL, drawing ? &bar : NULL};
+                      drawing ? lqr_progress_draw : NULL, drawing ? &bar : NULL, jobs};
   qr_index_report r;
   qr_error err = {0};
   qr_status rc = qr_index_make(&job, &r, NULL, &err);

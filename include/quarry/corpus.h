@@ -52,6 +52,13 @@ qr_corpus *qr_corpus_new(void);
 void qr_corpus_limit_tokens(qr_corpus *c, size_t max_tokens);
 void qr_corpus_free(qr_corpus *c);
 
+/* Annotates the documents of each load on this many threads (0: one per
+ * processor; the default is 1). The documents are cut into spans on the
+ * blocks one thread annotates one at a time, and the threads' results are
+ * merged in order, so that the corpus is the same, to every lexicon id, as
+ * one thread's. */
+void qr_corpus_set_jobs(qr_corpus *c, size_t jobs);
+
 /* The segmenter in use (borrowed). */
 const qr_segmenter *qr_corpus_segmenter(const qr_corpus *c);
 /* Uses seg (borrowed: the caller keeps it alive while the corpus lives) for

@@ -120,6 +120,7 @@ typedef struct qr_index_job {
   const char *gazetteer;
   qr_progress_fn progress; /* of the load, or NULL */
   void *progress_ud;
+  size_t jobs;             /* threads that annotate (qr_corpus_set_jobs; 0: one per processor) */
 } qr_index_job;
 
 typedef struct qr_index_report {

@@ -40,6 +40,8 @@ uint32_t qr_lexicon_find(const qr_lexicon *lx, const char *s, size_t n);
  * or grows); *len gets its length when len is not NULL. */
 const char *qr_lexicon_str(const qr_lexicon *lx, uint32_t id, size_t *len);
 size_t qr_lexicon_size(const qr_lexicon *lx);
+/* Forgets every id from n on (an undo of the strings interned last). */
+qr_status qr_lexicon_truncate(qr_lexicon *lx, size_t n);
 /* Bytes of memory held. */
 size_t qr_lexicon_memory(const qr_lexicon *lx);
 

@@ -18,7 +18,7 @@ local kwic = { { doc = "a", left = "x", match = "y", right = "z" } }
 local cases = {
   -- quarry.open
   { function() q.open("corpus", { gazeteer = false }) end,
-    "unknown option 'gazeteer' to 'open' (known: gazetteer, quiet, strict, segmenter, learn_abbreviations, progress, verify)" },
+    "unknown option 'gazeteer' to 'open' (known: gazetteer, quiet, strict, segmenter, learn_abbreviations, progress, verify, jobs)" },
   { function() q.open("corpus", { quiet = "yes" }) end,
     "option 'quiet' to 'open' must be a boolean (got string)" },
   { function() q.open("corpus", { strict = 1 }) end,
@@ -34,7 +34,7 @@ local cases = {
   { function() q.open("corpus", { learn_abbreviations = { threshold = "high" } }) end,
     "option 'threshold' to 'learn_abbreviations' must be a number (got string)" },
   { function() q.open("corpus", { "corpus" }) end,
-    "unknown option [1] to 'open' (options are named: gazetteer, quiet, strict, segmenter, learn_abbreviations, progress, verify)" },
+    "unknown option [1] to 'open' (options are named: gazetteer, quiet, strict, segmenter, learn_abbreviations, progress, verify, jobs)" },
   -- quarry.segmenter and seg:learn_abbreviations
   { function() q.segmenter{ abbreviation = {} } end,
     "unknown option 'abbreviation' to 'segmenter' (known: abbreviations, model)" },

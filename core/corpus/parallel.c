@@ -1,0 +1,373 @@
+/* parallel.c — annotating documents on several threads, with the result
+ * of one thread, byte for byte.
+ *
+ * The documents waiting for annotation are cut into spans on block
+ * boundaries (qr_text_block_end: the blocks one thread tokenizes and splits
+ * one at a time, so a long document splits into the same sentences either
+ * way) and grouped into batches of about BATCH_BYTES, taken a round at a
+ * time:
+ *   1. each thread takes the next batch and annotates it into a scratch
+ *      corpus of its own, with its own lexicon (in parallel);
+ *   2. in batch order, the strings a batch added to its thread's lexicon are
+ *      interned into the corpus's, each followed by its fold, and mapped: a
+ *      thread interns a batch's new strings in the order the batch meets
+ *      them, and every string the batch met before is mapped already, so
+ *      the corpus's lexicon grows in the order one thread would grow it,
+ *      and every id (and all that ids number: frequency lists, the index
+ *      file) comes out the same. Each batch's place in the arrays follows;
+ *   3. each thread copies batches into their places, ids mapped (in
+ *      parallel);
+ *   4. in document order: documents' ranges, warnings, entity mentions.
+ * A thread's lexicon and its map live as long as the corpus, so that each
+ * distinct form is mapped once. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "corpus/corpus_impl.h"
+
+#define MAX_THREADS 64
+#define BATCH_BYTES (512u << 10)
+#define SPAN_BYTES (1u << 20)
+/* The batches of a round: annotated, then merged, before the next round
+ * starts, so that the scratch arrays hold a round's tokens, not the load's */
+#define ROUND_BYTES ((size_t)16 << 20)
+
+/* A piece of a document: text[a, e) of document doc, and, once annotated,
+ * its tokens and sentences in its thread's scratch corpus. */
+typedef struct span {
+  size_t doc, a, e;
+  size_t ntok, nsent;
+  size_t cut_at;             /* where a run was cut, or SIZE_MAX */
+} span;
+
+typedef struct batch {
+  size_t first, n;           /* its spans */
+  size_t bytes;
+  int worker;                /* the thread that annotated it */
+  size_t tok0, sent0;        /* where its tokens and sentences start in that scratch */
+  uint32_t lex0, lex1;       /* the ids its annotation added to that thread's lexicon */
+  size_t nmerge;             /* its spans that are merged (fewer after a failure) */
+  size_t dst_tok, dst_sent;  /* where its tokens and sentences go in the corpus */
+  qr_status rc;
+} batch;
+
+/* A thread's scratch corpus and the map of its lexicon ids to the corpus's. */
+struct qr_annotator {
+  qr_corpus *w;
+  uint32_t *map;
+  size_t nmap;
+};
+
+typedef struct job {
+  qr_corpus *c;
+  span *spans;
+  batch *batches;            /* this round's */
+  size_t nbatches;
+  atomic_size_t next;
+  int phase;                 /* 1: annotate, 3: copy */
+} job;
+
+typedef struct worker_arg {
+  job *j;
+  int id;
+} worker_arg;
+
+/* Phase 1: batch bt into thread id's scratch. */
+static void annotate_batch(job *j, batch *bt, int id) {
+  qr_corpus *w = j->c->annotators[id].w;
+  bt->worker = id;
+  bt->tok0 = w->toks.n;
+  bt->sent0 = w->sents.n;
+  bt->lex0 = (uint32_t)qr_lexicon_size(w->lex);
+  bt->nmerge = bt->n;
+  bt->rc = QR_OK;
+  for (size_t k = bt->first; k < bt->first + bt->n; k++) {
+    span *sp = &j->spans[k];
+    const docrec *d = &j->c->docs[sp->doc];
+    size_t t0 = w->toks.n, s0 = w->sents.n;
+    sp->cut_at = SIZE_MAX;
+    if (!bt->rc) {
+      bt->rc = qr_corpus_annotate_span(w, d->text, d->len, sp->a, sp->e, &sp->cut_at);
+      if (bt->rc) bt->nmerge = k - bt->first;   /* the spans before it are whole */
+    }
+    sp->ntok = w->toks.n - t0;
+    sp->nsent = w->sents.n - s0;
+  }
+  bt->lex1 = (uint32_t)qr_lexicon_size(w->lex);
+}
+
+/* Phase 3: the merged spans of batch bt into their places, ids mapped. */
+static void copy_batch(job *j, const batch *bt) {
+  qr_corpus *c = j->c;
+  const struct qr_annotator *an = &c->annotators[bt->worker];
+  const qr_corpus *w = an->w;
+  size_t nt = 0, ns = 0;
+  for (size_t k = bt->first; k < bt->first + bt->nmerge; k++) {
+    nt += j->spans[k].ntok;
+    ns += j->spans[k].nsent;
+  }
+  size_t s0 = bt->tok0, d0 = bt->dst_tok;
+  if (nt) {
+    memcpy(c->toks.start + d0, w->toks.start + s0, nt * sizeof *c->toks.start);
+    memcpy(c->toks.len + d0, w->toks.len + s0, nt * sizeof *c->toks.len);
+    memcpy(c->toks.kind + d0, w->toks.kind + s0, nt);
+    memcpy(c->toks.flags + d0, w->toks.flags + s0, nt);
+    memcpy(c->toks.split + d0, w->toks.split + s0, nt);
+  }
+  for (size_t i = 0; i < nt; i++) {
+    uint32_t id = an->map[w->form[s0 + i]];
+    c->form[d0 + i] = id;
+    c->fold[d0 + i] = c->fold_of[id];
+  }
+  for (size_t k = 0; k < ns; k++) {
+    c->sents.first[bt->dst_sent + k] = (uint32_t)(w->sents.first[bt->sent0 + k] - s0 + d0);
+    c->sents.count[bt->dst_sent + k] = w->sents.count[bt->sent0 + k];
+    c->sents.flags[bt->dst_sent + k] = w->sents.flags[bt->sent0 + k];
+  }
+}
+
+static void run_phase(job *j, int id) {
+  for (;;) {
+    size_t b = atomic_fetch_add(&j->next, 1);
+    if (b >= j->nbatches) return;
+    if (j->phase == 1) annotate_batch(j, &j->batches[b], id);
+    else copy_batch(j, &j->batches[b]);
+  }
+}
+
+static void *worker_main(void *p) {
+  worker_arg *a = p;
+  run_phase(a->j, a->id);
+  return NULL;
+}
+
+/* Runs a phase on nw threads, this one among them. */
+static void run_threads(job *j, int phase, size_t nw) {
+  j->phase = phase;
+  atomic_store(&j->next, 0);
+  pthread_t tid[MAX_THREADS];
+  worker_arg args[MAX_THREADS];
+  size_t started = 0;
+  for (size_t i = 1; i < nw && i < MAX_THREADS; i++) {
+    args[i] = (worker_arg){j, (int)i};
+    if (pthread_create(&tid[i], NULL, worker_main, &args[i]) != 0) break;   /* fewer threads */
+    started = i;
+  }
+  run_phase(j, 0);
+  for (size_t i = 1; i <= started; i++) pthread_join(tid[i], NULL);
+}
+
+/* The scratch corpora, made once per corpus. */
+static qr_status make_annotators(qr_corpus *c, size_t n) {
+  if (c->nannotators >= n) return QR_OK;
+  struct qr_annotator *a = realloc(c->annotators, n * sizeof *a);
+  if (!a) return QR_ENOMEM;
+  c->annotators = a;
+  for (; c->nannotators < n; c->nannotators++) {
+    qr_corpus *w = qr_corpus_new();
+    if (!w) return QR_ENOMEM;
+    a[c->nannotators] = (struct qr_annotator){w, NULL, 0};
+  }
+  return QR_OK;
+}
+
+void qr_corpus_free_annotators(qr_corpus *c) {
+  for (size_t i = 0; i < c->nannotators; i++) {
+    qr_corpus_free(c->annotators[i].w);
+    free(c->annotators[i].map);
+  }
+  free(c->annotators);
+  c->annotators = NULL;
+  c->nannotators = 0;
+}
+
+/* The spans of documents [first, c->ndocs), and their batches. */
+static qr_status plan(qr_corpus *c, size_t first, span **spans, size_t *nspans, batch **batches,
+                      size_t *nbatches) {
+  size_t ns = 0, cap = 0, nb = 0, bcap = 0, bytes = 0;
+  span *sp = NULL;
+  batch *bt = NULL;
+  for (size_t i = first; i < c->ndocs; i++) {
+    const docrec *d = &c->docs[i];
+    size_t a = 0;
+    do {
+      /* up to SPAN_BYTES, ending on a block boundary (at least one block) */
+      size_t e = a;
+      do e = qr_text_block_end(d->text, d->len, e);
+      while (e < d->len && e - a < SPAN_BYTES);
+      if (qr_grow((void **)&sp, &cap, ns + 1, sizeof *sp)) goto nomem;
+      sp[ns++] = (span){i, a, e, 0, 0, SIZE_MAX};
+      if (bytes == 0) {
+        if (qr_grow((void **)&bt, &bcap, nb + 1, sizeof *bt)) goto nomem;
+        bt[nb++] = (batch){.first = ns - 1, .rc = QR_OK};
+      }
+      bt[nb - 1].n++;
+      bytes += e - a + 1;   /* + 1: empty documents weigh something */
+      bt[nb - 1].bytes = bytes;
+      if (bytes >= BATCH_BYTES) bytes = 0;
+      a = e;
+    } while (a < d->len);
+  }
+  *spans = sp;
+  *nspans = ns;
+  *batches = bt;
+  *nbatches = nb;
+  return QR_OK;
+nomem:
+  free(sp);
+  free(bt);
+  return QR_ENOMEM;
+}
+
+/* Phase 2: the batches' new strings into the corpus's lexicon, in batch
+ * order, and their places in the arrays. Stops at the first batch that
+ * failed or would pass the corpus's tokens; *nok gets the batches to copy
+ * (the last of them maybe in part: its nmerge). */
+static qr_status map_batches(qr_corpus *c, job *j, size_t *nok, size_t *tok_end,
+                             size_t *sent_end) {
+  size_t tok = c->toks.n, sent = c->sents.n;
+  qr_status rc = QR_OK;
+  size_t b = 0;
+  for (; b < j->nbatches && !rc; b++) {
+    batch *bt = &j->batches[b];
+    struct qr_annotator *an = &c->annotators[bt->worker];
+    const qr_lexicon *wl = an->w->lex;
+    if (bt->lex1 > an->nmap) {
+      uint32_t *m = realloc(an->map, bt->lex1 * sizeof *m);
+      if (!m) {
+        bt->nmerge = 0;
+        rc = QR_ENOMEM;
+        break;
+      }
+      an->map = m;
+      an->nmap = bt->lex1;
+    }
+    for (uint32_t k = bt->lex0; k < bt->lex1 && !rc; k++) {
+      size_t n;
+      const char *str = qr_lexicon_str(wl, k, &n);
+      uint32_t id, fold;
+      rc = qr_lexicon_intern(c->lex, str, n, &id);
+      if (!rc) rc = qr_corpus_fold_id(c, id, &fold);
+      an->map[k] = id;
+    }
+    if (rc) {
+      bt->nmerge = 0;
+      break;
+    }
+    bt->dst_tok = tok;
+    bt->dst_sent = sent;
+    for (size_t k = bt->first; k < bt->first + bt->nmerge; k++) {
+      if (tok + j->spans[k].ntok > c->max_tokens) {
+        bt->nmerge = k - bt->first;
+        rc = QR_ELIMIT;
+        break;
+      }
+      tok += j->spans[k].ntok;
+      sent += j->spans[k].nsent;
+    }
+    if (!rc) rc = bt->rc;
+  }
+  *nok = b;   /* batches [0, b) are copied; the last of them up to its nmerge */
+  *tok_end = tok;
+  *sent_end = sent;
+  return rc;
+}
+
+/* Where document d's annotations start: here. */
+static void begin_doc(qr_corpus *c, docrec *d) {
+  d->tok_first = c->toks.n;
+  d->sent_first = c->sents.n;
+  d->ment_first = c->ments.n;
+  d->tok_count = d->sent_count = d->ment_count = 0;
+  d->cut_warned = 0;
+}
+
+/* Phase 4: documents' ranges, cut warnings, mentions, in order; *failed
+ * gets the document of the first span not merged. */
+static qr_status finish_docs(qr_corpus *c, job *j, size_t nok, int warn_cuts, size_t *failed) {
+  for (size_t b = 0; b < nok; b++) {
+    const batch *bt = &j->batches[b];
+    for (size_t k = bt->first; k < bt->first + bt->nmerge; k++) {
+      const span *sp = &j->spans[k];
+      docrec *d = &c->docs[sp->doc];
+      if (sp->a == 0) begin_doc(c, d);
+      c->toks.n += sp->ntok;
+      c->sents.n += sp->nsent;
+      d->tok_count += sp->ntok;
+      d->sent_count += sp->nsent;
+      if (warn_cuts && sp->cut_at != SIZE_MAX && !d->cut_warned) {
+        qr_corpus_warn_cut(c, d, sp->cut_at);
+        d->cut_warned = 1;
+      }
+      *failed = sp->doc + 1;
+      qr_status rc;
+      if (sp->e == d->len && c->gaz && (rc = qr_corpus_match_doc(c, d))) {
+        *failed = sp->doc;
+        return rc;
+      }
+    }
+    if (bt->nmerge < bt->n) {
+      /* the span that was not merged: its document goes, begun or not */
+      const span *sp = &j->spans[bt->first + bt->nmerge];
+      if (sp->a == 0) begin_doc(c, &c->docs[sp->doc]);
+      *failed = sp->doc;
+      return QR_ELIMIT;   /* the caller has the real status */
+    }
+  }
+  return QR_OK;
+}
+
+size_t qr_corpus_jobs_online(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 0 ? (size_t)n : 1;
+}
+
+qr_status qr_corpus_annotate_parallel(qr_corpus *c, size_t first, int warn_cuts,
+                                      size_t *failed) {
+  *failed = first;
+  if (first >= c->ndocs) return QR_OK;
+  size_t nw = c->jobs;
+  span *spans;
+  batch *batches;
+  size_t nspans, nbatches;
+  qr_status rc = plan(c, first, &spans, &nspans, &batches, &nbatches);
+  if (rc) return rc;
+  if (nw > nbatches) nw = nbatches;
+  if ((rc = make_annotators(c, nw))) goto done;
+  for (size_t r0 = 0, r1; r0 < nbatches && !rc; r0 = r1) {
+    /* a round: batches up to ROUND_BYTES per thread */
+    size_t bytes = 0;
+    for (r1 = r0; r1 < nbatches && (r1 == r0 || bytes < ROUND_BYTES * nw); r1++)
+      bytes += batches[r1].bytes;
+    for (size_t i = 0; i < nw; i++) {
+      qr_corpus *w = c->annotators[i].w;
+      w->seg = c->seg;   /* the corpus's, read by every thread */
+      qr_tokens_reset(&w->toks);
+      qr_sentences_reset(&w->sents);
+    }
+    job j = {c, spans, batches + r0, r1 - r0, 0, 0};
+    run_threads(&j, 1, nw);
+    size_t nok, tok_end, sent_end;
+    rc = map_batches(c, &j, &nok, &tok_end, &sent_end);
+    if (qr_tokens_reserve(&c->toks, tok_end - c->toks.n) || qr_corpus_ids_room(c, tok_end) ||
+        qr_sentences_reserve(&c->sents, sent_end - c->sents.n)) {
+      /* no room: nothing of the round is merged */
+      const span *sp = &spans[j.batches[0].first];
+      if (sp->a == 0) begin_doc(c, &c->docs[sp->doc]);
+      *failed = sp->doc;
+      rc = QR_ENOMEM;
+      break;
+    }
+    job copy = {c, spans, j.batches, nok, 0, 0};
+    run_threads(&copy, 3, nw);
+    qr_status fin = finish_docs(c, &j, nok, warn_cuts, failed);
+    if (!rc) rc = fin;
+  }
+done:
+  free(spans);
+  free(batches);
+  return rc;
+}
