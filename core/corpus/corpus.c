@@ -541,13 +541,7 @@ static qr_status import_doc(qr_corpus *c, docrec *d, size_t j) {
       qr_sentences_reserve(&c->sents, ns))
     return QR_ENOMEM;
   size_t a = od->tok_first;
-  if (nt) {   /* (an empty corpus's arrays may be NULL) */
-    memcpy(c->toks.start + t0, o->toks.start + a, nt * sizeof *c->toks.start);
-    memcpy(c->toks.len + t0, o->toks.len + a, nt * sizeof *c->toks.len);
-    memcpy(c->toks.kind + t0, o->toks.kind + a, nt);
-    memcpy(c->toks.flags + t0, o->toks.flags + a, nt);
-    memcpy(c->toks.split + t0, o->toks.split + a, nt);
-  }
+  qr_tokens_copy(&c->toks, t0, &o->toks, a, nt);
   for (size_t i = 0; i < nt; i++) {
     uint32_t f = o->form[a + i], id = f < c->reuse_nids ? c->reuse_ids[f] : QR_LEX_NONE, fold;
     if (id == QR_LEX_NONE) {

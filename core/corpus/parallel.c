@@ -110,13 +110,7 @@ static void copy_batch(job *j, const batch *bt) {
     ns += j->spans[k].nsent;
   }
   size_t s0 = bt->tok0, d0 = bt->dst_tok;
-  if (nt) {
-    memcpy(c->toks.start + d0, w->toks.start + s0, nt * sizeof *c->toks.start);
-    memcpy(c->toks.len + d0, w->toks.len + s0, nt * sizeof *c->toks.len);
-    memcpy(c->toks.kind + d0, w->toks.kind + s0, nt);
-    memcpy(c->toks.flags + d0, w->toks.flags + s0, nt);
-    memcpy(c->toks.split + d0, w->toks.split + s0, nt);
-  }
+  qr_tokens_copy(&c->toks, d0, &w->toks, s0, nt);
   for (size_t i = 0; i < nt; i++) {
     uint32_t id = an->map[w->form[s0 + i]];
     c->form[d0 + i] = id;
