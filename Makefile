@@ -212,7 +212,7 @@ $(BUILD)/bench/bench_icu: bench/bench_icu.c
 
 bench: bench-deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench/bench_text $(BUILD)/bench/bench_icu \
-	  $(BUILD)/bench/bench_strlib
+	  $(BUILD)/bench/bench_strlib $(BUILD)/bench/bench_parallel
 	bench/run
 
 eval: deps

@@ -1301,24 +1301,13 @@ qr_status qr_corpus_postings(qr_corpus *c, uint32_t fold, const uint32_t **pos, 
   size_t nlex = qr_lexicon_size(c->lex);
   if (!c->post_start || c->post_tokens != c->toks.n || c->post_nlex != nlex) {
     /* a counting sort of token positions by folded id */
-    uint32_t *start = calloc(nlex + 1, sizeof *start);
+    uint32_t *start = malloc((nlex + 1) * sizeof *start);
     uint32_t *p = malloc((c->toks.n ? c->toks.n : 1) * sizeof *p);
-    if (!start || !p) {
+    if (!start || !p || qr_corpus_sort_postings(c, nlex, start, p)) {
       free(start);
       free(p);
       return QR_ENOMEM;
     }
-    for (size_t i = 0; i < c->toks.n; i++) start[c->fold[i] + 1]++;
-    for (size_t f = 0; f < nlex; f++) start[f + 1] += start[f];
-    uint32_t *fill = malloc((nlex + 1) * sizeof *fill);
-    if (!fill) {
-      free(start);
-      free(p);
-      return QR_ENOMEM;
-    }
-    memcpy(fill, start, (nlex + 1) * sizeof *fill);
-    for (size_t i = 0; i < c->toks.n; i++) p[fill[c->fold[i]]++] = (uint32_t)i;
-    free(fill);
     free(c->post_start);
     free(c->post_pos);
     c->post_start = start;

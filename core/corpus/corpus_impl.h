@@ -133,6 +133,9 @@ qr_status qr_corpus_ids_room(qr_corpus *c, size_t n);
 qr_status qr_corpus_annotate_parallel(qr_corpus *c, size_t first, int warn_cuts,
                                       size_t *failed);
 void qr_corpus_free_annotators(qr_corpus *c);
+/* The postings of c's tokens by fold (nlex folds): start[f] .. start[f + 1]
+ * the places in pos of fold f's positions, in order; on c->jobs threads. */
+qr_status qr_corpus_sort_postings(const qr_corpus *c, size_t nlex, uint32_t *start, uint32_t *pos);
 /* The number of processors online. */
 size_t qr_corpus_jobs_online(void);
 

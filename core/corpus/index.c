@@ -10,12 +10,15 @@
  * a section written in pieces (the texts, document by document) and one
  * read back whole hash alike. */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "corpus/corpus_impl.h"
 #include "quarry/file.h"
@@ -83,47 +86,7 @@ typedef struct disk_src {
 
 /* ---- checksums ------------------------------------------------------------ */
 
-/* The running checksum of a section fed in pieces of any size. */
-typedef struct hasher {
-  uint64_t h;
-  char *buf;                 /* BLOCK bytes */
-  size_t used;
-} hasher;
-
-static void hasher_block(hasher *s, const void *p, size_t n) {
-  s->h = (s->h ^ qr_hash_bytes(p, n)) * 0x9E3779B97F4A7C15ULL;
-}
-
-static void hasher_feed(hasher *s, const void *p, size_t n) {
-  const char *q = p;
-  while (n) {
-    if (s->used == 0 && n >= BLOCK) {   /* whole blocks straight from the input */
-      hasher_block(s, q, BLOCK);
-      q += BLOCK;
-      n -= BLOCK;
-      continue;
-    }
-    size_t k = BLOCK - s->used < n ? BLOCK - s->used : n;
-    memcpy(s->buf + s->used, q, k);
-    s->used += k;
-    q += k;
-    n -= k;
-    if (s->used == BLOCK) {
-      hasher_block(s, s->buf, BLOCK);
-      s->used = 0;
-    }
-  }
-}
-
-static uint64_t hasher_end(hasher *s) {
-  if (s->used) hasher_block(s, s->buf, s->used);
-  s->used = 0;
-  uint64_t h = s->h;
-  s->h = 0;
-  return h;
-}
-
-/* The checksum of n bytes in place (as hasher_feed of them at once). */
+/* The checksum of n bytes: the hash of each 1 MiB block, combined in order. */
 static uint64_t checksum(const char *p, uint64_t n) {
   uint64_t h = 0;
   for (uint64_t a = 0; a < n; a += BLOCK) {
@@ -135,33 +98,52 @@ static uint64_t checksum(const char *p, uint64_t n) {
 
 /* ---- writing ---------------------------------------------------------------- */
 
+/* The file is planned first (every section as pieces of memory at known
+ * places), then written by several threads at once with pwrite, each
+ * hashing the 1 MiB blocks it writes; the blocks' hashes are combined in
+ * order afterwards. The file is sized first, so the zeros between sections
+ * are never written. */
+
+typedef struct piece {
+  const char *p;
+  uint64_t at;               /* its offset in its section */
+  size_t n;
+} piece;
+
+typedef struct plan_section {
+  piece *pieces;
+  size_t npieces, cap;
+  uint64_t *block_hash;      /* per 1 MiB block of the section */
+} plan_section;
+
 typedef struct writer {
-  FILE *fp;
-  uint64_t at;
-  hasher hs;
   header *h;
-  int cur;                   /* the section being written, or -1 */
-  int failed;
+  uint64_t at;               /* the file's size so far */
+  plan_section sec[NSECT];
+  int cur;                   /* the section being planned, or -1 */
+  int failed;                /* out of memory while planning */
 } writer;
 
 static void put(writer *w, const void *p, size_t n) {
-  if (w->failed || n == 0) return;
-  if (fwrite(p, 1, n, w->fp) != n) w->failed = 1;
+  if (w->failed || n == 0 || w->cur < 0) return;
+  plan_section *ps = &w->sec[w->cur];
+  if (qr_grow((void **)&ps->pieces, &ps->cap, ps->npieces + 1, sizeof *ps->pieces)) {
+    w->failed = 1;
+    return;
+  }
+  ps->pieces[ps->npieces++] = (piece){p, w->at - w->h->offset[w->cur], n};
   w->at += n;
-  if (w->cur >= 0) hasher_feed(&w->hs, p, n);
 }
 
 static void end_section(writer *w) {
   if (w->cur < 0) return;
   w->h->bytes[w->cur] = w->at - w->h->offset[w->cur];
-  w->h->hash[w->cur] = hasher_end(&w->hs);
   w->cur = -1;
 }
 
 static void begin_section(writer *w, int s) {
-  static const char zero[8] = {0};
   end_section(w);
-  if (w->at % 8) put(w, zero, 8 - w->at % 8);   /* padding belongs to no section */
+  w->at = (w->at + 7) & ~(uint64_t)7;   /* zeros between sections: never written */
   w->h->offset[s] = w->at;
   w->cur = s;
 }
@@ -184,7 +166,14 @@ static void write_lexicon(writer *w, int first, const qr_lexicon *lx, uint64_t *
   counts[2] = p.nslots;
 }
 
-static void write_body(writer *w, qr_corpus *c, const char *gazetteer) {
+/* The records of the documents and sources, made for the file (owned by the
+ * caller, alive until it is written). */
+typedef struct records {
+  disk_doc *docs;
+  disk_src *srcs;
+} records;
+
+static void plan_body(writer *w, qr_corpus *c, const char *gazetteer, records *rec) {
   header *h = w->h;
   uint64_t *cn = h->count;
   /* info: the version that wrote it and the gazetteer used */
@@ -193,24 +182,26 @@ static void write_body(writer *w, qr_corpus *c, const char *gazetteer) {
   put(w, gazetteer, strlen(gazetteer) + 1);
   end_section(w);
   cn[C_INFO] = h->bytes[S_INFO];
-  begin_section(w, S_SOURCES);
-  for (size_t i = 0; i < c->nsrcs; i++) {
-    disk_src d = {c->srcs[i].path_off, c->srcs[i].size, c->srcs[i].mtime_ns};
-    put(w, &d, sizeof d);
+  rec->srcs = malloc((c->nsrcs ? c->nsrcs : 1) * sizeof *rec->srcs);
+  rec->docs = malloc((c->ndocs ? c->ndocs : 1) * sizeof *rec->docs);
+  if (!rec->srcs || !rec->docs) {
+    w->failed = 1;
+    return;
   }
-  end_section(w);
+  for (size_t i = 0; i < c->nsrcs; i++)
+    rec->srcs[i] = (disk_src){c->srcs[i].path_off, c->srcs[i].size, c->srcs[i].mtime_ns};
+  section(w, S_SOURCES, rec->srcs, c->nsrcs * sizeof *rec->srcs);
   cn[C_SRCS] = c->nsrcs;
-  begin_section(w, S_DOCS);
   uint64_t text_off = 0;
   for (size_t i = 0; i < c->ndocs; i++) {
     const docrec *r = &c->docs[i];
-    disk_doc d = {r->id_off, r->source_off, text_off, r->len, r->source_line, r->title_start,
-                  r->title_len, r->tok_first, r->tok_count, r->sent_first, r->sent_count,
-                  r->ment_first, r->ment_count, r->meta_first, r->meta_count};
-    put(w, &d, sizeof d);
+    rec->docs[i] = (disk_doc){r->id_off, r->source_off, text_off, r->len, r->source_line,
+                              r->title_start, r->title_len, r->tok_first, r->tok_count,
+                              r->sent_first, r->sent_count, r->ment_first, r->ment_count,
+                              r->meta_first, r->meta_count};
     text_off += r->len;
   }
-  end_section(w);
+  section(w, S_DOCS, rec->docs, c->ndocs * sizeof *rec->docs);
   cn[C_DOCS] = c->ndocs;
   section(w, S_STRINGS, c->strings.data, c->strings.len);
   cn[C_STRINGS] = c->strings.len;
@@ -256,6 +247,136 @@ static void write_body(writer *w, qr_corpus *c, const char *gazetteer) {
   section(w, S_POST_POS, c->post_pos, nt * 4);
 }
 
+/* A unit of writing: UNIT_BLOCKS blocks of a section. */
+#define UNIT_BLOCKS 8
+typedef struct emit_job {
+  writer *w;
+  int fd;
+  size_t nunits;
+  int *unit_sec;
+  uint64_t *unit_at;
+  atomic_size_t next;
+  atomic_int error;          /* an errno, or 0 */
+  int writing;               /* the second pass: write; the first: hash */
+  char *map;                 /* the file, mapped: both at once, on every thread */
+} emit_job;
+
+/* The bytes of section s at [at, at + n) from its pieces: a pointer into
+ * one piece, or gathered into buf. */
+static const char *gather(const plan_section *ps, uint64_t at, size_t n, char *buf) {
+  size_t lo = 0, hi = ps->npieces;
+  while (hi - lo > 1) {   /* the last piece starting at or before at */
+    size_t mid = (lo + hi) / 2;
+    if (ps->pieces[mid].at <= at) lo = mid;
+    else hi = mid;
+  }
+  const piece *pc = &ps->pieces[lo];
+  if (at + n <= pc->at + pc->n) return pc->p + (at - pc->at);
+  for (size_t got = 0; got < n; pc++) {
+    uint64_t from = at + got - pc->at;
+    size_t k = pc->n - from < n - got ? (size_t)(pc->n - from) : n - got;
+    memcpy(buf + got, pc->p + from, k);
+    got += k;
+  }
+  return buf;
+}
+
+static void *emit_units(void *p) {
+  emit_job *j = p;
+  char *buf = malloc((size_t)UNIT_BLOCKS * BLOCK);
+  if (!buf) {
+    atomic_store(&j->error, ENOMEM);
+    return NULL;
+  }
+  for (;;) {
+    size_t u = atomic_fetch_add(&j->next, 1);
+    if (u >= j->nunits || atomic_load(&j->error)) break;
+    int s = j->unit_sec[u];
+    plan_section *ps = &j->w->sec[s];
+    uint64_t at = j->unit_at[u], size = j->w->h->bytes[s];
+    size_t n = size - at < (uint64_t)UNIT_BLOCKS * BLOCK ? (size_t)(size - at)
+                                                          : (size_t)UNIT_BLOCKS * BLOCK;
+    off_t where = (off_t)(j->w->h->offset[s] + at);
+    if (j->map) {   /* gathered straight into the file, hashed there */
+      char *dst = j->map + where;
+      const char *src = gather(ps, at, n, dst);
+      if (src != dst) memcpy(dst, src, n);
+      for (size_t k = 0; k < n; k += BLOCK)
+        ps->block_hash[(at + k) / BLOCK] = qr_hash_bytes(dst + k, n - k < BLOCK ? n - k : BLOCK);
+      continue;
+    }
+    const char *data = gather(ps, at, n, buf);
+    if (!j->writing) {
+      for (size_t k = 0; k < n; k += BLOCK)
+        ps->block_hash[(at + k) / BLOCK] = qr_hash_bytes(data + k, n - k < BLOCK ? n - k : BLOCK);
+      continue;
+    }
+    for (size_t done = 0; done < n;) {
+      ssize_t r = pwrite(j->fd, data + done, n - done, where + (off_t)done);
+      if (r <= 0) {
+        atomic_store(&j->error, r < 0 ? errno : EIO);
+        break;
+      }
+      done += (size_t)r;
+    }
+  }
+  free(buf);
+  return NULL;
+}
+
+/* Writes the planned sections to fd and hashes them, on up to jobs threads:
+ * through a mapping of the file when it can be mapped (copying into the
+ * page cache through write() costs several times a copy in memory on some
+ * kernels, and writers of one file wait for each other there), else hashed
+ * on every thread and written by this one; 0, or an errno. */
+static int emit(writer *w, int fd, size_t jobs) {
+  size_t nunits = 0;
+  for (int s = 0; s < NSECT; s++)
+    nunits += (w->h->bytes[s] + (uint64_t)UNIT_BLOCKS * BLOCK - 1) / ((uint64_t)UNIT_BLOCKS * BLOCK);
+  emit_job j = {w, fd, 0, malloc((nunits ? nunits : 1) * sizeof(int)),
+                malloc((nunits ? nunits : 1) * sizeof(uint64_t)), 0, 0, 0, NULL};
+  int e = 0;
+  if (!j.unit_sec || !j.unit_at) e = ENOMEM;
+  for (int s = 0; s < NSECT && !e; s++) {
+    uint64_t size = w->h->bytes[s];
+    w->sec[s].block_hash = malloc((size / BLOCK + 1) * sizeof(uint64_t));
+    if (!w->sec[s].block_hash) e = ENOMEM;
+    for (uint64_t at = 0; at < size && !e; at += (uint64_t)UNIT_BLOCKS * BLOCK) {
+      j.unit_sec[j.nunits] = s;
+      j.unit_at[j.nunits++] = at;
+    }
+  }
+  if (!e && ftruncate(fd, (off_t)w->at) != 0) e = errno;
+  if (!e && w->at) {
+    void *m = mmap(NULL, (size_t)w->at, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (m != MAP_FAILED) j.map = m;
+  }
+  if (!e) {
+    pthread_t tid[16];
+    size_t started = 0;
+    for (size_t i = 1; i < jobs && i < 16; i++) {
+      if (pthread_create(&tid[i], NULL, emit_units, &j) != 0) break;
+      started = i;
+    }
+    emit_units(&j);
+    for (size_t i = 1; i <= started; i++) pthread_join(tid[i], NULL);
+    j.writing = 1;
+    atomic_store(&j.next, 0);
+    if (!j.map && !atomic_load(&j.error)) emit_units(&j);
+    e = atomic_load(&j.error);
+  }
+  if (j.map && munmap(j.map, (size_t)w->at) != 0 && !e) e = errno;
+  for (int s = 0; s < NSECT && !e; s++) {
+    uint64_t h = 0;
+    for (uint64_t k = 0; k < (w->h->bytes[s] + BLOCK - 1) / BLOCK; k++)
+      h = (h ^ w->sec[s].block_hash[k]) * 0x9E3779B97F4A7C15ULL;
+    w->h->hash[s] = h;
+  }
+  free(j.unit_sec);
+  free(j.unit_at);
+  return e;
+}
+
 qr_status qr_index_write(qr_corpus *c, const char *path, const char *gazetteer, qr_error *err) {
   if (!gazetteer) gazetteer = "";
   /* the inverted index goes in the file: built now if it is not yet */
@@ -272,38 +393,58 @@ qr_status qr_index_write(qr_corpus *c, const char *path, const char *gazetteer, 
   h.byte_order = BYTE_ORDER_MARK;
   h.gazetteer_print = c->gaz ? qr_gazetteer_fingerprint(c->gaz) : 0;
   h.segmenter_print = qr_segmenter_fingerprint(c->seg);
-  qr_outfile o;
-  qr_status rc = qr_outfile_open(&o, path, 0, err);
-  if (rc) {
-    qr_buf_free(&gaz);
-    return rc;
-  }
-  writer w = {o.fp, 0, {0, malloc(BLOCK), 0}, &h, -1, 0};
-  if (!w.hs.buf) {
-    qr_outfile_abort(&o);
-    qr_buf_free(&gaz);
-    return qr_error_set(err, QR_ENOMEM, "out of memory");
-  }
-  put(&w, &h, sizeof h);   /* a place-holder until the sections are known */
-  write_body(&w, c, gaz.len ? gaz.data : "");
-  free(w.hs.buf);
-  qr_buf_free(&gaz);
+  writer w;
+  memset(&w, 0, sizeof w);
+  w.h = &h;
+  w.at = sizeof h;
+  w.cur = -1;
+  records rec = {NULL, NULL};
+  plan_body(&w, c, gaz.len ? gaz.data : "", &rec);
   h.file_size = w.at;
-  h.header_hash = qr_hash_bytes(&h, offsetof(header, header_hash));
-  if (!w.failed && (fseek(o.fp, 0, SEEK_SET) != 0 || fwrite(&h, 1, sizeof h, o.fp) != sizeof h))
-    w.failed = 1;
-  if (w.failed) {
-    int e = errno;
+  /* a device or a FIFO is refused before it is opened (a FIFO would wait
+   * for a reader first) */
+  struct stat st;
+  if (!w.failed && stat(path, &st) == 0 && !S_ISREG(st.st_mode)) w.failed = 2;
+  qr_outfile o;
+  qr_status rc = w.failed == 1 ? qr_error_set(err, QR_ENOMEM, "out of memory")
+                 : w.failed  ? qr_error_set(err, QR_EIO, "%s: an index is written to a regular "
+                                            "file (it is mapped when it is opened)", path)
+                             : qr_outfile_open(&o, path, 0, err);
+  if (!rc && (fstat(fileno(o.fp), &st) != 0 || !S_ISREG(st.st_mode))) {
     qr_outfile_abort(&o);
-    return qr_error_set(err, QR_EIO, "%s: %s", path, e ? strerror(e) : "write failed");
+    rc = qr_error_set(err, QR_EIO, "%s: an index is written to a regular file (it is mapped "
+                      "when it is opened)", path);
   }
-  return qr_outfile_commit(&o, err);
+  if (!rc) {
+    /* the sections, then the header that checks them */
+    int e = emit(&w, fileno(o.fp), c->jobs);
+    if (!e) {
+      h.header_hash = qr_hash_bytes(&h, offsetof(header, header_hash));
+      if (pwrite(fileno(o.fp), &h, sizeof h, 0) != (ssize_t)sizeof h) e = errno ? errno : EIO;
+    }
+    if (e) {
+      qr_outfile_abort(&o);
+      rc = qr_error_set(err, e == ENOMEM ? QR_ENOMEM : QR_EIO, "%s: %s", path, strerror(e));
+    } else {
+      rc = qr_outfile_commit(&o, err);
+    }
+  }
+  for (int s = 0; s < NSECT; s++) {
+    free(w.sec[s].pieces);
+    free(w.sec[s].block_hash);
+  }
+  free(rec.docs);
+  free(rec.srcs);
+  qr_buf_free(&gaz);
+  return rc;
 }
 
 /* ---- opening ---------------------------------------------------------------- */
 
 int qr_index_is_index(const char *path) {
   char m[8];
+  struct stat st;   /* a FIFO would wait for a writer: only regular files are indexes */
+  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
   FILE *fp = fopen(path, "rb");
   if (!fp) return 0;
   int yes = fread(m, 1, 8, fp) == 8 && memcmp(m, MAGIC, 8) == 0;

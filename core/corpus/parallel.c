@@ -39,8 +39,10 @@
  * its tokens and sentences in its thread's scratch corpus. */
 typedef struct span {
   size_t doc, a, e;
-  size_t ntok, nsent;
+  size_t wtok0, ntok, nsent; /* its tokens and sentences in its thread's scratch */
   size_t cut_at;             /* where a run was cut, or SIZE_MAX */
+  int matched;               /* a whole document matched by its thread: mentions m0, nment */
+  size_t m0, nment;
 } span;
 
 typedef struct batch {
@@ -89,12 +91,24 @@ static void annotate_batch(job *j, batch *bt, int id) {
     const docrec *d = &j->c->docs[sp->doc];
     size_t t0 = w->toks.n, s0 = w->sents.n;
     sp->cut_at = SIZE_MAX;
+    sp->matched = 0;
+    sp->wtok0 = t0;
     if (!bt->rc) {
       bt->rc = qr_corpus_annotate_span(w, d->text, d->len, sp->a, sp->e, &sp->cut_at);
       if (bt->rc) bt->nmerge = k - bt->first;   /* the spans before it are whole */
     }
     sp->ntok = w->toks.n - t0;
     sp->nsent = w->sents.n - s0;
+    /* a whole document's mentions, here too (the matcher looks back over
+     * the document: one in spans is matched whole when merged) */
+    if (!bt->rc && w->gaz && sp->a == 0 && sp->e == d->len) {
+      docrec whole = {.text = d->text, .len = d->len, .tok_first = t0, .tok_count = sp->ntok};
+      bt->rc = qr_corpus_match_doc(w, &whole);
+      if (bt->rc) bt->nmerge = k - bt->first;
+      sp->matched = 1;
+      sp->m0 = whole.ment_first;
+      sp->nment = whole.ment_count;
+    }
   }
   bt->lex1 = (uint32_t)qr_lexicon_size(w->lex);
 }
@@ -193,7 +207,7 @@ static qr_status plan(qr_corpus *c, size_t first, span **spans, size_t *nspans, 
       do e = qr_text_block_end(d->text, d->len, e);
       while (e < d->len && e - a < SPAN_BYTES);
       if (qr_grow((void **)&sp, &cap, ns + 1, sizeof *sp)) goto nomem;
-      sp[ns++] = (span){i, a, e, 0, 0, SIZE_MAX};
+      sp[ns++] = (span){.doc = i, .a = a, .e = e, .cut_at = SIZE_MAX};
       if (bytes == 0) {
         if (qr_grow((void **)&bt, &bcap, nb + 1, sizeof *bt)) goto nomem;
         bt[nb++] = (batch){.first = ns - 1, .rc = QR_OK};
@@ -297,8 +311,16 @@ static qr_status finish_docs(qr_corpus *c, job *j, size_t nok, int warn_cuts, si
         d->cut_warned = 1;
       }
       *failed = sp->doc + 1;
-      qr_status rc;
-      if (sp->e == d->len && c->gaz && (rc = qr_corpus_match_doc(c, d))) {
+      qr_status rc = QR_OK;
+      if (sp->matched) {
+        d->ment_first = c->ments.n;
+        d->ment_count = sp->nment;
+        rc = qr_mentions_append(&c->ments, &c->annotators[bt->worker].w->ments, sp->m0,
+                                sp->nment, sp->wtok0, d->tok_first);
+      } else if (sp->e == d->len && c->gaz) {
+        rc = qr_corpus_match_doc(c, d);
+      }
+      if (rc) {
         *failed = sp->doc;
         return rc;
       }
@@ -312,6 +334,76 @@ static qr_status finish_docs(qr_corpus *c, job *j, size_t nok, int warn_cuts, si
     }
   }
   return QR_OK;
+}
+
+/* ---- postings ------------------------------------------------------------------ */
+
+/* A counting sort of token positions by fold on several threads: each
+ * counts the folds of its share of the tokens, the counts become each
+ * thread's places (fold by fold, thread by thread, so positions stay in
+ * order), and each fills its places. */
+typedef struct post_job {
+  const uint32_t *fold;
+  size_t n, nlex;
+  size_t nt;
+  uint32_t **at;             /* per thread, per fold: its count, then its next place */
+  uint32_t *pos;
+  int phase;
+  atomic_size_t next;
+} post_job;
+
+static void post_share(post_job *j, size_t t) {
+  size_t a = j->n * t / j->nt, e = j->n * (t + 1) / j->nt;
+  uint32_t *at = j->at[t];
+  if (j->phase == 1)
+    for (size_t i = a; i < e; i++) at[j->fold[i]]++;
+  else
+    for (size_t i = a; i < e; i++) j->pos[at[j->fold[i]]++] = (uint32_t)i;
+}
+
+static void *post_worker(void *p) {
+  post_job *j = p;
+  for (size_t t; (t = atomic_fetch_add(&j->next, 1)) < j->nt;) post_share(j, t);
+  return NULL;
+}
+
+static void post_phase(post_job *j, int phase) {
+  j->phase = phase;
+  atomic_store(&j->next, 0);
+  pthread_t tid[MAX_THREADS];
+  size_t started = 0;
+  for (size_t i = 1; i < j->nt; i++) {
+    if (pthread_create(&tid[i], NULL, post_worker, j) != 0) break;
+    started = i;
+  }
+  post_worker(j);
+  for (size_t i = 1; i <= started; i++) pthread_join(tid[i], NULL);
+}
+
+qr_status qr_corpus_sort_postings(const qr_corpus *c, size_t nlex, uint32_t *start, uint32_t *pos) {
+  size_t n = c->toks.n, nt = c->jobs < MAX_THREADS ? c->jobs : MAX_THREADS;
+  if (nt < 1 || n < ((size_t)1 << 20)) nt = 1;   /* threads for a million tokens or more */
+  post_job j = {c->fold, n, nlex, nt, calloc(nt, sizeof(uint32_t *)), pos, 0, 0};
+  qr_status rc = j.at ? QR_OK : QR_ENOMEM;
+  for (size_t t = 0; t < nt && !rc; t++)
+    if (!(j.at[t] = calloc(nlex ? nlex : 1, sizeof(uint32_t)))) rc = QR_ENOMEM;
+  if (!rc) {
+    post_phase(&j, 1);
+    start[0] = 0;
+    for (size_t f = 0; f < nlex; f++) {
+      uint32_t place = start[f];
+      for (size_t t = 0; t < nt; t++) {
+        uint32_t k = j.at[t][f];
+        j.at[t][f] = place;
+        place += k;
+      }
+      start[f + 1] = place;
+    }
+    post_phase(&j, 2);
+  }
+  for (size_t t = 0; j.at && t < nt; t++) free(j.at[t]);
+  free(j.at);
+  return rc;
 }
 
 size_t qr_corpus_jobs_online(void) {
@@ -339,8 +431,10 @@ qr_status qr_corpus_annotate_parallel(qr_corpus *c, size_t first, int warn_cuts,
     for (size_t i = 0; i < nw; i++) {
       qr_corpus *w = c->annotators[i].w;
       w->seg = c->seg;   /* the corpus's, read by every thread */
+      if (w->gaz != c->gaz) qr_corpus_keep_gazetteer(w, c->gaz);
       qr_tokens_reset(&w->toks);
       qr_sentences_reset(&w->sents);
+      qr_mentions_reset(&w->ments);
     }
     job j = {c, spans, batches + r0, r1 - r0, 0, 0};
     run_threads(&j, 1, nw);

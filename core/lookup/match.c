@@ -76,6 +76,28 @@ qr_status qr_mentions_reserve(qr_mentions *m, size_t extra, size_t extra_cands) 
   return QR_OK;
 }
 
+qr_status qr_mentions_append(qr_mentions *dst, const qr_mentions *src, size_t first, size_t n,
+                             size_t tok_from, size_t tok_to) {
+  size_t ncand = 0;
+  for (size_t k = first; k < first + n; k++) ncand += src->cand_count[k];
+  if (qr_mentions_reserve(dst, n, ncand)) return QR_ENOMEM;
+  for (size_t k = first; k < first + n; k++) {
+    size_t y = dst->n++;
+    dst->tok_first[y] = (uint32_t)(src->tok_first[k] - tok_from + tok_to);
+    dst->tok_count[y] = src->tok_count[k];
+    dst->entry[y] = src->entry[k];
+    dst->flags[y] = src->flags[k];
+    dst->cand_first[y] = (uint32_t)dst->ncands;
+    dst->cand_count[y] = src->cand_count[k];
+    if (src->cand_count[k]) {   /* (cands may be NULL when no mention is ambiguous) */
+      memcpy(dst->cands + dst->ncands, src->cands + src->cand_first[k],
+             src->cand_count[k] * sizeof *dst->cands);
+      dst->ncands += src->cand_count[k];
+    }
+  }
+  return QR_OK;
+}
+
 void qr_mentions_reset(qr_mentions *m) {
   m->n = 0;
   m->ncands = 0;

@@ -3,6 +3,7 @@
  * The friendly API (scripts/quarry/init.lua) is written in Lua on top of
  * these primitives. */
 #include <stdlib.h>
+#include <time.h>
 
 #include "base/embedded.h"
 #include "lua/lqr.h"
@@ -54,6 +55,15 @@ static int core_memory(lua_State *L) {
   return 2;
 }
 
+/* quarry.clock() -> seconds on a monotonic clock: wall time, for timing
+ * work on several threads (os.clock adds up every thread's time) */
+static int core_clock(lua_State *L) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec / 1e9);
+  return 1;
+}
+
 /* quarry.core.methods(name) -> the table of Lua-written methods of the C
  * objects named name ("quarry.Document" ...): their __index looks there for
  * keys it does not know. */
@@ -80,6 +90,7 @@ static const luaL_Reg core_funcs[] = {
   {"read_jsonl", lqr_read_jsonl},
   {"embedded", core_embedded},
   {"memory", core_memory},
+  {"clock", core_clock},
   {NULL, NULL},
 };
 

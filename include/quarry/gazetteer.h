@@ -160,6 +160,10 @@ void qr_mentions_reset(qr_mentions *m);
 void qr_mentions_free(qr_mentions *m);
 /* Makes room for extra more mentions and extra_cands more candidates. */
 qr_status qr_mentions_reserve(qr_mentions *m, size_t extra, size_t extra_cands);
+/* Appends mentions [first, first + n) of src to dst, with their candidates,
+ * their tokens moved from numbering at tok_from to numbering at tok_to. */
+qr_status qr_mentions_append(qr_mentions *dst, const qr_mentions *src, size_t first, size_t n,
+                             size_t tok_from, size_t tok_to);
 
 /* The keys of one token, as the matcher sees it. */
 typedef struct qr_tokkey {

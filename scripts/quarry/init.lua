@@ -13,6 +13,7 @@ local quarry = {
   kinds = core.kinds,
   open = core.open,
   index = core.index,
+  clock = core.clock,
   gazetteer = core.gazetteer,
   segmenter = core.segmenter,
   tokenize = core.tokenize,
