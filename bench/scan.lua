@@ -25,9 +25,9 @@ end
 local with, without, s = math.huge, math.huge, nil
 for _ = 1, rounds do
   local t
-  t, s = timed({ gazetteer = g, quiet = true })
+  t, s = timed({ gazetteer = g, quiet = true, jobs = 1 })
   with = math.min(with, t)
-  without = math.min(without, (timed({ quiet = true })))
+  without = math.min(without, (timed({ quiet = true, jobs = 1 })))
 end
 local mb = s.bytes / 1e6
 print(string.format("%-34s %8.1f ms  (%d entries)", "load the gazetteer", load * 1e3, #g))

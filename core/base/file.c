@@ -365,13 +365,14 @@ static qr_status open_replacement(qr_outfile *o, unsigned flags, qr_error *err) 
   int fd = -1;
   const char *named_only = getenv("QUARRY_TMPFILE");
   if (!(named_only && strcmp(named_only, "named") == 0) && access("/proc/self/fd", X_OK) == 0) {
-    fd = openat(o->dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+    /* read and write: a writer may map the file (an index is written so) */
+    fd = openat(o->dirfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, mode);
     if (fd >= 0) o->unnamed = 1;
   }
   char name[256];
   for (int tries = 0; fd < 0 && tries < 100; tries++) {
     temp_name(name, sizeof name, base, (unsigned)tries);
-    fd = openat(o->dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+    fd = openat(o->dirfd, name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0 && errno != EEXIST) break;
   }
   if (fd < 0) {

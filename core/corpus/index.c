@@ -303,6 +303,12 @@ static void *emit_units(void *p) {
       if (src != dst) memcpy(dst, src, n);
       for (size_t k = 0; k < n; k += BLOCK)
         ps->block_hash[(at + k) / BLOCK] = qr_hash_bytes(dst + k, n - k < BLOCK ? n - k : BLOCK);
+      /* done with these pages: out of this process's memory (they stay in
+       * the page cache, to be written back; a shared file mapping keeps
+       * what was written) */
+      uintptr_t lo = ((uintptr_t)dst + 4095) & ~(uintptr_t)4095,
+                hi = ((uintptr_t)dst + n) & ~(uintptr_t)4095;
+      if (hi > lo) madvise((void *)lo, hi - lo, MADV_DONTNEED);
       continue;
     }
     const char *data = gather(ps, at, n, buf);
