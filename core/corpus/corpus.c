@@ -904,7 +904,7 @@ qr_status qr_corpus_add_jsonl(qr_corpus *c, const char *name, const char *data, 
     while (b > a && (data[b - 1] == ' ' || data[b - 1] == '\t' || data[b - 1] == '\r')) b--;
     if (b > a) rc = add_jsonl_line(c, name, lineno, data + a, b - a, &js, &tmp, err);
     i = e + 1;
-    if (c->progress && (lineno & 1023) == 0)
+    if (c->progress && c->jobs <= 1 && (lineno & 1023) == 0)
       c->progress(c->progress_ud, c->progress_done + (i < len ? i : len), c->progress_total,
                   c->ndocs);
   }
@@ -1111,7 +1111,8 @@ static qr_status add_file(qr_corpus *c, const char *path, const char *id, int sk
     added = add_checked(c, id, f->data, f->len, path, 0, c->nmeta, 0, err);
   }
   c->progress_done += f->len;
-  if (c->progress && added == QR_OK)
+  /* on several threads, the bar follows the annotation (parallel.c) */
+  if (c->progress && c->jobs <= 1 && added == QR_OK)
     c->progress(c->progress_ud, c->progress_done, c->progress_total, c->ndocs);
   return added;
 }
@@ -1201,7 +1202,7 @@ qr_status qr_corpus_add_paths(qr_corpus *c, const char *const *paths, size_t n, 
   int strict = (flags & QR_CORPUS_STRICT) != 0;
   for (size_t i = 0; i < n; i++)
     if (record_root(c, paths[i])) return qr_error_set(err, QR_ENOMEM, "out of memory");
-  c->progress_done = 0;
+  c->progress_done = c->progress_annotated = 0;
   c->progress_total = c->progress ? load_size(paths, n) : 0;
   for (size_t i = 0; i < n; i++) {
     qr_status rc = add_one_path(c, paths[i], n > 1, strict, err);

@@ -73,6 +73,7 @@ struct qr_corpus {
   qr_progress_fn progress; /* qr_corpus_set_progress, or NULL */
   void *progress_ud;
   uint64_t progress_done, progress_total;   /* bytes of the load under way */
+  uint64_t progress_annotated;               /* ... annotated (on several threads) */
 
   qr_buf scratch;
 

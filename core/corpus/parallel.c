@@ -453,6 +453,12 @@ qr_status qr_corpus_annotate_parallel(qr_corpus *c, size_t first, int warn_cuts,
     run_threads(&copy, 3, nw);
     qr_status fin = finish_docs(c, &j, nok, warn_cuts, failed);
     if (!rc) rc = fin;
+    if (c->progress && !rc) {
+      for (size_t b = 0; b < j.nbatches; b++) c->progress_annotated += j.batches[b].bytes;
+      uint64_t done = c->progress_annotated < c->progress_total ? c->progress_annotated
+                                                                 : c->progress_total;
+      c->progress(c->progress_ud, done, c->progress_total, *failed);
+    }
   }
 done:
   free(spans);
