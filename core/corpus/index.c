@@ -958,6 +958,13 @@ qr_status qr_index_make(const qr_index_job *job, qr_index_report *r, qr_corpus *
                         qr_error *err) {
   memset(r, 0, sizeof *r);
   if (corpus) *corpus = NULL;
+  /* a file at out that is no index is someone's data (a mistyped name, a
+   * corpus file itself): never replaced by an index */
+  struct stat st;
+  if (stat(job->out, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+      !qr_index_is_index(job->out))
+    return qr_error_set(err, QR_EDATA, "%s: exists and is not a quarry index: it is left as it "
+                        "is (remove it, or give the index another name)", job->out);
   qr_corpus *old = NULL, *c = qr_corpus_new();
   if (!c) return qr_error_set(err, QR_ENOMEM, "out of memory");
   qr_corpus_set_jobs(c, job->jobs);

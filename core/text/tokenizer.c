@@ -886,7 +886,10 @@ static void split_core(tokctx *t, size_t a, size_t b) {
        * megabyte of 1/1/1/...) */
       size_t e = p;
       while (e < b && e - ps <= 10 && ((s[e] >= '0' && s[e] <= '9') || s[e] == '/')) e++;
-      if (between_digits && (ps == a || !is_alpha(char_before(s, a, ps).cls)) &&
+      /* (e past the slash: a word already 10 bytes long before it is no
+       * date, and taking it for one would not move p: a hang, found by
+       * fuzzing, on 3888/887/87/7) */
+      if (e > nx && between_digits && (ps == a || !is_alpha(char_before(s, a, ps).cls)) &&
           slash_date(s, ps, e) && (e == b || !is_alnum(char_at(s, b, e).cls))) {
         p = e;
         continue;
