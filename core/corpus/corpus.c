@@ -67,6 +67,7 @@ void qr_corpus_free(qr_corpus *c) {
   qr_file_close(&c->mapped);
   free(c->forms);
   free(c->gkeys);
+  free(c->match_keys);
   free(c->srcs);
   free(c->root_off);
   free(c->reuse_ids);
@@ -1260,14 +1261,15 @@ static qr_status match_doc(qr_corpus *c, docrec *d) {
   d->ment_first = c->ments.n;
   size_t n = d->tok_count;
   if (n) {
-    qr_tokkey *keys = malloc(n * sizeof *keys);
-    if (!keys) return QR_ENOMEM;
+    /* one buffer for every document: a fresh one per document costs the
+     * kernel zeroed pages each time (a big block is mapped anew) */
+    if (qr_grow((void **)&c->match_keys, &c->match_keys_cap, n, sizeof *c->match_keys))
+      return QR_ENOMEM;
     /* the keys of a form are cached per lexicon id; the position flags
      * depend on the token's neighbours */
     qr_gazetteer_gather_keys(d->text, &c->toks, d->tok_first, d->tok_first + n, c->gkeys, c->form,
-                             keys);
-    rc = qr_gazetteer_match_keys(c->gaz, keys, n, d->tok_first, NULL, &c->ments);
-    free(keys);
+                             c->match_keys);
+    rc = qr_gazetteer_match_keys(c->gaz, c->match_keys, n, d->tok_first, NULL, &c->ments);
   }
   d->ment_count = c->ments.n - d->ment_first;
   return rc;

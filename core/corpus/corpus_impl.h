@@ -64,6 +64,8 @@ struct qr_corpus {
   uint64_t gaz_version;
   qr_tokkey *gkeys;
   size_t gkeys_n, gkeys_cap;
+  qr_tokkey *match_keys;   /* the keys of the document being matched (reused) */
+  size_t match_keys_cap;
 
   /* postings: the tokens of fold id f are post_pos[post_start[f] .. post_start[f+1]) */
   uint32_t *post_start, *post_pos;
