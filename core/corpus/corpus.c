@@ -570,30 +570,11 @@ static qr_status import_doc(qr_corpus *c, docrec *d, size_t j) {
 
 /* Appends the mentions of d's document in c->reuse (same gazetteer). */
 static qr_status import_mentions(qr_corpus *c, docrec *d) {
-  const qr_corpus *o = c->reuse;
-  const docrec *od = &o->docs[d->from - 1];
-  const qr_mentions *om = &o->ments;
-  qr_mentions *m = &c->ments;
-  size_t nm = od->ment_count, ncand = 0;
-  for (size_t k = 0; k < nm; k++) ncand += om->cand_count[od->ment_first + k];
-  if (qr_mentions_reserve(m, nm, ncand)) return QR_ENOMEM;
-  d->ment_first = m->n;
-  for (size_t k = 0; k < nm; k++) {
-    size_t x = od->ment_first + k, y = m->n++;
-    m->tok_first[y] = (uint32_t)(om->tok_first[x] - od->tok_first + d->tok_first);
-    m->tok_count[y] = om->tok_count[x];
-    m->entry[y] = om->entry[x];
-    m->flags[y] = om->flags[x];
-    m->cand_first[y] = (uint32_t)m->ncands;
-    m->cand_count[y] = om->cand_count[x];
-    if (om->cand_count[x]) {   /* (cands may be NULL when no mention is ambiguous) */
-      memcpy(m->cands + m->ncands, om->cands + om->cand_first[x],
-             om->cand_count[x] * sizeof *m->cands);
-      m->ncands += om->cand_count[x];
-    }
-  }
-  d->ment_count = nm;
-  return QR_OK;
+  const docrec *od = &c->reuse->docs[d->from - 1];
+  d->ment_first = c->ments.n;
+  d->ment_count = od->ment_count;
+  return qr_mentions_append(&c->ments, &c->reuse->ments, od->ment_first, od->ment_count,
+                            od->tok_first, d->tok_first);
 }
 
 static qr_status match_doc(qr_corpus *c, docrec *d);
