@@ -7,12 +7,7 @@ local q = require "quarry"
 
 local tmpdir = T.tmpfile("", "anchor"):match("^(.*)/[^/]*$")
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local read = T.read
 
 local function write(path, bytes)
   local f = assert(io.open(path, "wb"))

@@ -5,12 +5,7 @@ package.path = "tests/lua/?.lua;" .. package.path
 local T = require "testlib"
 local q = require "quarry"
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
+local read = T.read
 
 -- Everything numbered by lexicon ids shows here: forms by id, in id order.
 local function snapshot(c)

@@ -49,6 +49,14 @@ function T.raises(fn, pattern)
   return err
 end
 
+-- The bytes of the file at path.
+function T.read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
 -- Writes bytes to a new temporary file and returns its path; name, if
 -- given, ends the file's name (a suffix such as ".jsonl" matters to
 -- quarry). The files live in one directory per test file, removed when the
