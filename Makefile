@@ -184,7 +184,8 @@ fuzz-deps:
 fuzz: deps fuzz-deps
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="$(FUZZ_SAN)" fuzzers
-	@FUZZ_BIN=build/fuzz/bin FUZZ_OUT=build/fuzz FUZZ_TIME=$(FUZZ_TIME) tests/fuzz/run
+	@FUZZ_BIN=build/fuzz/bin FUZZ_OUT=build/fuzz FUZZ_TIME=$(FUZZ_TIME) FUZZ_SEED=$(FUZZ_SEED) \
+	  tests/fuzz/run
 
 fuzzers: $(FUZZ_TARGETS:%=$(BUILD)/bin/fuzz_%)
 

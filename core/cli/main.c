@@ -3,6 +3,7 @@
  * As in lua.c, main only sets up and calls the real main under lua_pcall
  * with a traceback handler, so that no error, not even one at start-up,
  * escapes as a crash. */
+#include <signal.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -52,6 +53,10 @@ int cmd_help(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+  /* a file written past the size the shell allows (ulimit -f) is an error
+   * with the file's name (EFBIG), not a signal that kills the process
+   * half-way through */
+  signal(SIGXFSZ, SIG_IGN);
   if (argc < 2) {
     static char repl[] = "repl";
     char *args[] = {argv[0], repl, NULL};

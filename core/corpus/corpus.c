@@ -50,6 +50,13 @@ void qr_corpus_free(qr_corpus *c) {
   for (size_t i = 0; i < c->nowned; i++) free(c->owned[i]);
   free(c->owned);
   free(c->docs);
+  if (c->spill) {   /* the token-sized arrays are the scratch file's */
+    if (qr_corpus_spilled(c, c->post_pos)) c->post_pos = NULL;
+    qr_corpus_close_spill(c);
+    memset(&c->toks, 0, sizeof c->toks);
+    memset(&c->sents, 0, sizeof c->sents);
+    c->form = c->fold = NULL;
+  }
   if (!c->frozen) {   /* else these are the mapping's */
     qr_buf_free(&c->strings);
     qr_tokens_free(&c->toks);
@@ -500,6 +507,9 @@ static qr_status intern_tokens(qr_corpus *c, const char *text, size_t len, size_
 
 /* ---- reuse (incremental updates of an index) ------------------------------ */
 
+/* tokens imported, or bytes compared, between two lettings go of pages */
+#define IMPORT_STEP ((size_t)1 << 20)
+
 /* The document of c->reuse with this id and the same text, or -1. */
 static long reusable(const qr_corpus *c, const char *id, const char *text, size_t len) {
   const qr_corpus *o = c->reuse;
@@ -507,7 +517,16 @@ static long reusable(const qr_corpus *c, const char *id, const char *text, size_
   long j = qr_corpus_find(o, id);
   if (j < 0) return -1;
   const docrec *od = &o->docs[j];
-  if (od->len != len || (len && memcmp(od->text, text, len) != 0)) return -1;
+  if (od->len != len) return -1;
+  for (size_t a = 0; a < len; a += IMPORT_STEP) {
+    size_t n = len - a < IMPORT_STEP ? len - a : IMPORT_STEP;
+    int same = memcmp(od->text + a, text + a, n) == 0;
+    if (c->spill) {   /* an index build: both texts' pages go behind the comparison */
+      if (o->frozen) qr_pages_drop(od->text + a, n);
+      if (c->adding_mapped) qr_pages_drop(text + a, n);
+    }
+    if (!same) return -1;
+  }
   return j;
 }
 
@@ -538,32 +557,48 @@ static qr_status import_doc(qr_corpus *c, docrec *d, size_t j) {
     c->reuse_nids = n;
   }
   if (t0 + nt > c->max_tokens) return QR_ELIMIT;
-  if (qr_tokens_reserve(&c->toks, nt) || qr_corpus_ids_room(c, t0 + nt) ||
-      qr_sentences_reserve(&c->sents, ns))
-    return QR_ENOMEM;
+  qr_status room = qr_corpus_room(c, nt, ns);
+  if (room) return room;
   size_t a = od->tok_first;
-  qr_tokens_copy(&c->toks, t0, &o->toks, a, nt);
-  for (size_t i = 0; i < nt; i++) {
-    uint32_t f = o->form[a + i], id = f < c->reuse_nids ? c->reuse_ids[f] : QR_LEX_NONE, fold;
-    if (id == QR_LEX_NONE) {
-      size_t n;
-      const char *str = qr_lexicon_str(o->lex, f, &n);
-      if (qr_lexicon_intern(c->lex, str, n, &id) || fold_of(c, id, &fold)) return QR_ENOMEM;
-      if (f < c->reuse_nids) c->reuse_ids[f] = id;
+  /* a step at a time: in an index build, the pages of both corpora are let
+   * go behind it (a document may be gigabytes) */
+  for (size_t i0 = 0; i0 < nt; i0 += IMPORT_STEP) {
+    size_t i1 = nt - i0 < IMPORT_STEP ? nt : i0 + IMPORT_STEP;
+    qr_tokens_copy(&c->toks, t0 + i0, &o->toks, a + i0, i1 - i0);
+    for (size_t i = i0; i < i1; i++) {
+      uint32_t f = o->form[a + i], id = f < c->reuse_nids ? c->reuse_ids[f] : QR_LEX_NONE, fold;
+      if (id == QR_LEX_NONE) {
+        size_t n;
+        const char *str = qr_lexicon_str(o->lex, f, &n);
+        if (qr_lexicon_intern(c->lex, str, n, &id) || fold_of(c, id, &fold)) return QR_ENOMEM;
+        if (f < c->reuse_nids) c->reuse_ids[f] = id;
+      }
+      c->form[t0 + i] = id;
+      c->fold[t0 + i] = c->fold_of[id];
     }
-    c->form[t0 + i] = id;
-    c->fold[t0 + i] = c->fold_of[id];
+    if (c->spill) {
+      qr_corpus_drop_pages(o, a + i0, a + i1, 0, 0);
+      qr_corpus_drop_pages(c, t0 + i0, t0 + i1, 0, 0);
+    }
   }
   c->toks.n = t0 + nt;
   for (size_t k = 0; k < ns; k++) {
     c->sents.first[s0 + k] = (uint32_t)(o->sents.first[od->sent_first + k] - a + t0);
     c->sents.count[s0 + k] = o->sents.count[od->sent_first + k];
     c->sents.flags[s0 + k] = o->sents.flags[od->sent_first + k];
+    if (c->spill && (k + 1) % IMPORT_STEP == 0) {
+      qr_corpus_drop_pages(o, 0, 0, od->sent_first + k + 1 - IMPORT_STEP, od->sent_first + k + 1);
+      qr_corpus_drop_pages(c, 0, 0, s0 + k + 1 - IMPORT_STEP, s0 + k + 1);
+    }
   }
   c->sents.n = s0 + ns;
   d->tok_count = nt;
   d->sent_count = ns;
   d->from = j + 1;
+  if (c->spill) {
+    qr_corpus_drop_pages(o, 0, 0, od->sent_first, od->sent_first + ns);
+    qr_corpus_drop_pages(c, 0, 0, s0, s0 + ns);
+  }
   c->nreused++;
   return QR_OK;
 }
@@ -588,9 +623,14 @@ qr_status qr_corpus_annotate_span(qr_corpus *c, const char *text, size_t len, si
   /* a block at a time, as `quarry tokens` does (qr_text_block_end): the
    * same sentences, and each block's tokens stay in the cache between the
    * passes over them */
+  size_t dropped = a;   /* text before this is let go (an index build) */
   while (a < end && rc == QR_OK) {
     size_t e = qr_text_block_end(text, len, a), t0 = c->toks.n;
     if (cut_at && *cut_at == SIZE_MAX && qr_text_block_cuts_token(text, len, a, e)) *cut_at = e;
+    /* a token is a byte at least: twice the block's bytes is room enough
+     * for what the tokenizer and splitter ask for (spilled arrays cannot
+     * grow by realloc) */
+    if (c->spill && (rc = qr_corpus_room(c, 2 * (e - a) + 64, 2 * (e - a) + 64))) break;
     rc = qr_tokenize(c->seg, text + a, e - a, &c->toks);
     /* past the corpus's tokens (numbered in 32 bits by sentences and
      * mentions): refused before a sentence numbers one */
@@ -598,6 +638,7 @@ qr_status qr_corpus_annotate_span(qr_corpus *c, const char *text, size_t len, si
     if (!rc) rc = qr_split_sentences(c->seg, text + a, e - a, &c->toks, t0, &c->sents);
     for (size_t i = t0; i < c->toks.n; i++) c->toks.start[i] += (uint32_t)a;   /* to the document's offsets */
     if (!rc) rc = intern_tokens(c, text, len, t0);
+    qr_corpus_spill_drop_step(c, text, &dropped, e, c->text_mapped);
     a = e;
   }
   return rc;
@@ -625,7 +666,9 @@ static qr_status annotate_doc(qr_corpus *c, docrec *d, int warn_cuts) {
   d->ment_first = c->ments.n;
   d->ment_count = 0;   /* without a gazetteer, none (an index's corpus may have had some) */
   size_t cut = SIZE_MAX;
+  c->text_mapped = d->mapped;
   qr_status rc = qr_corpus_annotate_span(c, d->text, d->len, 0, d->len, warn_cuts ? &cut : NULL);
+  c->text_mapped = 0;
   if (cut != SIZE_MAX) qr_corpus_warn_cut(c, d, cut);
   d->tok_count = c->toks.n - d->tok_first;
   d->sent_count = c->sents.n - d->sent_first;
@@ -734,6 +777,7 @@ static qr_status add_checked(qr_corpus *c, const char *id, const char *text, siz
   memset(d, 0, sizeof *d);
   d->text = text;
   d->len = len;
+  d->mapped = c->adding_mapped;
   d->source_line = source_line;
   d->meta_first = meta_first;
   d->meta_count = meta_count;
@@ -1009,14 +1053,41 @@ static const char *unreadable(const char *path, int listed, char *buf, size_t n)
  * encoding: a Latin-1 text with its accents here and there stays, with a
  * warning). Fills why (for the skipped list) and msg (the error, naming the
  * path) when not; else *nbad and *bad_at for the warning. */
-static int is_text(const char *path, const char *data, size_t len, size_t *nbad, size_t *bad_at,
-                   char *why, size_t n, char *msg, size_t mn) {
+/* The first NUL byte of data (or NULL) and its invalid UTF-8 sequences
+ * (*first: where the first is). drop: data is a file's mapping whose pages
+ * go once read (an index build): read a step at a time, cut before an
+ * ASCII byte (where no sequence is under way), so that the count is the
+ * count of the whole. */
+static const char *scan_text(const char *data, size_t len, int drop, size_t *nbad,
+                             size_t *first) {
+  if (!drop) {
+    const char *nul = memchr(data, '\0', len);
+    if (!nul) *nbad = qr_utf8_check(data, len, first);
+    return nul;
+  }
+  *nbad = 0;
+  *first = len;
+  for (size_t a = 0, e; a < len; a = e) {
+    e = len - a < IMPORT_STEP ? len : a + IMPORT_STEP;
+    while (e < len && (unsigned char)data[e] >= 0x80) e++;
+    const char *nul = memchr(data + a, '\0', e - a);
+    size_t at, bad = nul ? 0 : qr_utf8_check(data + a, e - a, &at);
+    qr_pages_drop(data + a, e - a);
+    if (nul) return nul;
+    if (bad && *nbad == 0) *first = a + at;
+    *nbad += bad;
+  }
+  return NULL;
+}
+
+static int is_text(const char *path, const char *data, size_t len, int drop, size_t *nbad,
+                   size_t *bad_at, char *why, size_t n, char *msg, size_t mn) {
   if (qr_utf16_likely(data, len)) {
     snprintf(why, n, "UTF-16 text, not UTF-8 (iconv -f UTF-16 -t UTF-8 converts it)");
     snprintf(msg, mn, "%s: %s", path, why);
     return 0;
   }
-  const char *nul = memchr(data, '\0', len);
+  const char *nul = scan_text(data, len, drop, nbad, bad_at);
   if (nul) {
     size_t line, col;
     line_col(data, (size_t)(nul - data), &line, &col);
@@ -1026,7 +1097,6 @@ static int is_text(const char *path, const char *data, size_t len, size_t *nbad,
              line, col);
     return 0;
   }
-  *nbad = qr_utf8_check(data, len, bad_at);
   if (*nbad >= 32 && *nbad > len / 8) {
     snprintf(why, n, "not UTF-8 text (%zu invalid sequences in %zu bytes): a binary file, or "
              "another encoding (iconv converts it)", *nbad, len);
@@ -1077,7 +1147,8 @@ static qr_status add_file(qr_corpus *c, const char *path, const char *id, int sk
    * one by one when unescaped */
   int text = ends_with(path, ".jsonl") && !memchr(f->data, '\0', f->len)
                  ? 1
-                 : is_text(path, f->data, f->len, &nbad, &bad_at, why, sizeof why, msg, sizeof msg);
+                 : is_text(path, f->data, f->len, c->spill && f->map, &nbad, &bad_at, why,
+                           sizeof why, msg, sizeof msg);
   if (!text) {
     qr_file_close(f);
     if (!skippable) return qr_error_set(err, QR_EDATA, "%s", msg);
@@ -1090,7 +1161,9 @@ static qr_status add_file(qr_corpus *c, const char *path, const char *id, int sk
     added = qr_corpus_add_jsonl(c, path, f->data, f->len, err);
   } else {
     if (nbad) warn_utf8(c, path, 0, f->data, nbad, bad_at);
+    c->adding_mapped = f->map != NULL;
     added = add_checked(c, id, f->data, f->len, path, 0, c->nmeta, 0, err);
+    c->adding_mapped = 0;
   }
   c->progress_done += f->len;
   /* on several threads, the bar follows the annotation (parallel.c) */
@@ -1108,7 +1181,7 @@ void qr_corpus_set_progress(qr_corpus *c, qr_progress_fn fn, void *ud) {
  * and of the .txt files below the directories (a walk of its own: cheap
  * beside reading them, and only made when progress is asked for). A path
  * that cannot be listed counts nothing here; the load says why. */
-static uint64_t load_size(const char *const *paths, size_t n) {
+uint64_t qr_corpus_load_size(const char *const *paths, size_t n) {
   uint64_t total = 0;
   struct stat st;
   for (size_t i = 0; i < n; i++) {
@@ -1185,7 +1258,7 @@ qr_status qr_corpus_add_paths(qr_corpus *c, const char *const *paths, size_t n, 
   for (size_t i = 0; i < n; i++)
     if (record_root(c, paths[i])) return qr_error_set(err, QR_ENOMEM, "out of memory");
   c->progress_done = c->progress_annotated = 0;
-  c->progress_total = c->progress ? load_size(paths, n) : 0;
+  c->progress_total = c->progress ? qr_corpus_load_size(paths, n) : 0;
   for (size_t i = 0; i < n; i++) {
     qr_status rc = add_one_path(c, paths[i], n > 1, strict, err);
     if (rc) return finish_adding(c, rc, err);
@@ -1253,6 +1326,10 @@ static qr_status match_doc(qr_corpus *c, docrec *d) {
     rc = qr_gazetteer_match_keys(c->gaz, c->match_keys, n, d->tok_first, NULL, &c->ments);
   }
   d->ment_count = c->ments.n - d->ment_first;
+  if (c->spill) {   /* an index build: done with its tokens and text */
+    qr_corpus_drop_pages(c, d->tok_first, d->tok_first + n, 0, 0);
+    if (d->mapped) qr_pages_drop(d->text, d->len);
+  }
   return rc;
 }
 
@@ -1286,14 +1363,17 @@ qr_status qr_corpus_postings(qr_corpus *c, uint32_t fold, const uint32_t **pos, 
   if (!c->post_start || c->post_tokens != c->toks.n || c->post_nlex != nlex) {
     /* a counting sort of token positions by folded id */
     uint32_t *start = malloc((nlex + 1) * sizeof *start);
-    uint32_t *p = malloc((c->toks.n ? c->toks.n : 1) * sizeof *p);
+    /* an index build's go to its scratch file (qr_corpus_spill) */
+    qr_error ignored = {0};
+    uint32_t *p = c->spill ? qr_corpus_spill_postings(c, &ignored)
+                           : malloc((c->toks.n ? c->toks.n : 1) * sizeof *p);
     if (!start || !p || qr_corpus_sort_postings(c, nlex, start, p)) {
       free(start);
-      free(p);
-      return QR_ENOMEM;
+      if (!qr_corpus_spilled(c, p)) free(p);
+      return c->spill && !p ? QR_EIO : QR_ENOMEM;
     }
     free(c->post_start);
-    free(c->post_pos);
+    if (!qr_corpus_spilled(c, c->post_pos)) free(c->post_pos);
     c->post_start = start;
     c->post_pos = p;
     c->post_tokens = c->toks.n;

@@ -7,6 +7,7 @@
 #include "quarry/corpus.h"
 #include "quarry/file.h"
 #include "quarry/index.h"
+#include "quarry/scratch.h"
 
 #define UNKNOWN (QR_LEX_NONE - 1)
 
@@ -20,6 +21,7 @@ typedef struct docrec {
   int cut_warned;          /* a run cut was warned of (parallel.c) */
   size_t from;             /* 1 + its index in c->reuse when its annotations came from
                             * there (qr_corpus_reuse), else 0 */
+  int mapped;              /* text is a file's, mapped read-only: its pages can be let go */
 } docrec;
 
 /* A file read: its absolute path (into strings), size and time of change
@@ -112,6 +114,13 @@ struct qr_corpus {
   size_t pending_bytes;
   struct qr_annotator *annotators;   /* a scratch corpus per thread (owned) */
   size_t nannotators;
+
+  /* an index build's token-sized arrays in a scratch file (spill.c), or NULL */
+  struct qr_spill *spill;
+  int adding_mapped;       /* the text being added is a file's mapping (add_file) */
+  int text_mapped;         /* ... the text being annotated (annotate_doc) */
+  size_t post_window;      /* postings placed per window of folds (0: as qr_corpus_sort_postings
+                            * decides; tests set it) */
 };
 
 /* Tokenizes, splits and interns text[a, end) of a document text[0, len)
@@ -141,6 +150,41 @@ void qr_corpus_free_annotators(qr_corpus *c);
 qr_status qr_corpus_sort_postings(const qr_corpus *c, size_t nlex, uint32_t *start, uint32_t *pos);
 /* The number of processors online. */
 size_t qr_corpus_jobs_online(void);
+
+/* The bytes a load of these paths will read (qr_corpus_add_paths). */
+uint64_t qr_corpus_load_size(const char *const *paths, size_t n);
+
+/* ---- spill.c: an index build's token-sized arrays in a scratch file ---- */
+
+/* Puts c's token and sentence arrays in a scratch file in dir, with room for
+ * text_bytes of text: before the first token. */
+qr_status qr_corpus_spill(qr_corpus *c, const char *dir, uint64_t text_bytes, qr_error *err);
+/* Copies the arrays back into memory and closes the scratch file. */
+qr_status qr_corpus_unspill(qr_corpus *c);
+/* Closes the scratch file (the arrays in it go: only when done with them). */
+void qr_corpus_close_spill(qr_corpus *c);
+/* Makes room for ntok more tokens and nsent more sentences: in memory, or
+ * in the scratch file (with disk given; QR_EIO when it cannot be:
+ * qr_corpus_spill_error says why). */
+qr_status qr_corpus_room(qr_corpus *c, size_t ntok, size_t nsent);
+/* Lets go of the pages of tokens [t0, t1) and sentences [s0, s1) of a
+ * corpus whose arrays are a file's (spilled, or mapped from an index). */
+void qr_corpus_drop_pages(const qr_corpus *c, size_t t0, size_t t1, size_t s0, size_t s1);
+/* During a document's annotation: once enough tokens have piled up, lets go
+ * of the pages of those made since the last time, and of text[*from, to)
+ * when mapped; *from then moves to to. */
+void qr_corpus_spill_drop_step(qr_corpus *c, const char *text, size_t *from, size_t to,
+                               int mapped);
+/* 1 if p is in c's scratch file. */
+int qr_corpus_spilled(const qr_corpus *c, const void *p);
+/* Why the scratch file failed, or NULL. */
+const char *qr_corpus_spill_error(const qr_corpus *c);
+/* Room for c's postings in the scratch file (disk given), or NULL (not
+ * spilled; or no disk, err set). */
+uint32_t *qr_corpus_spill_postings(qr_corpus *c, qr_error *err);
+/* Frees the memory and disk of the whole pages of [p, p + n) in the
+ * scratch file (copied into the index: their bytes are not needed again). */
+void qr_corpus_spill_discard(qr_corpus *c, const void *p, size_t n);
 
 /* Makes the arrays of a corpus mapped from an index its own (copies), so
  * that they can change. A no-op for any other corpus. */

@@ -9,7 +9,9 @@
  * Each section's checksum is the hash of its 1 MiB blocks in order, so that
  * a section written in pieces (the texts, document by document) and one
  * read back whole hash alike. */
+#define _GNU_SOURCE   /* fallocate */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
@@ -86,12 +88,14 @@ typedef struct disk_src {
 
 /* ---- checksums ------------------------------------------------------------ */
 
-/* The checksum of n bytes: the hash of each 1 MiB block, combined in order. */
-static uint64_t checksum(const char *p, uint64_t n) {
+/* The checksum of n bytes: the hash of each 1 MiB block, combined in
+ * order; drop: p is a file's mapping, whose pages are let go once hashed. */
+static uint64_t checksum(const char *p, uint64_t n, int drop) {
   uint64_t h = 0;
   for (uint64_t a = 0; a < n; a += BLOCK) {
     size_t k = n - a < BLOCK ? (size_t)(n - a) : BLOCK;
     h = (h ^ qr_hash_bytes(p + a, k)) * 0x9E3779B97F4A7C15ULL;
+    if (drop) qr_pages_drop(p + a, k);
   }
   return h;
 }
@@ -108,6 +112,8 @@ typedef struct piece {
   const char *p;
   uint64_t at;               /* its offset in its section */
   size_t n;
+  int release;               /* once written: 0 kept, 1 let go (a mapped input), 2 freed
+                              * (the scratch file of a spilled corpus) */
 } piece;
 
 typedef struct plan_section {
@@ -118,6 +124,8 @@ typedef struct plan_section {
 
 typedef struct writer {
   header *h;
+  qr_corpus *c;
+  int mapped_input;          /* the pieces being put are a mapped input's */
   uint64_t at;               /* the file's size so far */
   plan_section sec[NSECT];
   int cur;                   /* the section being planned, or -1 */
@@ -131,7 +139,8 @@ static void put(writer *w, const void *p, size_t n) {
     w->failed = 1;
     return;
   }
-  ps->pieces[ps->npieces++] = (piece){p, w->at - w->h->offset[w->cur], n};
+  int release = qr_corpus_spilled(w->c, p) ? 2 : w->mapped_input;
+  ps->pieces[ps->npieces++] = (piece){p, w->at - w->h->offset[w->cur], n, release};
   w->at += n;
 }
 
@@ -219,7 +228,11 @@ static void plan_body(writer *w, qr_corpus *c, const char *gazetteer, records *r
   section(w, S_FOLD_OF, c->fold_of, nlex * sizeof *c->fold_of);
   section(w, S_POST_START, c->post_start, (nlex + 1) * sizeof *c->post_start);
   begin_section(w, S_TEXT);
-  for (size_t i = 0; i < c->ndocs; i++) put(w, c->docs[i].text, c->docs[i].len);
+  for (size_t i = 0; i < c->ndocs; i++) {
+    w->mapped_input = c->spill && c->docs[i].mapped;
+    put(w, c->docs[i].text, c->docs[i].len);
+  }
+  w->mapped_input = 0;
   end_section(w);
   cn[C_TEXT] = text_off;
   size_t nt = c->toks.n, ns = c->sents.n, nm = c->ments.n;
@@ -281,6 +294,26 @@ static const char *gather(const plan_section *ps, uint64_t at, size_t n, char *b
   return buf;
 }
 
+/* Lets go of what the pieces of section s at [at, at + n) came from, where
+ * they say so: written, they are not read again. */
+static void release_sources(qr_corpus *c, const plan_section *ps, uint64_t at, size_t n) {
+  size_t lo = 0, hi = ps->npieces;
+  while (hi - lo > 1) {
+    size_t mid = (lo + hi) / 2;
+    if (ps->pieces[mid].at <= at) lo = mid;
+    else hi = mid;
+  }
+  for (size_t k = lo; k < ps->npieces && ps->pieces[k].at < at + n; k++) {
+    const piece *pc = &ps->pieces[k];
+    if (!pc->release) continue;
+    uint64_t a = at > pc->at ? at : pc->at, e = at + n < pc->at + pc->n ? at + n : pc->at + pc->n;
+    if (e <= a) continue;
+    const char *src = pc->p + (a - pc->at);
+    if (pc->release == 2) qr_corpus_spill_discard(c, src, (size_t)(e - a));
+    else qr_pages_drop(src, (size_t)(e - a));
+  }
+}
+
 static void *emit_units(void *p) {
   emit_job *j = p;
   char *buf = malloc((size_t)UNIT_BLOCKS * BLOCK);
@@ -299,6 +332,12 @@ static void *emit_units(void *p) {
     off_t where = (off_t)(j->w->h->offset[s] + at);
     if (j->map) {   /* gathered straight into the file, hashed there */
       char *dst = j->map + where;
+      /* disk first (see emit), a unit at a time: the scratch file of a
+       * spilled corpus frees its disk as the index takes it */
+      if (fallocate(j->fd, 0, where, (off_t)n) != 0) {
+        atomic_store(&j->error, errno);
+        break;
+      }
       const char *src = gather(ps, at, n, dst);
       if (src != dst) memcpy(dst, src, n);
       for (size_t k = 0; k < n; k += BLOCK)
@@ -306,9 +345,8 @@ static void *emit_units(void *p) {
       /* done with these pages: out of this process's memory (they stay in
        * the page cache, to be written back; a shared file mapping keeps
        * what was written) */
-      uintptr_t lo = ((uintptr_t)dst + 4095) & ~(uintptr_t)4095,
-                hi = ((uintptr_t)dst + n) & ~(uintptr_t)4095;
-      if (hi > lo) madvise((void *)lo, hi - lo, MADV_DONTNEED);
+      qr_pages_drop(dst, n);
+      release_sources(j->w->c, ps, at, n);
       continue;
     }
     const char *data = gather(ps, at, n, buf);
@@ -325,6 +363,7 @@ static void *emit_units(void *p) {
       }
       done += (size_t)r;
     }
+    release_sources(j->w->c, ps, at, n);
   }
   free(buf);
   return NULL;
@@ -353,7 +392,16 @@ static int emit(writer *w, int fd, size_t jobs) {
     }
   }
   if (!e && ftruncate(fd, (off_t)w->at) != 0) e = errno;
+  /* disk first: a write into a mapped page with no disk under it is a
+   * SIGBUS when the disk is full, not an error; each unit is given its disk
+   * before it is written (where the space cannot be given in advance, the
+   * file is written with pwrite) */
+  int given = 0;
   if (!e && w->at) {
+    given = fallocate(fd, 0, 0, (off_t)sizeof(header)) == 0;
+    if (!given && errno != EOPNOTSUPP && errno != ENOSYS) e = errno;
+  }
+  if (!e && given) {
     void *m = mmap(NULL, (size_t)w->at, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (m != MAP_FAILED) j.map = m;
   }
@@ -388,7 +436,9 @@ qr_status qr_index_write(qr_corpus *c, const char *path, const char *gazetteer, 
   /* the inverted index goes in the file: built now if it is not yet */
   const uint32_t *pos;
   size_t npos;
-  if (qr_corpus_postings(c, 0, &pos, &npos)) return qr_error_set(err, QR_ENOMEM, "out of memory");
+  qr_status prc = qr_corpus_postings(c, 0, &pos, &npos);
+  if (prc && qr_corpus_spill_error(c)) return qr_error_set(err, prc, "%s", qr_corpus_spill_error(c));
+  if (prc) return qr_error_set(err, QR_ENOMEM, "out of memory");
   qr_buf gaz = {0};
   if (*gazetteer && qr_corpus_abspath(gazetteer, &gaz))
     return qr_error_set(err, QR_ENOMEM, "out of memory");
@@ -402,6 +452,7 @@ qr_status qr_index_write(qr_corpus *c, const char *path, const char *gazetteer, 
   writer w;
   memset(&w, 0, sizeof w);
   w.h = &h;
+  w.c = c;
   w.at = sizeof h;
   w.cur = -1;
   records rec = {NULL, NULL};
@@ -528,7 +579,7 @@ static qr_status check_padding(const char *m, const header *h, const char *path,
 static qr_status check_sums(const char *m, const header *h, int from, int to, const char *path,
                             qr_error *err) {
   for (int s = from; s < to; s++)
-    if (checksum(m + h->offset[s], h->bytes[s]) != h->hash[s]) {
+    if (checksum(m + h->offset[s], h->bytes[s], s >= S_FIRST_BULK) != h->hash[s]) {
       char what[80];
       snprintf(what, sizeof what, "the checksum of its %s differs", section_name[s]);
       return damaged(err, path, what);
@@ -593,7 +644,7 @@ static qr_status load_docs(qr_corpus *c, const char *m, const header *h, const c
     c->docs[i] = (docrec){d->id_off, d->source_off, text + d->text_off, d->len, d->source_line,
                           d->title_start, d->title_len, d->tok_first, d->tok_count,
                           d->sent_first, d->sent_count, d->ment_first, d->ment_count,
-                          d->meta_first, d->meta_count, 0, 0};
+                          d->meta_first, d->meta_count, 0, 0, 0};
     txt += d->len;
     tok += d->tok_count;
     sent += d->sent_count;
@@ -782,7 +833,7 @@ void qr_index_reseal(void *data, size_t len) {
   h.file_size = len;
   for (int s = 0; s < NSECT; s++)
     if (h.offset[s] <= len && h.bytes[s] <= len - h.offset[s])
-      h.hash[s] = checksum((const char *)data + h.offset[s], h.bytes[s]);
+      h.hash[s] = checksum((const char *)data + h.offset[s], h.bytes[s], 0);
   h.header_hash = qr_hash_bytes(&h, offsetof(header, header_hash));
   memcpy(data, &h, sizeof h);
 }
@@ -791,11 +842,22 @@ const qr_index_info *qr_index_info_of(const qr_corpus *c) { return c->info.path 
 
 /* ---- verifying ------------------------------------------------------------------ */
 
+/* Lets go of the pages of the sections that grow with tokens: read once to
+ * be checked, they stay in the page cache, not in the process (the index
+ * of a corpus larger than memory is checked too). */
+static void drop_bulk(const char *m, const header *h) {
+  qr_pages_drop(m + h->offset[S_FIRST_BULK], (size_t)(h->file_size - h->offset[S_FIRST_BULK]));
+}
+
+/* how many tokens or postings are checked between two drop_bulk */
+#define VERIFY_STEP ((size_t)1 << 20)
+
 qr_status qr_index_verify(const qr_corpus *c, qr_error *err) {
   if (!c->info.path || !c->frozen) return QR_OK;
   const char *m = c->mapped.data, *path = c->info.path;
   const header *h = (const header *)(const void *)m;
   qr_status rc = check_sums(m, h, S_FIRST_BULK, NSECT, path, err);
+  drop_bulk(m, h);
   if (rc) return rc;
   /* the contents, whoever wrote them: ids inside the lexicon, tokens inside
    * their text, ranges inside their arrays */
@@ -803,7 +865,7 @@ qr_status qr_index_verify(const qr_corpus *c, qr_error *err) {
   for (size_t i = 0; i < c->ndocs; i++) {
     const docrec *d = &c->docs[i];
     for (size_t t = d->tok_first; t < d->tok_first + d->tok_count; t++)
-      if (c->toks.start[t] > d->len || c->toks.len[t] > d->len - c->toks.start[t] ||
+      if ((t % VERIFY_STEP == 0 && (drop_bulk(m, h), 0)) || c->toks.start[t] > d->len || c->toks.len[t] > d->len - c->toks.start[t] ||
           c->toks.split[t] > c->toks.len[t] || c->toks.kind[t] == 0 ||
           c->toks.kind[t] >= QR_TOK_KIND_MAX || c->form[t] >= nlex || c->fold[t] >= nlex)
         return damaged(err, path, "its tokens");
@@ -821,8 +883,10 @@ qr_status qr_index_verify(const qr_corpus *c, qr_error *err) {
   /* the postings: each token once, under its fold */
   for (size_t f = 0; f < nlex; f++)
     for (uint32_t k = c->post_start[f]; k < c->post_start[f + 1]; k++)
-      if (c->post_pos[k] >= nt || c->fold[c->post_pos[k]] != f)
+      if ((k % VERIFY_STEP == 0 && (drop_bulk(m, h), 0)) || c->post_pos[k] >= nt ||
+          c->fold[c->post_pos[k]] != f)
         return damaged(err, path, "its postings");
+  drop_bulk(m, h);
   return QR_OK;
 }
 
@@ -982,11 +1046,21 @@ qr_status qr_index_make(const qr_index_job *job, qr_index_report *r, qr_corpus *
   } else if (old) {
     snprintf(r->previous, sizeof r->previous, "%s was made with another segmenter", job->out);
   }
+  /* what grows with tokens goes to a scratch file beside the index, not
+   * to memory (spill.c); where one cannot be made, to memory */
+  qr_buf dir = {0};
+  const char *slash = strrchr(job->out, '/');
+  qr_error ignored = {0};
+  if (qr_buf_append(&dir, slash ? job->out : ".", slash ? (size_t)(slash - job->out) + 1 : 1) ||
+      qr_corpus_spill(c, dir.data, qr_corpus_load_size(job->paths, job->npaths), &ignored)) {}
+  qr_buf_free(&dir);
   qr_corpus_set_progress(c, job->progress, job->progress_ud);
   qr_status rc = qr_corpus_add_paths(c, job->paths, job->npaths, job->flags, err);
   qr_corpus_set_progress(c, NULL, NULL);
   if (!rc && job->g) rc = qr_corpus_match(c, job->g, err);
   if (!rc) rc = qr_index_write(c, job->out, job->gazetteer, err);
+  /* a full disk under the scratch file says so, not what it made fail */
+  if (rc && qr_corpus_spill_error(c)) qr_error_set(err, QR_EIO, "%s", qr_corpus_spill_error(c));
   if (!rc) {
     r->documents = c->ndocs;
     r->tokens = c->toks.n;
@@ -997,7 +1071,9 @@ qr_status qr_index_make(const qr_index_job *job, qr_index_report *r, qr_corpus *
   }
   qr_corpus_reuse(c, NULL, 0);
   qr_corpus_free(old);
-  if (rc || !corpus) qr_corpus_free(c);
-  else *corpus = c;
+  qr_corpus_free(c);
+  /* the caller's corpus is the index as written (the one made had its
+   * token arrays in the scratch file, freed behind the writing) */
+  if (!rc && corpus) rc = qr_index_open(job->out, 0, corpus, err);
   return rc;
 }

@@ -34,6 +34,9 @@
 /* The batches of a round: annotated, then merged, before the next round
  * starts, so that the scratch arrays hold a round's tokens, not the load's */
 #define ROUND_BYTES ((size_t)16 << 20)
+/* ... and in an index build, whose arrays go to a scratch file round by
+ * round (spill.c): the scratch arrays are what it holds */
+#define SPILL_ROUND_BYTES ((size_t)2 << 20)
 
 /* A piece of a document: text[a, e) of document doc, and, once annotated,
  * its tokens and sentences in its thread's scratch corpus. */
@@ -150,6 +153,13 @@ static void *worker_main(void *p) {
   worker_arg *a = p;
   run_phase(a->j, a->id);
   return NULL;
+}
+
+/* The spans of a round's batches. */
+static size_t round_spans(const job *j) {
+  size_t n = 0;
+  for (size_t b = 0; b < j->nbatches; b++) n += j->batches[b].n;
+  return n;
 }
 
 /* Runs a phase on nw threads, this one among them. */
@@ -341,24 +351,41 @@ static qr_status finish_docs(qr_corpus *c, job *j, size_t nok, int warn_cuts, si
 /* A counting sort of token positions by fold on several threads: each
  * counts the folds of its share of the tokens, the counts become each
  * thread's places (fold by fold, thread by thread, so positions stay in
- * order), and each fills its places. */
+ * order), and each fills its places. In an index build (spilled) the
+ * places are filled a window of folds at a time, each window's pages let go
+ * before the next, and so are those of the folds read: the postings'
+ * pages are never all in memory at once. */
 typedef struct post_job {
   const uint32_t *fold;
   size_t n, nlex;
   size_t nt;
   uint32_t **at;             /* per thread, per fold: its count, then its next place */
   uint32_t *pos;
+  uint32_t f_lo, f_hi;       /* the window of folds being placed */
   int phase;
+  int drop;                  /* let go of the folds' pages as they are read */
   atomic_size_t next;
 } post_job;
+
+/* tokens read between two drops of their pages */
+#define POST_CHUNK ((size_t)1 << 20)
 
 static void post_share(post_job *j, size_t t) {
   size_t a = j->n * t / j->nt, e = j->n * (t + 1) / j->nt;
   uint32_t *at = j->at[t];
-  if (j->phase == 1)
-    for (size_t i = a; i < e; i++) at[j->fold[i]]++;
-  else
-    for (size_t i = a; i < e; i++) j->pos[at[j->fold[i]]++] = (uint32_t)i;
+  for (size_t c0 = a; c0 < e; c0 += POST_CHUNK) {
+    size_t c1 = e - c0 < POST_CHUNK ? e : c0 + POST_CHUNK;
+    if (j->phase == 1) {
+      for (size_t i = c0; i < c1; i++) at[j->fold[i]]++;
+    } else {
+      uint32_t lo = j->f_lo, width = j->f_hi - j->f_lo;
+      for (size_t i = c0; i < c1; i++) {
+        uint32_t f = j->fold[i];
+        if (f - lo < width) j->pos[at[f]++] = (uint32_t)i;
+      }
+    }
+    if (j->drop) qr_pages_drop(j->fold + c0, (c1 - c0) * sizeof *j->fold);
+  }
 }
 
 static void *post_worker(void *p) {
@@ -383,7 +410,8 @@ static void post_phase(post_job *j, int phase) {
 qr_status qr_corpus_sort_postings(const qr_corpus *c, size_t nlex, uint32_t *start, uint32_t *pos) {
   size_t n = c->toks.n, nt = c->jobs < MAX_THREADS ? c->jobs : MAX_THREADS;
   if (nt < 1 || n < ((size_t)1 << 20)) nt = 1;   /* threads for a million tokens or more */
-  post_job j = {c->fold, n, nlex, nt, calloc(nt, sizeof(uint32_t *)), pos, 0, 0};
+  post_job j = {c->fold, n, nlex, nt, calloc(nt, sizeof(uint32_t *)), pos, 0, 0, 0,
+                c->spill != NULL, 0};
   qr_status rc = j.at ? QR_OK : QR_ENOMEM;
   for (size_t t = 0; t < nt && !rc; t++)
     if (!(j.at[t] = calloc(nlex ? nlex : 1, sizeof(uint32_t)))) rc = QR_ENOMEM;
@@ -399,7 +427,17 @@ qr_status qr_corpus_sort_postings(const qr_corpus *c, size_t nlex, uint32_t *sta
       }
       start[f + 1] = place;
     }
-    post_phase(&j, 2);
+    /* windows of folds whose postings fill a quarter of them, 8M at least
+     * (in memory, one window: all) */
+    size_t window = c->spill ? (n / 4 > ((size_t)8 << 20) ? n / 4 : (size_t)8 << 20) : SIZE_MAX;
+    if (c->post_window) window = c->post_window;
+    for (size_t lo = 0, hi; lo < nlex; lo = hi) {
+      for (hi = lo + 1; hi < nlex && start[hi + 1] - start[lo] <= window; hi++) {}
+      j.f_lo = (uint32_t)lo;
+      j.f_hi = (uint32_t)hi;
+      post_phase(&j, 2);
+      if (j.drop) qr_pages_drop(pos + start[lo], (size_t)(start[hi] - start[lo]) * sizeof *pos);
+    }
   }
   for (size_t t = 0; j.at && t < nt; t++) free(j.at[t]);
   free(j.at);
@@ -423,10 +461,11 @@ qr_status qr_corpus_annotate_parallel(qr_corpus *c, size_t first, int warn_cuts,
   if (rc) return rc;
   if (nw > nbatches) nw = nbatches;
   if ((rc = make_annotators(c, nw))) goto done;
+  size_t round_bytes = c->spill ? SPILL_ROUND_BYTES : ROUND_BYTES;
   for (size_t r0 = 0, r1; r0 < nbatches && !rc; r0 = r1) {
-    /* a round: batches up to ROUND_BYTES per thread */
-    size_t bytes = 0;
-    for (r1 = r0; r1 < nbatches && (r1 == r0 || bytes < ROUND_BYTES * nw); r1++)
+    /* a round: batches up to round_bytes per thread */
+    size_t bytes = 0, tok0 = c->toks.n, sent0 = c->sents.n;
+    for (r1 = r0; r1 < nbatches && (r1 == r0 || bytes < round_bytes * nw); r1++)
       bytes += batches[r1].bytes;
     for (size_t i = 0; i < nw; i++) {
       qr_corpus *w = c->annotators[i].w;
@@ -440,19 +479,27 @@ qr_status qr_corpus_annotate_parallel(qr_corpus *c, size_t first, int warn_cuts,
     run_threads(&j, 1, nw);
     size_t nok, tok_end, sent_end;
     rc = map_batches(c, &j, &nok, &tok_end, &sent_end);
-    if (qr_tokens_reserve(&c->toks, tok_end - c->toks.n) || qr_corpus_ids_room(c, tok_end) ||
-        qr_sentences_reserve(&c->sents, sent_end - c->sents.n)) {
+    qr_status room = qr_corpus_room(c, tok_end - c->toks.n, sent_end - c->sents.n);
+    if (room) {
       /* no room: nothing of the round is merged */
       const span *sp = &spans[j.batches[0].first];
       if (sp->a == 0) begin_doc(c, &c->docs[sp->doc]);
       *failed = sp->doc;
-      rc = QR_ENOMEM;
+      rc = room;
       break;
     }
     job copy = {c, spans, j.batches, nok, 0, 0};
     run_threads(&copy, 3, nw);
     qr_status fin = finish_docs(c, &j, nok, warn_cuts, failed);
     if (!rc) rc = fin;
+    if (c->spill) {
+      /* an index build: the round's arrays and texts are done with */
+      qr_corpus_drop_pages(c, tok0, c->toks.n, sent0, c->sents.n);
+      for (size_t k = j.batches[0].first; k < j.batches[0].first + round_spans(&j); k++) {
+        const docrec *d = &c->docs[spans[k].doc];
+        if (d->mapped) qr_pages_drop(d->text + spans[k].a, spans[k].e - spans[k].a);
+      }
+    }
     if (c->progress && !rc) {
       for (size_t b = 0; b < j.nbatches; b++) c->progress_annotated += j.batches[b].bytes;
       uint64_t done = c->progress_annotated < c->progress_total ? c->progress_annotated

@@ -1,0 +1,186 @@
+/* test_spill.c — an index build's token arrays in a scratch file
+ * (core/corpus/spill.c, quarry/scratch.h): a corpus annotated into one holds
+ * the same tokens, sentences, ids and postings as one annotated in memory,
+ * on one thread or two, after its pages are let go, and when the room
+ * guessed is too small (it moves to memory); the file leaves nothing in
+ * its directory; a scratch file that cannot be made says why. */
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "corpus/corpus_impl.h"
+#include "quarry/scratch.h"
+#include "unit.h"
+
+/* Entries in dir other than . and .. */
+static int entries(const char *dir) {
+  DIR *d = opendir(dir);
+  int n = 0;
+  if (!d) return -1;
+  for (struct dirent *e; (e = readdir(d));)
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) n++;
+  closedir(d);
+  return n;
+}
+
+/* Texts with some of everything: sentences, contractions, numbers, a word
+ * met often (long postings) and many met once. */
+static char *make_text(size_t k) {
+  size_t cap = 4096, n = 0;
+  char *t = malloc(cap);
+  for (size_t i = 0; i < 40 + k * 7; i++) {
+    char s[160];
+    int m = snprintf(s, sizeof s, "The %zu-th report didn't say why word%zu came; Dr. Smith said %s. ",
+                     i, (i * 2654435761u + k) % 997, i % 3 ? "no" : "\"yes\"");
+    if (n + (size_t)m + 1 > cap) t = realloc(t, cap *= 2);
+    memcpy(t + n, s, (size_t)m);
+    n += (size_t)m;
+  }
+  t[n] = '\0';
+  return t;
+}
+
+#define NDOCS 9
+
+static qr_corpus *build(const char *dir, int spill, size_t jobs, uint64_t room, char **texts) {
+  qr_corpus *c = qr_corpus_new();
+  qr_error err = {0};
+  qr_corpus_set_jobs(c, jobs);
+  if (spill && qr_corpus_spill(c, dir, room, &err) != QR_OK) {
+    fprintf(stderr, "spill: %s\n", err.msg);
+    qr_corpus_free(c);
+    return NULL;
+  }
+  for (int i = 0; i < NDOCS; i++) {
+    char id[16];
+    snprintf(id, sizeof id, "d%d", i);
+    if (qr_corpus_add_text(c, id, texts[i], strlen(texts[i]), &err) != QR_OK) {
+      fprintf(stderr, "add: %s\n", err.msg);
+      qr_corpus_free(c);
+      return NULL;
+    }
+  }
+  return c;
+}
+
+/* 1 if a and b hold the same annotations and postings. */
+static int same(unit *u, const qr_corpus *a, qr_corpus *b) {
+  size_t n = a->toks.n, ns = a->sents.n;
+  CHECK_INT(u, b->toks.n, n);
+  CHECK_INT(u, b->sents.n, ns);
+  if (b->toks.n != n || b->sents.n != ns) return 0;
+  int ok = memcmp(a->toks.start, b->toks.start, n * 4) == 0 &&
+           memcmp(a->toks.len, b->toks.len, n * 4) == 0 &&
+           memcmp(a->toks.kind, b->toks.kind, n) == 0 &&
+           memcmp(a->toks.flags, b->toks.flags, n) == 0 &&
+           memcmp(a->toks.split, b->toks.split, n) == 0 &&
+           memcmp(a->form, b->form, n * 4) == 0 && memcmp(a->fold, b->fold, n * 4) == 0 &&
+           memcmp(a->sents.first, b->sents.first, ns * 4) == 0 &&
+           memcmp(a->sents.count, b->sents.count, ns * 4) == 0 &&
+           memcmp(a->sents.flags, b->sents.flags, ns) == 0;
+  CHECK(u, ok);
+  const uint32_t *pa, *pb;
+  size_t na, nb;
+  qr_corpus *ma = (qr_corpus *)a;
+  if (qr_corpus_postings(ma, 0, &pa, &na) || qr_corpus_postings(b, 0, &pb, &nb)) return 0;
+  size_t nlex = qr_lexicon_size(a->lex);
+  CHECK_INT(u, qr_lexicon_size(b->lex), nlex);
+  int posts = memcmp(a->post_start, b->post_start, (nlex + 1) * 4) == 0 &&
+              memcmp(a->post_pos, b->post_pos, n * 4) == 0;
+  CHECK(u, posts);
+  return ok && posts;
+}
+
+int main(void) {
+  unit u = {0};
+  char dir[] = "/tmp/quarry-spill-XXXXXX";
+  if (!mkdtemp(dir)) return 2;
+  char *texts[NDOCS];
+  uint64_t bytes = 0;
+  for (int i = 0; i < NDOCS; i++) {
+    texts[i] = make_text((size_t)i * 40);
+    bytes += strlen(texts[i]);
+  }
+  qr_corpus *plain = build(dir, 0, 1, 0, texts);
+  if (!plain) return 2;
+
+  for (size_t jobs = 1; jobs <= 2; jobs++) {
+    unit_case(&u, "spilled on %zu thread(s): the arrays and postings of memory's", jobs);
+    qr_corpus *c = build(dir, 1, jobs, bytes, texts);
+    CHECK(&u, c != NULL);
+    if (!c) continue;
+    CHECK(&u, c->spill != NULL);
+    CHECK(&u, qr_corpus_spilled(c, c->toks.start));
+    c->post_window = 7;   /* many windows of folds, each placed apart */
+    same(&u, plain, c);
+    CHECK(&u, qr_corpus_spilled(c, c->post_pos));
+    CHECK_INT(&u, entries(dir), 0);   /* the scratch file has no name */
+
+    unit_case(&u, "spilled on %zu thread(s): pages let go are read back the same", jobs);
+    qr_corpus_drop_pages(c, 0, c->toks.n, 0, c->sents.n);
+    qr_pages_drop(c->post_pos, c->toks.n * 4);
+    same(&u, plain, c);
+    qr_corpus_free(c);
+    CHECK_INT(&u, entries(dir), 0);
+  }
+
+  unit_case(&u, "room guessed too small: the arrays move to memory, the same");
+  qr_corpus *small = build(dir, 1, 1, 100, texts);
+  CHECK(&u, small != NULL);
+  if (small) {
+    CHECK(&u, small->spill == NULL);
+    same(&u, plain, small);
+    qr_corpus_free(small);
+  }
+  unit_case(&u, "room too small on two threads: the same");
+  small = build(dir, 1, 2, 2000, texts);
+  CHECK(&u, small != NULL);
+  if (small) {
+    CHECK(&u, small->spill == NULL);
+    same(&u, plain, small);
+    qr_corpus_free(small);
+  }
+
+  unit_case(&u, "a scratch file that cannot be made: an error naming the directory");
+  qr_scratch s;
+  qr_error err = {0};
+  char missing[300];
+  snprintf(missing, sizeof missing, "%s/no/such", dir);
+  CHECK_INT(&u, qr_scratch_open(&s, missing, 4096, &err), QR_EIO);
+  CHECK(&u, strstr(err.msg, missing) != NULL && strstr(err.msg, "scratch file") != NULL);
+  /* larger than the process may write: refused, not a signal */
+  struct rlimit old, lim;
+  getrlimit(RLIMIT_FSIZE, &old);
+  lim = old;
+  lim.rlim_cur = 1 << 20;
+  void (*was)(int) = signal(SIGXFSZ, SIG_IGN);
+  setrlimit(RLIMIT_FSIZE, &lim);
+  memset(&err, 0, sizeof err);
+  CHECK_INT(&u, qr_scratch_open(&s, dir, (size_t)64 << 20, &err), QR_EIO);
+  CHECK(&u, strstr(err.msg, "cannot make a scratch file of") != NULL);
+  setrlimit(RLIMIT_FSIZE, &old);
+  signal(SIGXFSZ, was);
+  CHECK_INT(&u, entries(dir), 0);
+
+  unit_case(&u, "a scratch file: given disk, written, dropped, read back; discarded reads zeros");
+  memset(&err, 0, sizeof err);
+  CHECK_INT(&u, qr_scratch_open(&s, dir, (size_t)1 << 20, &err), QR_OK);
+  CHECK(&u, qr_scratch_holds(&s, s.base) && !qr_scratch_holds(&s, s.base + s.size));
+  CHECK_INT(&u, qr_scratch_allocate(&s, s.base, s.size, &err), QR_OK);
+  memset(s.base, 'q', s.size);
+  qr_pages_drop(s.base, s.size);
+  CHECK(&u, s.base[0] == 'q' && s.base[s.size - 1] == 'q');
+  qr_scratch_discard(&s, s.base, 8192);
+  CHECK(&u, s.base[0] == 0 && s.base[8191] == 0 && s.base[8192] == 'q');
+  qr_scratch_close(&s);
+  CHECK_INT(&u, entries(dir), 0);
+
+  qr_corpus_free(plain);
+  for (int i = 0; i < NDOCS; i++) free(texts[i]);
+  rmdir(dir);
+  return unit_finish(&u);
+}
