@@ -546,6 +546,9 @@ qr_status qr_corpus_ids_room(qr_corpus *c, size_t n) {
  * their ids mapped to c's lexicon (a form new here is interned, then its
  * fold, when first met: the order annotating interns them in, so that the
  * ids come out as a fresh load's), and its sentences. */
+static qr_status import_mentions(qr_corpus *c, docrec *d);
+static qr_status match_doc(qr_corpus *c, docrec *d);
+
 static qr_status import_doc(qr_corpus *c, docrec *d, size_t j) {
   const qr_corpus *o = c->reuse;
   const docrec *od = &o->docs[j];
@@ -600,6 +603,8 @@ static qr_status import_doc(qr_corpus *c, docrec *d, size_t j) {
     qr_corpus_drop_pages(c, 0, 0, s0, s0 + ns);
   }
   c->nreused++;
+  /* a gazetteer set before: its mentions, kept (the same gazetteer) or found */
+  if (c->gaz) return c->reuse_mentions ? import_mentions(c, d) : match_doc(c, d);
   return QR_OK;
 }
 

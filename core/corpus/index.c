@@ -1054,10 +1054,12 @@ qr_status qr_index_make(const qr_index_job *job, qr_index_report *r, qr_corpus *
   if (qr_buf_append(&dir, slash ? job->out : ".", slash ? (size_t)(slash - job->out) + 1 : 1) ||
       qr_corpus_spill(c, dir.data, qr_corpus_load_size(job->paths, job->npaths), &ignored)) {}
   qr_buf_free(&dir);
+  /* the gazetteer first: each document is matched as it is annotated, on
+   * its thread (or its mentions kept, when it is kept) */
+  qr_status rc = job->g ? qr_corpus_match(c, job->g, err) : QR_OK;
   qr_corpus_set_progress(c, job->progress, job->progress_ud);
-  qr_status rc = qr_corpus_add_paths(c, job->paths, job->npaths, job->flags, err);
+  if (!rc) rc = qr_corpus_add_paths(c, job->paths, job->npaths, job->flags, err);
   qr_corpus_set_progress(c, NULL, NULL);
-  if (!rc && job->g) rc = qr_corpus_match(c, job->g, err);
   if (!rc) rc = qr_index_write(c, job->out, job->gazetteer, err);
   /* a full disk under the scratch file says so, not what it made fail */
   if (rc && qr_corpus_spill_error(c)) qr_error_set(err, QR_EIO, "%s", qr_corpus_spill_error(c));

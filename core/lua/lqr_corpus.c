@@ -482,6 +482,39 @@ int lqr_open(lua_State *L) {
     lua_pushvalue(L, segi);
     lua_setiuservalue(L, ud, 3);
   }
+  /* the gazetteer, before the documents: each is then matched as it is
+   * annotated, on the thread that annotates it (when abbreviations are
+   * learnt first, the documents are annotated again: matched then) */
+  const char *first_dir = NULL;
+  for (int i = 1; i <= npaths && !first_dir; i++) {
+    if (lua_type(L, 1) == LUA_TSTRING) lua_pushvalue(L, 1);
+    else lua_rawgeti(L, 1, i);
+    const char *path = lua_tostring(L, -1);
+    if (qr_path_is_dir(path) == 1) first_dir = path;   /* kept by arg 1 */
+    lua_pop(L, 1);
+  }
+  lua_getfield(L, 2, "gazetteer");
+  int gi = lua_gettop(L);
+  check_gazetteer_option(L, gi);
+  if (lua_isnil(L, gi) && first_dir) {
+    lua_pushfstring(L, "%s/gazetteer.tsv", first_dir);
+    FILE *probe = fopen(lua_tostring(L, -1), "r");
+    if (probe) {
+      fclose(probe);
+      lua_replace(L, gi);
+    } else {
+      lua_pop(L, 1);
+    }
+  }
+  if (lua_type(L, gi) == LUA_TSTRING) load_gazetteer_at(L, gi);
+  if (lua_toboolean(L, gi)) {
+    lua_pushvalue(L, gi);
+    lua_setiuservalue(L, ud, 1);
+  }
+  if (lua_toboolean(L, gi) && !learn) {
+    qr_error err = {0};
+    if (qr_corpus_match(box->c, lqr_checkgaz(L, gi)->g, &err)) return lqr_error(L, &err);
+  }
   /* the paths as one list (a userdata: nothing to free if a call raises);
    * the strings stay alive in argument 1 */
   const char **paths = lua_newuserdatauv(L, (size_t)npaths * sizeof *paths, 0);
@@ -500,22 +533,13 @@ int lqr_open(lua_State *L) {
   if (progress) lqr_progress_end(&bar);
   if (added) return lqr_error(L, &perr);
   lua_pop(L, 1);   /* the list */
-  const char *first_dir = NULL;
-  for (int i = 1; i <= npaths; i++) {
-    if (lua_type(L, 1) == LUA_TSTRING) lua_pushvalue(L, 1);
-    else lua_rawgeti(L, 1, i);
-    const char *path = lua_tostring(L, -1);
-    if (!first_dir && qr_path_is_dir(path) == 1) first_dir = path;   /* kept by arg 1 */
-    if (i == 1) {
-      lua_pushvalue(L, -1);
-      if (npaths > 1) {
-        lua_pushfstring(L, " (+%d)", npaths - 1);
-        lua_concat(L, 2);
-      }
-      lua_setiuservalue(L, ud, 2);
-    }
-    lua_pop(L, 1);
+  /* the corpus's name: its first path, and how many more */
+  lua_type(L, 1) == LUA_TSTRING ? lua_pushvalue(L, 1) : (void)lua_rawgeti(L, 1, 1);
+  if (npaths > 1) {
+    lua_pushfstring(L, " (+%d)", npaths - 1);
+    lua_concat(L, 2);
   }
+  lua_setiuservalue(L, ud, 2);
   if (!quiet) {
     for (size_t k = 0; k < qr_corpus_nwarnings(box->c); k++)
       fprintf(stderr, "quarry: warning: %s\n", qr_corpus_warning(box->c, k));
@@ -534,27 +558,9 @@ int lqr_open(lua_State *L) {
     }
     lua_setiuservalue(L, ud, 4);
   }
-  /* the gazetteer */
-  lua_getfield(L, 2, "gazetteer");
-  int gi = lua_gettop(L);
-  check_gazetteer_option(L, gi);
-  if (lua_isnil(L, gi) && first_dir) {
-    lua_pushfstring(L, "%s/gazetteer.tsv", first_dir);
-    FILE *probe = fopen(lua_tostring(L, -1), "r");
-    if (probe) {
-      fclose(probe);
-      lua_replace(L, gi);
-    } else {
-      lua_pop(L, 1);
-    }
-  }
-  if (lua_type(L, gi) == LUA_TSTRING) load_gazetteer_at(L, gi);
-  if (lua_toboolean(L, gi)) {
-    qr_gazetteer *g = lqr_checkgaz(L, gi)->g;
+  if (learn && lua_toboolean(L, gi)) {   /* matched now, on the documents annotated again */
     qr_error err = {0};
-    if (qr_corpus_match(box->c, g, &err)) return lqr_error(L, &err);
-    lua_pushvalue(L, gi);
-    lua_setiuservalue(L, ud, 1);
+    if (qr_corpus_match(box->c, lqr_checkgaz(L, gi)->g, &err)) return lqr_error(L, &err);
   }
   lua_settop(L, ud);
   return 1;
