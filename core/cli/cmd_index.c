@@ -94,7 +94,7 @@ static int make_index(cli_opts *o) {
   qr_index_job job = {(const char *const *)o->args, (size_t)o->nargs,
                       o->strict ? QR_CORPUS_STRICT : 0, o->output, g, gpath,
                       progress ? lqr_progress_draw : NULL, progress ? &bar : NULL,
-                      (size_t)o->jobs};
+                      (size_t)o->jobs, progress ? lqr_progress_draw_writing : NULL};
   qr_index_report r;
   qr_corpus *c = NULL;
   qr_error err = {0};

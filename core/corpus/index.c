@@ -265,6 +265,11 @@ static void plan_body(writer *w, qr_corpus *c, const char *gazetteer, records *r
 typedef struct emit_job {
   writer *w;
   int fd;
+  qr_progress_fn progress;   /* drawn by the thread that called emit, or NULL */
+  void *progress_ud;
+  pthread_t caller;
+  uint64_t total;            /* the bytes of the sections */
+  atomic_uint_fast64_t written;
   size_t nunits;
   int *unit_sec;
   uint64_t *unit_at;
@@ -314,6 +319,13 @@ static void release_sources(qr_corpus *c, const plan_section *ps, uint64_t at, s
   }
 }
 
+/* n more bytes written: the bar moves (drawn by one thread only). */
+static void written(emit_job *j, size_t n) {
+  uint64_t done = atomic_fetch_add(&j->written, n) + n;
+  if (j->progress && pthread_equal(pthread_self(), j->caller))
+    j->progress(j->progress_ud, done, j->total, j->w->c->ndocs);
+}
+
 static void *emit_units(void *p) {
   emit_job *j = p;
   char *buf = malloc((size_t)UNIT_BLOCKS * BLOCK);
@@ -347,6 +359,7 @@ static void *emit_units(void *p) {
        * what was written) */
       qr_pages_drop(dst, n);
       release_sources(j->w->c, ps, at, n);
+      written(j, n);
       continue;
     }
     const char *data = gather(ps, at, n, buf);
@@ -364,6 +377,7 @@ static void *emit_units(void *p) {
       done += (size_t)r;
     }
     release_sources(j->w->c, ps, at, n);
+    written(j, n);
   }
   free(buf);
   return NULL;
@@ -374,12 +388,20 @@ static void *emit_units(void *p) {
  * page cache through write() costs several times a copy in memory on some
  * kernels, and writers of one file wait for each other there), else hashed
  * on every thread and written by this one; 0, or an errno. */
-static int emit(writer *w, int fd, size_t jobs) {
+static int emit(writer *w, int fd, size_t jobs, qr_progress_fn progress, void *progress_ud) {
   size_t nunits = 0;
-  for (int s = 0; s < NSECT; s++)
+  uint64_t total = 0;
+  for (int s = 0; s < NSECT; s++) {
     nunits += (w->h->bytes[s] + (uint64_t)UNIT_BLOCKS * BLOCK - 1) / ((uint64_t)UNIT_BLOCKS * BLOCK);
-  emit_job j = {w, fd, 0, malloc((nunits ? nunits : 1) * sizeof(int)),
-                malloc((nunits ? nunits : 1) * sizeof(uint64_t)), 0, 0, 0, NULL};
+    total += w->h->bytes[s];
+  }
+  emit_job j = {.w = w, .fd = fd, .progress = progress, .progress_ud = progress_ud,
+                .caller = pthread_self(), .total = total,
+                .unit_sec = malloc((nunits ? nunits : 1) * sizeof(int)),
+                .unit_at = malloc((nunits ? nunits : 1) * sizeof(uint64_t))};
+  atomic_init(&j.written, 0);
+  atomic_init(&j.next, 0);
+  atomic_init(&j.error, 0);
   int e = 0;
   if (!j.unit_sec || !j.unit_at) e = ENOMEM;
   for (int s = 0; s < NSECT && !e; s++) {
@@ -414,6 +436,8 @@ static int emit(writer *w, int fd, size_t jobs) {
     }
     emit_units(&j);
     for (size_t i = 1; i <= started; i++) pthread_join(tid[i], NULL);
+    /* the bar's end, whichever thread wrote the last unit */
+    if (progress && j.map) progress(progress_ud, atomic_load(&j.written), total, w->c->ndocs);
     j.writing = 1;
     atomic_store(&j.next, 0);
     if (!j.map && !atomic_load(&j.error)) emit_units(&j);
@@ -431,7 +455,16 @@ static int emit(writer *w, int fd, size_t jobs) {
   return e;
 }
 
+/* qr_index_write, with a progress bar of the bytes written (or NULL). */
+static qr_status index_write(qr_corpus *c, const char *path, const char *gazetteer,
+                             qr_progress_fn progress, void *progress_ud, qr_error *err);
+
 qr_status qr_index_write(qr_corpus *c, const char *path, const char *gazetteer, qr_error *err) {
+  return index_write(c, path, gazetteer, NULL, NULL, err);
+}
+
+static qr_status index_write(qr_corpus *c, const char *path, const char *gazetteer,
+                             qr_progress_fn progress, void *progress_ud, qr_error *err) {
   if (!gazetteer) gazetteer = "";
   /* the inverted index goes in the file: built now if it is not yet */
   const uint32_t *pos;
@@ -474,7 +507,7 @@ qr_status qr_index_write(qr_corpus *c, const char *path, const char *gazetteer, 
   }
   if (!rc) {
     /* the sections, then the header that checks them */
-    int e = emit(&w, fileno(o.fp), c->jobs);
+    int e = emit(&w, fileno(o.fp), c->jobs, progress, progress_ud);
     if (!e) {
       h.header_hash = qr_hash_bytes(&h, offsetof(header, header_hash));
       if (pwrite(fileno(o.fp), &h, sizeof h, 0) != (ssize_t)sizeof h) e = errno ? errno : EIO;
@@ -1060,7 +1093,7 @@ qr_status qr_index_make(const qr_index_job *job, qr_index_report *r, qr_corpus *
   qr_corpus_set_progress(c, job->progress, job->progress_ud);
   if (!rc) rc = qr_corpus_add_paths(c, job->paths, job->npaths, job->flags, err);
   qr_corpus_set_progress(c, NULL, NULL);
-  if (!rc) rc = qr_index_write(c, job->out, job->gazetteer, err);
+  if (!rc) rc = index_write(c, job->out, job->gazetteer, job->write_progress, job->progress_ud, err);
   /* a full disk under the scratch file says so, not what it made fail */
   if (rc && qr_corpus_spill_error(c)) qr_error_set(err, QR_EIO, "%s", qr_corpus_spill_error(c));
   if (!rc) {

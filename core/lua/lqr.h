@@ -89,9 +89,12 @@ typedef struct lqr_progress {
   double start, last, delay;
   uint64_t last_done;
   int drawn;
+  const char *what;        /* "reading", "writing": a new one starts the rate anew */
 } lqr_progress;
 int lqr_progress_start(lqr_progress *p);
 void lqr_progress_draw(void *ud, uint64_t done, uint64_t total, size_t docs);
+/* The same bar for the writing of a file (an index): bytes written. */
+void lqr_progress_draw_writing(void *ud, uint64_t done, uint64_t total, size_t docs);
 void lqr_progress_end(lqr_progress *p);
 
 /* lqr_corpus.c */

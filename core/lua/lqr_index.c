@@ -64,7 +64,8 @@ int lqr_index(lua_State *L) {
   lqr_progress bar;
   int drawing = progress && lqr_progress_start(&bar);
   qr_index_job job = {paths, (size_t)npaths, strict ? QR_CORPUS_STRICT : 0, out, g, gpath,
-                      drawing ? lqr_progress_draw : NULL, drawing ? &bar : NULL, jobs};
+                      drawing ? lqr_progress_draw : NULL, drawing ? &bar : NULL, jobs,
+                      drawing ? lqr_progress_draw_writing : NULL};
   qr_index_report r;
   qr_error err = {0};
   qr_status rc = qr_index_make(&job, &r, NULL, &err);

@@ -14,6 +14,9 @@
 
 #include "lua/lqr.h"
 
+/* the phases, compared by address */
+static const char reading[] = "reading", writing[] = "writing";
+
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -23,6 +26,7 @@ static double now(void) {
 int lqr_progress_start(lqr_progress *p) {
   p->drawn = 0;
   p->last_done = 0;
+  p->what = reading;
   if (!isatty(STDERR_FILENO)) return 0;
   const char *d = getenv("QUARRY_PROGRESS_DELAY");
   p->delay = d && *d ? atof(d) : 0.5;
@@ -38,9 +42,14 @@ static void size_text(char *out, size_t n, double bytes) {
   else snprintf(out, n, "%.0f kB", bytes / 1e3);
 }
 
-void lqr_progress_draw(void *ud, uint64_t done, uint64_t total, size_t docs) {
-  lqr_progress *p = ud;
-  double t = now(), elapsed = t - p->start;
+static void draw(lqr_progress *p, const char *what, uint64_t done, uint64_t total, size_t docs) {
+  double t = now();
+  if (p->what != what) {   /* another phase: its own rate and time left */
+    p->what = what;
+    p->start = t;
+    p->last_done = 0;
+  }
+  double elapsed = t - p->start;
   if (elapsed < p->delay || (p->drawn && t - p->last < 0.1 && done < total)) return;
   if (p->drawn && done == p->last_done) return;   /* the end, drawn already */
   p->last_done = done;
@@ -58,12 +67,20 @@ void lqr_progress_draw(void *ud, uint64_t done, uint64_t total, size_t docs) {
     for (int i = 0; i < 20; i++) bar[i] = i < full ? '#' : '.';
     bar[20] = '\0';
     double left = per_s > 0 ? (double)(total - (done < total ? done : total)) / per_s : 0;
-    fprintf(stderr, "\rquarry: reading %3.0f%% [%s] %s of %s, %s/s, %.0f s left, %zu docs\033[K",
+    fprintf(stderr, "\rquarry: %s %3.0f%% [%s] %s of %s, %s/s, %.0f s left, %zu docs\033[K", what,
             frac * 100, bar, got, all, rate, left, docs);
   } else {
-    fprintf(stderr, "\rquarry: reading %s, %s/s, %zu docs\033[K", got, rate, docs);
+    fprintf(stderr, "\rquarry: %s %s, %s/s, %zu docs\033[K", what, got, rate, docs);
   }
   fflush(stderr);
+}
+
+void lqr_progress_draw(void *ud, uint64_t done, uint64_t total, size_t docs) {
+  draw(ud, reading, done, total, docs);
+}
+
+void lqr_progress_draw_writing(void *ud, uint64_t done, uint64_t total, size_t docs) {
+  draw(ud, writing, done, total, docs);
 }
 
 void lqr_progress_end(lqr_progress *p) {

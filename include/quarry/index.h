@@ -121,6 +121,8 @@ typedef struct qr_index_job {
   qr_progress_fn progress; /* of the load, or NULL */
   void *progress_ud;
   size_t jobs;             /* threads that annotate (qr_corpus_set_jobs; 0: one per processor) */
+  qr_progress_fn write_progress;   /* of the writing (bytes of the file), or NULL;
+                                    * given progress_ud too */
 } qr_index_job;
 
 typedef struct qr_index_report {

@@ -44,7 +44,10 @@ static const char setup[] =
     "return function(q)\n"
     "  local ok, m = pcall(c.query, c, q)\n"
     "  if not ok then\n"
-    "    if type(m) ~= 'string' or m:find('FUZZ:') then error(m) end\n"
+    /* a bad query's message quotes the query, whatever it holds ("FUZZ:"
+     * too: the fuzzer learns the harness's strings), so only its type is
+     * checked; the checks below raise outside this pcall */
+    "    if type(m) ~= 'string' then error(m) end\n"
     "    return\n"
     "  end\n"
     "  check(m)\n"
