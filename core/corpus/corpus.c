@@ -910,10 +910,26 @@ static qr_status add_jsonl_line(qr_corpus *c, const char *path, size_t lineno, c
     qr_buf_free(&text);   /* it may hold what was unescaped before the failure */
     return qr_error_set(err, QR_ENOMEM, "out of memory");
   }
-  if (keep_owned(c, text.data ? text.data : strdup("")))
-    return qr_error_set(err, QR_ENOMEM, "out of memory");
-  const char *t = c->owned[c->nowned - 1];
-  return add_doc(c, tmp->data, t, text.len, path, lineno, meta_first, c->nmeta - meta_first, err);
+  /* an index build's texts go to its scratch file, not to memory */
+  size_t tlen = text.len;
+  char *spilled = tlen ? qr_corpus_spill_text(c, tlen) : NULL;
+  const char *t;
+  if (spilled) {
+    memcpy(spilled, text.data, tlen);
+    qr_buf_free(&text);
+    t = spilled;
+  } else {
+    if (keep_owned(c, text.data ? text.data : strdup("")))
+      return qr_error_set(err, QR_ENOMEM, "out of memory");
+    t = c->owned[c->nowned - 1];
+  }
+  int was = c->adding_mapped;
+  c->adding_mapped = spilled != NULL;
+  qr_status rc = add_doc(c, tmp->data, t, tlen, path, lineno, meta_first,
+                         c->nmeta - meta_first, err);
+  c->adding_mapped = was;
+  if (spilled) qr_corpus_spill_text_done(c, spilled);   /* until it is annotated */
+  return rc;
 }
 
 /* The lines of a .jsonl file, or of JSON Lines text from memory: every
@@ -924,7 +940,7 @@ qr_status qr_corpus_add_jsonl(qr_corpus *c, const char *name, const char *data, 
   qr_json js = {0};
   qr_buf tmp = {0};
   qr_status rc = QR_OK;
-  size_t i = 0, lineno = 0;
+  size_t i = 0, lineno = 0, dropped = 0;
   if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) i = 3;
   while (i < len && rc == QR_OK) {
     const char *nl = memchr(data + i, '\n', len - i);
@@ -934,6 +950,11 @@ qr_status qr_corpus_add_jsonl(qr_corpus *c, const char *name, const char *data, 
     while (a < b && (data[a] == ' ' || data[a] == '\t' || data[a] == '\r')) a++;
     while (b > a && (data[b - 1] == ' ' || data[b - 1] == '\t' || data[b - 1] == '\r')) b--;
     if (b > a) rc = add_jsonl_line(c, name, lineno, data + a, b - a, &js, &tmp, err);
+    /* an index build reading a file's mapping: the lines read go */
+    if (c->spill && c->jsonl_mapped && e + 1 - dropped >= ((size_t)1 << 20)) {
+      qr_pages_drop(data + dropped, e + 1 - dropped);
+      dropped = e + 1;
+    }
     i = e + 1;
     if (c->progress && c->jobs <= 1 && (lineno & 1023) == 0)
       c->progress(c->progress_ud, c->progress_done + (i < len ? i : len), c->progress_total,
@@ -1085,6 +1106,18 @@ static const char *scan_text(const char *data, size_t len, int drop, size_t *nba
   return NULL;
 }
 
+/* 1 if data holds a NUL byte; drop: as scan_text. */
+static int has_nul(const char *data, size_t len, int drop) {
+  if (!drop) return memchr(data, '\0', len) != NULL;
+  for (size_t a = 0; a < len; a += IMPORT_STEP) {
+    size_t n = len - a < IMPORT_STEP ? len - a : IMPORT_STEP;
+    int nul = memchr(data + a, '\0', n) != NULL;
+    qr_pages_drop(data + a, n);
+    if (nul) return 1;
+  }
+  return 0;
+}
+
 static int is_text(const char *path, const char *data, size_t len, int drop, size_t *nbad,
                    size_t *bad_at, char *why, size_t n, char *msg, size_t mn) {
   if (qr_utf16_likely(data, len)) {
@@ -1150,7 +1183,7 @@ static qr_status add_file(qr_corpus *c, const char *path, const char *id, int sk
   }
   /* JSON Lines is checked for NUL bytes alone here: its texts are checked
    * one by one when unescaped */
-  int text = ends_with(path, ".jsonl") && !memchr(f->data, '\0', f->len)
+  int text = ends_with(path, ".jsonl") && !has_nul(f->data, f->len, c->spill && f->map)
                  ? 1
                  : is_text(path, f->data, f->len, c->spill && f->map, &nbad, &bad_at, why,
                            sizeof why, msg, sizeof msg);
@@ -1163,7 +1196,9 @@ static qr_status add_file(qr_corpus *c, const char *path, const char *id, int sk
   if (record_source(c, path)) return qr_error_set(err, QR_ENOMEM, "out of memory");
   qr_status added;
   if (ends_with(path, ".jsonl")) {
+    c->jsonl_mapped = f->map != NULL;
     added = qr_corpus_add_jsonl(c, path, f->data, f->len, err);
+    c->jsonl_mapped = 0;
   } else {
     if (nbad) warn_utf8(c, path, 0, f->data, nbad, bad_at);
     c->adding_mapped = f->map != NULL;

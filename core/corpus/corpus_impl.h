@@ -119,6 +119,7 @@ struct qr_corpus {
   struct qr_spill *spill;
   int adding_mapped;       /* the text being added is a file's mapping (add_file) */
   int text_mapped;         /* ... the text being annotated (annotate_doc) */
+  int jsonl_mapped;        /* the JSON Lines being read are a file's mapping (add_file) */
   size_t post_window;      /* postings placed per window of folds (0: as qr_corpus_sort_postings
                             * decides; tests set it) */
 };
@@ -182,6 +183,13 @@ const char *qr_corpus_spill_error(const qr_corpus *c);
 /* Room for c's postings in the scratch file (disk given), or NULL (not
  * spilled; or no disk, err set). */
 uint32_t *qr_corpus_spill_postings(qr_corpus *c, qr_error *err);
+/* Room for a text of len bytes in the scratch file (disk given), or NULL
+ * (not spilled, no room left, no disk): the texts an index build unescapes
+ * from JSON Lines go there, their pages let go as the files' are. */
+char *qr_corpus_spill_text(qr_corpus *c, size_t len);
+/* Lets go of the pages of the texts written there, from text's on (once it
+ * is checked and added). */
+void qr_corpus_spill_text_done(qr_corpus *c, const char *text);
 /* Frees the memory and disk of the whole pages of [p, p + n) in the
  * scratch file (copied into the index: their bytes are not needed again). */
 void qr_corpus_spill_discard(qr_corpus *c, const void *p, size_t n);

@@ -31,6 +31,8 @@ struct qr_spill {
   size_t tok_given, sent_given;  /* ... of which so many have disk under them */
   size_t tok_dropped, sent_dropped;   /* let go below these (the sequential path) */
   uint32_t *post;                /* room for tok_cap postings */
+  char *text;                    /* room for texts unescaped from JSON Lines */
+  size_t text_cap, text_used, text_given;
   qr_error err;                  /* why the scratch file failed (a full disk) */
 };
 
@@ -66,7 +68,7 @@ qr_status qr_corpus_spill(qr_corpus *c, const char *dir, uint64_t text_bytes, qr
   s->tok_cap = s->sent_cap = room;
   spilled a[NSPILLED];
   spilled_arrays(c, a);
-  size_t total = round_up(room * 4, 4096);   /* the postings */
+  size_t total = round_up(room * 4, 4096) + round_up(room, 4096);   /* postings, texts */
   for (int k = 0; k < NSPILLED; k++) total += round_up(room * a[k].elem, 4096);
   qr_status rc = qr_scratch_open(&s->file, dir, total, err);
   if (rc) {
@@ -84,6 +86,9 @@ qr_status qr_corpus_spill(qr_corpus *c, const char *dir, uint64_t text_bytes, qr
     at += round_up(room * a[k].elem, 4096);
   }
   s->post = (uint32_t *)(void *)at;
+  at += round_up(room * 4, 4096);
+  s->text = at;
+  s->text_cap = room;
   c->toks.cap = c->ids_cap = room;
   c->sents.cap = room;
   c->spill = s;
@@ -207,6 +212,33 @@ uint32_t *qr_corpus_spill_postings(qr_corpus *c, qr_error *err) {
     return NULL;
   }
   return s->post;
+}
+
+char *qr_corpus_spill_text(qr_corpus *c, size_t len) {
+  struct qr_spill *s = c->spill;
+  if (!s || len > s->text_cap - s->text_used) return NULL;
+  size_t end = s->text_used + len;
+  if (end > s->text_given) {
+    size_t to = end > s->text_given + (GIVE_STEP << 2) ? end : s->text_given + (GIVE_STEP << 2);
+    if (to > s->text_cap) to = s->text_cap;
+    qr_error ignored = {0};   /* no disk: the text goes to memory instead */
+    if (qr_scratch_allocate(&s->file, s->text + s->text_given, to - s->text_given, &ignored))
+      return NULL;
+    s->text_given = to;
+  }
+  char *p = s->text + s->text_used;
+  s->text_used = end;
+  return p;
+}
+
+void qr_corpus_spill_text_done(qr_corpus *c, const char *text) {
+  struct qr_spill *s = c->spill;
+  if (!s || text < s->text || text > s->text + s->text_used) return;
+  /* from the first page of this text to the last page written whole: a
+   * text shares its first page with the one before, done with already,
+   * which a drop of its own bytes would keep */
+  size_t from = (size_t)(text - s->text) & ~(size_t)4095, to = s->text_used & ~(size_t)4095;
+  if (to > from) qr_pages_drop(s->text + from, to - from);
 }
 
 void qr_corpus_spill_discard(qr_corpus *c, const void *p, size_t n) {

@@ -2,8 +2,9 @@
  * (core/corpus/spill.c, quarry/scratch.h): a corpus annotated into one holds
  * the same tokens, sentences, ids and postings as one annotated in memory,
  * on one thread or two, after its pages are let go, and when the room
- * guessed is too small (it moves to memory); the file leaves nothing in
- * its directory; a scratch file that cannot be made says why. */
+ * guessed is too small (it moves to memory); texts unescaped from JSON
+ * Lines go to it too; the file leaves nothing in its directory; a scratch
+ * file that cannot be made says why. */
 #include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
@@ -143,6 +144,29 @@ int main(void) {
     CHECK(&u, small->spill == NULL);
     same(&u, plain, small);
     qr_corpus_free(small);
+  }
+
+  unit_case(&u, "JSON Lines in a spilled corpus: texts in the scratch file, the same annotations");
+  {
+    static const char jl[] =
+        "{\"id\": \"j1\", \"text\": \"Kim Jong Un met Putin.\\nThey didn't say why.\"}\n"
+        "{\"id\": \"j2\", \"text\": \"Dr. Smith said \\\"yes\\\" twice.\", \"n\": 2}\n";
+    qr_corpus *a = qr_corpus_new(), *b = qr_corpus_new();
+    qr_error e1 = {0}, e2 = {0};
+    CHECK_INT(&u, qr_corpus_spill(b, dir, sizeof jl, &e2), QR_OK);
+    CHECK_INT(&u, qr_corpus_add_jsonl(a, "m.jsonl", jl, sizeof jl - 1, &e1), QR_OK);
+    CHECK_INT(&u, qr_corpus_add_jsonl(b, "m.jsonl", jl, sizeof jl - 1, &e2), QR_OK);
+    CHECK_INT(&u, qr_corpus_ndocs(b), 2);
+    for (size_t i = 0; i < qr_corpus_ndocs(a) && i < qr_corpus_ndocs(b); i++) {
+      qr_doc da, db;
+      qr_corpus_doc(a, i, &da);
+      qr_corpus_doc(b, i, &db);
+      CHECK(&u, qr_corpus_spilled(b, db.text) && !qr_corpus_spilled(a, da.text));
+      CHECK(&u, da.len == db.len && memcmp(da.text, db.text, da.len) == 0);
+    }
+    same(&u, a, b);
+    qr_corpus_free(a);
+    qr_corpus_free(b);
   }
 
   unit_case(&u, "a scratch file that cannot be made: an error naming the directory");
