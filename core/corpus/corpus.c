@@ -1073,12 +1073,6 @@ static const char *unreadable(const char *path, int listed, char *buf, size_t n)
   return NULL;
 }
 
-/* Whether the bytes of a file are text a corpus can hold: not when they
- * hold a NUL byte (a binary file, or UTF-16) or when more than one byte in
- * eight starts an invalid UTF-8 sequence (a binary file, or another
- * encoding: a Latin-1 text with its accents here and there stays, with a
- * warning). Fills why (for the skipped list) and msg (the error, naming the
- * path) when not; else *nbad and *bad_at for the warning. */
 /* The first NUL byte of data (or NULL) and its invalid UTF-8 sequences
  * (*first: where the first is). drop: data is a file's mapping whose pages
  * go once read (an index build): read a step at a time, cut before an
@@ -1118,6 +1112,12 @@ static int has_nul(const char *data, size_t len, int drop) {
   return 0;
 }
 
+/* Whether the bytes of a file are text a corpus can hold: not when they
+ * hold a NUL byte (a binary file, or UTF-16) or when more than one byte in
+ * eight starts an invalid UTF-8 sequence (a binary file, or another
+ * encoding: a Latin-1 text with its accents here and there stays, with a
+ * warning). Fills why (for the skipped list) and msg (the error, naming the
+ * path) when not; else *nbad and *bad_at for the warning. drop: as scan_text. */
 static int is_text(const char *path, const char *data, size_t len, int drop, size_t *nbad,
                    size_t *bad_at, char *why, size_t n, char *msg, size_t mn) {
   if (qr_utf16_likely(data, len)) {
