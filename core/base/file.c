@@ -478,6 +478,31 @@ static int link_unnamed(qr_outfile *o) {
   return -1;
 }
 
+int qr_outfile_can_adopt(const qr_outfile *o, int fd) {
+  struct stat mine, theirs;
+  return o->fp && o->replace && o->unnamed && fstat(fileno(o->fp), &mine) == 0 &&
+         fstat(fd, &theirs) == 0 && S_ISREG(theirs.st_mode) && theirs.st_nlink == 0 &&
+         mine.st_dev == theirs.st_dev;
+}
+
+qr_status qr_outfile_adopt(qr_outfile *o, int fd, qr_error *err) {
+  if (!qr_outfile_can_adopt(o, fd))
+    return qr_error_set(err, QR_EARG, "%s: cannot take another file", o->path);
+  struct stat mine;
+  int copy = -1;
+  FILE *fp = NULL;
+  /* the mode the temporary file was given (the user's umask, or private) */
+  if (fstat(fileno(o->fp), &mine) != 0 || fchmod(fd, mine.st_mode & 07777) != 0 ||
+      (copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0 || !(fp = fdopen(copy, "w"))) {
+    int e = errno;
+    if (copy >= 0) close(copy);
+    return out_fail(o, err, "cannot write", e);
+  }
+  fclose(o->fp);   /* unnamed: it goes */
+  o->fp = fp;
+  return QR_OK;
+}
+
 qr_status qr_outfile_commit(qr_outfile *o, qr_error *err) {
   if (!o->fp) return qr_error_set(err, QR_EARG, "%s: not open", o->path ? o->path : "output");
   qr_status rc = QR_OK;

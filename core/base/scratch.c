@@ -26,6 +26,7 @@ qr_status qr_scratch_open(qr_scratch *s, const char *dir, size_t size, qr_error 
   size = (size + ps - 1) / ps * ps;
   if (!size) size = ps;
   int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  s->unnamed = fd >= 0;
   for (int tries = 0; fd < 0 && tries < 100; tries++) {
     /* no O_TMPFILE here: a named file, unlinked at once */
     char name[4200];

@@ -180,6 +180,11 @@ void qr_corpus_spill_drop_step(qr_corpus *c, const char *text, size_t *from, siz
 int qr_corpus_spilled(const qr_corpus *c, const void *p);
 /* Why the scratch file failed, or NULL. */
 const char *qr_corpus_spill_error(const qr_corpus *c);
+/* Copies n bytes from src to dst: with pwrite where dst is in c's scratch
+ * file (disk given), which fills the page cache without zeroing each page
+ * first as a write through the mapping does (the kernel reads a page of the
+ * file, zeros for a new one, before a write to it); memcpy elsewhere. */
+void qr_corpus_spill_copy(qr_corpus *c, void *dst, const void *src, size_t n);
 /* Room for c's postings in the scratch file (disk given), or NULL (not
  * spilled; or no disk, err set). */
 uint32_t *qr_corpus_spill_postings(qr_corpus *c, qr_error *err);
@@ -193,6 +198,22 @@ void qr_corpus_spill_text_done(qr_corpus *c, const char *text);
 /* Frees the memory and disk of the whole pages of [p, p + n) in the
  * scratch file (copied into the index: their bytes are not needed again). */
 void qr_corpus_spill_discard(qr_corpus *c, const void *p, size_t n);
+/* The places of the arrays settled in a file are multiples of this. */
+#define SETTLE_ALIGN 4096u
+/* Makes the scratch file the index's file without copying it: the blocks of
+ * the arrays (token starts to sentence flags, in that order, then the
+ * postings) are moved to the offsets at[0..10], multiples of SETTLE_ALIGN,
+ * zeros between them, the file cut after the postings' last block; *fd gets
+ * the file (c's until it is closed). Every other byte of the file is the
+ * caller's to write; c's arrays are then unreadable (their blocks have
+ * moved). QR_EARG when it cannot be done and nothing changed (not
+ * spilled, no tokens, a file system that moves no blocks); QR_EIO, err set,
+ * when a move failed part way. */
+qr_status qr_corpus_spill_settle(qr_corpus *c, const uint64_t *at, int *fd, qr_error *err);
+/* The scratch file that qr_corpus_spill_settle can make c's index, or -1
+ * (not spilled, no tokens, the arrays moved to memory, or a file that
+ * cannot be given a name). */
+int qr_corpus_spill_fd(const qr_corpus *c);
 
 /* Makes the arrays of a corpus mapped from an index its own (copies), so
  * that they can change. A no-op for any other corpus. */

@@ -103,10 +103,12 @@ static uint64_t checksum(const char *p, uint64_t n, int drop) {
 /* ---- writing ---------------------------------------------------------------- */
 
 /* The file is planned first (every section as pieces of memory at known
- * places), then written by several threads at once with pwrite, each
- * hashing the 1 MiB blocks it writes; the blocks' hashes are combined in
- * order afterwards. The file is sized first, so the zeros between sections
- * are never written. */
+ * places), then written by several threads at once, each hashing the 1 MiB
+ * blocks it writes; the blocks' hashes are combined in order afterwards.
+ * The file is sized first, so the zeros between sections are never
+ * written. An index build's token-sized sections are in its scratch file
+ * already: they are hashed there, the scratch file becomes the index
+ * (settle), and only the other sections are written. */
 
 typedef struct piece {
   const char *p;
@@ -120,6 +122,7 @@ typedef struct plan_section {
   piece *pieces;
   size_t npieces, cap;
   uint64_t *block_hash;      /* per 1 MiB block of the section */
+  int settled;               /* in the file already (a scratch file made the index): hashed only */
 } plan_section;
 
 typedef struct writer {
@@ -150,9 +153,26 @@ static void end_section(writer *w) {
   w->cur = -1;
 }
 
+/* The sections an index build's scratch file holds, in its order: they
+ * start on a block of the file, where the scratch file's blocks can be
+ * moved to (qr_corpus_spill_settle). Every index is laid out so, settled or
+ * copied, so that both are the same file. */
+static const int settled_section[] = {S_TOK_START, S_TOK_LEN, S_TOK_KIND, S_TOK_FLAGS,
+                                      S_TOK_SPLIT, S_FORM, S_FOLD, S_SENT_FIRST,
+                                      S_SENT_COUNT, S_SENT_FLAGS, S_POST_POS};
+enum { NSETTLED = sizeof settled_section / sizeof *settled_section };
+
+static int settles(int s) {
+  for (int k = 0; k < NSETTLED; k++)
+    if (settled_section[k] == s) return 1;
+  return 0;
+}
+
 static void begin_section(writer *w, int s) {
   end_section(w);
-  w->at = (w->at + 7) & ~(uint64_t)7;   /* zeros between sections: never written */
+  /* zeros between sections: never written */
+  uint64_t align = settles(s) ? SETTLE_ALIGN : 8;
+  w->at = (w->at + align - 1) & ~(align - 1);
   w->h->offset[s] = w->at;
   w->cur = s;
 }
@@ -275,8 +295,8 @@ typedef struct emit_job {
   uint64_t *unit_at;
   atomic_size_t next;
   atomic_int error;          /* an errno, or 0 */
-  int writing;               /* the second pass: write; the first: hash */
-  char *map;                 /* the file, mapped: both at once, on every thread */
+  int hash_only;             /* the sections are in the file already */
+  char *map;                 /* the file, mapped: gathered into it and hashed there */
 } emit_job;
 
 /* The bytes of section s at [at, at + n) from its pieces: a pointer into
@@ -363,9 +383,11 @@ static void *emit_units(void *p) {
       continue;
     }
     const char *data = gather(ps, at, n, buf);
-    if (!j->writing) {
-      for (size_t k = 0; k < n; k += BLOCK)
-        ps->block_hash[(at + k) / BLOCK] = qr_hash_bytes(data + k, n - k < BLOCK ? n - k : BLOCK);
+    for (size_t k = 0; k < n; k += BLOCK)
+      ps->block_hash[(at + k) / BLOCK] = qr_hash_bytes(data + k, n - k < BLOCK ? n - k : BLOCK);
+    if (j->hash_only) {
+      qr_pages_drop(data, n);   /* read: out of this process's memory */
+      written(j, n);
       continue;
     }
     for (size_t done = 0; done < n;) {
@@ -383,29 +405,40 @@ static void *emit_units(void *p) {
   return NULL;
 }
 
-/* Writes the planned sections to fd and hashes them, on up to jobs threads:
- * through a mapping of the file when it can be mapped (copying into the
- * page cache through write() costs several times a copy in memory on some
- * kernels, and writers of one file wait for each other there), else hashed
- * on every thread and written by this one; 0, or an errno. */
-static int emit(writer *w, int fd, size_t jobs, qr_progress_fn progress, void *progress_ud) {
+/* How emit writes the sections of a plan. */
+enum {
+  EMIT_ALL,        /* every section, into a file sized and mapped here */
+  EMIT_SETTLED,    /* the settled ones: hashed where they are */
+  EMIT_REST        /* the others, with pwrite, into a file sized already */
+};
+
+/* Writes the planned sections to fd and hashes them, on up to jobs threads,
+ * as `how` says: through a mapping of the file when it can be mapped, else
+ * with pwrite (writers of one file wait for each other in the kernel, but
+ * hash while they wait); 0, or an errno. *done: the bytes done before, then
+ * after (for the progress bar). */
+static int emit(writer *w, int fd, size_t jobs, int how, uint64_t *done,
+                qr_progress_fn progress, void *progress_ud) {
   size_t nunits = 0;
   uint64_t total = 0;
   for (int s = 0; s < NSECT; s++) {
-    nunits += (w->h->bytes[s] + (uint64_t)UNIT_BLOCKS * BLOCK - 1) / ((uint64_t)UNIT_BLOCKS * BLOCK);
     total += w->h->bytes[s];
+    if ((how == EMIT_SETTLED) != w->sec[s].settled && how != EMIT_ALL) continue;
+    nunits += (w->h->bytes[s] + (uint64_t)UNIT_BLOCKS * BLOCK - 1) / ((uint64_t)UNIT_BLOCKS * BLOCK);
   }
   emit_job j = {.w = w, .fd = fd, .progress = progress, .progress_ud = progress_ud,
-                .caller = pthread_self(), .total = total,
+                .caller = pthread_self(), .total = total, .hash_only = how == EMIT_SETTLED,
                 .unit_sec = malloc((nunits ? nunits : 1) * sizeof(int)),
                 .unit_at = malloc((nunits ? nunits : 1) * sizeof(uint64_t))};
-  atomic_init(&j.written, 0);
+  atomic_init(&j.written, *done);
   atomic_init(&j.next, 0);
   atomic_init(&j.error, 0);
   int e = 0;
   if (!j.unit_sec || !j.unit_at) e = ENOMEM;
   for (int s = 0; s < NSECT && !e; s++) {
+    if ((how == EMIT_SETTLED) != w->sec[s].settled && how != EMIT_ALL) continue;
     uint64_t size = w->h->bytes[s];
+    free(w->sec[s].block_hash);   /* hashed before, where a settling failed */
     w->sec[s].block_hash = malloc((size / BLOCK + 1) * sizeof(uint64_t));
     if (!w->sec[s].block_hash) e = ENOMEM;
     for (uint64_t at = 0; at < size && !e; at += (uint64_t)UNIT_BLOCKS * BLOCK) {
@@ -413,13 +446,13 @@ static int emit(writer *w, int fd, size_t jobs, qr_progress_fn progress, void *p
       j.unit_at[j.nunits++] = at;
     }
   }
-  if (!e && ftruncate(fd, (off_t)w->at) != 0) e = errno;
+  if (!e && how == EMIT_ALL && ftruncate(fd, (off_t)w->at) != 0) e = errno;
   /* disk first: a write into a mapped page with no disk under it is a
    * SIGBUS when the disk is full, not an error; each unit is given its disk
    * before it is written (where the space cannot be given in advance, the
    * file is written with pwrite) */
   int given = 0;
-  if (!e && w->at) {
+  if (!e && how == EMIT_ALL && w->at) {
     given = fallocate(fd, 0, 0, (off_t)sizeof(header)) == 0;
     if (!given && errno != EOPNOTSUPP && errno != ENOSYS) e = errno;
   }
@@ -437,14 +470,13 @@ static int emit(writer *w, int fd, size_t jobs, qr_progress_fn progress, void *p
     emit_units(&j);
     for (size_t i = 1; i <= started; i++) pthread_join(tid[i], NULL);
     /* the bar's end, whichever thread wrote the last unit */
-    if (progress && j.map) progress(progress_ud, atomic_load(&j.written), total, w->c->ndocs);
-    j.writing = 1;
-    atomic_store(&j.next, 0);
-    if (!j.map && !atomic_load(&j.error)) emit_units(&j);
+    *done = atomic_load(&j.written);
+    if (progress) progress(progress_ud, *done, total, w->c->ndocs);
     e = atomic_load(&j.error);
   }
   if (j.map && munmap(j.map, (size_t)w->at) != 0 && !e) e = errno;
   for (int s = 0; s < NSECT && !e; s++) {
+    if ((how == EMIT_SETTLED) != w->sec[s].settled && how != EMIT_ALL) continue;
     uint64_t h = 0;
     for (uint64_t k = 0; k < (w->h->bytes[s] + BLOCK - 1) / BLOCK; k++)
       h = (h ^ w->sec[s].block_hash[k]) * 0x9E3779B97F4A7C15ULL;
@@ -453,6 +485,36 @@ static int emit(writer *w, int fd, size_t jobs, qr_progress_fn progress, void *p
   free(j.unit_sec);
   free(j.unit_at);
   return e;
+}
+
+/* An index build's scratch file made the index, where it can be (its
+ * arrays' blocks moved into place, not copied: qr_corpus_spill_settle):
+ * the settled sections are hashed where they are, the scratch file is put
+ * in place of o's temporary file, and the other sections are written into
+ * it. Nothing done when it cannot be; *e: an errno. */
+static qr_status settle(writer *w, qr_outfile *o, int *e, uint64_t *done,
+                        qr_progress_fn progress, void *progress_ud, qr_error *err) {
+  qr_corpus *c = w->c;
+  int sfd = qr_corpus_spill_fd(c);
+  if (sfd < 0 || !qr_outfile_can_adopt(o, sfd)) return QR_OK;
+  uint64_t at[NSETTLED];
+  for (int k = 0; k < NSETTLED; k++) {
+    at[k] = w->h->offset[settled_section[k]];
+    w->sec[settled_section[k]].settled = 1;
+  }
+  *e = emit(w, sfd, c->jobs, EMIT_SETTLED, done, progress, progress_ud);
+  int settled_fd;
+  qr_status rc = *e ? QR_OK : qr_corpus_spill_settle(c, at, &settled_fd, err);
+  if (rc == QR_EARG) {   /* nothing moved: copied instead */
+    for (int k = 0; k < NSETTLED; k++) w->sec[settled_section[k]].settled = 0;
+    *done = 0;
+    return QR_OK;
+  }
+  if (rc || *e) return rc;
+  if ((rc = qr_outfile_adopt(o, settled_fd, err))) return rc;
+  if (ftruncate(settled_fd, (off_t)w->at) != 0) *e = errno;
+  else *e = emit(w, settled_fd, c->jobs, EMIT_REST, done, progress, progress_ud);
+  return QR_OK;
 }
 
 /* qr_index_write, with a progress bar of the bytes written (or NULL). */
@@ -507,12 +569,18 @@ static qr_status index_write(qr_corpus *c, const char *path, const char *gazette
   }
   if (!rc) {
     /* the sections, then the header that checks them */
-    int e = emit(&w, fileno(o.fp), c->jobs, progress, progress_ud);
-    if (!e) {
+    int e = 0;
+    uint64_t done = 0;
+    rc = settle(&w, &o, &e, &done, progress, progress_ud, err);
+    if (!rc && !e && !w.sec[S_TOK_START].settled)
+      e = emit(&w, fileno(o.fp), c->jobs, EMIT_ALL, &done, progress, progress_ud);
+    if (!rc && !e) {
       h.header_hash = qr_hash_bytes(&h, offsetof(header, header_hash));
       if (pwrite(fileno(o.fp), &h, sizeof h, 0) != (ssize_t)sizeof h) e = errno ? errno : EIO;
     }
-    if (e) {
+    if (rc) {
+      qr_outfile_abort(&o);
+    } else if (e) {
       qr_outfile_abort(&o);
       rc = qr_error_set(err, e == ENOMEM ? QR_ENOMEM : QR_EIO, "%s: %s", path, strerror(e));
     } else {

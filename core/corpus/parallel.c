@@ -64,7 +64,11 @@ struct qr_annotator {
   qr_corpus *w;
   uint32_t *map;
   size_t nmap;
+  uint32_t *stage;   /* STAGE ids mapped, on their way to a scratch file (or NULL) */
 };
+
+/* ids mapped at a time into a thread's stage */
+#define STAGE ((size_t)1 << 14)
 
 typedef struct job {
   qr_corpus *c;
@@ -116,8 +120,43 @@ static void annotate_batch(job *j, batch *bt, int id) {
   bt->lex1 = (uint32_t)qr_lexicon_size(w->lex);
 }
 
-/* Phase 3: the merged spans of batch bt into their places, ids mapped. */
-static void copy_batch(job *j, const batch *bt) {
+/* Phase 3 of a spilled corpus: the merged spans' nt tokens and ns sentences
+ * into the scratch file with qr_corpus_spill_copy (no page zeroed first),
+ * ids and sentence starts mapped through thread id's stage. */
+static int copy_spilled(job *j, const batch *bt, int id, size_t nt, size_t ns) {
+  qr_corpus *c = j->c;
+  struct qr_annotator *me = &c->annotators[id];
+  const struct qr_annotator *an = &c->annotators[bt->worker];
+  const qr_corpus *w = an->w;
+  if (!me->stage && !(me->stage = malloc(STAGE * sizeof *me->stage))) return 0;
+  size_t s0 = bt->tok0, d0 = bt->dst_tok;
+  const qr_tokens *t = &w->toks;
+  qr_corpus_spill_copy(c, c->toks.start + d0, t->start + s0, nt * 4);
+  qr_corpus_spill_copy(c, c->toks.len + d0, t->len + s0, nt * 4);
+  qr_corpus_spill_copy(c, c->toks.kind + d0, t->kind + s0, nt);
+  qr_corpus_spill_copy(c, c->toks.flags + d0, t->flags + s0, nt);
+  qr_corpus_spill_copy(c, c->toks.split + d0, t->split + s0, nt);
+  for (size_t a = 0; a < nt; a += STAGE) {
+    size_t n = nt - a < STAGE ? nt - a : STAGE;
+    for (size_t i = 0; i < n; i++) me->stage[i] = an->map[w->form[s0 + a + i]];
+    qr_corpus_spill_copy(c, c->form + d0 + a, me->stage, n * 4);
+    for (size_t i = 0; i < n; i++) me->stage[i] = c->fold_of[me->stage[i]];
+    qr_corpus_spill_copy(c, c->fold + d0 + a, me->stage, n * 4);
+  }
+  for (size_t a = 0; a < ns; a += STAGE) {
+    size_t n = ns - a < STAGE ? ns - a : STAGE;
+    for (size_t k = 0; k < n; k++)
+      me->stage[k] = (uint32_t)(w->sents.first[bt->sent0 + a + k] - s0 + d0);
+    qr_corpus_spill_copy(c, c->sents.first + bt->dst_sent + a, me->stage, n * 4);
+  }
+  qr_corpus_spill_copy(c, c->sents.count + bt->dst_sent, w->sents.count + bt->sent0, ns * 4);
+  qr_corpus_spill_copy(c, c->sents.flags + bt->dst_sent, w->sents.flags + bt->sent0, ns);
+  return 1;
+}
+
+/* Phase 3: the merged spans of batch bt into their places, ids mapped, on
+ * thread id. */
+static void copy_batch(job *j, const batch *bt, int thread) {
   qr_corpus *c = j->c;
   const struct qr_annotator *an = &c->annotators[bt->worker];
   const qr_corpus *w = an->w;
@@ -126,12 +165,13 @@ static void copy_batch(job *j, const batch *bt) {
     nt += j->spans[k].ntok;
     ns += j->spans[k].nsent;
   }
+  if (c->spill && copy_spilled(j, bt, thread, nt, ns)) return;
   size_t s0 = bt->tok0, d0 = bt->dst_tok;
   qr_tokens_copy(&c->toks, d0, &w->toks, s0, nt);
   for (size_t i = 0; i < nt; i++) {
-    uint32_t id = an->map[w->form[s0 + i]];
-    c->form[d0 + i] = id;
-    c->fold[d0 + i] = c->fold_of[id];
+    uint32_t form = an->map[w->form[s0 + i]];
+    c->form[d0 + i] = form;
+    c->fold[d0 + i] = c->fold_of[form];
   }
   for (size_t k = 0; k < ns; k++) {
     c->sents.first[bt->dst_sent + k] = (uint32_t)(w->sents.first[bt->sent0 + k] - s0 + d0);
@@ -145,7 +185,7 @@ static void run_phase(job *j, int id) {
     size_t b = atomic_fetch_add(&j->next, 1);
     if (b >= j->nbatches) return;
     if (j->phase == 1) annotate_batch(j, &j->batches[b], id);
-    else copy_batch(j, &j->batches[b]);
+    else copy_batch(j, &j->batches[b], id);
   }
 }
 
@@ -187,7 +227,7 @@ static qr_status make_annotators(qr_corpus *c, size_t n) {
   for (; c->nannotators < n; c->nannotators++) {
     qr_corpus *w = qr_corpus_new();
     if (!w) return QR_ENOMEM;
-    a[c->nannotators] = (struct qr_annotator){w, NULL, 0};
+    a[c->nannotators] = (struct qr_annotator){w, NULL, 0, NULL};
   }
   return QR_OK;
 }
@@ -196,6 +236,7 @@ void qr_corpus_free_annotators(qr_corpus *c) {
   for (size_t i = 0; i < c->nannotators; i++) {
     qr_corpus_free(c->annotators[i].w);
     free(c->annotators[i].map);
+    free(c->annotators[i].stage);
   }
   free(c->annotators);
   c->annotators = NULL;

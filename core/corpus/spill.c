@@ -9,14 +9,29 @@
  * of documents on several threads, is done with them (qr_corpus_drop_pages),
  * and so are the pages of the input texts: the process holds the lexicon
  * and what it is working on, and the kernel's page cache the rest, written
- * back as memory runs short. The index is then copied from the scratch
- * file, whose disk is freed behind the copy.
+ * back as memory runs short. Rounds of documents annotated on threads are
+ * written into it with pwrite (qr_corpus_spill_copy), which spares the
+ * kernel zeroing each page before it is written.
+ *
+ * The scratch file then becomes the index (qr_corpus_spill_settle): the
+ * arrays' blocks are moved by the file system into the places the index
+ * gives them (ext4 and XFS move blocks with FALLOC_FL_COLLAPSE_RANGE and
+ * _INSERT_RANGE, without copying a byte), and the rest of the index is
+ * written around them. Where blocks cannot be moved (tmpfs, btrfs, another
+ * file system than the index's, a scratch file with no O_TMPFILE), the
+ * index is copied from the scratch file instead, whose disk is freed behind
+ * the copy; the file is the same, byte for byte. JSON Lines texts have a
+ * scratch file of their own, which no move disturbs.
  *
  * Nothing is lost when the guess of room is wrong (a file that grew since
  * it was listed): the arrays are copied into memory (qr_corpus_unspill)
  * and the build goes on as a plain one. */
+#define _GNU_SOURCE   /* fallocate */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "corpus/corpus_impl.h"
 
@@ -26,14 +41,16 @@
 #define DROP_STEP ((size_t)1 << 18)
 
 struct qr_spill {
-  qr_scratch file;
+  qr_scratch file;               /* the arrays, then the postings */
+  qr_scratch texts;              /* the texts: a file of their own, which settling leaves be */
   size_t tok_cap, sent_cap;      /* room for so many */
   size_t tok_given, sent_given;  /* ... of which so many have disk under them */
   size_t tok_dropped, sent_dropped;   /* let go below these (the sequential path) */
   uint32_t *post;                /* room for tok_cap postings */
-  char *text;                    /* room for texts unescaped from JSON Lines */
+  char *text;                    /* room for texts unescaped from JSON Lines, or NULL */
   size_t text_cap, text_used, text_given;
   qr_error err;                  /* why the scratch file failed (a full disk) */
+  int settled;                   /* its blocks moved: the arrays are no longer where they were */
 };
 
 /* The token-sized arrays and sentence-sized arrays of c, with their element
@@ -68,12 +85,18 @@ qr_status qr_corpus_spill(qr_corpus *c, const char *dir, uint64_t text_bytes, qr
   s->tok_cap = s->sent_cap = room;
   spilled a[NSPILLED];
   spilled_arrays(c, a);
-  size_t total = round_up(room * 4, 4096) + round_up(room, 4096);   /* postings, texts */
+  size_t total = round_up(room * 4, 4096);   /* the postings */
   for (int k = 0; k < NSPILLED; k++) total += round_up(room * a[k].elem, 4096);
   qr_status rc = qr_scratch_open(&s->file, dir, total, err);
   if (rc) {
     free(s);
     return rc;
+  }
+  /* no file for the texts: they go to memory (qr_corpus_spill_text) */
+  qr_error ignored = {0};
+  if (qr_scratch_open(&s->texts, dir, room, &ignored) == QR_OK) {
+    s->text = s->texts.base;
+    s->text_cap = room;
   }
   /* the (empty) arrays of memory go; the file's take their place */
   qr_tokens_free(&c->toks);
@@ -86,9 +109,6 @@ qr_status qr_corpus_spill(qr_corpus *c, const char *dir, uint64_t text_bytes, qr
     at += round_up(room * a[k].elem, 4096);
   }
   s->post = (uint32_t *)(void *)at;
-  at += round_up(room * 4, 4096);
-  s->text = at;
-  s->text_cap = room;
   c->toks.cap = c->ids_cap = room;
   c->sents.cap = room;
   c->spill = s;
@@ -127,12 +147,13 @@ qr_status qr_corpus_unspill(qr_corpus *c) {
 void qr_corpus_close_spill(qr_corpus *c) {
   if (!c->spill) return;
   qr_scratch_close(&c->spill->file);
+  qr_scratch_close(&c->spill->texts);
   free(c->spill);
   c->spill = NULL;
 }
 
 int qr_corpus_spilled(const qr_corpus *c, const void *p) {
-  return c->spill && qr_scratch_holds(&c->spill->file, p);
+  return c->spill && (qr_scratch_holds(&c->spill->file, p) || qr_scratch_holds(&c->spill->texts, p));
 }
 
 const char *qr_corpus_spill_error(const qr_corpus *c) {
@@ -186,7 +207,10 @@ void qr_corpus_drop_pages(const qr_corpus *c, size_t t0, size_t t1, size_t s0, s
   spilled_arrays((qr_corpus *)c, a);   /* (only read) */
   for (int k = 0; k < NSPILLED; k++) {
     size_t from = a[k].per_sentence ? s0 : t0, to = a[k].per_sentence ? s1 : t1;
-    if (to > from) qr_pages_drop((char *)*a[k].p + from * a[k].elem, (to - from) * a[k].elem);
+    if (to <= from) continue;
+    const char *p = (char *)*a[k].p + from * a[k].elem;
+    size_t n = (to - from) * a[k].elem;
+    qr_pages_drop(p, n);
   }
 }
 
@@ -204,6 +228,24 @@ void qr_corpus_spill_drop_step(qr_corpus *c, const char *text, size_t *from, siz
   *from = to;
 }
 
+void qr_corpus_spill_copy(qr_corpus *c, void *dst, const void *src, size_t n) {
+  struct qr_spill *s = c->spill;
+  if (s && n && qr_scratch_holds(&s->file, dst)) {
+    off_t at = (off_t)((char *)dst - s->file.base);
+    size_t done = 0;
+    while (done < n) {
+      ssize_t w = pwrite(s->file.fd, (const char *)src + done, n - done, at + (off_t)done);
+      if (w <= 0) break;
+      done += (size_t)w;
+    }
+    /* the disk is given (qr_corpus_room): a write through the mapping is
+     * safe where pwrite failed */
+    if (done < n) memcpy((char *)dst + done, (const char *)src + done, n - done);
+    return;
+  }
+  if (n) memcpy(dst, src, n);
+}
+
 uint32_t *qr_corpus_spill_postings(qr_corpus *c, qr_error *err) {
   struct qr_spill *s = c->spill;
   if (!s || c->toks.n > s->tok_cap) return NULL;
@@ -216,13 +258,13 @@ uint32_t *qr_corpus_spill_postings(qr_corpus *c, qr_error *err) {
 
 char *qr_corpus_spill_text(qr_corpus *c, size_t len) {
   struct qr_spill *s = c->spill;
-  if (!s || len > s->text_cap - s->text_used) return NULL;
+  if (!s || !s->text || len > s->text_cap - s->text_used) return NULL;
   size_t end = s->text_used + len;
   if (end > s->text_given) {
     size_t to = end > s->text_given + (GIVE_STEP << 2) ? end : s->text_given + (GIVE_STEP << 2);
     if (to > s->text_cap) to = s->text_cap;
     qr_error ignored = {0};   /* no disk: the text goes to memory instead */
-    if (qr_scratch_allocate(&s->file, s->text + s->text_given, to - s->text_given, &ignored))
+    if (qr_scratch_allocate(&s->texts, s->text + s->text_given, to - s->text_given, &ignored))
       return NULL;
     s->text_given = to;
   }
@@ -233,7 +275,7 @@ char *qr_corpus_spill_text(qr_corpus *c, size_t len) {
 
 void qr_corpus_spill_text_done(qr_corpus *c, const char *text) {
   struct qr_spill *s = c->spill;
-  if (!s || text < s->text || text > s->text + s->text_used) return;
+  if (!s || !s->text || text < s->text || text > s->text + s->text_used) return;
   /* from the first page of this text to the last page written whole: a
    * text shares its first page with the one before, done with already,
    * which a drop of its own bytes would keep */
@@ -242,5 +284,78 @@ void qr_corpus_spill_text_done(qr_corpus *c, const char *text) {
 }
 
 void qr_corpus_spill_discard(qr_corpus *c, const void *p, size_t n) {
-  if (c->spill) qr_scratch_discard(&c->spill->file, p, n);
+  if (!c->spill) return;
+  qr_scratch_discard(qr_scratch_holds(&c->spill->texts, p) ? &c->spill->texts : &c->spill->file, p, n);
+}
+
+/* ---- settling: the scratch file becomes the index ------------------------- */
+
+/* Moves the file's bytes at [at, EOF) by delta (> 0: a hole of zeros
+ * opened at at; < 0: [at, at - delta) cut out). Both are block moves of the
+ * file system (ext4, XFS): nothing is copied. */
+static int shift(int fd, uint64_t at, int64_t delta) {
+  if (delta == 0) return 0;
+  if (delta > 0) return fallocate(fd, FALLOC_FL_INSERT_RANGE, (off_t)at, (off_t)delta);
+  return fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, (off_t)at, (off_t)-delta);
+}
+
+int qr_corpus_spill_fd(const qr_corpus *c) {
+  const struct qr_spill *s = c->spill;
+  return s && s->file.unnamed && !s->settled && c->toks.n && c->post_pos == s->post &&
+                 qr_scratch_holds(&s->file, c->toks.start)
+             ? s->file.fd
+             : -1;
+}
+
+qr_status qr_corpus_spill_settle(qr_corpus *c, const uint64_t *at, int *fd, qr_error *err) {
+  struct qr_spill *s = c->spill;
+  *fd = -1;
+  if (qr_corpus_spill_fd(c) < 0) return QR_EARG;
+  spilled a[NSPILLED];
+  spilled_arrays(c, a);
+  /* each array's place in the scratch file, its bytes, where it goes */
+  uint64_t from[NSPILLED + 1], used[NSPILLED + 1];
+  for (int k = 0; k < NSPILLED; k++) {
+    if (!qr_scratch_holds(&s->file, *a[k].p)) return QR_EARG;
+    from[k] = (uint64_t)((char *)*a[k].p - s->file.base);
+    used[k] = (a[k].per_sentence ? c->sents.n : c->toks.n) * a[k].elem;
+  }
+  from[NSPILLED] = (uint64_t)((char *)s->post - s->file.base);
+  used[NSPILLED] = c->toks.n * 4;
+  for (int k = 0; k <= NSPILLED; k++)
+    if (at[k] % SETTLE_ALIGN || from[k] % SETTLE_ALIGN ||
+        (k && at[k] < at[k - 1] + round_up(used[k - 1], SETTLE_ALIGN)))
+      return QR_EARG;
+  /* what an array's last block holds past its end (tokens undone) goes:
+   * the file's bytes between sections are zeros */
+  for (int k = 0; k <= NSPILLED; k++) {
+    uint64_t end = round_up(used[k], SETTLE_ALIGN);
+    char *p = s->file.base + from[k];
+    if (end > used[k] && qr_scratch_allocate(&s->file, p + used[k], end - used[k], &s->err))
+      return qr_error_set(err, QR_EIO, "%s", s->err.msg);
+    memset(p + used[k], 0, end - used[k]);
+  }
+  /* the room past the postings goes, then the gaps are closed (or opened)
+   * from the last array to the first: a move never shifts what is below it.
+   * The first move writes back all above it (the file system wants it on
+   * disk before it moves blocks); that is the writing an fsync does anyway */
+  int e = 0;
+  if (ftruncate(s->file.fd, (off_t)(from[NSPILLED] + round_up(used[NSPILLED], SETTLE_ALIGN))))
+    e = errno;
+  for (int k = NSPILLED; k > 0 && !e; k--) {
+    uint64_t end = from[k - 1] + round_up(used[k - 1], SETTLE_ALIGN);
+    int64_t delta = (int64_t)(at[k] - at[k - 1]) - (int64_t)(from[k] - from[k - 1]);
+    if (shift(s->file.fd, end, delta)) e = errno;
+    else if (delta) s->settled = 1;
+  }
+  if (!e && shift(s->file.fd, 0, (int64_t)at[0] - (int64_t)from[0])) e = errno;
+  if (!e) {
+    s->settled = 1;
+    *fd = s->file.fd;
+    return QR_OK;
+  }
+  /* the first move failed: nothing moved, and the arrays are as they were
+   * (this file system moves no blocks: the index is copied instead) */
+  if (!s->settled && (e == EOPNOTSUPP || e == EINVAL || e == ENOSYS)) return QR_EARG;
+  return qr_error_set(err, QR_EIO, "%s: scratch file: %s", s->file.dir, strerror(e));
 }

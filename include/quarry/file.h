@@ -104,6 +104,15 @@ qr_status qr_outfile_open(qr_outfile *o, const char *path, unsigned flags, qr_er
 /* Flushes, syncs and puts the file in place; closes o->fp whatever happens.
  * On error the old file (if any) is untouched and the temporary removed. */
 qr_status qr_outfile_commit(qr_outfile *o, qr_error *err);
+/* 1 if o's temporary file can be swapped for fd (qr_outfile_adopt): o
+ * replaces a file through an unnamed temporary file, and fd is an unnamed
+ * file (O_TMPFILE) on the same file system. */
+int qr_outfile_can_adopt(const qr_outfile *o, int fd);
+/* Swaps o's temporary file for fd's file (duplicated: the caller keeps fd),
+ * given the temporary file's mode: what was written to o is dropped, and
+ * commit puts fd's file in place. A writer that built its file elsewhere
+ * (an index in its scratch file) need not copy it. */
+qr_status qr_outfile_adopt(qr_outfile *o, int fd, qr_error *err);
 /* Closes o->fp and removes the temporary file; safe on a closed qr_outfile. */
 void qr_outfile_abort(qr_outfile *o);
 /* Writes len bytes of data to path as one qr_outfile. */

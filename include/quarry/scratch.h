@@ -23,6 +23,7 @@ typedef struct qr_scratch {
   char *base;        /* the mapping of the whole file */
   size_t size;
   char *dir;         /* where it is (for messages) */
+  int unnamed;       /* an O_TMPFILE: it can be given a name (linkat) */
 } qr_scratch;
 
 /* Makes a scratch file of size bytes in directory dir and maps it: sparse,

@@ -3,9 +3,12 @@
  * the same tokens, sentences, ids and postings as one annotated in memory,
  * on one thread or two, after its pages are let go, and when the room
  * guessed is too small (it moves to memory); texts unescaped from JSON
- * Lines go to it too; the file leaves nothing in its directory; a scratch
- * file that cannot be made says why. */
+ * Lines go to a file of their own; the file leaves nothing in its
+ * directory; a scratch file that cannot be made says why; settled, the
+ * scratch file holds the arrays at the places asked, zeros between, and on
+ * a file system that moves no blocks nothing changes. */
 #include <dirent.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +99,84 @@ static int same(unit *u, const qr_corpus *a, qr_corpus *b) {
   return ok && posts;
 }
 
+/* The arrays of a spilled corpus, in the order they settle, with their
+ * bytes. */
+static int settled_arrays(const qr_corpus *c, const void **p, uint64_t *n) {
+  size_t nt = c->toks.n, ns = c->sents.n;
+  const void *a[11] = {c->toks.start, c->toks.len, c->toks.kind, c->toks.flags, c->toks.split,
+                       c->form, c->fold, c->sents.first, c->sents.count, c->sents.flags,
+                       c->post_pos};
+  uint64_t b[11] = {nt * 4, nt * 4, nt, nt, nt, nt * 4, nt * 4, ns * 4, ns * 4, ns, nt * 4};
+  memcpy(p, a, sizeof a);
+  memcpy(n, b, sizeof b);
+  return 11;
+}
+
+/* Settles a spilled corpus built in dir (two blocks of head room, three
+ * between the sentence flags and the postings) and checks the file: each
+ * array at its place, zeros everywhere else, cut after the postings' last
+ * block. 0 when dir's file system moves no blocks (then the arrays are
+ * checked unchanged). */
+static int check_settle(unit *u, const char *dir, size_t jobs, const qr_corpus *plain,
+                        char **texts, uint64_t bytes) {
+  qr_corpus *c = build(dir, 1, jobs, bytes, texts);
+  CHECK(u, c != NULL);
+  if (!c) return 0;
+  const uint32_t *pos;
+  size_t npos;
+  CHECK_INT(u, qr_corpus_postings(c, 0, &pos, &npos), QR_OK);
+  const void *arr[11];
+  uint64_t n[11], at[11];
+  int k = settled_arrays(c, arr, n);
+  char *want[11];
+  for (int i = 0; i < k; i++) {
+    want[i] = malloc(n[i] + 1);
+    memcpy(want[i], arr[i], n[i]);
+    at[i] = i ? at[i - 1] + (n[i - 1] + 4095) / 4096 * 4096 + (i == 10 ? 3 * 4096 : 0) : 8192;
+  }
+  /* bytes past an array's end (tokens undone) are not the index's */
+  memset((char *)c->toks.start + n[0], 0xAB, 64);
+  int fd = -1, moved = 0;
+  qr_error err = {0};
+  uint64_t bad[11];
+  memcpy(bad, at, sizeof at);
+  bad[3] += 8;   /* not on a block */
+  CHECK_INT(u, qr_corpus_spill_settle(c, bad, &fd, &err), QR_EARG);
+  qr_status rc = qr_corpus_spill_settle(c, at, &fd, &err);
+  if (rc == QR_OK) {
+    moved = 1;
+    CHECK(u, fd >= 0);
+    uint64_t size = at[10] + (n[10] + 4095) / 4096 * 4096;
+    CHECK_INT(u, (long long)lseek(fd, 0, SEEK_END), (long long)size);
+    char *file = malloc(size);
+    CHECK(u, pread(fd, file, size, 0) == (ssize_t)size);
+    uint64_t from = 0;
+    int zeros = 1;
+    for (int i = 0; i <= k; i++) {
+      uint64_t to = i < k ? at[i] : size;
+      for (uint64_t b = from; b < to; b++) zeros &= file[b] == 0;
+      if (i < k) {
+        CHECK(u, memcmp(file + at[i], want[i], n[i]) == 0);
+        from = at[i] + n[i];
+      }
+    }
+    CHECK(u, zeros);
+    free(file);
+    CHECK_INT(u, qr_corpus_spill_fd(c), -1);   /* settled once */
+  } else {
+    /* no block moves here: nothing changed */
+    CHECK_INT(u, rc, QR_EARG);
+    CHECK_INT(u, fd, -1);
+    CHECK(u, qr_corpus_spill_fd(c) >= 0);
+    for (int i = 0; i < k; i++) CHECK(u, memcmp(arr[i], want[i], n[i]) == 0);
+    memset((char *)c->toks.start + n[0], 0, 64);
+    same(u, plain, c);
+  }
+  for (int i = 0; i < k; i++) free(want[i]);
+  qr_corpus_free(c);
+  return moved;
+}
+
 int main(void) {
   unit u = {0};
   char dir[] = "/tmp/quarry-spill-XXXXXX";
@@ -164,6 +245,23 @@ int main(void) {
     same(&u, a, b);
     qr_corpus_free(a);
     qr_corpus_free(b);
+  }
+
+  for (size_t jobs = 1; jobs <= 2; jobs++) {
+    unit_case(&u, "settled on %zu thread(s): the arrays at their places, zeros between", jobs);
+    int moved = check_settle(&u, dir, jobs, plain, texts, bytes);
+    printf("   (%s: %s)\n", dir, moved ? "blocks moved" : "this file system moves no blocks");
+    CHECK_INT(&u, entries(dir), 0);
+  }
+  /* tmpfs moves no blocks (no FALLOC_FL_COLLAPSE_RANGE): the index is copied */
+  char shm[] = "/dev/shm/quarry-spill-XXXXXX";
+  if (mkdtemp(shm)) {
+    unit_case(&u, "settled on a file system that moves no blocks: nothing changes");
+    CHECK_INT(&u, check_settle(&u, shm, 2, plain, texts, bytes), 0);
+    CHECK_INT(&u, entries(shm), 0);
+    rmdir(shm);
+  } else {
+    printf("   (no tmpfs at /dev/shm: %s; the case of no block moves is not run)\n", strerror(errno));
   }
 
   unit_case(&u, "a scratch file that cannot be made: an error naming the directory");
