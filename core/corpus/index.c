@@ -386,7 +386,7 @@ static void *emit_units(void *p) {
     for (size_t k = 0; k < n; k += BLOCK)
       ps->block_hash[(at + k) / BLOCK] = qr_hash_bytes(data + k, n - k < BLOCK ? n - k : BLOCK);
     if (j->hash_only) {
-      qr_pages_drop(data, n);   /* read: out of this process's memory */
+      if (data != buf) qr_pages_drop(data, n);   /* read: out of this process's memory */
       written(j, n);
       continue;
     }
@@ -412,6 +412,11 @@ enum {
   EMIT_REST        /* the others, with pwrite, into a file sized already */
 };
 
+/* 1 if emit writes (or hashes) section ps when told how. */
+static int emits(int how, const plan_section *ps) {
+  return how == EMIT_ALL || (how == EMIT_SETTLED) == (ps->settled != 0);
+}
+
 /* Writes the planned sections to fd and hashes them, on up to jobs threads,
  * as `how` says: through a mapping of the file when it can be mapped, else
  * with pwrite (writers of one file wait for each other in the kernel, but
@@ -423,7 +428,7 @@ static int emit(writer *w, int fd, size_t jobs, int how, uint64_t *done,
   uint64_t total = 0;
   for (int s = 0; s < NSECT; s++) {
     total += w->h->bytes[s];
-    if ((how == EMIT_SETTLED) != w->sec[s].settled && how != EMIT_ALL) continue;
+    if (!emits(how, &w->sec[s])) continue;
     nunits += (w->h->bytes[s] + (uint64_t)UNIT_BLOCKS * BLOCK - 1) / ((uint64_t)UNIT_BLOCKS * BLOCK);
   }
   emit_job j = {.w = w, .fd = fd, .progress = progress, .progress_ud = progress_ud,
@@ -436,7 +441,7 @@ static int emit(writer *w, int fd, size_t jobs, int how, uint64_t *done,
   int e = 0;
   if (!j.unit_sec || !j.unit_at) e = ENOMEM;
   for (int s = 0; s < NSECT && !e; s++) {
-    if ((how == EMIT_SETTLED) != w->sec[s].settled && how != EMIT_ALL) continue;
+    if (!emits(how, &w->sec[s])) continue;
     uint64_t size = w->h->bytes[s];
     free(w->sec[s].block_hash);   /* hashed before, where a settling failed */
     w->sec[s].block_hash = malloc((size / BLOCK + 1) * sizeof(uint64_t));
@@ -476,7 +481,7 @@ static int emit(writer *w, int fd, size_t jobs, int how, uint64_t *done,
   }
   if (j.map && munmap(j.map, (size_t)w->at) != 0 && !e) e = errno;
   for (int s = 0; s < NSECT && !e; s++) {
-    if ((how == EMIT_SETTLED) != w->sec[s].settled && how != EMIT_ALL) continue;
+    if (!emits(how, &w->sec[s])) continue;
     uint64_t h = 0;
     for (uint64_t k = 0; k < (w->h->bytes[s] + BLOCK - 1) / BLOCK; k++)
       h = (h ^ w->sec[s].block_hash[k]) * 0x9E3779B97F4A7C15ULL;

@@ -207,10 +207,7 @@ void qr_corpus_drop_pages(const qr_corpus *c, size_t t0, size_t t1, size_t s0, s
   spilled_arrays((qr_corpus *)c, a);   /* (only read) */
   for (int k = 0; k < NSPILLED; k++) {
     size_t from = a[k].per_sentence ? s0 : t0, to = a[k].per_sentence ? s1 : t1;
-    if (to <= from) continue;
-    const char *p = (char *)*a[k].p + from * a[k].elem;
-    size_t n = (to - from) * a[k].elem;
-    qr_pages_drop(p, n);
+    if (to > from) qr_pages_drop((char *)*a[k].p + from * a[k].elem, (to - from) * a[k].elem);
   }
 }
 
