@@ -88,6 +88,19 @@ fail:
                       e == ENOSPC ? "no space left on the disk" : strerror(e));
 }
 
+void qr_scratch_write_back(const qr_scratch *s, const void *p, size_t n) {
+  size_t ps = page_size();
+  /* from the page p is in (a range written after the one before it
+   * completes that page) to the last page completed */
+  uintptr_t lo = (uintptr_t)p & ~(uintptr_t)(ps - 1);
+  uintptr_t hi = ((uintptr_t)p + n) & ~(uintptr_t)(ps - 1);
+  /* asynchronous: the kernel's flusher threads write while the caller
+   * goes on; a page written again later is written back again */
+  if (hi > lo)
+    sync_file_range(s->fd, (off_t)(lo - (uintptr_t)s->base), (off_t)(hi - lo),
+                    SYNC_FILE_RANGE_WRITE);
+}
+
 void qr_scratch_discard(qr_scratch *s, const void *p, size_t n) {
   size_t ps = page_size();
   uintptr_t lo = ((uintptr_t)p + ps - 1) & ~(uintptr_t)(ps - 1);

@@ -93,7 +93,14 @@ void qr_corpus_set_jobs(qr_corpus *c, size_t jobs) {
  * past this many bytes waiting, the ones read so far go first. */
 #define PENDING_BYTES ((size_t)256 << 20)
 
-/* Annotates the documents added but not annotated yet (c->jobs > 1). On
+/* 1 if documents are annotated in rounds (parallel.c), a load's worth at a
+ * time, not one by one as they are added: on several threads, and in an
+ * index build on one too (a round goes into the scratch file with pwrite,
+ * where a document annotated into the file's mapping makes the kernel read
+ * (zero) each page before it is written: up to half the time of a build). */
+static int in_rounds(const qr_corpus *c) { return c->jobs > 1 || c->spill; }
+
+/* Annotates the documents added but not annotated yet (in_rounds). On
  * failure the document that failed and those after it go, as when one
  * thread fails on a document: the corpus keeps those before. */
 static qr_status too_big(qr_error *err, const char *where, size_t line, size_t len);
@@ -628,13 +635,13 @@ qr_status qr_corpus_annotate_span(qr_corpus *c, const char *text, size_t len, si
   /* a block at a time, as `quarry tokens` does (qr_text_block_end): the
    * same sentences, and each block's tokens stay in the cache between the
    * passes over them */
-  size_t dropped = a;   /* text before this is let go (an index build) */
   while (a < end && rc == QR_OK) {
     size_t e = qr_text_block_end(text, len, a), t0 = c->toks.n;
     if (cut_at && *cut_at == SIZE_MAX && qr_text_block_cuts_token(text, len, a, e)) *cut_at = e;
     /* a token is a byte at least: twice the block's bytes is room enough
      * for what the tokenizer and splitter ask for (spilled arrays cannot
-     * grow by realloc) */
+     * grow by realloc; a spilled corpus is annotated in rounds, into
+     * scratch corpora in memory, but a spilled one here would be safe) */
     if (c->spill && (rc = qr_corpus_room(c, 2 * (e - a) + 64, 2 * (e - a) + 64))) break;
     rc = qr_tokenize(c->seg, text + a, e - a, &c->toks);
     /* past the corpus's tokens (numbered in 32 bits by sentences and
@@ -643,7 +650,6 @@ qr_status qr_corpus_annotate_span(qr_corpus *c, const char *text, size_t len, si
     if (!rc) rc = qr_split_sentences(c->seg, text + a, e - a, &c->toks, t0, &c->sents);
     for (size_t i = t0; i < c->toks.n; i++) c->toks.start[i] += (uint32_t)a;   /* to the document's offsets */
     if (!rc) rc = intern_tokens(c, text, len, t0);
-    qr_corpus_spill_drop_step(c, text, &dropped, e, c->text_mapped);
     a = e;
   }
   return rc;
@@ -671,9 +677,7 @@ static qr_status annotate_doc(qr_corpus *c, docrec *d, int warn_cuts) {
   d->ment_first = c->ments.n;
   d->ment_count = 0;   /* without a gazetteer, none (an index's corpus may have had some) */
   size_t cut = SIZE_MAX;
-  c->text_mapped = d->mapped;
   qr_status rc = qr_corpus_annotate_span(c, d->text, d->len, 0, d->len, warn_cuts ? &cut : NULL);
-  c->text_mapped = 0;
   if (cut != SIZE_MAX) qr_corpus_warn_cut(c, d, cut);
   d->tok_count = c->toks.n - d->tok_first;
   d->sent_count = c->sents.n - d->sent_first;
@@ -691,9 +695,9 @@ qr_status qr_corpus_reannotate(qr_corpus *c, qr_error *err) {
   qr_mentions_reset(&c->ments);
   for (size_t i = 0; i < c->ndocs; i++) {
     size_t failed;
-    qr_status rc = c->jobs > 1 ? qr_corpus_annotate_parallel(c, 0, 0, &failed)
-                               : annotate_doc(c, &c->docs[i], 0);
-    if (c->jobs > 1) i = c->ndocs;   /* all at once */
+    qr_status rc = in_rounds(c) ? qr_corpus_annotate_parallel(c, 0, 0, &failed)
+                                : annotate_doc(c, &c->docs[i], 0);
+    if (in_rounds(c)) i = c->ndocs;   /* all at once */
     if (rc) {
       /* the corpus must not be left half-done: it is emptied of annotations */
       qr_tokens_reset(&c->toks);
@@ -771,7 +775,7 @@ static qr_status add_checked(qr_corpus *c, const char *id, const char *text, siz
   }
   /* the documents waiting for threads go before one annotated here: the
    * arrays are in document order */
-  if (!(c->jobs > 1 && reusable(c, id, text, len) < 0) && c->nannotated < c->ndocs) {
+  if (!(in_rounds(c) && reusable(c, id, text, len) < 0) && c->nannotated < c->ndocs) {
     qr_status rc = annotate_pending(c, err);
     if (rc) return rc;
   }
@@ -781,6 +785,7 @@ static qr_status add_checked(qr_corpus *c, const char *id, const char *text, siz
   docrec *d = &c->docs[c->ndocs];
   memset(d, 0, sizeof *d);
   d->text = text;
+  if (c->ndocs) d->text_at = d[-1].text_at + d[-1].len;
   d->len = len;
   d->mapped = c->adding_mapped;
   d->source_line = source_line;
@@ -794,7 +799,7 @@ static qr_status add_checked(qr_corpus *c, const char *id, const char *text, siz
   d->ment_first = c->ments.n;
   qr_status rc;
   long from = reusable(c, id, text, len);
-  int later = c->jobs > 1 && from < 0;   /* annotated with others, on several threads */
+  int later = in_rounds(c) && from < 0;   /* annotated with others, in a round */
   if (put_string(c, id, strlen(id), &d->id_off) ||
       put_string(c, source ? source : "", source ? strlen(source) : 0, &d->source_off))
     rc = QR_ENOMEM;
@@ -804,6 +809,9 @@ static qr_status add_checked(qr_corpus *c, const char *id, const char *text, siz
     rc = import_doc(c, d, (size_t)from);
   else
     rc = annotate_doc(c, d, 1);
+  /* an index build's texts go into its scratch file: a kept document's
+   * now, the others' as their round is written (parallel.c) */
+  if (!rc && from >= 0) qr_corpus_spill_put_text(c, d, 0, d->len);
   c->ndocs++;
   uint32_t did;
   if (!rc) rc = qr_lexicon_intern(c->docids, id, strlen(id), &did);
@@ -956,7 +964,7 @@ qr_status qr_corpus_add_jsonl(qr_corpus *c, const char *name, const char *data, 
       dropped = e + 1;
     }
     i = e + 1;
-    if (c->progress && c->jobs <= 1 && (lineno & 1023) == 0)
+    if (c->progress && !in_rounds(c) && (lineno & 1023) == 0)
       c->progress(c->progress_ud, c->progress_done + (i < len ? i : len), c->progress_total,
                   c->ndocs);
   }
@@ -1206,8 +1214,8 @@ static qr_status add_file(qr_corpus *c, const char *path, const char *id, int sk
     c->adding_mapped = 0;
   }
   c->progress_done += f->len;
-  /* on several threads, the bar follows the annotation (parallel.c) */
-  if (c->progress && c->jobs <= 1 && added == QR_OK)
+  /* in rounds, the bar follows the annotation (parallel.c) */
+  if (c->progress && !in_rounds(c) && added == QR_OK)
     c->progress(c->progress_ud, c->progress_done, c->progress_total, c->ndocs);
   return added;
 }

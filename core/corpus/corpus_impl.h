@@ -22,6 +22,7 @@ typedef struct docrec {
   size_t from;             /* 1 + its index in c->reuse when its annotations came from
                             * there (qr_corpus_reuse), else 0 */
   int mapped;              /* text is a file's, mapped read-only: its pages can be let go */
+  uint64_t text_at;        /* where its text starts in the texts of the corpus's documents */
 } docrec;
 
 /* A file read: its absolute path (into strings), size and time of change
@@ -118,7 +119,6 @@ struct qr_corpus {
   /* an index build's token-sized arrays in a scratch file (spill.c), or NULL */
   struct qr_spill *spill;
   int adding_mapped;       /* the text being added is a file's mapping (add_file) */
-  int text_mapped;         /* ... the text being annotated (annotate_doc) */
   int jsonl_mapped;        /* the JSON Lines being read are a file's mapping (add_file) */
   size_t post_window;      /* postings placed per window of folds (0: as qr_corpus_sort_postings
                             * decides; tests set it) */
@@ -168,14 +168,15 @@ void qr_corpus_close_spill(qr_corpus *c);
  * in the scratch file (with disk given; QR_EIO when it cannot be:
  * qr_corpus_spill_error says why). */
 qr_status qr_corpus_room(qr_corpus *c, size_t ntok, size_t nsent);
+/* Lets go of the pages of [p, p + n) of a file mapping; those of a
+ * corpus's scratch file, final, start being written back (so that the
+ * settling and the sync that end an index build have little left to
+ * write). */
+void qr_corpus_spill_written(const qr_corpus *c, const void *p, size_t n);
 /* Lets go of the pages of tokens [t0, t1) and sentences [s0, s1) of a
- * corpus whose arrays are a file's (spilled, or mapped from an index). */
+ * corpus whose arrays are a file's (spilled, or mapped from an index), as
+ * qr_corpus_spill_written does. */
 void qr_corpus_drop_pages(const qr_corpus *c, size_t t0, size_t t1, size_t s0, size_t s1);
-/* During a document's annotation: once enough tokens have piled up, lets go
- * of the pages of those made since the last time, and of text[*from, to)
- * when mapped; *from then moves to to. */
-void qr_corpus_spill_drop_step(qr_corpus *c, const char *text, size_t *from, size_t to,
-                               int mapped);
 /* 1 if p is in c's scratch file. */
 int qr_corpus_spilled(const qr_corpus *c, const void *p);
 /* Why the scratch file failed, or NULL. */
@@ -185,6 +186,11 @@ const char *qr_corpus_spill_error(const qr_corpus *c);
  * first as a write through the mapping does (the kernel reads a page of the
  * file, zeros for a new one, before a write to it); memcpy elsewhere. */
 void qr_corpus_spill_copy(qr_corpus *c, void *dst, const void *src, size_t n);
+/* Writes the bytes [a, e) of document d's text into the scratch file, at
+ * their place in the index's texts, where the scratch file can become the
+ * index (the texts are then settled with the arrays); safe on several
+ * threads, for spans of text that do not overlap. */
+void qr_corpus_spill_put_text(qr_corpus *c, const docrec *d, size_t a, size_t e);
 /* Room for c's postings in the scratch file (disk given), or NULL (not
  * spilled; or no disk, err set). */
 uint32_t *qr_corpus_spill_postings(qr_corpus *c, qr_error *err);
@@ -201,18 +207,19 @@ void qr_corpus_spill_discard(qr_corpus *c, const void *p, size_t n);
 /* The places of the arrays settled in a file are multiples of this. */
 #define SETTLE_ALIGN 4096u
 /* Makes the scratch file the index's file without copying it: the blocks of
- * the arrays (token starts to sentence flags, in that order, then the
- * postings) are moved to the offsets at[0..10], multiples of SETTLE_ALIGN,
- * zeros between them, the file cut after the postings' last block; *fd gets
- * the file (c's until it is closed). Every other byte of the file is the
- * caller's to write; c's arrays are then unreadable (their blocks have
- * moved). QR_EARG when it cannot be done and nothing changed (not
- * spilled, no tokens, a file system that moves no blocks); QR_EIO, err set,
- * when a move failed part way. */
+ * the documents' texts (one after the other, as qr_corpus_spill_put_text
+ * wrote them), of the arrays (token starts to sentence flags, in that
+ * order) and of the postings are moved to the offsets at[0..11], multiples
+ * of SETTLE_ALIGN, zeros between them, the file cut after the postings'
+ * last block; *fd gets the file (c's until it is closed). Every other byte
+ * of the file is the caller's to write; c's arrays are then unreadable
+ * (their blocks have moved). QR_EARG when it cannot be done and nothing
+ * changed (not spilled, no tokens, a file system that moves no blocks);
+ * QR_EIO, err set, when a move failed part way. */
 qr_status qr_corpus_spill_settle(qr_corpus *c, const uint64_t *at, int *fd, qr_error *err);
 /* The scratch file that qr_corpus_spill_settle can make c's index, or -1
- * (not spilled, no tokens, the arrays moved to memory, or a file that
- * cannot be given a name). */
+ * (not spilled, no tokens, the arrays moved to memory, a file that cannot
+ * be given a name or whose blocks cannot move, texts not all written). */
 int qr_corpus_spill_fd(const qr_corpus *c);
 
 /* Makes the arrays of a corpus mapped from an index its own (copies), so

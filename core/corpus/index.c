@@ -157,7 +157,7 @@ static void end_section(writer *w) {
  * start on a block of the file, where the scratch file's blocks can be
  * moved to (qr_corpus_spill_settle). Every index is laid out so, settled or
  * copied, so that both are the same file. */
-static const int settled_section[] = {S_TOK_START, S_TOK_LEN, S_TOK_KIND, S_TOK_FLAGS,
+static const int settled_section[] = {S_TEXT, S_TOK_START, S_TOK_LEN, S_TOK_KIND, S_TOK_FLAGS,
                                       S_TOK_SPLIT, S_FORM, S_FOLD, S_SENT_FIRST,
                                       S_SENT_COUNT, S_SENT_FLAGS, S_POST_POS};
 enum { NSETTLED = sizeof settled_section / sizeof *settled_section };
@@ -750,7 +750,7 @@ static qr_status load_docs(qr_corpus *c, const char *m, const header *h, const c
     c->docs[i] = (docrec){d->id_off, d->source_off, text + d->text_off, d->len, d->source_line,
                           d->title_start, d->title_len, d->tok_first, d->tok_count,
                           d->sent_first, d->sent_count, d->ment_first, d->ment_count,
-                          d->meta_first, d->meta_count, 0, 0, 0};
+                          d->meta_first, d->meta_count, 0, 0, 0, d->text_off};
     txt += d->len;
     tok += d->tok_count;
     sent += d->sent_count;

@@ -151,6 +151,11 @@ static int copy_spilled(job *j, const batch *bt, int id, size_t nt, size_t ns) {
   }
   qr_corpus_spill_copy(c, c->sents.count + bt->dst_sent, w->sents.count + bt->sent0, ns * 4);
   qr_corpus_spill_copy(c, c->sents.flags + bt->dst_sent, w->sents.flags + bt->sent0, ns);
+  /* and the spans' texts, while they are in memory */
+  for (size_t k = bt->first; k < bt->first + bt->nmerge; k++) {
+    const span *sp = &j->spans[k];
+    qr_corpus_spill_put_text(c, &c->docs[sp->doc], sp->a, sp->e);
+  }
   return 1;
 }
 
@@ -477,7 +482,7 @@ qr_status qr_corpus_sort_postings(const qr_corpus *c, size_t nlex, uint32_t *sta
       j.f_lo = (uint32_t)lo;
       j.f_hi = (uint32_t)hi;
       post_phase(&j, 2);
-      if (j.drop) qr_pages_drop(pos + start[lo], (size_t)(start[hi] - start[lo]) * sizeof *pos);
+      if (j.drop) qr_corpus_spill_written(c, pos + start[lo], (size_t)(start[hi] - start[lo]) * sizeof *pos);
     }
   }
   for (size_t t = 0; j.at && t < nt; t++) free(j.at[t]);

@@ -5,13 +5,16 @@
  * postings) in a scratch file beside the index, mapped shared: each array
  * gets room for as many tokens as the corpus has bytes (a token is a byte
  * at least), the file is sparse, and disk is given a step ahead of the
- * writing. The pages written are let go as soon as a document, or a round
- * of documents on several threads, is done with them (qr_corpus_drop_pages),
- * and so are the pages of the input texts: the process holds the lexicon
- * and what it is working on, and the kernel's page cache the rest, written
- * back as memory runs short. Rounds of documents annotated on threads are
- * written into it with pwrite (qr_corpus_spill_copy), which spares the
- * kernel zeroing each page before it is written.
+ * writing. Documents are annotated in rounds (parallel.c, on one thread
+ * too), into scratch corpora in memory, and each round is written into the
+ * file with pwrite (qr_corpus_spill_copy), which spares the kernel reading
+ * (zeroing) each page before it is written. The pages of a round are let go
+ * once it is written (qr_corpus_drop_pages), and so are those of the input
+ * texts: the process holds the lexicon and what it is working on, and the
+ * kernel's page cache the rest. The round's pages start being written back
+ * at once (qr_scratch_write_back), while the next rounds are annotated:
+ * what ends the build (the blocks moved, the sync) has little left to
+ * write.
  *
  * The scratch file then becomes the index (qr_corpus_spill_settle): the
  * arrays' blocks are moved by the file system into the places the index
@@ -29,6 +32,7 @@
 #define _GNU_SOURCE   /* fallocate */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,20 +41,19 @@
 
 /* disk is given to the arrays this many elements at a time */
 #define GIVE_STEP ((size_t)1 << 20)
-/* let go of pages once this many tokens have piled up */
-#define DROP_STEP ((size_t)1 << 18)
 
 struct qr_spill {
-  qr_scratch file;               /* the arrays, then the postings */
+  qr_scratch file;               /* the documents' texts, the arrays, then the postings */
   qr_scratch texts;              /* the texts: a file of their own, which settling leaves be */
   size_t tok_cap, sent_cap;      /* room for so many */
   size_t tok_given, sent_given;  /* ... of which so many have disk under them */
-  size_t tok_dropped, sent_dropped;   /* let go below these (the sequential path) */
   uint32_t *post;                /* room for tok_cap postings */
   char *text;                    /* room for texts unescaped from JSON Lines, or NULL */
   size_t text_cap, text_used, text_given;
   qr_error err;                  /* why the scratch file failed (a full disk) */
   int settled;                   /* its blocks moved: the arrays are no longer where they were */
+  int keeps_texts;               /* the texts are written at the file's start (it can settle) */
+  atomic_uint_fast64_t text_put; /* ... so many bytes of them */
 };
 
 /* The token-sized arrays and sentence-sized arrays of c, with their element
@@ -75,6 +78,15 @@ static void spilled_arrays(qr_corpus *c, spilled *a) {
 
 static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
 
+/* 1 if the file system of fd moves blocks (FALLOC_FL_COLLAPSE_RANGE), as
+ * settling wants: tried on the first block of the empty file of size
+ * bytes, which is then given its size back; -1 when it cannot be. */
+static int moves_blocks(int fd, size_t size) {
+  if (size < 2 * SETTLE_ALIGN || fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, 0, SETTLE_ALIGN) != 0)
+    return 0;
+  return ftruncate(fd, (off_t)size) == 0 ? 1 : -1;
+}
+
 qr_status qr_corpus_spill(qr_corpus *c, const char *dir, uint64_t text_bytes, qr_error *err) {
   if (c->spill || c->frozen || c->toks.n || c->sents.n)
     return qr_error_set(err, QR_EARG, "a corpus spills before its first token");
@@ -83,15 +95,25 @@ qr_status qr_corpus_spill(qr_corpus *c, const char *dir, uint64_t text_bytes, qr
   struct qr_spill *s = calloc(1, sizeof *s);
   if (!s) return qr_error_set(err, QR_ENOMEM, "out of memory");
   s->tok_cap = s->sent_cap = room;
+  atomic_init(&s->text_put, 0);
   spilled a[NSPILLED];
   spilled_arrays(c, a);
-  size_t total = round_up(room * 4, 4096);   /* the postings */
+  /* the texts (of as many bytes as the files hold at most), the arrays,
+   * the postings */
+  size_t total = round_up(room, 4096) + round_up(room * 4, 4096);
   for (int k = 0; k < NSPILLED; k++) total += round_up(room * a[k].elem, 4096);
   qr_status rc = qr_scratch_open(&s->file, dir, total, err);
+  int moves = rc ? 0 : moves_blocks(s->file.fd, s->file.size);
+  if (moves < 0) {
+    rc = qr_error_set(err, QR_EIO, "%s: scratch file: %s", dir, strerror(errno));
+    qr_scratch_close(&s->file);
+  }
   if (rc) {
     free(s);
     return rc;
   }
+  /* the texts are written only where the file can become the index */
+  s->keeps_texts = s->file.unnamed && moves;
   /* no file for the texts: they go to memory (qr_corpus_spill_text) */
   qr_error ignored = {0};
   if (qr_scratch_open(&s->texts, dir, room, &ignored) == QR_OK) {
@@ -103,7 +125,7 @@ qr_status qr_corpus_spill(qr_corpus *c, const char *dir, uint64_t text_bytes, qr
   qr_sentences_free(&c->sents);
   free(c->form);
   free(c->fold);
-  char *at = s->file.base;
+  char *at = s->file.base + round_up(room, 4096);
   for (int k = 0; k < NSPILLED; k++) {
     *a[k].p = at;
     at += round_up(room * a[k].elem, 4096);
@@ -201,28 +223,19 @@ qr_status qr_corpus_room(qr_corpus *c, size_t ntok, size_t nsent) {
   return QR_OK;
 }
 
+void qr_corpus_spill_written(const qr_corpus *c, const void *p, size_t n) {
+  qr_pages_drop(p, n);
+  if (c->spill && qr_scratch_holds(&c->spill->file, p)) qr_scratch_write_back(&c->spill->file, p, n);
+}
+
 void qr_corpus_drop_pages(const qr_corpus *c, size_t t0, size_t t1, size_t s0, size_t s1) {
   if (!c->spill && !c->frozen) return;   /* malloc'ed pages would be zeroed */
   spilled a[NSPILLED];
   spilled_arrays((qr_corpus *)c, a);   /* (only read) */
   for (int k = 0; k < NSPILLED; k++) {
     size_t from = a[k].per_sentence ? s0 : t0, to = a[k].per_sentence ? s1 : t1;
-    if (to > from) qr_pages_drop((char *)*a[k].p + from * a[k].elem, (to - from) * a[k].elem);
+    if (to > from) qr_corpus_spill_written(c, (char *)*a[k].p + from * a[k].elem, (to - from) * a[k].elem);
   }
-}
-
-void qr_corpus_spill_drop_step(qr_corpus *c, const char *text, size_t *from, size_t to,
-                               int mapped) {
-  struct qr_spill *s = c->spill;
-  if (!s) return;
-  if (c->toks.n < s->tok_dropped) s->tok_dropped = c->toks.n;   /* an undo went back */
-  if (c->sents.n < s->sent_dropped) s->sent_dropped = c->sents.n;
-  if (c->toks.n - s->tok_dropped < DROP_STEP && to - *from < (DROP_STEP << 3)) return;
-  qr_corpus_drop_pages(c, s->tok_dropped, c->toks.n, s->sent_dropped, c->sents.n);
-  s->tok_dropped = c->toks.n;
-  s->sent_dropped = c->sents.n;
-  if (mapped && to > *from) qr_pages_drop(text + *from, to - *from);
-  *from = to;
 }
 
 void qr_corpus_spill_copy(qr_corpus *c, void *dst, const void *src, size_t n) {
@@ -241,6 +254,27 @@ void qr_corpus_spill_copy(qr_corpus *c, void *dst, const void *src, size_t n) {
     return;
   }
   if (n) memcpy(dst, src, n);
+}
+
+void qr_corpus_spill_put_text(qr_corpus *c, const docrec *d, size_t a, size_t e) {
+  struct qr_spill *s = c->spill;
+  /* past the room (a file grown since it was listed), the texts are not
+   * all there, and the index is copied */
+  if (!s || !s->keeps_texts || e <= a || d->text_at + d->len > s->tok_cap) return;
+  off_t at = (off_t)(d->text_at + a);
+  size_t n = e - a, done = 0;
+  while (done < n) {
+    ssize_t w = pwrite(s->file.fd, d->text + a + done, n - done, at + (off_t)done);
+    if (w <= 0) return;   /* (a full disk: the texts are not all there) */
+    done += (size_t)w;
+  }
+  atomic_fetch_add(&s->text_put, n);
+  qr_scratch_write_back(&s->file, s->file.base + at, n);
+}
+
+/* The bytes of c's texts. */
+static uint64_t text_bytes(const qr_corpus *c) {
+  return c->ndocs ? c->docs[c->ndocs - 1].text_at + c->docs[c->ndocs - 1].len : 0;
 }
 
 uint32_t *qr_corpus_spill_postings(qr_corpus *c, qr_error *err) {
@@ -297,9 +331,10 @@ static int shift(int fd, uint64_t at, int64_t delta) {
 }
 
 int qr_corpus_spill_fd(const qr_corpus *c) {
-  const struct qr_spill *s = c->spill;
-  return s && s->file.unnamed && !s->settled && c->toks.n && c->post_pos == s->post &&
-                 qr_scratch_holds(&s->file, c->toks.start)
+  struct qr_spill *s = c->spill;
+  return s && s->keeps_texts && !s->settled && c->toks.n && c->post_pos == s->post &&
+                 qr_scratch_holds(&s->file, c->toks.start) &&
+                 atomic_load(&s->text_put) == text_bytes(c)
              ? s->file.fd
              : -1;
 }
@@ -310,22 +345,26 @@ qr_status qr_corpus_spill_settle(qr_corpus *c, const uint64_t *at, int *fd, qr_e
   if (qr_corpus_spill_fd(c) < 0) return QR_EARG;
   spilled a[NSPILLED];
   spilled_arrays(c, a);
-  /* each array's place in the scratch file, its bytes, where it goes */
-  uint64_t from[NSPILLED + 1], used[NSPILLED + 1];
+  /* each region's place in the scratch file, its bytes, where it goes: the
+   * texts, the arrays, the postings */
+  enum { NREGIONS = NSPILLED + 2 };
+  uint64_t from[NREGIONS], used[NREGIONS];
+  from[0] = 0;
+  used[0] = text_bytes(c);
   for (int k = 0; k < NSPILLED; k++) {
     if (!qr_scratch_holds(&s->file, *a[k].p)) return QR_EARG;
-    from[k] = (uint64_t)((char *)*a[k].p - s->file.base);
-    used[k] = (a[k].per_sentence ? c->sents.n : c->toks.n) * a[k].elem;
+    from[k + 1] = (uint64_t)((char *)*a[k].p - s->file.base);
+    used[k + 1] = (a[k].per_sentence ? c->sents.n : c->toks.n) * a[k].elem;
   }
-  from[NSPILLED] = (uint64_t)((char *)s->post - s->file.base);
-  used[NSPILLED] = c->toks.n * 4;
-  for (int k = 0; k <= NSPILLED; k++)
+  from[NREGIONS - 1] = (uint64_t)((char *)s->post - s->file.base);
+  used[NREGIONS - 1] = c->toks.n * 4;
+  for (int k = 0; k < NREGIONS; k++)
     if (at[k] % SETTLE_ALIGN || from[k] % SETTLE_ALIGN ||
         (k && at[k] < at[k - 1] + round_up(used[k - 1], SETTLE_ALIGN)))
       return QR_EARG;
-  /* what an array's last block holds past its end (tokens undone) goes:
+  /* what a region's last block holds past its end (tokens undone) goes:
    * the file's bytes between sections are zeros */
-  for (int k = 0; k <= NSPILLED; k++) {
+  for (int k = 0; k < NREGIONS; k++) {
     uint64_t end = round_up(used[k], SETTLE_ALIGN);
     char *p = s->file.base + from[k];
     if (end > used[k] && qr_scratch_allocate(&s->file, p + used[k], end - used[k], &s->err))
@@ -333,13 +372,14 @@ qr_status qr_corpus_spill_settle(qr_corpus *c, const uint64_t *at, int *fd, qr_e
     memset(p + used[k], 0, end - used[k]);
   }
   /* the room past the postings goes, then the gaps are closed (or opened)
-   * from the last array to the first: a move never shifts what is below it.
-   * The first move writes back all above it (the file system wants it on
-   * disk before it moves blocks); that is the writing an fsync does anyway */
+   * from the last region to the first: a move never shifts what is below
+   * it. A move writes back all above it first (the file system wants it on
+   * disk before it moves blocks): little, the rounds having started that
+   * writing (qr_corpus_drop_pages), and what an fsync would write anyway */
   int e = 0;
-  if (ftruncate(s->file.fd, (off_t)(from[NSPILLED] + round_up(used[NSPILLED], SETTLE_ALIGN))))
+  if (ftruncate(s->file.fd, (off_t)(from[NREGIONS - 1] + round_up(used[NREGIONS - 1], SETTLE_ALIGN))))
     e = errno;
-  for (int k = NSPILLED; k > 0 && !e; k--) {
+  for (int k = NREGIONS - 1; k > 0 && !e; k--) {
     uint64_t end = from[k - 1] + round_up(used[k - 1], SETTLE_ALIGN);
     int64_t delta = (int64_t)(at[k] - at[k - 1]) - (int64_t)(from[k] - from[k - 1]);
     if (shift(s->file.fd, end, delta)) e = errno;

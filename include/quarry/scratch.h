@@ -35,6 +35,12 @@ qr_status qr_scratch_allocate(qr_scratch *s, const void *p, size_t n, qr_error *
 /* Frees the disk of the whole pages in [p, p + n): their bytes are gone
  * (they read as zeros). */
 void qr_scratch_discard(qr_scratch *s, const void *p, size_t n);
+/* Starts writing the pages of [p, p + n) back to the disk, and returns
+ * without waiting: bytes that are final, written after those before p (the
+ * page p is in is written back, not the one p + n ends in). A file written back as it
+ * is made has little left to write when it is synced, or when its blocks
+ * are moved (the file system writes a range back before it moves it). */
+void qr_scratch_write_back(const qr_scratch *s, const void *p, size_t n);
 /* 1 if p is inside the mapping. */
 int qr_scratch_holds(const qr_scratch *s, const void *p);
 void qr_scratch_close(qr_scratch *s);
