@@ -320,8 +320,10 @@ static const char *gather(const plan_section *ps, uint64_t at, size_t n, char *b
 }
 
 /* Lets go of what the pieces of section s at [at, at + n) came from, where
- * they say so: written, they are not read again. */
-static void release_sources(qr_corpus *c, const plan_section *ps, uint64_t at, size_t n) {
+ * they say so: written, they are not read again. keep: only hashed (they
+ * are the index's, or copies of it), their pages are let go, nothing more. */
+static void release_sources(qr_corpus *c, const plan_section *ps, uint64_t at, size_t n,
+                            int keep) {
   size_t lo = 0, hi = ps->npieces;
   while (hi - lo > 1) {
     size_t mid = (lo + hi) / 2;
@@ -334,7 +336,7 @@ static void release_sources(qr_corpus *c, const plan_section *ps, uint64_t at, s
     uint64_t a = at > pc->at ? at : pc->at, e = at + n < pc->at + pc->n ? at + n : pc->at + pc->n;
     if (e <= a) continue;
     const char *src = pc->p + (a - pc->at);
-    if (pc->release == 2) qr_corpus_spill_discard(c, src, (size_t)(e - a));
+    if (pc->release == 2 && !keep) qr_corpus_spill_discard(c, src, (size_t)(e - a));
     else qr_pages_drop(src, (size_t)(e - a));
   }
 }
@@ -378,7 +380,7 @@ static void *emit_units(void *p) {
        * the page cache, to be written back; a shared file mapping keeps
        * what was written) */
       qr_pages_drop(dst, n);
-      release_sources(j->w->c, ps, at, n);
+      release_sources(j->w->c, ps, at, n, 0);
       written(j, n);
       continue;
     }
@@ -386,7 +388,9 @@ static void *emit_units(void *p) {
     for (size_t k = 0; k < n; k += BLOCK)
       ps->block_hash[(at + k) / BLOCK] = qr_hash_bytes(data + k, n - k < BLOCK ? n - k : BLOCK);
     if (j->hash_only) {
-      if (data != buf) qr_pages_drop(data, n);   /* read: out of this process's memory */
+      /* read: out of this process's memory, from a piece or from several
+       * (the texts of small documents, gathered) */
+      release_sources(j->w->c, ps, at, n, 1);
       written(j, n);
       continue;
     }
@@ -398,7 +402,7 @@ static void *emit_units(void *p) {
       }
       done += (size_t)r;
     }
-    release_sources(j->w->c, ps, at, n);
+    release_sources(j->w->c, ps, at, n, 0);
     written(j, n);
   }
   free(buf);

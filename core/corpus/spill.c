@@ -16,15 +16,20 @@
  * what ends the build (the blocks moved, the sync) has little left to
  * write.
  *
- * The scratch file then becomes the index (qr_corpus_spill_settle): the
- * arrays' blocks are moved by the file system into the places the index
- * gives them (ext4 and XFS move blocks with FALLOC_FL_COLLAPSE_RANGE and
- * _INSERT_RANGE, without copying a byte), and the rest of the index is
- * written around them. Where blocks cannot be moved (tmpfs, btrfs, another
- * file system than the index's, a scratch file with no O_TMPFILE), the
- * index is copied from the scratch file instead, whose disk is freed behind
- * the copy; the file is the same, byte for byte. JSON Lines texts have a
- * scratch file of their own, which no move disturbs.
+ * The scratch file then becomes the index (qr_corpus_spill_settle): its
+ * first region holds the documents' texts, one after the other as the
+ * index holds them (each round writes its spans' texts there:
+ * qr_corpus_spill_put_text), and the blocks of the texts, the arrays and
+ * the postings are moved by the file system into the places the index gives
+ * them (ext4 and XFS move blocks with FALLOC_FL_COLLAPSE_RANGE and
+ * _INSERT_RANGE, without copying a byte); the rest of the index is written
+ * around them. Where blocks cannot be moved (tmpfs, btrfs, another file
+ * system than the index's, a scratch file with no O_TMPFILE: tried when the
+ * file is made, and the texts are then not written there), the index is
+ * copied from the scratch file instead, whose disk is freed behind the copy;
+ * the file is the same, byte for byte. Texts unescaped from JSON Lines have
+ * a scratch file of their own (the annotation reads them there), which no
+ * move disturbs.
  *
  * Nothing is lost when the guess of room is wrong (a file that grew since
  * it was listed): the arrays are copied into memory (qr_corpus_unspill)
