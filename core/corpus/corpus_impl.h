@@ -122,6 +122,8 @@ struct qr_corpus {
   int jsonl_mapped;        /* the JSON Lines being read are a file's mapping (add_file) */
   size_t post_window;      /* postings placed per window of folds (0: as qr_corpus_sort_postings
                             * decides; tests set it) */
+  size_t batch_bytes;      /* bytes of a batch annotated on threads, a round being one batch
+                            * per thread (0: as parallel.c decides; tests set it) */
 };
 
 /* Tokenizes, splits and interns text[a, end) of a document text[0, len)

@@ -4,22 +4,33 @@
  * The documents waiting for annotation are cut into spans on block
  * boundaries (qr_text_block_end: the blocks one thread tokenizes and splits
  * one at a time, so a long document splits into the same sentences either
- * way) and grouped into batches of about BATCH_BYTES, taken a round at a
- * time:
+ * way) and grouped into batches of about BATCH_BYTES, and the batches into
+ * rounds. A round goes through four steps:
  *   1. each thread takes the next batch and annotates it into a scratch
  *      corpus of its own, with its own lexicon (in parallel);
- *   2. in batch order, the strings a batch added to its thread's lexicon are
- *      interned into the corpus's, each followed by its fold, and mapped: a
- *      thread interns a batch's new strings in the order the batch meets
- *      them, and every string the batch met before is mapped already, so
- *      the corpus's lexicon grows in the order one thread would grow it,
- *      and every id (and all that ids number: frequency lists, the index
- *      file) comes out the same. Each batch's place in the arrays follows;
- *   3. each thread copies batches into their places, ids mapped (in
- *      parallel);
- *   4. in document order: documents' ranges, warnings, entity mentions.
- * A thread's lexicon and its map live as long as the corpus, so that each
- * distinct form is mapped once. */
+ *   2. in batch order, the strings a batch added to its thread's lexicon
+ *      are interned into the corpus's, each followed by its fold, and
+ *      mapped: a thread's batch interns its new strings in the order the
+ *      batch meets them, and every string the batch met before is mapped
+ *      already, so the corpus's lexicon grows in the order one thread would
+ *      grow it, and every id (and all that ids number: frequency lists, the
+ *      index file) comes out the same. Each batch's place in the arrays
+ *      follows (one thread);
+ *   3. threads copy batches into their places, ids mapped (in parallel; in
+ *      an index build one at a time, since writes to one file wait for
+ *      each other in the kernel);
+ *   4. the main thread, in document order: documents' ranges, warnings,
+ *      entity mentions, progress.
+ * The rounds are a pipeline: steps 2-4 of round r run while the other
+ * threads annotate round r + 1, so that no core waits for the merge. Each
+ * thread keeps two sets of arrays, one per round in flight, and the rounds
+ * take turns between them: no array is read while it grows, and round r + 2
+ * is annotated only once round r is merged and its set is free. Step 2
+ * reads a batch's new strings from a copy made with its set, since the
+ * thread's lexicon may be growing with the next round meanwhile. A round is
+ * merged only after the one before it. A thread's lexicon (with its cache
+ * of forms, sized for one core's cache) and its map live as long as the
+ * corpus, so that each distinct form is mapped once. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -31,12 +42,11 @@
 #define MAX_THREADS 64
 #define BATCH_BYTES (512u << 10)
 #define SPAN_BYTES (1u << 20)
-/* The batches of a round: annotated, then merged, before the next round
- * starts, so that the scratch arrays hold a round's tokens, not the load's */
-#define ROUND_BYTES ((size_t)16 << 20)
-/* ... and in an index build, whose arrays go to a scratch file round by
- * round (spill.c): the scratch arrays are what it holds */
-#define SPILL_ROUND_BYTES ((size_t)2 << 20)
+/* A round's bytes per thread: the scratch arrays hold two rounds' tokens,
+ * not the load's (in an index build, whose arrays go to a scratch file
+ * round by round, they are what it holds in memory); the smaller, the less
+ * the last round's merge waits */
+#define ROUND_BYTES ((size_t)2 << 20)
 
 /* A piece of a document: text[a, e) of document doc, and, once annotated,
  * its tokens and sentences in its thread's scratch corpus. */
@@ -55,13 +65,30 @@ typedef struct batch {
   size_t tok0, sent0;        /* where its tokens and sentences start in that scratch */
   uint32_t lex0, lex1;       /* the ids its annotation added to that thread's lexicon */
   size_t nmerge;             /* its spans that are merged (fewer after a failure) */
+  size_t round;              /* its round: its set of arrays is round % 2 */
+  size_t fresh0;             /* its new strings, from here in its set's fresh */
   size_t dst_tok, dst_sent;  /* where its tokens and sentences go in the corpus */
   qr_status rc;
 } batch;
 
-/* A thread's scratch corpus and the map of its lexicon ids to the corpus's. */
+/* One round's arrays of a thread, parked while the thread annotates the
+ * other round (swap_arrays: the names are its scratch corpus's), and the
+ * strings the round's batches added to the thread's lexicon, each as its
+ * length (4 bytes) and bytes. */
+typedef struct round_arrays {
+  qr_tokens toks;
+  qr_sentences sents;
+  qr_mentions ments;
+  uint32_t *form, *fold;
+  size_t ids_cap;
+  qr_buf fresh;
+} round_arrays;
+
+/* A thread's scratch corpus (its lexicon, cache of forms, folds), its two
+ * sets of arrays, and the map of its lexicon ids to the corpus's. */
 struct qr_annotator {
   qr_corpus *w;
+  round_arrays set[2];
   uint32_t *map;
   size_t nmap;
   uint32_t *stage;   /* STAGE ids mapped, on their way to a scratch file (or NULL) */
@@ -70,23 +97,48 @@ struct qr_annotator {
 /* ids mapped at a time into a thread's stage */
 #define STAGE ((size_t)1 << 14)
 
+/* A round's batches. */
 typedef struct job {
   qr_corpus *c;
   span *spans;
-  batch *batches;            /* this round's */
+  batch *batches;
   size_t nbatches;
-  atomic_size_t next;
-  int phase;                 /* 1: annotate, 3: copy */
 } job;
 
-typedef struct worker_arg {
-  job *j;
-  int id;
-} worker_arg;
+/* Trades the arrays of w for those parked in r. */
+static void swap_arrays(qr_corpus *w, round_arrays *r) {
+  round_arrays t = {w->toks, w->sents, w->ments, w->form, w->fold, w->ids_cap, {0}};
+  w->toks = r->toks;
+  w->sents = r->sents;
+  w->ments = r->ments;
+  w->form = r->form;
+  w->fold = r->fold;
+  w->ids_cap = r->ids_cap;
+  r->toks = t.toks;
+  r->sents = t.sents;
+  r->ments = t.ments;
+  r->form = t.form;
+  r->fold = t.fold;
+  r->ids_cap = t.ids_cap;
+}
 
-/* Phase 1: batch bt into thread id's scratch. */
+/* The strings of w's lexicon ids [lex0, lex1) onto fresh. */
+static qr_status log_fresh(const qr_corpus *w, uint32_t lex0, uint32_t lex1, qr_buf *fresh) {
+  for (uint32_t k = lex0; k < lex1; k++) {
+    size_t n;
+    const char *str = qr_lexicon_str(w->lex, k, &n);
+    uint32_t n32 = (uint32_t)n;
+    if (qr_buf_append(fresh, &n32, sizeof n32) || qr_buf_append(fresh, str, n)) return QR_ENOMEM;
+  }
+  return QR_OK;
+}
+
+/* Step 1: batch bt on thread id, into its set of arrays for bt's round. */
 static void annotate_batch(job *j, batch *bt, int id) {
-  qr_corpus *w = j->c->annotators[id].w;
+  struct qr_annotator *an = &j->c->annotators[id];
+  round_arrays *r = &an->set[bt->round % 2];
+  qr_corpus *w = an->w;
+  swap_arrays(w, r);
   bt->worker = id;
   bt->tok0 = w->toks.n;
   bt->sent0 = w->sents.n;
@@ -118,16 +170,22 @@ static void annotate_batch(job *j, batch *bt, int id) {
     }
   }
   bt->lex1 = (uint32_t)qr_lexicon_size(w->lex);
+  swap_arrays(w, r);
+  bt->fresh0 = r->fresh.len;
+  if (log_fresh(w, bt->lex0, bt->lex1, &r->fresh)) {
+    bt->rc = QR_ENOMEM;   /* (its new strings are not read: nothing of it is merged) */
+    bt->nmerge = 0;
+  }
 }
 
-/* Phase 3 of a spilled corpus: the merged spans' nt tokens and ns sentences
+/* Step 3 of a spilled corpus: the merged spans' nt tokens and ns sentences
  * into the scratch file with qr_corpus_spill_copy (no page zeroed first),
  * ids and sentence starts mapped through thread id's stage. */
 static int copy_spilled(job *j, const batch *bt, int id, size_t nt, size_t ns) {
   qr_corpus *c = j->c;
   struct qr_annotator *me = &c->annotators[id];
   const struct qr_annotator *an = &c->annotators[bt->worker];
-  const qr_corpus *w = an->w;
+  const round_arrays *w = &an->set[bt->round % 2];
   if (!me->stage && !(me->stage = malloc(STAGE * sizeof *me->stage))) return 0;
   size_t s0 = bt->tok0, d0 = bt->dst_tok;
   const qr_tokens *t = &w->toks;
@@ -159,12 +217,12 @@ static int copy_spilled(job *j, const batch *bt, int id, size_t nt, size_t ns) {
   return 1;
 }
 
-/* Phase 3: the merged spans of batch bt into their places, ids mapped, on
- * thread id. */
+/* Step 3: the merged spans of batch bt into their places, ids mapped, on
+ * thread `thread` (its stage is annotators[thread]'s). */
 static void copy_batch(job *j, const batch *bt, int thread) {
   qr_corpus *c = j->c;
   const struct qr_annotator *an = &c->annotators[bt->worker];
-  const qr_corpus *w = an->w;
+  const round_arrays *w = &an->set[bt->round % 2];
   size_t nt = 0, ns = 0;
   for (size_t k = bt->first; k < bt->first + bt->nmerge; k++) {
     nt += j->spans[k].ntok;
@@ -185,42 +243,11 @@ static void copy_batch(job *j, const batch *bt, int thread) {
   }
 }
 
-static void run_phase(job *j, int id) {
-  for (;;) {
-    size_t b = atomic_fetch_add(&j->next, 1);
-    if (b >= j->nbatches) return;
-    if (j->phase == 1) annotate_batch(j, &j->batches[b], id);
-    else copy_batch(j, &j->batches[b], id);
-  }
-}
-
-static void *worker_main(void *p) {
-  worker_arg *a = p;
-  run_phase(a->j, a->id);
-  return NULL;
-}
-
 /* The spans of a round's batches. */
 static size_t round_spans(const job *j) {
   size_t n = 0;
   for (size_t b = 0; b < j->nbatches; b++) n += j->batches[b].n;
   return n;
-}
-
-/* Runs a phase on nw threads, this one among them. */
-static void run_threads(job *j, int phase, size_t nw) {
-  j->phase = phase;
-  atomic_store(&j->next, 0);
-  pthread_t tid[MAX_THREADS];
-  worker_arg args[MAX_THREADS];
-  size_t started = 0;
-  for (size_t i = 1; i < nw && i < MAX_THREADS; i++) {
-    args[i] = (worker_arg){j, (int)i};
-    if (pthread_create(&tid[i], NULL, worker_main, &args[i]) != 0) break;   /* fewer threads */
-    started = i;
-  }
-  run_phase(j, 0);
-  for (size_t i = 1; i <= started; i++) pthread_join(tid[i], NULL);
 }
 
 /* The scratch corpora, made once per corpus. */
@@ -232,7 +259,7 @@ static qr_status make_annotators(qr_corpus *c, size_t n) {
   for (; c->nannotators < n; c->nannotators++) {
     qr_corpus *w = qr_corpus_new();
     if (!w) return QR_ENOMEM;
-    a[c->nannotators] = (struct qr_annotator){w, NULL, 0, NULL};
+    a[c->nannotators] = (struct qr_annotator){.w = w};
   }
   return QR_OK;
 }
@@ -240,6 +267,15 @@ static qr_status make_annotators(qr_corpus *c, size_t n) {
 void qr_corpus_free_annotators(qr_corpus *c) {
   for (size_t i = 0; i < c->nannotators; i++) {
     qr_corpus_free(c->annotators[i].w);
+    for (int k = 0; k < 2; k++) {
+      round_arrays *r = &c->annotators[i].set[k];
+      qr_tokens_free(&r->toks);
+      qr_sentences_free(&r->sents);
+      qr_mentions_free(&r->ments);
+      free(r->form);
+      free(r->fold);
+      qr_buf_free(&r->fresh);
+    }
     free(c->annotators[i].map);
     free(c->annotators[i].stage);
   }
@@ -271,7 +307,7 @@ static qr_status plan(qr_corpus *c, size_t first, span **spans, size_t *nspans, 
       bt[nb - 1].n++;
       bytes += e - a + 1;   /* + 1: empty documents weigh something */
       bt[nb - 1].bytes = bytes;
-      if (bytes >= BATCH_BYTES) bytes = 0;
+      if (bytes >= (c->batch_bytes ? c->batch_bytes : BATCH_BYTES)) bytes = 0;
       a = e;
     } while (a < d->len);
   }
@@ -286,7 +322,7 @@ nomem:
   return QR_ENOMEM;
 }
 
-/* Phase 2: the batches' new strings into the corpus's lexicon, in batch
+/* Step 2: the batches' new strings into the corpus's lexicon, in batch
  * order, and their places in the arrays. Stops at the first batch that
  * failed or would pass the corpus's tokens; *nok gets the batches to copy
  * (the last of them maybe in part: its nmerge). */
@@ -298,7 +334,10 @@ static qr_status map_batches(qr_corpus *c, job *j, size_t *nok, size_t *tok_end,
   for (; b < j->nbatches && !rc; b++) {
     batch *bt = &j->batches[b];
     struct qr_annotator *an = &c->annotators[bt->worker];
-    const qr_lexicon *wl = an->w->lex;
+    /* a batch that failed before its first span: its new strings may not
+     * all be there, and nothing of it is merged */
+    uint32_t lex1 = bt->nmerge == 0 && bt->rc ? bt->lex0 : bt->lex1;
+    const char *fresh = an->set[bt->round % 2].fresh.data + bt->fresh0;
     if (bt->lex1 > an->nmap) {
       uint32_t *m = realloc(an->map, bt->lex1 * sizeof *m);
       if (!m) {
@@ -309,10 +348,11 @@ static qr_status map_batches(qr_corpus *c, job *j, size_t *nok, size_t *tok_end,
       an->map = m;
       an->nmap = bt->lex1;
     }
-    for (uint32_t k = bt->lex0; k < bt->lex1 && !rc; k++) {
-      size_t n;
-      const char *str = qr_lexicon_str(wl, k, &n);
-      uint32_t id, fold;
+    for (uint32_t k = bt->lex0; k < lex1 && !rc; k++) {
+      uint32_t n, id, fold;
+      memcpy(&n, fresh, sizeof n);
+      const char *str = fresh + sizeof n;
+      fresh = str + n;
       rc = qr_lexicon_intern(c->lex, str, n, &id);
       if (!rc) rc = qr_corpus_fold_id(c, id, &fold);
       an->map[k] = id;
@@ -349,7 +389,7 @@ static void begin_doc(qr_corpus *c, docrec *d) {
   d->cut_warned = 0;
 }
 
-/* Phase 4: documents' ranges, cut warnings, mentions, in order; *failed
+/* Step 4: documents' ranges, cut warnings, mentions, in order; *failed
  * gets the document of the first span not merged. */
 static qr_status finish_docs(qr_corpus *c, job *j, size_t nok, int warn_cuts, size_t *failed) {
   for (size_t b = 0; b < nok; b++) {
@@ -371,8 +411,8 @@ static qr_status finish_docs(qr_corpus *c, job *j, size_t nok, int warn_cuts, si
       if (sp->matched) {
         d->ment_first = c->ments.n;
         d->ment_count = sp->nment;
-        rc = qr_mentions_append(&c->ments, &c->annotators[bt->worker].w->ments, sp->m0,
-                                sp->nment, sp->wtok0, d->tok_first);
+        const qr_mentions *from = &c->annotators[bt->worker].set[bt->round % 2].ments;
+        rc = qr_mentions_append(&c->ments, from, sp->m0, sp->nment, sp->wtok0, d->tok_first);
       } else if (sp->e == d->len && c->gaz) {
         rc = qr_corpus_match_doc(c, d);
       }
@@ -495,65 +535,273 @@ size_t qr_corpus_jobs_online(void) {
   return n > 0 ? (size_t)n : 1;
 }
 
+/* ---- the pipeline ---------------------------------------------------------------- */
+
+/* The rounds of one call, and where each stands. Everything below `mu` is
+ * read and written under it; the tasks themselves run outside it. */
+typedef struct pipeline {
+  qr_corpus *c;
+  span *spans;
+  batch *batches;
+  size_t *rounds;            /* round k: batches [rounds[k], rounds[k + 1]) */
+  size_t nrounds;
+  size_t nw;                 /* threads */
+  int warn_cuts;
+  size_t failed;             /* the document that failed (steps 2 and 4, in turn) */
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  size_t next;               /* the next batch to annotate */
+  size_t *left;              /* per round: its batches not annotated yet */
+  size_t m;                  /* the round being merged (those before it are) */
+  int stage;                 /* of round m: a merge_stage */
+  size_t nok;                /* its batches to copy (step 2) */
+  size_t copy_next, copy_left;
+  int copying;               /* copies running */
+  qr_status map_rc;          /* what step 2 met: the round is copied up to it, then stops */
+  int stop;                  /* no task taken after this */
+  qr_status rc;
+} pipeline;
+
+enum merge_stage { WAITING, MAPPING, COPYING, FINISHING };
+enum task_kind { NO_TASK, ANNOTATE, MAP, COPY, FINISH };
+
+typedef struct task {
+  int kind;
+  size_t n;                  /* the batch (annotate, copy) or the round (map, finish) */
+} task;
+
+static job round_job(const pipeline *pl, size_t k) {
+  size_t b0 = pl->rounds[k];
+  return (job){pl->c, pl->spans, pl->batches + b0, pl->rounds[k + 1] - b0};
+}
+
+/* Under the lock: thread id's next task. The merge of the oldest round
+ * first, so that its set of arrays is free again soon; step 4 only on the
+ * main thread (warnings and progress call back). */
+static task pick(pipeline *pl, int id) {
+  task t = {NO_TASK, 0};
+  if (pl->stop || pl->m >= pl->nrounds) return t;
+  size_t m = pl->m;
+  if (pl->stage == WAITING && pl->left[m] == 0) {
+    pl->stage = MAPPING;
+    return (task){MAP, m};
+  }
+  if (pl->stage == COPYING) {
+    if (pl->copy_next < pl->nok && !(pl->c->spill && pl->copying)) {
+      pl->copying++;
+      return (task){COPY, pl->rounds[m] + pl->copy_next++};
+    }
+    if (pl->copy_left == 0 && id == 0) {
+      pl->stage = FINISHING;
+      return (task){FINISH, m};
+    }
+  }
+  /* rounds m and m + 1 in flight */
+  size_t upto = pl->rounds[m + 2 < pl->nrounds ? m + 2 : pl->nrounds];
+  if (pl->next < upto) t = (task){ANNOTATE, pl->next++};
+  return t;
+}
+
+/* The threads' arrays of set k, emptied for a round. */
+static void reset_set(pipeline *pl, size_t k) {
+  for (size_t i = 0; i < pl->nw; i++) {
+    round_arrays *r = &pl->c->annotators[i].set[k];
+    qr_tokens_reset(&r->toks);
+    qr_sentences_reset(&r->sents);
+    qr_mentions_reset(&r->ments);
+    qr_buf_reset(&r->fresh);
+  }
+}
+
+/* Step 2 of round m; *room_failed when the arrays have no room for it (then
+ * nothing of it is merged). */
+static qr_status map_round(pipeline *pl, size_t m, size_t *nok, int *room_failed) {
+  qr_corpus *c = pl->c;
+  job j = round_job(pl, m);
+  size_t tok_end, sent_end;
+  qr_status rc = map_batches(c, &j, nok, &tok_end, &sent_end);
+  qr_status room = qr_corpus_room(c, tok_end - c->toks.n, sent_end - c->sents.n);
+  *room_failed = room != QR_OK;
+  if (room) {
+    const span *sp = &pl->spans[j.batches[0].first];
+    if (sp->a == 0) begin_doc(c, &c->docs[sp->doc]);
+    pl->failed = sp->doc;   /* (read by the main thread after the join) */
+    *nok = 0;
+    return room;
+  }
+  return rc;
+}
+
+/* Step 4 of round m, on the main thread, and what follows it: the round's
+ * pages let go of (an index build), progress, its set emptied for round m + 2. */
+static qr_status finish_round(pipeline *pl, size_t m, size_t nok, qr_status map_rc) {
+  qr_corpus *c = pl->c;
+  job j = round_job(pl, m);
+  size_t tok0 = c->toks.n, sent0 = c->sents.n;
+  qr_status fin = finish_docs(c, &j, nok, pl->warn_cuts, &pl->failed);
+  qr_status rc = map_rc ? map_rc : fin;
+  if (c->spill) {
+    /* an index build: the round's arrays and texts are done with */
+    qr_corpus_drop_pages(c, tok0, c->toks.n, sent0, c->sents.n);
+    for (size_t k = j.batches[0].first; k < j.batches[0].first + round_spans(&j); k++) {
+      const docrec *d = &c->docs[pl->spans[k].doc];
+      if (d->mapped) qr_pages_drop(d->text + pl->spans[k].a, pl->spans[k].e - pl->spans[k].a);
+    }
+  }
+  if (c->progress && !rc) {
+    for (size_t b = 0; b < j.nbatches; b++) c->progress_annotated += j.batches[b].bytes;
+    uint64_t done = c->progress_annotated < c->progress_total ? c->progress_annotated
+                                                               : c->progress_total;
+    c->progress(c->progress_ud, done, c->progress_total, pl->failed);
+  }
+  reset_set(pl, m % 2);
+  return rc;
+}
+
+/* Thread id's loop: tasks until every round is merged or one failed. */
+static void run_pipeline(pipeline *pl, int id) {
+  pthread_mutex_lock(&pl->mu);
+  while (!pl->stop && pl->m < pl->nrounds) {
+    task t = pick(pl, id);
+    if (t.kind == NO_TASK) {
+      pthread_cond_wait(&pl->cv, &pl->mu);
+      continue;
+    }
+    size_t nok = pl->nok;
+    qr_status map_rc = pl->map_rc;
+    pthread_mutex_unlock(&pl->mu);
+    qr_status rc = QR_OK;
+    int room_failed = 0;
+    if (t.kind == ANNOTATE) {
+      batch *bt = &pl->batches[t.n];
+      job j = round_job(pl, bt->round);
+      annotate_batch(&j, bt, id);
+    } else if (t.kind == MAP) {
+      rc = map_round(pl, t.n, &nok, &room_failed);
+    } else if (t.kind == COPY) {
+      job j = round_job(pl, pl->batches[t.n].round);
+      copy_batch(&j, &pl->batches[t.n], id);
+    } else {
+      rc = finish_round(pl, t.n, nok, map_rc);
+    }
+    pthread_mutex_lock(&pl->mu);
+    if (t.kind == ANNOTATE) {
+      pl->left[pl->batches[t.n].round]--;
+    } else if (t.kind == MAP && room_failed) {
+      pl->rc = rc;
+      pl->stop = 1;
+    } else if (t.kind == MAP) {
+      pl->stage = COPYING;
+      pl->map_rc = rc;
+      pl->nok = nok;
+      pl->copy_next = 0;
+      pl->copy_left = nok;
+    } else if (t.kind == COPY) {
+      pl->copy_left--;
+      pl->copying--;
+    } else if (rc) {
+      pl->rc = rc;
+      pl->stop = 1;
+    } else {
+      pl->m++;
+      pl->stage = WAITING;
+    }
+    pthread_cond_broadcast(&pl->cv);
+  }
+  pthread_mutex_unlock(&pl->mu);
+}
+
+typedef struct helper_arg {
+  pipeline *pl;
+  int id;
+} helper_arg;
+
+static void *pipeline_helper(void *p) {
+  helper_arg *a = p;
+  run_pipeline(a->pl, a->id);
+  return NULL;
+}
+
+/* The rounds of batches[0, nbatches): up to round_bytes per thread each. */
+static qr_status plan_rounds(batch *batches, size_t nbatches, size_t per_round, size_t **rounds,
+                             size_t *nrounds) {
+  size_t *r = malloc((nbatches + 1) * sizeof *r), n = 0;
+  if (!r) return QR_ENOMEM;
+  for (size_t b = 0; b < nbatches;) {
+    size_t bytes = 0;
+    r[n] = b;
+    for (; b < nbatches && (b == r[n] || bytes < per_round); b++) {
+      bytes += batches[b].bytes;
+      batches[b].round = n;
+    }
+    n++;
+  }
+  r[n] = nbatches;
+  *rounds = r;
+  *nrounds = n;
+  return QR_OK;
+}
+
 qr_status qr_corpus_annotate_parallel(qr_corpus *c, size_t first, int warn_cuts,
                                       size_t *failed) {
   *failed = first;
   if (first >= c->ndocs) return QR_OK;
-  size_t nw = c->jobs;
+  size_t nw = c->jobs < MAX_THREADS ? c->jobs : MAX_THREADS;
   span *spans;
   batch *batches;
-  size_t nspans, nbatches;
+  size_t nspans, nbatches, nrounds = 0, *rounds = NULL, *left = NULL;
   qr_status rc = plan(c, first, &spans, &nspans, &batches, &nbatches);
   if (rc) return rc;
   if (nw > nbatches) nw = nbatches;
+  if (nw < 1) nw = 1;
   if ((rc = make_annotators(c, nw))) goto done;
-  size_t round_bytes = c->spill ? SPILL_ROUND_BYTES : ROUND_BYTES;
-  for (size_t r0 = 0, r1; r0 < nbatches && !rc; r0 = r1) {
-    /* a round: batches up to round_bytes per thread */
-    size_t bytes = 0, tok0 = c->toks.n, sent0 = c->sents.n;
-    for (r1 = r0; r1 < nbatches && (r1 == r0 || bytes < round_bytes * nw); r1++)
-      bytes += batches[r1].bytes;
-    for (size_t i = 0; i < nw; i++) {
-      qr_corpus *w = c->annotators[i].w;
-      w->seg = c->seg;   /* the corpus's, read by every thread */
-      if (w->gaz != c->gaz) qr_corpus_keep_gazetteer(w, c->gaz);
-      qr_tokens_reset(&w->toks);
-      qr_sentences_reset(&w->sents);
-      qr_mentions_reset(&w->ments);
-    }
-    job j = {c, spans, batches + r0, r1 - r0, 0, 0};
-    run_threads(&j, 1, nw);
-    size_t nok, tok_end, sent_end;
-    rc = map_batches(c, &j, &nok, &tok_end, &sent_end);
-    qr_status room = qr_corpus_room(c, tok_end - c->toks.n, sent_end - c->sents.n);
-    if (room) {
-      /* no room: nothing of the round is merged */
-      const span *sp = &spans[j.batches[0].first];
-      if (sp->a == 0) begin_doc(c, &c->docs[sp->doc]);
-      *failed = sp->doc;
-      rc = room;
-      break;
-    }
-    job copy = {c, spans, j.batches, nok, 0, 0};
-    run_threads(&copy, 3, nw);
-    qr_status fin = finish_docs(c, &j, nok, warn_cuts, failed);
-    if (!rc) rc = fin;
-    if (c->spill) {
-      /* an index build: the round's arrays and texts are done with */
-      qr_corpus_drop_pages(c, tok0, c->toks.n, sent0, c->sents.n);
-      for (size_t k = j.batches[0].first; k < j.batches[0].first + round_spans(&j); k++) {
-        const docrec *d = &c->docs[spans[k].doc];
-        if (d->mapped) qr_pages_drop(d->text + spans[k].a, spans[k].e - spans[k].a);
-      }
-    }
-    if (c->progress && !rc) {
-      for (size_t b = 0; b < j.nbatches; b++) c->progress_annotated += j.batches[b].bytes;
-      uint64_t done = c->progress_annotated < c->progress_total ? c->progress_annotated
-                                                                 : c->progress_total;
-      c->progress(c->progress_ud, done, c->progress_total, *failed);
-    }
+  size_t round_bytes = c->batch_bytes ? c->batch_bytes : ROUND_BYTES;
+  if ((rc = plan_rounds(batches, nbatches, round_bytes * nw, &rounds, &nrounds))) goto done;
+  if (!(left = malloc(nrounds * sizeof *left))) {
+    rc = QR_ENOMEM;
+    goto done;
   }
+  for (size_t k = 0; k < nrounds; k++) left[k] = rounds[k + 1] - rounds[k];
+  for (size_t i = 0; i < nw; i++) {
+    qr_corpus *w = c->annotators[i].w;
+    w->seg = c->seg;   /* the corpus's, read by every thread */
+    if (w->gaz != c->gaz) qr_corpus_keep_gazetteer(w, c->gaz);
+  }
+  pipeline pl = {.c = c, .spans = spans, .batches = batches, .rounds = rounds,
+                 .nrounds = nrounds, .nw = nw, .warn_cuts = warn_cuts, .left = left,
+                 .stage = WAITING, .rc = QR_OK, .map_rc = QR_OK, .failed = first};
+  reset_set(&pl, 0);
+  reset_set(&pl, 1);
+  if (pthread_mutex_init(&pl.mu, NULL)) {
+    rc = QR_ENOMEM;
+    goto done;
+  }
+  if (pthread_cond_init(&pl.cv, NULL)) {
+    pthread_mutex_destroy(&pl.mu);
+    rc = QR_ENOMEM;
+    goto done;
+  }
+  pthread_t tid[MAX_THREADS];
+  helper_arg args[MAX_THREADS];
+  size_t started = 0;
+  for (size_t i = 1; i < nw; i++) {
+    args[i].pl = &pl;
+    args[i].id = (int)i;
+    if (pthread_create(&tid[i], NULL, pipeline_helper, &args[i]) != 0) break;   /* fewer threads */
+    started = i;
+  }
+  run_pipeline(&pl, 0);
+  for (size_t i = 1; i <= started; i++) pthread_join(tid[i], NULL);
+  pthread_cond_destroy(&pl.cv);
+  pthread_mutex_destroy(&pl.mu);
+  rc = pl.rc;
+  *failed = pl.failed;
 done:
+  /* after a failure, the threads' lexicons hold strings never mapped (the
+   * rest of the round, the next one): the next call starts afresh */
+  if (rc) qr_corpus_free_annotators(c);
+  free(left);
+  free(rounds);
   free(spans);
   free(batches);
   return rc;
