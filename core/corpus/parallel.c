@@ -42,6 +42,8 @@
 #define MAX_THREADS 64
 #define BATCH_BYTES (512u << 10)
 #define SPAN_BYTES (1u << 20)
+/* past a span's end, what finding it may have mapped: a large folio */
+#define PROBED ((size_t)2 << 20)
 /* A round's bytes per thread: the scratch arrays hold two rounds' tokens,
  * not the load's (in an index build, whose arrays go to a scratch file
  * round by round, they are what it holds in memory); the smaller, the less
@@ -264,9 +266,10 @@ static qr_status make_annotators(qr_corpus *c, size_t n) {
   return QR_OK;
 }
 
-void qr_corpus_free_annotators(qr_corpus *c) {
+/* The threads' arrays, freed (a load is done with them; the next one
+ * grows them again). */
+static void free_arrays(qr_corpus *c) {
   for (size_t i = 0; i < c->nannotators; i++) {
-    qr_corpus_free(c->annotators[i].w);
     for (int k = 0; k < 2; k++) {
       round_arrays *r = &c->annotators[i].set[k];
       qr_tokens_free(&r->toks);
@@ -274,8 +277,17 @@ void qr_corpus_free_annotators(qr_corpus *c) {
       qr_mentions_free(&r->ments);
       free(r->form);
       free(r->fold);
+      r->form = r->fold = NULL;
+      r->ids_cap = 0;
       qr_buf_free(&r->fresh);
     }
+  }
+}
+
+void qr_corpus_free_annotators(qr_corpus *c) {
+  free_arrays(c);
+  for (size_t i = 0; i < c->nannotators; i++) {
+    qr_corpus_free(c->annotators[i].w);
     free(c->annotators[i].map);
     free(c->annotators[i].stage);
   }
@@ -298,6 +310,11 @@ static qr_status plan(qr_corpus *c, size_t first, span **spans, size_t *nspans, 
       size_t e = a;
       do e = qr_text_block_end(d->text, d->len, e);
       while (e < d->len && e - a < SPAN_BYTES);
+      /* an index build: the pages read to find where blocks end go at once
+       * (a fault maps the whole of a large folio of the page cache: a few
+       * bytes read at each block's end had 87 of 100 MB of text mapped) */
+      if (c->spill && d->mapped)
+        qr_pages_drop(d->text + a, (d->len - e < PROBED ? d->len : e + PROBED) - a);
       if (qr_grow((void **)&sp, &cap, ns + 1, sizeof *sp)) goto nomem;
       sp[ns++] = (span){.doc = i, .a = a, .e = e, .cut_at = SIZE_MAX};
       if (bytes == 0) {
@@ -800,6 +817,7 @@ done:
   /* after a failure, the threads' lexicons hold strings never mapped (the
    * rest of the round, the next one): the next call starts afresh */
   if (rc) qr_corpus_free_annotators(c);
+  else free_arrays(c);   /* (done with: an index build writes next, in that memory) */
   free(left);
   free(rounds);
   free(spans);

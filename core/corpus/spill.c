@@ -261,6 +261,8 @@ void qr_corpus_spill_copy(qr_corpus *c, void *dst, const void *src, size_t n) {
   if (n) memcpy(dst, src, n);
 }
 
+#define PUT_STEP ((size_t)1 << 20)
+
 void qr_corpus_spill_put_text(qr_corpus *c, const docrec *d, size_t a, size_t e) {
   struct qr_spill *s = c->spill;
   /* past the room (a file grown since it was listed), the texts are not
@@ -269,8 +271,12 @@ void qr_corpus_spill_put_text(qr_corpus *c, const docrec *d, size_t a, size_t e)
   off_t at = (off_t)(d->text_at + a);
   size_t n = e - a, done = 0;
   while (done < n) {
-    ssize_t w = pwrite(s->file.fd, d->text + a + done, n - done, at + (off_t)done);
+    /* a step at a time: a text that is a file's mapping has the pages read
+     * let go behind (a kept document's text is written whole) */
+    size_t step = n - done < PUT_STEP ? n - done : PUT_STEP;
+    ssize_t w = pwrite(s->file.fd, d->text + a + done, step, at + (off_t)done);
     if (w <= 0) return;   /* (a full disk: the texts are not all there) */
+    if (d->mapped) qr_pages_drop(d->text + a + done, (size_t)w);
     done += (size_t)w;
   }
   atomic_fetch_add(&s->text_put, n);
