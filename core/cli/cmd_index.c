@@ -98,7 +98,8 @@ static int make_index(cli_opts *o) {
   qr_index_report r;
   qr_corpus *c = NULL;
   qr_error err = {0};
-  qr_status rc = qr_index_make(&job, &r, &c, &err);
+  /* the index is opened again only for its warnings, when they are shown */
+  qr_status rc = qr_index_make(&job, &r, o->quiet ? NULL : &c, &err);
   if (progress) lqr_progress_end(&bar);
   int code = EXIT_OK;
   if (!o->quiet && r.previous[0])
