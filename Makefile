@@ -35,7 +35,8 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 # The script packs built in (scripts/packs/NAME/...) go in whole: manifest,
 # reports, data, tests and the tests' corpus.
 EMBED := $(sort $(wildcard scripts/quarry/*.lua scripts/quarry/cmd/*.lua scripts/reports/*.lua \
-                          core/text/data/*.txt core/text/data/*.model) \
+                          core/text/data/*.txt core/text/data/*.model \
+                          core/lookup/data/*.txt core/lookup/data/*.tsv) \
                 $(shell find scripts/packs -type f ! -name '.*' 2>/dev/null)) docs/lua-api.md
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded.o
@@ -233,6 +234,33 @@ model: deps
 	@$(MAKE) --no-print-directory all
 	./quarry train-segmenter $(EWT_TRAIN) -o core/text/data/sentences-en.model
 	@$(MAKE) --no-print-directory all
+
+# The world gazetteer and its word lists (core/lookup/data: world.tsv,
+# stop-forms-en.txt, licences/), made from Debian's iso-codes, the npm
+# packages world-countries and spdx-license-list, and the GeoNames cities
+# and the books in ../shared/bench; committed, so that a build needs none.
+WORLD_COUNTRIES ?= 5.1.0
+SPDX_LICENSES ?= 6.12.0
+SHARED_BENCH ?= ../shared/bench
+world: deps
+	@$(MAKE) --no-print-directory all
+	@[ -f /usr/share/iso-codes/json/iso_3166-1.json ] || { \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "make world: installing iso-codes"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq \
+	    --no-install-recommends iso-codes >/dev/null; }
+	@mkdir -p build/world
+	@[ -f build/world/node_modules/world-countries/countries.json ] && \
+	 [ -d build/world/node_modules/spdx-license-list/licenses ] || \
+	  npm install --prefix build/world --no-save --no-audit --no-fund \
+	    world-countries@$(WORLD_COUNTRIES) spdx-license-list@$(SPDX_LICENSES) >/dev/null
+	@[ -s build/world/books.txt ] || xz -dc $(SHARED_BENCH)/books.txt.xz > build/world/books.txt
+	./quarry run core/build/world.lua -- /usr/share/iso-codes/json/iso_3166-1.json \
+	  build/world/node_modules/world-countries/countries.json \
+	  $(SHARED_BENCH)/gaz/geonames_cities15000.txt build/world/books.txt \
+	  core/build/world-extra.tsv core/lookup/data build/world/node_modules
+	@$(MAKE) --no-print-directory all
+.PHONY: world
 
 clean:
 	rm -rf build quarry libquarry.a

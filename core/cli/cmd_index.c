@@ -23,7 +23,8 @@ static double seconds(void) {
 }
 
 /* The gazetteer: --gazetteer FILE, none with --gazetteer none, else
- * gazetteer.tsv in the first directory given (as quarry.open does).
+ * gazetteer.tsv in the first directory given, else the world gazetteer
+ * (as quarry.open does).
  * *path gets the file used (malloc'ed), or NULL. */
 static int load_gazetteer(const cli_opts *o, qr_gazetteer **out, char **path) {
   *out = NULL;
@@ -43,7 +44,7 @@ static int load_gazetteer(const cli_opts *o, qr_gazetteer **out, char **path) {
       break;   /* the first directory only */
     }
   }
-  if (!p) return 0;
+  if (!p) p = QR_WORLD_GAZETTEER;   /* none there */
   qr_gazetteer *g = qr_gazetteer_new();
   qr_error err = {0};
   if (!g) return cli_fail("index", EXIT_DATA, "out of memory"), -1;

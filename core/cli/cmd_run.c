@@ -142,8 +142,9 @@ static int run_main(lua_State *L) {
       lua_rawseti(L, -2, i + 1);
     }
     lua_createtable(L, 0, 2);
-    if (o->gazetteer) {
-      lua_pushstring(L, o->gazetteer);
+    if (o->gazetteer) {   /* --gazetteer none: no gazetteer, not even the world's */
+      if (strcmp(o->gazetteer, "none") == 0) lua_pushboolean(L, 0);
+      else lua_pushstring(L, o->gazetteer);
       lua_setfield(L, -2, "gazetteer");
     }
     lua_pushboolean(L, o->strict);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/embedded.h"
 #include "lookup/batch.h"
 #include "quarry/file.h"
 #include "quarry/utf8.h"
@@ -431,12 +432,22 @@ static int ends_with(const char *s, const char *suffix) {
   return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+int qr_gazetteer_is_builtin(const char *path) {
+  return path && strcmp(path, QR_WORLD_GAZETTEER) == 0;
+}
+
 qr_status qr_gazetteer_load_file_as(qr_gazetteer *g, const char *path, const char *format,
                                     qr_error *err) {
   if (format && strcmp(format, "tsv") != 0 && strcmp(format, "jsonl") != 0 &&
       strcmp(format, "geonames") != 0)
     return qr_error_set(err, QR_EARG, "unknown gazetteer format '%s' (expected tsv, jsonl or "
                         "geonames)", format);
+  if (qr_gazetteer_is_builtin(path)) {
+    /* made by core/build/world.lua and compiled into the binary */
+    const qr_embedded_file *w = qr_embedded_find("core/lookup/data/world.tsv");
+    if (!w) return qr_error_set(err, QR_EDATA, "%s: not built into this quarry", path);
+    return qr_gazetteer_load_tsv(g, w->data, w->len, path, err);
+  }
   qr_file f;
   qr_status rc = qr_file_open(&f, path, err);
   if (rc) return rc;
@@ -481,7 +492,7 @@ static uint64_t hash_str(uint64_t h, const char *s) {
 }
 
 uint64_t qr_gazetteer_fingerprint(const qr_gazetteer *g) {
-  uint64_t h = qr_hash_seed(2);
+  uint64_t h = qr_hash_step(qr_hash_seed(2), QR_MATCH_RULES);
   for (size_t e = 0; e < qr_gazetteer_size(g); e++) {
     if (!qr_gazetteer_live(g, e)) {
       h = qr_hash_step(h, 0x5eed);   /* entry numbers are mention data: holes count */

@@ -8,6 +8,13 @@
 
 #define NO_ENTRY UINT32_MAX
 
+/* The version of the rules that decide where a name is found (match.c,
+ * trie.c's form flags). It goes into a gazetteer's fingerprint, so that an
+ * index made under older rules finds its entities again: add one whenever
+ * a change finds other mentions in the same text. 2: a one-word place
+ * beside another name is none; titles are lines, sentences or not. */
+#define QR_MATCH_RULES 2
+
 /* Entry flags. */
 enum { EF_REMOVED = 1, EF_STOP = 2 };
 

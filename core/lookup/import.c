@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/embedded.h"
 #include "lookup/batch.h"
 #include "quarry/json.h"
+#include "quarry/lexicon.h"
 #include "quarry/utf8.h"
 
 qr_status qr_gaz_check_text(const char *text, size_t len, const char *name, qr_error *err) {
@@ -207,9 +209,65 @@ static int useful_name(const char *s) {
   return letters > 0 && !(caps == n && n <= 4);
 }
 
-/* Reads one line of the dump (its fields split in place) and stages it. */
+/* How many characters s has (its bytes that start one). */
+static size_t characters(const char *s) {
+  size_t n = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) n += (*p & 0xC0) != 0x80;
+  return n;
+}
+
+/* Is the name written in small letters only ("bn", "part", "moskva"): a
+ * form some language writes, never to be found in an English text's small
+ * words (a name with a capital is not found in small letters anyway). */
+static int lower_case_name(const char *s) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t n = strlen(s), i = 0, lower = 0;
+  while (i < n) {
+    int32_t cp;
+    int k = qr_utf8_decode(u + i, n - i, &cp);
+    qr_cclass cls = qr_char_class(cp);
+    if (cls == QR_CC_UPPER) return 0;
+    lower += cls == QR_CC_LOWER;
+    i += (size_t)(k > 0 ? k : 1);
+  }
+  return lower > 0;
+}
+
+/* The stop-forms (core/lookup/data/stop-forms-en.txt, made by `make
+ * world`): the common English words, folded, that a one-word place name
+ * must not be ("But", "Since", "March", "Split"). */
+static qr_status load_stop_forms(qr_lexicon **out) {
+  const qr_embedded_file *f = qr_embedded_find("core/lookup/data/stop-forms-en.txt");
+  *out = qr_lexicon_new();
+  if (!*out) return QR_ENOMEM;
+  for (const char *p = f ? f->data : ""; *p;) {
+    const char *nl = strchr(p, '\n');
+    size_t n = nl ? (size_t)(nl - p) : strlen(p);
+    uint32_t id;
+    if (n && *p != '#' && qr_lexicon_intern(*out, p, n, &id)) return QR_ENOMEM;
+    p += n + (nl != NULL);
+  }
+  return QR_OK;
+}
+
+/* Is the name one word that is a stop-form, whatever its case or marks
+ * (the matcher ignores both: "Sincé" is found in "Since")? */
+static int stop_form(const qr_lexicon *stop, const char *s, qr_buf *scratch) {
+  if (strpbrk(s, " -")) return 0;
+  scratch->len = 0;
+  if (qr_utf8_fold(s, strlen(s), scratch)) return 0;
+  size_t folded = scratch->len;
+  if (qr_utf8_strip_marks(scratch->data, folded, scratch)) return 0;
+  return qr_lexicon_find(stop, scratch->data + folded, scratch->len - folded) != QR_LEX_NONE;
+}
+
+/* Reads one line of the dump (its fields split in place) and stages it.
+ * A place whose name is a common word is left out ("But", a town of
+ * Romania); so are alternate names that are common words or written in
+ * small letters only. */
 static qr_status read_geoname(qr_gaz_batch *b, char *s, size_t line, char ***names,
-                              size_t *names_cap, qr_error *err) {
+                              size_t *names_cap, const qr_lexicon *stop, qr_buf *scratch,
+                              qr_error *err) {
   char *f[GN_FIELDS];
   size_t nf = 0;
   for (char *p = s; nf < GN_FIELDS; nf++) {
@@ -244,12 +302,17 @@ static qr_status read_geoname(qr_gaz_batch *b, char *s, size_t line, char ***nam
   if (!useful_name(f[GN_NAME]))
     return qr_error_set(err, QR_EDATA, "%s:%zu: the name '%s' has no letter", b->name, line,
                         f[GN_NAME]);
+  if (stop_form(stop, f[GN_NAME], scratch)) return QR_OK;
   nm[nn++] = f[GN_NAME];
-  if (strcmp(f[GN_ASCII], f[GN_NAME]) != 0 && useful_name(f[GN_ASCII])) nm[nn++] = f[GN_ASCII];
+  if (strcmp(f[GN_ASCII], f[GN_NAME]) != 0 && useful_name(f[GN_ASCII]) &&
+      !stop_form(stop, f[GN_ASCII], scratch))
+    nm[nn++] = f[GN_ASCII];
   for (char *p = f[GN_ALT]; *p;) {
     char *c = strchr(p, ',');
     if (c) *c = '\0';
-    int skip = !useful_name(p);
+    /* (two characters are a code or a fragment: "Ea" for Tripoli) */
+    int skip = !useful_name(p) || lower_case_name(p) || stop_form(stop, p, scratch) ||
+               characters(p) <= 2;
     for (size_t k = 0; !skip && k < nn; k++) skip = strcmp(nm[k], p) == 0;
     /* the dump has names of punctuation and replacement marks: left out */
     if (!skip) skip = !qr_gaz_name_has_word(p);
@@ -275,14 +338,19 @@ qr_status qr_gazetteer_load_geonames(qr_gazetteer *g, const char *text, size_t l
   char **names = NULL;
   size_t names_cap = 0, pos = 0, line = 0, n;
   const char *s;
+  qr_lexicon *stop = NULL;
+  qr_buf scratch = {0};
+  if (load_stop_forms(&stop)) rc = qr_error_set(err, QR_ENOMEM, "%s: out of memory", name);
   while (rc == QR_OK && (s = next_line(copy, len, &pos, &n)) != NULL) {
     line++;
     char *l = copy + (s - copy);
     l[n] = '\0';
     if (!*l || *l == '#') continue;
-    rc = read_geoname(&b, l, line, &names, &names_cap, err);
+    rc = read_geoname(&b, l, line, &names, &names_cap, stop, &scratch, err);
   }
   if (rc == QR_OK) rc = qr_gaz_batch_commit(&b, g, err);
+  qr_lexicon_free(stop);
+  qr_buf_free(&scratch);
   free(names);
   qr_gaz_batch_free(&b);
   free(copy);

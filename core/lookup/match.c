@@ -125,6 +125,7 @@ typedef struct matcher {
   const uint8_t *type_ok;   /* per type id: keep it (NULL: every type) */
   uint8_t *caps;            /* per token: inside a sentence in capitals */
   uint32_t person;          /* the type id of PERSON, or QR_LEX_NONE */
+  uint32_t gpe, loc;        /* the type ids of places (GPE, LOC), or QR_LEX_NONE */
 } matcher;
 
 /* Does a longer name go on at token j, after a person's one-word name: a
@@ -136,6 +137,16 @@ static int name_goes_on(const matcher *mt, size_t j) {
   if (j >= mt->n) return 0;
   uint16_t f = mt->keys[j].flags;
   return (f & (QR_KF_BARRIER | QR_KF_SKIP | QR_KF_NAMEWORD)) == QR_KF_NAMEWORD && !mt->caps[j];
+}
+
+/* Does a name come before token i: a capitalised word right before it in
+ * the same sentence, which is not the sentence's first word (everything has
+ * a capital there: "Visiting Pyongyang") and no weekday or month? */
+static int name_came_before(const matcher *mt, size_t i) {
+  if (i == 0 || i >= mt->n) return 0;
+  uint16_t here = mt->keys[i].flags, f = mt->keys[i - 1].flags;
+  return !(here & (QR_KF_BARRIER | QR_KF_SKIP)) &&
+         (f & (QR_KF_BARRIER | QR_KF_SKIP | QR_KF_NAMEWORD)) == QR_KF_NAMEWORD && !mt->caps[i];
 }
 
 /* How many words the span of len tokens at token i has, words joined by a
@@ -158,29 +169,38 @@ enum {
   TITLE_SENTENCE = 2
 };
 
-/* Marks the tokens of sentences written in capitals or as titles, where a
- * capital says little about a word. */
+/* Marks the tokens of sentences written in capitals and of lines written
+ * as titles, where a capital says little about a word. */
 static void mark_caps(matcher *mt) {
   size_t a = 0;
   while (a < mt->n) {
     size_t b = a + 1;
     while (b < mt->n && !(mt->keys[b].flags & QR_KF_BARRIER)) b++;
-    size_t caps = 0, lower = 0, capitalised = 0, small = 0;
+    size_t caps = 0, lower = 0;
     for (size_t i = a; i < b; i++) {
       uint16_t f = mt->keys[i].flags;
       caps += (f & QR_KF_CAPS) != 0;
       lower += (f & QR_KF_LOWER) != 0;
+    }
+    memset(mt->caps + a, caps >= 2 && !lower ? CAPS_SENTENCE : 0, b - a);
+    a = b;
+  }
+  /* a title is a whole line, whether or not a sentence ends with it (a
+   * heading has no full stop: the sentence after it starts on the next
+   * line); a sentence of names amid others ("Kim Clijsters and Justine
+   * Henin.") is not one */
+  for (a = 0; a < mt->n;) {
+    size_t b = a + 1;
+    while (b < mt->n && !(mt->keys[b].flags & QR_KF_LINE_START)) b++;
+    size_t capitalised = 0, small = 0;
+    for (size_t i = a; i < b; i++) {
+      uint16_t f = mt->keys[i].flags;
       capitalised += (f & (QR_KF_SMALL | QR_KF_LOWER)) == QR_KF_LOWER;
       small += (f & (QR_KF_SMALL | QR_KF_MINOR)) == QR_KF_SMALL;
+      small += i > a && (f & QR_KF_BARRIER);   /* a line of sentences is no title */
     }
-    /* a title is a whole line: a sentence of names amid others ("Kim
-     * Clijsters and Justine Henin.") is not one */
-    int line = (mt->keys[a].flags & QR_KF_LINE_START) &&
-               (b == mt->n || (mt->keys[b].flags & QR_KF_LINE_START));
-    int what = caps >= 2 && !lower                  ? CAPS_SENTENCE
-               : line && capitalised >= 3 && !small ? TITLE_SENTENCE
-                                                    : 0;
-    memset(mt->caps + a, what, b - a);
+    if ((mt->keys[a].flags & QR_KF_LINE_START) && capitalised >= 3 && !small)
+      for (size_t i = a; i < b; i++) mt->caps[i] |= TITLE_SENTENCE;
     a = b;
   }
 }
@@ -208,6 +228,14 @@ static int record_ok(const matcher *mt, uint32_t r, size_t i, size_t len) {
   /* a person's one-word name (Kim, Miller) before another capitalised word
    * is part of someone else's name: "Kim Clijsters" */
   if (g->type[e] == mt->person && name_goes_on(mt, i + len) && span_words(mt, i, len) == 1)
+    return 0;
+  /* so is a place's one-word name beside one: "Vladimir Putin", "Paris
+   * Hilton", "Kanye West", "Washington Post" are no places; but "Moscow
+   * Mayor" still is, and an acronym goes before any name ("U.S. Army") */
+  if ((g->type[e] == mt->gpe || g->type[e] == mt->loc) && span_words(mt, i, len) == 1 &&
+      !(kf & (QR_KF_CAPS | QR_KF_DOTTED)) &&
+      ((name_goes_on(mt, i + len) && !(mt->keys[i + len].flags & QR_KF_ROLE)) ||
+       name_came_before(mt, i)))
     return 0;
   return 1;
 }
@@ -665,7 +693,14 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
 qr_status qr_gazetteer_match_keys(const qr_gazetteer *g, const qr_tokkey *keys, size_t n,
                                   size_t base, const qr_match_opts *opts, qr_mentions *out) {
   if (n == 0) return QR_OK;
-  matcher mt = {g, keys, n, NULL, malloc(n), qr_lexicon_find(g->types, "PERSON", 6)};
+  matcher mt = {g,
+                keys,
+                n,
+                NULL,
+                malloc(n),
+                qr_lexicon_find(g->types, "PERSON", 6),
+                qr_lexicon_find(g->types, "GPE", 3),
+                qr_lexicon_find(g->types, "LOC", 3)};
   uint8_t *type_ok = NULL;
   qr_status rc = mt.caps ? QR_OK : QR_ENOMEM;
   if (rc == QR_OK && opts && opts->types) {

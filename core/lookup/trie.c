@@ -136,6 +136,13 @@ static uint16_t form_flags(const char *s, size_t n, int dotted) {
   return f;
 }
 
+/* Is s[0, n) one of the words of the NULL-terminated list? */
+static int word_in(const char *const *words, const char *s, size_t n) {
+  for (int k = 0; words[k]; k++)
+    if (strlen(words[k]) == n && memcmp(words[k], s, n) == 0) return 1;
+  return 0;
+}
+
 /* Is the folded form a weekday or a month (no QR_KF_NAMEWORD)? */
 static int calendar_word(const char *s, size_t n) {
   static const char *const words[] = {
@@ -143,9 +150,23 @@ static int calendar_word(const char *s, size_t n) {
       "february", "march", "april", "may", "june", "july", "august", "september", "october",
       "november", "december", NULL};
   if (n < 3 || n > 9) return 0;
-  for (int k = 0; words[k]; k++)
-    if (strlen(words[k]) == n && memcmp(words[k], s, n) == 0) return 1;
-  return 0;
+  return word_in(words, s, n);
+}
+
+/* Is the folded form a title or a role that goes with a person's name, or
+ * a word of one ("Deputy Secretary", "Foreign Minister")? A place before
+ * it is still a place ("Moscow Mayor", "U.S. Deputy Secretary of State"). */
+static int role_word(const char *s, size_t n) {
+  static const char *const words[] = {
+      "president", "vice", "prime", "premier", "minister", "deputy", "secretary", "foreign",
+      "defence", "defense", "ambassador", "envoy", "mayor", "governor", "senator", "sen",
+      "chancellor", "king", "queen", "prince", "princess", "leader", "chairman", "chairwoman",
+      "chief", "spokesman", "spokeswoman", "spokesperson", "official", "officials",
+      "commander", "general", "gen", "admiral", "colonel", "ministry", "embassy", "consul",
+      "representative", "rep", "attorney", "judge", "justice", "speaker", "diplomat", "envoys",
+      "lawmaker", "lawmakers", "mr", "mrs", "ms", "dr", NULL};
+  if (n < 2 || n > 14) return 0;
+  return word_in(words, s, n);
 }
 
 /* Is the form a small word that titles leave small: articles, short
@@ -157,9 +178,7 @@ static int minor_word(const char *s, size_t n) {
       "of", "off", "on", "per", "to", "up", "via", "vs", "vs.", "with", "from", "into", "onto",
       "over", "amid", "than", "upon", "after", "before", "about", "against", NULL};
   if (n > 7) return 0;
-  for (int k = 0; words[k]; k++)
-    if (strlen(words[k]) == n && memcmp(words[k], s, n) == 0) return 1;
-  return 0;
+  return word_in(words, s, n);
 }
 
 /* Looks up (or, when intern is set, adds) the fold and exact keys of a form
@@ -193,6 +212,7 @@ static qr_status form_keys(qr_lexicon *keys, int intern, const char *s, size_t n
   ex = scratch->data + sl;   /* the buffer may have moved */
   if (flags && (*flags & QR_KF_NAMEWORD) && calendar_word(fo, fol))
     *flags &= (uint16_t)~QR_KF_NAMEWORD;
+  if (flags && (*flags & QR_KF_NAMEWORD) && role_word(fo, fol)) *flags |= QR_KF_ROLE;
   if (flags && (*flags & QR_KF_SMALL) && minor_word(s, n)) *flags |= QR_KF_MINOR;
   if (intern) {
     if ((fold && (rc = qr_lexicon_intern(keys, fo, fol, fold))) ||

@@ -506,6 +506,11 @@ int lqr_open(lua_State *L) {
       lua_pop(L, 1);
     }
   }
+  /* none there: the world gazetteer */
+  if (lua_isnil(L, gi)) {
+    lua_pushliteral(L, QR_WORLD_GAZETTEER);
+    lua_replace(L, gi);
+  }
   if (lua_type(L, gi) == LUA_TSTRING) load_gazetteer_at(L, gi);
   if (lua_toboolean(L, gi)) {
     lua_pushvalue(L, gi);

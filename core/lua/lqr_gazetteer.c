@@ -22,7 +22,7 @@ static int gaz_gc(lua_State *L) {
 /* quarry.gazetteer([path]) -> a Gazetteer, empty or read from a TSV file */
 int lqr_gazetteer_new(lua_State *L) {
   const char *path = luaL_optstring(L, 1, NULL);
-  if (path) lqr_check_read(L, path);
+  if (path && !qr_gazetteer_is_builtin(path)) lqr_check_read(L, path);
   lqr_gazetteer *b = lua_newuserdatauv(L, sizeof *b, 0);
   b->g = NULL;
   luaL_setmetatable(L, LQR_GAZ);
@@ -38,7 +38,7 @@ int lqr_gazetteer_new(lua_State *L) {
 static int gaz_load(lua_State *L) {
   lqr_gazetteer *b = lqr_checkgaz(L, 1);
   const char *path = luaL_checkstring(L, 2);
-  lqr_check_read(L, path);
+  if (!qr_gazetteer_is_builtin(path)) lqr_check_read(L, path);
   qr_error err = {0};
   if (qr_gazetteer_load_file(b->g, path, &err)) return lqr_error(L, &err);
   lua_settop(L, 1);

@@ -48,6 +48,11 @@ int lqr_index(lua_State *L) {
       else lua_pop(L, 1);
       break;
     }
+    /* none there: the world gazetteer */
+    if (lua_isnil(L, gi)) {
+      lua_pushliteral(L, QR_WORLD_GAZETTEER);
+      lua_replace(L, gi);
+    }
   }
   if (lua_type(L, gi) == LUA_TSTRING) {
     gpath = lua_tostring(L, gi);

@@ -67,6 +67,13 @@ qr_status qr_gazetteer_write(const qr_gazetteer *g, FILE *fp, qr_error *err);
  * give QR_EDATA, never a crash or a lookup that does not end. */
 qr_status qr_gazetteer_load_compiled(qr_gazetteer *g, const void *data, size_t len,
                                      const char *name, qr_error *err);
+/* The name of the world gazetteer built into quarry: countries, their
+ * nationalities, cities, regions and international organisations (see
+ * docs/gazetteer.md). Wherever a gazetteer file is read, this name reads
+ * that one; it is also the default of a corpus that has no gazetteer. */
+#define QR_WORLD_GAZETTEER "@world"
+/* Is path the name of a gazetteer built into quarry (not a file)? */
+int qr_gazetteer_is_builtin(const char *path);
 /* Does data start like a compiled gazetteer? */
 int qr_gazetteer_is_compiled(const char *data, size_t len);
 /* Checks the checksum of a gazetteer loaded from a compiled file (QR_OK for
@@ -114,8 +121,9 @@ qr_case_policy qr_gazetteer_case(const qr_gazetteer *g, size_t entry);
 /* Bytes of memory held. */
 size_t qr_gazetteer_memory(const qr_gazetteer *g);
 /* A number that is the same for gazetteers with the same live entries (ids,
- * types, names, attributes, case policies, in order) and stop type: an
- * index records it, to know whether its mentions are a gazetteer's. */
+ * types, names, attributes, case policies, in order) and stop type, under
+ * the same rules of matching: an index records it, to know whether its
+ * mentions are a gazetteer's. */
 uint64_t qr_gazetteer_fingerprint(const qr_gazetteer *g);
 /* A number that changes whenever entries are added; lets caches know. */
 uint64_t qr_gazetteer_version(const qr_gazetteer *g);
@@ -192,11 +200,15 @@ enum {
    * ("and", "of", "in" in "Putin and Kim Sign Pact in Pyongyang") */
   QR_KF_MINOR = 256,
   /* where the token is: first on its line (or in the text) */
-  QR_KF_LINE_START = 512
+  QR_KF_LINE_START = 512,
+  /* what the form is: a capitalised title or role that goes with a name
+   * ("President", "Mayor", "Minister"): "Moscow Mayor" is still Moscow */
+  QR_KF_ROLE = 1024
 };
 
-#define QR_KF_FORM \
-  (QR_KF_SMALL | QR_KF_CAPS | QR_KF_LOWER | QR_KF_DOTTED | QR_KF_NAMEWORD | QR_KF_MINOR)
+#define QR_KF_FORM                                                                      \
+  (QR_KF_SMALL | QR_KF_CAPS | QR_KF_LOWER | QR_KF_DOTTED | QR_KF_NAMEWORD | QR_KF_MINOR | \
+   QR_KF_ROLE)
 
 /* The position flags (QR_KF_SKIP, QR_KF_BARRIER, QR_KF_LINE_START) of token i of toks over
  * text, where t0 is the first token of the text being matched (a barrier).

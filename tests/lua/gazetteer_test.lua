@@ -62,8 +62,10 @@ local cases = {
   { "Kim Monday, Kim June and Kim's visit", "Kim=kim-jong-un Kim=kim-jong-un Kim=kim-jong-un" },
   { "He saw Kim. Clijsters won.", "Kim=kim-jong-un" },
   { "KIM ARRIVES IN NORTH KOREA", "KIM=kim-jong-un NORTH KOREA=north-korea" },
-  -- names of other types go on as before: Russia Today is Russia
-  { "Russia Today said", "Russia=russia" },
+  -- so does a place's one-word name: Russia Today is no Russia; but a
+  -- title after a place leaves it one (Russia President is)
+  { "Russia Today said", "" },
+  { "He met Russia President Putin", "Russia=russia" },
 }
 
 -- Runs cases of gazetteer gz: each text's matches as "surface=id" in order.
@@ -384,6 +386,73 @@ T.test("GeoNames dumps: places with their alternate names, the most populous fir
   local bad = tmpfile(row("1", "Aa", "Aa", "", "P", "PPL", "XX", "5") .. "2\tBb\tBb\n")
   T.raises(function() q.gazetteer():load(bad) end, ":2: expected the 19 tab-separated fields")
   os.remove(bad)
+end)
+
+T.test("GeoNames dumps come clean: no common words, no small-letter or two-letter names", function()
+  local function row(id, name, ascii, alt, pop)
+    local f = { id, name, ascii, alt, "0", "0", "P", "PPL", "XX", "", "", "", "", "", pop,
+                "", "", "Etc/UTC", "2024-01-01" }
+    return table.concat(f, "\t") .. "\n"
+  end
+  local path = tmpfile(
+    row("1", "But", "But", "Butte", "20000") ..          -- a common word: no place at all
+    row("2", "Sincé", "Since", "Sincelejo", "30000") ..   -- the same without its mark
+    row("3", "Bonn", "Bonn", "bn,Bonna,Ea,march,Boennsch", "300000") ..
+    row("4", "Perth", "Perth", "part,Peairt", "50000"))
+  local h = q.gazetteer(path)
+  os.remove(path)
+  T.eq(#h, 2)
+  T.eq(h:entry("geonames:1"), nil)
+  T.eq(h:entry("geonames:2"), nil)
+  -- small-letter names, common words and two letters are left out
+  T.eq(h:entry("geonames:3").names, { "Bonn", "Bonna", "Boennsch" })
+  T.eq(h:entry("geonames:4").names, { "Perth", "Peairt" })
+  local got = {}
+  for _, m in ipairs(h:match("But Since then, part of the bn went to Bonna EA in March, then Perth.")) do
+    got[#got + 1] = m.text
+  end
+  T.eq(table.concat(got, " "), "Bonna Perth")
+end)
+
+T.test("the world gazetteer: @world, the default of a corpus without one", function()
+  local w = q.gazetteer("@world")
+  T.eq(w:entry("country:KP").name, "North Korea")
+  T.eq(w:entry("country:KP").attrs.capital, "Pyongyang")
+  T.eq(w:entry("norp:KP").type, "NORP")
+  T.eq(w:entry("un").type, "ORG")
+  T.eq(w:entry("east-asia").type, "LOC")
+  local got = {}
+  local text = "North Korean state media said the DPRK and Russia met in Pyongyang and Moscow, "
+    .. "as Americans and the EU watched. Vladimir Putin flew on; Since March, Nice people left."
+  for _, m in ipairs(w:match(text)) do got[#got + 1] = m.text .. "=" .. m.type end
+  T.eq(table.concat(got, " "), "North Korean=NORP DPRK=GPE Russia=GPE Pyongyang=GPE Moscow=GPE "
+    .. "Americans=NORP EU=ORG")
+  -- added to another gazetteer
+  local g2 = q.gazetteer()
+  g2:add("putin", "PERSON", { "Vladimir Putin", "Putin" })
+  g2:load("@world")
+  T.eq(#g2, #w + 1)
+  -- a corpus with no gazetteer of its own gets it; false means none
+  local path = tmpfile("Officials in Seoul and Washington spoke.\n", "a.txt")
+  local c = q.open(path, { quiet = true })
+  local ids = {}
+  for m in c:entities() do ids[#ids + 1] = m.id end
+  T.eq(ids, { "geonames:1835848", "geonames:4140963" })
+  T.eq(c:gazetteer():entry("country:US").name, "United States")
+  T.eq(q.open(path, { quiet = true, gazetteer = false }):gazetteer(), nil)
+  os.remove(path)
+end)
+
+T.test("a heading is a title, whether or not a sentence ends with it", function()
+  local h = q.gazetteer()
+  h:add("ukraine", "GPE", "Ukraine")
+  h:add("russia", "GPE", "Russia")
+  local got = {}
+  local text = "Weapons Sent to Russia for Ukraine Conflict\nOfficials said so. "
+    .. "They saw the Ukraine Conflict Monitor."
+  for _, m in ipairs(h:match(text)) do got[#got + 1] = m.text end
+  -- in the heading, Ukraine; in the sentence, part of another name
+  T.eq(table.concat(got, " "), "Russia Ukraine")
 end)
 
 T.test("a gazetteer file with CRLF, a BOM, comments and empty optional fields", function()

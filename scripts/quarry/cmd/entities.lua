@@ -4,7 +4,8 @@
 local format = ...
 
 if not corpus:gazetteer() then
-  error("no gazetteer: give --gazetteer FILE, or put gazetteer.tsv in the corpus directory", 0)
+  error("no gazetteer (--gazetteer none): give --gazetteer FILE, put gazetteer.tsv in the corpus "
+    .. "directory, or leave both out for the world gazetteer", 0)
 end
 
 local columns = { "doc", "start", "stop", "text", "type", "id" }
