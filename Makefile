@@ -220,6 +220,7 @@ bench: bench-deps
 eval: deps
 	@$(MAKE) --no-print-directory all
 	tests/eval
+	tests/entities/run
 
 # Cross-validation of the sentence model on EWT train (tests/cv): for
 # changes to its features or settings, without the dev files.
