@@ -2,6 +2,7 @@
  * as an object) and the GeoNames dump (the tab-separated files of
  * download.geonames.org, e.g. cities15000.txt). Both stage their entries in
  * a batch (batch.c): a file with an error anywhere adds nothing. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -257,7 +258,11 @@ static int stop_form(const qr_lexicon *stop, const char *s, qr_buf *scratch) {
   scratch->len = 0;
   if (qr_utf8_fold(s, strlen(s), scratch)) return 0;
   size_t folded = scratch->len;
-  if (qr_utf8_strip_marks(scratch->data, folded, scratch)) return 0;
+  /* the folded form is read from scratch while the plain one is appended:
+   * room for the longest first (a byte decomposes into 16 at most) */
+  if (folded > SIZE_MAX / 32 || qr_buf_reserve(scratch, 16 * folded + 8) ||
+      qr_utf8_strip_marks(scratch->data, folded, scratch))
+    return 0;
   return qr_lexicon_find(stop, scratch->data + folded, scratch->len - folded) != QR_LEX_NONE;
 }
 
