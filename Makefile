@@ -237,9 +237,10 @@ model: deps
 	@$(MAKE) --no-print-directory all
 
 # The world gazetteer and its word lists (core/lookup/data: world.tsv,
-# stop-forms-en.txt, licences/), made from Debian's iso-codes, the npm
-# packages world-countries and spdx-license-list, and the GeoNames cities
-# and the books in ../shared/bench; committed, so that a build needs none.
+# stop-forms-en.txt, given-names-en.txt, licences/), made from Debian's
+# iso-codes, the npm packages world-countries and spdx-license-list, and the
+# GeoNames cities, Census name lists and books in ../shared/bench;
+# committed, so that a build needs none of them.
 WORLD_COUNTRIES ?= 5.1.0
 SPDX_LICENSES ?= 6.12.0
 SHARED_BENCH ?= ../shared/bench
@@ -258,7 +259,7 @@ world: deps
 	@[ -s build/world/books.txt ] || xz -dc $(SHARED_BENCH)/books.txt.xz > build/world/books.txt
 	./quarry run core/build/world.lua -- /usr/share/iso-codes/json/iso_3166-1.json \
 	  build/world/node_modules/world-countries/countries.json \
-	  $(SHARED_BENCH)/gaz/geonames_cities15000.txt build/world/books.txt \
+	  $(SHARED_BENCH)/gaz/geonames_cities15000.txt $(SHARED_BENCH)/gaz build/world/books.txt \
 	  core/build/world-extra.tsv core/lookup/data build/world/node_modules
 	@$(MAKE) --no-print-directory all
 .PHONY: world

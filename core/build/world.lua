@@ -4,20 +4,21 @@
 --   core/lookup/data/world.tsv          countries, nationalities, cities,
 --                                       regions, organisations
 --   core/lookup/data/stop-forms-en.txt  words a one-word place name must not be
+--   core/lookup/data/given-names-en.txt common given names
 --
 --   quarry run core/build/world.lua -- ISO3166.json COUNTRIES.json GEONAMES \
---       BOOKS.txt EXTRA.tsv OUTDIR NODE_MODULES
+--       CENSUS_DIR BOOKS.txt EXTRA.tsv OUTDIR NODE_MODULES
 --
 -- ISO3166.json: Debian's iso-codes (/usr/share/iso-codes/json/iso_3166-1.json);
 -- COUNTRIES.json: the npm package world-countries (countries.json);
--- GEONAMES: cities15000.txt;
+-- GEONAMES: cities15000.txt; CENSUS_DIR: the US Census 1990 name lists;
 -- BOOKS.txt: plain English text, for the word frequencies (Project
 -- Gutenberg's books in ../shared/bench); EXTRA.tsv: core/build/world-extra.tsv;
 -- NODE_MODULES: where npm put world-countries and spdx-license-list (the
 -- licence texts, copied into OUTDIR/licences).
 -- The same inputs give the same files, byte for byte.
-local iso_path, wc_path, geo_path, books_path, extra_path, out, npm = ...
-assert(npm, "usage: world.lua ISO3166.json COUNTRIES.json GEONAMES BOOKS.txt "
+local iso_path, wc_path, geo_path, census_dir, books_path, extra_path, out, npm = ...
+assert(npm, "usage: world.lua ISO3166.json COUNTRIES.json GEONAMES CENSUS_DIR BOOKS.txt "
   .. "EXTRA.tsv OUTDIR NODE_MODULES")
 
 -- A city enters with this many people or more, or as a capital.
@@ -25,6 +26,8 @@ local MIN_POPULATION = 100000
 -- The stop-forms: of the words most frequent in BOOKS (this many, counted
 -- case-folded), those written in small letters at least this often.
 local STOP_TOP, STOP_SMALL_SHARE = 5000, 0.5
+-- A given name is common from this share of people (percent, in either list).
+local GIVEN_SHARE = 0.005
 
 local function read(path)
   local f = assert(io.open(path, "rb"))
@@ -56,6 +59,20 @@ local function words_of(s)
   end
   return n
 end
+
+-- ---- given names -------------------------------------------------------------
+
+local given, given_seen = {}, {}
+for _, list in ipairs { "male", "female" } do
+  for line in io.lines(census_dir .. "/census1990.dist." .. list .. ".first") do
+    local name, share = line:match("^(%S+)%s+([%d.]+)")
+    if name and tonumber(share) >= GIVEN_SHARE and not given_seen[name:lower()] then
+      given_seen[name:lower()] = true
+      given[#given + 1] = name:lower()
+    end
+  end
+end
+table.sort(given)
 
 -- ---- stop-forms ---------------------------------------------------------------
 
@@ -267,7 +284,11 @@ write_lines(out .. "/stop-forms-en.txt",
   .. "# the " .. STOP_TOP .. " most frequent words of Project Gutenberg's books that are written in\n"
   .. "# small letters at least half the time, and the days and months. Made by\n"
   .. "# core/build/world.lua (`make world`): do not edit.\n", stop_forms)
-io.stderr:write(string.format("world.lua: %d entries, %d stop-forms\n", #entries, #stop_forms))
+write_lines(out .. "/given-names-en.txt",
+  "# Given names of at least " .. GIVEN_SHARE .. "% of men or of women in the US Census 1990, in\n"
+  .. "# small letters. Made by core/build/world.lua (`make world`): do not edit.\n", given)
+io.stderr:write(string.format("world.lua: %d entries, %d stop-forms, %d given names\n", #entries,
+  #stop_forms, #given))
 
 -- ---- the sources' licences, beside the data ----------------------------------
 

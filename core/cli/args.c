@@ -96,7 +96,8 @@ static int parse(const char *cmd, int argc, char **argv, int first, const char *
       return -1;
     }
     if (strcmp(key, "learn-abbreviations") == 0 || strcmp(key, "single") == 0 ||
-        strcmp(key, "strict") == 0 || strcmp(key, "quiet") == 0 || strcmp(key, "check") == 0) {
+        strcmp(key, "strict") == 0 || strcmp(key, "quiet") == 0 || strcmp(key, "check") == 0 ||
+        strcmp(key, "known-only") == 0) {
       if (eq) {   /* a flag takes no value */
         cli_fail(cmd, -1, "option '--%s' takes no value", key);
         return -1;
@@ -105,6 +106,7 @@ static int parse(const char *cmd, int argc, char **argv, int first, const char *
       else if (strcmp(key, "single") == 0) o->single = 1;
       else if (strcmp(key, "quiet") == 0) o->quiet = 1;
       else if (strcmp(key, "check") == 0) o->check = 1;
+      else if (strcmp(key, "known-only") == 0) o->known_only = 1;
       else o->strict = 1;
       continue;
     }

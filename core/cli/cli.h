@@ -31,6 +31,7 @@ typedef struct cli_opts {
   int strict;             /* --strict: a corpus file that cannot be read is an error */
   int quiet;              /* --quiet: no progress bar while the corpus loads */
   int check;              /* --check: quarry index checks an index instead of making one */
+  int known_only;         /* --known-only: the gazetteer's names, none guessed */
   int jobs;               /* --jobs N: threads that annotate; 0 = one per processor */
   double margin;          /* --margin; -1 when not given */
   const char *model;      /* --model FILE, or "none" */

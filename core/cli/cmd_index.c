@@ -95,7 +95,7 @@ static int make_index(cli_opts *o) {
   qr_index_job job = {(const char *const *)o->args, (size_t)o->nargs,
                       o->strict ? QR_CORPUS_STRICT : 0, o->output, g, gpath,
                       progress ? lqr_progress_draw : NULL, progress ? &bar : NULL,
-                      (size_t)o->jobs, progress ? lqr_progress_draw_writing : NULL};
+                      (size_t)o->jobs, progress ? lqr_progress_draw_writing : NULL, o->known_only};
   qr_index_report r;
   qr_corpus *c = NULL;
   qr_error err = {0};
@@ -124,7 +124,8 @@ static int make_index(cli_opts *o) {
 
 int cmd_index(int argc, char **argv) {
   cli_opts o;
-  if (cli_parse("index", argc, argv, 2, "output gazetteer strict quiet check jobs", &o) < 0)
+  if (cli_parse("index", argc, argv, 2, "output gazetteer strict quiet check jobs known-only", &o) <
+      0)
     return EXIT_USAGE;
   int code;
   if (o.help) {

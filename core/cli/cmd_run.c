@@ -149,6 +149,10 @@ static int run_main(lua_State *L) {
     }
     lua_pushboolean(L, o->strict);
     lua_setfield(L, -2, "strict");
+    if (o->known_only) {
+      lua_pushboolean(L, 0);
+      lua_setfield(L, -2, "guess");
+    }
     lua_pushboolean(L, !o->quiet);   /* drawn only on a terminal */
     lua_setfield(L, -2, "progress");
     if (o->jobs) {   /* else every processor */
@@ -337,7 +341,8 @@ static int run_pack_script(const char *cmd, cli_opts *o, int first_path, const c
 int cmd_run(int argc, char **argv) {
   cli_opts o;
   if (cli_parse("run", argc, argv, 2,
-                "format output gazetteer max-memory max-steps timeout strict param allow quiet jobs", &o) < 0)
+                "format output gazetteer max-memory max-steps timeout strict param allow quiet jobs "
+                "known-only", &o) < 0)
     return EXIT_USAGE;
   if (o.help) {
     cli_opts_free(&o);
@@ -407,7 +412,8 @@ int cmd_pack(int argc, char **argv) {
 
 int cmd_entities(int argc, char **argv) {
   cli_opts o;
-  if (cli_parse("entities", argc, argv, 2, "format output gazetteer strict quiet jobs", &o) < 0)
+  if (cli_parse("entities", argc, argv, 2, "format output gazetteer strict quiet jobs known-only",
+                &o) < 0)
     return EXIT_USAGE;
   if (o.help) {
     cli_opts_free(&o);

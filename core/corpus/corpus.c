@@ -75,6 +75,8 @@ void qr_corpus_free(qr_corpus *c) {
   free(c->forms);
   free(c->gkeys);
   free(c->match_keys);
+  qr_guesses_free(&c->guesses);
+  qr_mentions_free(&c->guess_tmp);
   free(c->srcs);
   free(c->root_off);
   free(c->reuse_ids);
@@ -203,6 +205,42 @@ qr_status qr_corpus_thaw(qr_corpus *c) {
   t.skip_cap = 2 * c->nskip;
   t.frozen = 0;
   *c = t;
+  return QR_OK;
+}
+
+void qr_corpus_set_guess(qr_corpus *c, int on) { c->no_guess = !on; }
+int qr_corpus_guesses(const qr_corpus *c) { return !c->no_guess; }
+
+uint64_t qr_corpus_mentions_print(const qr_corpus *c, const qr_gazetteer *g) {
+  if (!g) return 0;
+  uint64_t p = qr_gazetteer_fingerprint(g);
+  return c->no_guess ? p : qr_hash_mix(p ^ 0x67756573735f6f6eULL);   /* "guess_on" */
+}
+
+const char *qr_corpus_mention_type(const qr_corpus *c, size_t k) {
+  const qr_mentions *m = &c->ments;
+  if (m->flags[k] & QR_MF_GUESS) return qr_guess_type_name(qr_mention_guess_type(m, k));
+  return c->gaz ? qr_gazetteer_type(c->gaz, m->entry[k]) : "";
+}
+
+qr_status qr_corpus_mention_id(const qr_corpus *c, size_t k, qr_buf *out) {
+  const qr_mentions *m = &c->ments;
+  if (!(m->flags[k] & QR_MF_GUESS)) {
+    const char *id = c->gaz ? qr_gazetteer_id(c->gaz, m->entry[k]) : "";
+    return qr_buf_append(out, id, strlen(id));
+  }
+  size_t full = qr_mention_guess_full(m, k);
+  size_t first = m->tok_first[full], last = first + m->tok_count[full] - 1;
+  const docrec *d = &c->docs[qr_corpus_doc_of_token(c, first)];
+  const char *s = d->text + c->toks.start[first];
+  size_t n = c->toks.start[last] + c->toks.len[last] - c->toks.start[first];
+  /* the words, one space between them */
+  for (size_t i = 0; i < n; i++) {
+    int space = s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t';
+    if (space && i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\n' || s[i - 1] == '\r' || s[i - 1] == '\t'))
+      continue;
+    if (qr_buf_putc(out, space ? ' ' : s[i])) return QR_ENOMEM;
+  }
   return QR_OK;
 }
 
@@ -1372,6 +1410,14 @@ static qr_status match_doc(qr_corpus *c, docrec *d) {
     qr_gazetteer_gather_keys(d->text, &c->toks, d->tok_first, d->tok_first + n, c->gkeys, c->form,
                              c->match_keys);
     rc = qr_gazetteer_match_keys(c->gaz, c->match_keys, n, d->tok_first, NULL, &c->ments);
+    /* the names the gazetteer lacks, among them; words told apart by their
+     * folded forms */
+    if (!rc && !c->no_guess) {
+      c->guesses.n = c->guesses.ndrop = 0;
+      rc = qr_gazetteer_guess(c->match_keys, c->fold + d->tok_first, n, d->tok_first, c->gaz,
+                              &c->ments, d->ment_first, &c->guesses);
+      if (!rc) rc = qr_mentions_add_guesses(&c->ments, d->ment_first, &c->guesses, &c->guess_tmp);
+    }
   }
   d->ment_count = c->ments.n - d->ment_first;
   if (c->spill) {   /* an index build: done with its tokens and text */

@@ -69,6 +69,9 @@ struct qr_corpus {
   size_t gkeys_n, gkeys_cap;
   qr_tokkey *match_keys;   /* the keys of the document being matched (reused) */
   size_t match_keys_cap;
+  int no_guess;            /* qr_corpus_set_guess(c, 0): the gazetteer's names only */
+  qr_guesses guesses;      /* working memory of match_doc */
+  qr_mentions guess_tmp;
 
   /* postings: the tokens of fold id f are post_pos[post_start[f] .. post_start[f+1]) */
   uint32_t *post_start, *post_pos;

@@ -544,14 +544,15 @@ static qr_status index_write(qr_corpus *c, const char *path, const char *gazette
   if (prc && qr_corpus_spill_error(c)) return qr_error_set(err, prc, "%s", qr_corpus_spill_error(c));
   if (prc) return qr_error_set(err, QR_ENOMEM, "out of memory");
   qr_buf gaz = {0};
-  if (*gazetteer && qr_corpus_abspath(gazetteer, &gaz))
+  /* (a gazetteer built in keeps its name: it is no file) */
+  if (*gazetteer && !qr_gazetteer_is_builtin(gazetteer) && qr_corpus_abspath(gazetteer, &gaz))
     return qr_error_set(err, QR_ENOMEM, "out of memory");
   header h;
   memset(&h, 0, sizeof h);
   memcpy(h.magic, MAGIC, 8);
   h.version = FORMAT_VERSION;
   h.byte_order = BYTE_ORDER_MARK;
-  h.gazetteer_print = c->gaz ? qr_gazetteer_fingerprint(c->gaz) : 0;
+  h.gazetteer_print = qr_corpus_mentions_print(c, c->gaz);
   h.segmenter_print = qr_segmenter_fingerprint(c->seg);
   writer w;
   memset(&w, 0, sizeof w);
@@ -560,7 +561,7 @@ static qr_status index_write(qr_corpus *c, const char *path, const char *gazette
   w.at = sizeof h;
   w.cur = -1;
   records rec = {NULL, NULL};
-  plan_body(&w, c, gaz.len ? gaz.data : "", &rec);
+  plan_body(&w, c, gaz.len ? gaz.data : qr_gazetteer_is_builtin(gazetteer) ? gazetteer : "", &rec);
   h.file_size = w.at;
   /* a device or a FIFO is refused before it is opened (a FIFO would wait
    * for a reader first) */
@@ -983,12 +984,25 @@ qr_status qr_index_verify(const qr_corpus *c, qr_error *err) {
       if (c->sents.first[s] < d->tok_first || c->sents.count[s] > d->tok_count ||
           c->sents.first[s] - d->tok_first > d->tok_count - c->sents.count[s])
         return damaged(err, path, "its sentences");
-    for (size_t k = d->ment_first; k < d->ment_first + d->ment_count; k++)
-      if (c->ments.tok_first[k] < d->tok_first || c->ments.tok_count[k] > d->tok_count ||
-          c->ments.tok_first[k] - d->tok_first > d->tok_count - c->ments.tok_count[k] ||
-          c->ments.cand_first[k] > c->ments.ncands ||
-          c->ments.cand_count[k] > c->ments.ncands - c->ments.cand_first[k])
+    for (size_t k = d->ment_first; k < d->ment_first + d->ment_count; k++) {
+      const qr_mentions *mm = &c->ments;
+      if (mm->tok_first[k] < d->tok_first || mm->tok_count[k] > d->tok_count ||
+          mm->tok_first[k] - d->tok_first > d->tok_count - mm->tok_count[k])
         return damaged(err, path, "its mentions");
+      if (!(mm->flags[k] & QR_MF_GUESS)) {
+        if (mm->cand_first[k] > mm->ncands || mm->cand_count[k] > mm->ncands - mm->cand_first[k])
+          return damaged(err, path, "its mentions");
+        continue;
+      }
+      /* a guessed name: a type, a confidence, and its full name a guess of
+       * the same document that names itself */
+      size_t full = qr_mention_guess_full(mm, k);
+      if (mm->cand_count[k] || mm->cand_first[k] > 100 ||
+          qr_mention_guess_type(mm, k) >= QR_GT_COUNT || full < d->ment_first ||
+          full >= d->ment_first + d->ment_count || !(mm->flags[full] & QR_MF_GUESS) ||
+          qr_mention_guess_full(mm, full) != full)
+        return damaged(err, path, "its mentions");
+    }
   }
   /* the postings: each token once, under its fold */
   for (size_t f = 0; f < nlex; f++)
@@ -1005,12 +1019,29 @@ qr_status qr_index_verify(const qr_corpus *c, qr_error *err) {
 qr_status qr_index_use_gazetteer(qr_corpus *c, const qr_gazetteer *g, int *rematched,
                                  qr_error *err) {
   *rematched = 0;
-  if (g && c->index_gaz_print && qr_gazetteer_fingerprint(g) == c->index_gaz_print) {
-    /* the same gazetteer: the mentions are its, their entries its entries */
+  /* the same gazetteer, with names guessed or not as the index was made:
+   * the mentions are its, their entries its entries */
+  int same = 0;
+  if (g && c->index_gaz_print) {
+    for (int guess = 1; guess >= 0 && !same; guess--) {
+      qr_corpus_set_guess(c, guess);
+      same = qr_corpus_mentions_print(c, g) == c->index_gaz_print;
+    }
+    if (!same) qr_corpus_set_guess(c, 1);
+  }
+  if (same) {
     size_t ne = qr_gazetteer_size(g);
     const qr_mentions *m = &c->ments;
     int ok = 1;
-    for (size_t k = 0; k < m->n && ok; k++) ok = m->entry[k] < ne;
+    for (size_t k = 0; k < m->n && ok; k++) {
+      if (!(m->flags[k] & QR_MF_GUESS)) {
+        ok = m->entry[k] < ne;
+        continue;
+      }
+      /* a guess (checked when the index was opened: its full name a guess of
+       * the same document) */
+      ok = 1;
+    }
     for (size_t k = 0; k < m->ncands && ok; k++) ok = m->cands[k] < ne;
     if (ok) {
       qr_corpus_keep_gazetteer(c, g);
@@ -1142,6 +1173,7 @@ qr_status qr_index_make(const qr_index_job *job, qr_index_report *r, qr_corpus *
   qr_corpus *old = NULL, *c = qr_corpus_new();
   if (!c) return qr_error_set(err, QR_ENOMEM, "out of memory");
   qr_corpus_set_jobs(c, job->jobs);
+  qr_corpus_set_guess(c, !job->no_guess);
   if (qr_index_is_index(job->out)) {
     /* checked whole: what it holds is copied on */
     qr_error oe = {0};
@@ -1152,7 +1184,7 @@ qr_status qr_index_make(const qr_index_job *job, qr_index_report *r, qr_corpus *
     /* annotations are reused only from a segmenter that splits alike */
     r->updated = 1;
     qr_corpus_reuse(c, old, job->g && old->info.gazetteer_print &&
-                            old->info.gazetteer_print == qr_gazetteer_fingerprint(job->g));
+                            old->info.gazetteer_print == qr_corpus_mentions_print(c, job->g));
   } else if (old) {
     snprintf(r->previous, sizeof r->previous, "%s was made with another segmenter", job->out);
   }

@@ -783,6 +783,7 @@ qr_status qr_corpus_annotate_parallel(qr_corpus *c, size_t first, int warn_cuts,
     qr_corpus *w = c->annotators[i].w;
     w->seg = c->seg;   /* the corpus's, read by every thread */
     if (w->gaz != c->gaz) qr_corpus_keep_gazetteer(w, c->gaz);
+    w->no_guess = c->no_guess;
   }
   pipeline pl = {.c = c, .spans = spans, .batches = batches, .rounds = rounds,
                  .nrounds = nrounds, .nw = nw, .warn_cuts = warn_cuts, .left = left,

@@ -13,13 +13,14 @@ qr_gazetteer *qr_gazetteer_new(void) {
   g->ids = qr_lexicon_new();
   g->types = qr_lexicon_new();
   g->keys = qr_lexicon_new();
+  g->words = qr_namewords_new();
   g->edge_slots = 64;
   g->edge_key = calloc(g->edge_slots, sizeof *g->edge_key);
   g->edge_child = calloc(g->edge_slots, sizeof *g->edge_child);
   /* node 0 is the root */
   g->acc_head = malloc(16 * sizeof *g->acc_head);
   g->nodes_cap = 16;
-  if (!g->ids || !g->types || !g->keys || !g->edge_key || !g->edge_child ||
+  if (!g->ids || !g->types || !g->keys || !g->words || !g->edge_key || !g->edge_child ||
       !g->acc_head) {
     qr_gazetteer_free(g);
     return NULL;
@@ -63,6 +64,7 @@ static void release_arrays(qr_gazetteer *g) {
 void qr_gazetteer_free(qr_gazetteer *g) {
   if (!g) return;
   qr_segmenter_free(g->seg);
+  qr_namewords_free(g->words);
   qr_tokens_free(&g->work_toks);
   qr_buf_free(&g->work_buf);
   release_arrays(g);
@@ -391,11 +393,13 @@ static qr_status load_compiled(qr_gazetteer *g, const char *path, const void *da
     qr_status rc = map_compiled(&tmp, path, data, len, err);
     if (rc) return rc;
     qr_segmenter *seg = g->seg;
+    qr_namewords *words = g->words;
     uint64_t version = g->version;
     size_t limit = g->limit;
     release_arrays(g);   /* the empty ones */
     *g = tmp;
     g->seg = seg;
+    g->words = words;
     g->limit = limit;
     g->version = version + 1;
     return QR_OK;

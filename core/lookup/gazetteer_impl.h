@@ -9,11 +9,13 @@
 #define NO_ENTRY UINT32_MAX
 
 /* The version of the rules that decide where a name is found (match.c,
- * trie.c's form flags). It goes into a gazetteer's fingerprint, so that an
+ * trie.c's form flags, and the guessing of guess.c with its word lists in
+ * core/lookup/data). It goes into a gazetteer's fingerprint, so that an
  * index made under older rules finds its entities again: add one whenever
  * a change finds other mentions in the same text. 2: a one-word place
- * beside another name is none; titles are lines, sentences or not. */
-#define QR_MATCH_RULES 2
+ * beside another name is none; titles are lines, sentences or not. 3: the
+ * names the gazetteer lacks are guessed. */
+#define QR_MATCH_RULES 3
 
 /* Entry flags. */
 enum { EF_REMOVED = 1, EF_STOP = 2 };
@@ -30,9 +32,21 @@ enum {
                          * capitals, where capitals say nothing (unless written with dots) */
 };
 
+/* Word classes for names the gazetteer lacks (namewords.c): titles, the
+ * last words of organisations and places, prepositions before places, and
+ * common given names. */
+typedef struct qr_namewords qr_namewords;
+/* Reads the lists compiled into the binary; NULL when out of memory. */
+qr_namewords *qr_namewords_new(void);
+void qr_namewords_free(qr_namewords *w);
+/* The flags of a folded word: QR_KF_GIVEN, QR_KF_DET and its class bits
+ * (QR_KF_CLASS_MASK); 0 for most words, and for w NULL. */
+uint32_t qr_namewords_flags(const qr_namewords *w, const char *fold, size_t n);
+
 struct qr_gazetteer {
   qr_segmenter *seg;       /* tokenizes names the way texts are tokenized; made when the
                             * first name is compiled (a mapped file needs none) */
+  qr_namewords *words;     /* word classes, for the form flags of texts */
   qr_lexicon *ids;         /* entry ids: the id of entry i is string i */
   qr_lexicon *types;       /* type names */
   qr_buf strings;          /* names and attributes, NUL-terminated, back to back */

@@ -87,7 +87,8 @@ qr_status qr_mentions_append(qr_mentions *dst, const qr_mentions *src, size_t fi
     dst->tok_count[y] = src->tok_count[k];
     dst->entry[y] = src->entry[k];
     dst->flags[y] = src->flags[k];
-    dst->cand_first[y] = (uint32_t)dst->ncands;
+    /* (a guess keeps its confidence there) */
+    dst->cand_first[y] = src->flags[k] & QR_MF_GUESS ? src->cand_first[k] : (uint32_t)dst->ncands;
     dst->cand_count[y] = src->cand_count[k];
     if (src->cand_count[k]) {   /* (cands may be NULL when no mention is ambiguous) */
       memcpy(dst->cands + dst->ncands, src->cands + src->cand_first[k],
@@ -135,7 +136,7 @@ typedef struct matcher {
  * name the gazetteer does not know, and not that person. */
 static int name_goes_on(const matcher *mt, size_t j) {
   if (j >= mt->n) return 0;
-  uint16_t f = mt->keys[j].flags;
+  uint32_t f = mt->keys[j].flags;
   return (f & (QR_KF_BARRIER | QR_KF_SKIP | QR_KF_NAMEWORD)) == QR_KF_NAMEWORD && !mt->caps[j];
 }
 
@@ -144,7 +145,7 @@ static int name_goes_on(const matcher *mt, size_t j) {
  * a capital there: "Visiting Pyongyang") and no weekday or month? */
 static int name_came_before(const matcher *mt, size_t i) {
   if (i == 0 || i >= mt->n) return 0;
-  uint16_t here = mt->keys[i].flags, f = mt->keys[i - 1].flags;
+  uint32_t here = mt->keys[i].flags, f = mt->keys[i - 1].flags;
   return !(here & (QR_KF_BARRIER | QR_KF_SKIP)) &&
          (f & (QR_KF_BARRIER | QR_KF_SKIP | QR_KF_NAMEWORD)) == QR_KF_NAMEWORD && !mt->caps[i];
 }
@@ -178,7 +179,7 @@ static void mark_caps(matcher *mt) {
     while (b < mt->n && !(mt->keys[b].flags & QR_KF_BARRIER)) b++;
     size_t caps = 0, lower = 0;
     for (size_t i = a; i < b; i++) {
-      uint16_t f = mt->keys[i].flags;
+      uint32_t f = mt->keys[i].flags;
       caps += (f & QR_KF_CAPS) != 0;
       lower += (f & QR_KF_LOWER) != 0;
     }
@@ -194,7 +195,7 @@ static void mark_caps(matcher *mt) {
     while (b < mt->n && !(mt->keys[b].flags & QR_KF_LINE_START)) b++;
     size_t capitalised = 0, small = 0;
     for (size_t i = a; i < b; i++) {
-      uint16_t f = mt->keys[i].flags;
+      uint32_t f = mt->keys[i].flags;
       capitalised += (f & (QR_KF_SMALL | QR_KF_LOWER)) == QR_KF_LOWER;
       small += (f & (QR_KF_SMALL | QR_KF_MINOR)) == QR_KF_SMALL;
       small += i > a && (f & QR_KF_BARRIER);   /* a line of sentences is no title */
@@ -211,7 +212,7 @@ static int record_ok(const matcher *mt, uint32_t r, size_t i, size_t len) {
   uint32_t e = g->acc_entry[r];
   if (g->eflags[e] & EF_REMOVED) return 0;
   uint16_t f = g->acc_flags[r];
-  uint16_t kf = mt->keys[i].flags;
+  uint32_t kf = mt->keys[i].flags;
   if ((f & ACC_ACRONYM) && (mt->caps[i] & CAPS_SENTENCE) && !(kf & QR_KF_DOTTED)) return 0;
   if (f & 0xFF) {
     /* the words with a capital in the name must not be small here, but for
@@ -533,7 +534,7 @@ static size_t scope_entries(const scope *s, uint32_t key, uint32_t *cands, int *
 /* Could token i be a short name: a word with a capital first (or in
  * capitals, in a sentence in capitals)? */
 static int name_like(const matcher *mt, size_t i) {
-  uint16_t f = mt->keys[i].flags;
+  uint32_t f = mt->keys[i].flags;
   if (f & (QR_KF_SMALL | QR_KF_SKIP)) return 0;
   if (f & QR_KF_CAPS) return (mt->caps[i] & CAPS_SENTENCE) != 0;
   return (f & QR_KF_LOWER) != 0;

@@ -110,7 +110,7 @@ static qr_status plain_form(qr_buf *b, size_t at, size_t n) {
 
 /* The QR_KF_* form flags of s[0, n): where its capitals and small letters
  * are. */
-static uint16_t form_flags(const char *s, size_t n, int dotted) {
+static uint32_t form_flags(const char *s, size_t n, int dotted) {
   const unsigned char *u = (const unsigned char *)s;
   size_t upper = 0, lower = 0, i = 0;
   int first = -1;   /* the class of the first letter: 1 capital, 0 small */
@@ -127,12 +127,15 @@ static uint16_t form_flags(const char *s, size_t n, int dotted) {
     }
     i += (size_t)k;
   }
-  uint16_t f = 0;
+  uint32_t f = 0;
   if (first == 0) f |= QR_KF_SMALL;
   if (lower) f |= QR_KF_LOWER;
   if (upper >= 2 && !lower) f |= QR_KF_CAPS;
   if (dotted) f |= QR_KF_DOTTED;
-  if (first == 1 && lower) f |= QR_KF_NAMEWORD;   /* form_keys takes it off weekdays and months */
+  /* (not a plural acronym: "DVDs", "MPs") */
+  if (first == 1 && lower && !(upper >= 2 && lower == 1 && s[n - 1] == 's'))
+    f |= QR_KF_NAMEWORD;   /* form_keys takes it off weekdays and months */
+  if (n >= 6 && memcmp(s + n - 3, "ing", 3) == 0) f |= QR_KF_ING;
   return f;
 }
 
@@ -153,22 +156,6 @@ static int calendar_word(const char *s, size_t n) {
   return word_in(words, s, n);
 }
 
-/* Is the folded form a title or a role that goes with a person's name, or
- * a word of one ("Deputy Secretary", "Foreign Minister")? A place before
- * it is still a place ("Moscow Mayor", "U.S. Deputy Secretary of State"). */
-static int role_word(const char *s, size_t n) {
-  static const char *const words[] = {
-      "president", "vice", "prime", "premier", "minister", "deputy", "secretary", "foreign",
-      "defence", "defense", "ambassador", "envoy", "mayor", "governor", "senator", "sen",
-      "chancellor", "king", "queen", "prince", "princess", "leader", "chairman", "chairwoman",
-      "chief", "spokesman", "spokeswoman", "spokesperson", "official", "officials",
-      "commander", "general", "gen", "admiral", "colonel", "ministry", "embassy", "consul",
-      "representative", "rep", "attorney", "judge", "justice", "speaker", "diplomat", "envoys",
-      "lawmaker", "lawmakers", "mr", "mrs", "ms", "dr", NULL};
-  if (n < 2 || n > 14) return 0;
-  return word_in(words, s, n);
-}
-
 /* Is the form a small word that titles leave small: articles, short
  * conjunctions and prepositions (the words most style guides write small in
  * a title)? */
@@ -182,9 +169,10 @@ static int minor_word(const char *s, size_t n) {
 }
 
 /* Looks up (or, when intern is set, adds) the fold and exact keys of a form
- * and its flags. */
-static qr_status form_keys(qr_lexicon *keys, int intern, const char *s, size_t n, int kind,
-                           qr_buf *scratch, uint32_t *fold, uint32_t *exact, uint16_t *flags) {
+ * and its flags, with the word classes of words when it is not NULL. */
+static qr_status form_keys(qr_lexicon *keys, int intern, const qr_namewords *words, const char *s,
+                           size_t n, int kind, qr_buf *scratch, uint32_t *fold, uint32_t *exact,
+                           uint32_t *flags) {
   int dotted;
   qr_status rc = strip_form(s, n, kind, scratch, &dotted);
   if (rc) return rc;
@@ -211,8 +199,13 @@ static qr_status form_keys(qr_lexicon *keys, int intern, const char *s, size_t n
   const char *fo = scratch->data + fold_at;
   ex = scratch->data + sl;   /* the buffer may have moved */
   if (flags && (*flags & QR_KF_NAMEWORD) && calendar_word(fo, fol))
-    *flags &= (uint16_t)~QR_KF_NAMEWORD;
-  if (flags && (*flags & QR_KF_NAMEWORD) && role_word(fo, fol)) *flags |= QR_KF_ROLE;
+    *flags &= ~(uint32_t)QR_KF_NAMEWORD;
+  if (flags && words) {
+    uint32_t wf = qr_namewords_flags(words, fo, fol);
+    *flags |= wf;
+    /* a title written with a capital: a place before it is still a place */
+    if ((*flags & QR_KF_NAMEWORD) && QR_KF_CLASS(wf) == QR_WC_TITLE) *flags |= QR_KF_ROLE;
+  }
   if (flags && (*flags & QR_KF_SMALL) && minor_word(s, n)) *flags |= QR_KF_MINOR;
   if (intern) {
     if ((fold && (rc = qr_lexicon_intern(keys, fo, fol, fold))) ||
@@ -232,9 +225,9 @@ static int starts_a_name(const qr_gazetteer *g, uint32_t key) {
 
 qr_status qr_gazetteer_form_keys(const qr_gazetteer *g, const char *s, size_t n, int kind,
                                  qr_buf *scratch, uint32_t *fold, uint32_t *exact,
-                                 uint16_t *flags) {
+                                 uint32_t *flags) {
   uint32_t f = QR_LEX_NONE, e = QR_LEX_NONE;
-  qr_status rc = form_keys(g->keys, 0, s, n, kind, scratch, &f, &e, flags);
+  qr_status rc = form_keys(g->keys, 0, g->words, s, n, kind, scratch, &f, &e, flags);
   if (fold) *fold = f;
   if (exact) *exact = e;
   /* most words of a text begin no name: the matcher is told so here, where
@@ -245,9 +238,9 @@ qr_status qr_gazetteer_form_keys(const qr_gazetteer *g, const char *s, size_t n,
   return rc;
 }
 
-static inline uint16_t position_flags(const char *text, const qr_tokens *toks, size_t i,
+static inline uint32_t position_flags(const char *text, const qr_tokens *toks, size_t i,
                                      size_t t0) {
-  uint16_t f = 0;
+  uint32_t f = 0;
   if (i == t0 || (toks->flags[i] & QR_TF_PARA_BEFORE) ||
       (i > 0 && (toks->flags[i - 1] & QR_TF_TERMINAL)))
     f |= QR_KF_BARRIER;
@@ -257,7 +250,7 @@ static inline uint16_t position_flags(const char *text, const qr_tokens *toks, s
   return f;
 }
 
-uint16_t qr_gazetteer_token_flags(const char *text, const qr_tokens *toks, size_t i, size_t t0) {
+uint32_t qr_gazetteer_token_flags(const char *text, const qr_tokens *toks, size_t i, size_t t0) {
   return position_flags(text, toks, i, t0);
 }
 
@@ -286,16 +279,16 @@ void qr_gazetteer_gather_keys(const char *text, const qr_tokens *toks, size_t t0
 
 qr_status qr_gazetteer_token_key(const qr_gazetteer *g, const char *text, const qr_tokens *toks,
                                  size_t i, qr_buf *scratch, qr_tokkey *key) {
-  uint16_t where = qr_gazetteer_token_flags(text, toks, i, 0);
+  uint32_t where = qr_gazetteer_token_flags(text, toks, i, 0);
   if (where & QR_KF_SKIP) {
     key->fold = key->exact = QR_LEX_NONE;
     key->flags = where | QR_KF_NOSTART;
     return QR_OK;
   }
-  uint16_t form = 0;
+  uint32_t form = 0;
   qr_status rc = qr_gazetteer_form_keys(g, text + toks->start[i], toks->len[i], toks->kind[i],
                                         scratch, &key->fold, &key->exact, &form);
-  key->flags = (uint16_t)(where | form);
+  key->flags = where | form;
   return rc;
 }
 
@@ -448,7 +441,7 @@ static qr_status spelling_ends(qr_gazetteer *g, const char *name, uint32_t ends[
     for (size_t i = 0; node != NO_ENTRY && i < t.n; i++) {
       if (joining_hyphen(name, &t, i)) continue;
       uint32_t key;
-      rc = form_keys(g->keys, 0, name + t.start[i], t.len[i], t.kind[i], &scratch,
+      rc = form_keys(g->keys, 0, NULL, name + t.start[i], t.len[i], t.kind[i], &scratch,
                      exact ? NULL : &key, exact ? &key : NULL, NULL);
       node = rc || key == QR_LEX_NONE ? NO_ENTRY : qr_gaz_edge(g, node, key);
       words++;
@@ -614,7 +607,7 @@ static qr_status compile_spelling(qr_gazetteer *g, size_t e, const char *name, q
   for (size_t i = 0; rc == QR_OK && i < t.n; i++) {
     if (joining_hyphen(name, &t, i)) continue;
     uint32_t key;   /* only the key the name uses is interned */
-    rc = form_keys(g->keys, 1, name + t.start[i], t.len[i], t.kind[i], &scratch,
+    rc = form_keys(g->keys, 1, NULL, name + t.start[i], t.len[i], t.kind[i], &scratch,
                    exact ? NULL : &key, exact ? &key : NULL, NULL);
     if (rc == QR_OK) rc = edge_add(g, node, key, &node);
   }

@@ -95,9 +95,12 @@ static int cols_next(lua_State *L) {
         while (sent + 1 < s->n && s->first[sent + 1] <= at) sent++;
         v = (lua_Integer)sent + 1;
         break;
-      default:   /* COL_ENTITY: the entry of the mention holding the token, or 0 */
+      default:   /* COL_ENTITY: the entry of the mention holding the token, or 0 (a
+                  * guessed name has none) */
         while (ment < m->n && (size_t)m->tok_first[ment] + m->tok_count[ment] <= at) ment++;
-        v = ment < m->n && m->tok_first[ment] <= at ? (lua_Integer)m->entry[ment] + 1 : 0;
+        v = ment < m->n && m->tok_first[ment] <= at && !(m->flags[ment] & QR_MF_GUESS)
+                ? (lua_Integer)m->entry[ment] + 1
+                : 0;
       }
       lua_pushinteger(L, v);
       lua_rawseti(L, tab, (lua_Integer)i + 1);

@@ -382,7 +382,7 @@ static int open_index(lua_State *L, const char *path, int segi, int ud, int quie
   if (lua_isnil(L, gi) && info->gazetteer[0]) {
     /* the index's own gazetteer: part of what was opened, so read without
      * asking the file guard (a pack may open an index it was given) */
-    if (access(info->gazetteer, R_OK) == 0) {
+    if (qr_gazetteer_is_builtin(info->gazetteer) || access(info->gazetteer, R_OK) == 0) {
       lqr_gazetteer *b = lua_newuserdatauv(L, sizeof *b, 0);
       b->g = NULL;
       luaL_setmetatable(L, LQR_GAZ);
@@ -425,9 +425,11 @@ int lqr_open(lua_State *L) {
     lua_newtable(L);
   }
   lua_settop(L, 2);
-  static const char *const names[] = {"gazetteer", "quiet", "strict", "segmenter",
-                                      "learn_abbreviations", "progress", "verify", "jobs", NULL};
+  static const char *const names[] = {"gazetteer", "quiet",    "strict", "segmenter",
+                                      "learn_abbreviations", "progress", "verify", "jobs",
+                                      "guess",     NULL};
   lqr_check_options(L, 2, "open", names);
+  int guess = lqr_opt_boolean(L, 2, "open", "guess", 1);
   int quiet = lqr_opt_boolean(L, 2, "open", "quiet", 0);
   int progress = lqr_opt_boolean(L, 2, "open", "progress", 0);
   int strict = lqr_opt_boolean(L, 2, "open", "strict", 0);
@@ -477,6 +479,7 @@ int lqr_open(lua_State *L) {
   box->c = qr_corpus_new();
   if (!box->c) return luaL_error(L, "out of memory");
   qr_corpus_set_jobs(box->c, jobs);
+  qr_corpus_set_guess(box->c, guess);
   if (!lua_isnil(L, segi)) {
     qr_corpus_use_segmenter(box->c, lqr_checkseg(L, segi)->seg);
     lua_pushvalue(L, segi);

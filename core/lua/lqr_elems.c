@@ -93,9 +93,28 @@ void lqr_push_mention(lua_State *L, const qr_corpus *c, size_t k) {
   size_t d = qr_corpus_doc_of_token(c, first);
   qr_doc doc;
   qr_corpus_doc(c, d, &doc);
-  uint32_t e = m->entry[k];
-  lua_createtable(L, 0, 14);
-  lqr_set_entry_fields(L, g, e);
+  lua_createtable(L, 0, 16);
+  int guess = (m->flags[k] & QR_MF_GUESS) != 0;
+  if (!guess) {
+    lqr_set_entry_fields(L, g, m->entry[k]);
+  } else {   /* a name the gazetteer lacks: its id is its full name's words */
+    qr_buf id = {0};
+    if (qr_corpus_mention_id(c, k, &id)) {
+      qr_buf_free(&id);
+      luaL_error(L, "out of memory");
+    }
+    lua_pushlstring(L, id.data ? id.data : "", id.len);
+    qr_buf_free(&id);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "id");
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, qr_corpus_mention_type(c, k));
+    lua_setfield(L, -2, "type");
+    lua_pushnumber(L, qr_mention_guess_conf(m, k) / 100.0);
+    lua_setfield(L, -2, "confidence");
+  }
+  lua_pushboolean(L, !guess);
+  lua_setfield(L, -2, "known");
   lqr_push_span(L, c, &doc, first, last + 1);
   lua_setfield(L, -2, "text");
   lqr_set_token_span(L, t, first, last + 1);
@@ -103,7 +122,18 @@ void lqr_push_mention(lua_State *L, const qr_corpus *c, size_t k) {
   lua_setfield(L, -2, "doc");
   lua_pushinteger(L, (lua_Integer)(qr_corpus_sentence_of_token(c, first) - doc.sent_first + 1));
   lua_setfield(L, -2, "sentence");
-  lqr_set_mention_flags(L, g, m, k);
+  if (!guess) {
+    lqr_set_mention_flags(L, g, m, k);
+  } else {
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "ambiguous");
+    lua_pushboolean(L, (m->flags[k] & QR_MF_ALIAS) != 0);
+    lua_setfield(L, -2, "alias");
+    lua_createtable(L, 1, 0);   /* its one candidate: itself */
+    lua_getfield(L, -2, "id");
+    lua_rawseti(L, -2, 1);
+    lua_setfield(L, -2, "candidates");
+  }
   lua_pushinteger(L, (lua_Integer)k + 1);
   lua_setfield(L, -2, "index");
   /* corpus-wide token indices, as a query's matches have them, so that
@@ -237,18 +267,17 @@ static size_t prev_pos(lua_State *L, lqr_view *v, int arg) {
 void lqr_view_keep_type(lua_State *L, lqr_view *v, const char *type) {
   if (!type) return;
   const qr_corpus *c = lqr_corpus_of(L, v->box);
-  const qr_mentions *m = qr_corpus_mentions(c);
   const qr_gazetteer *g = qr_corpus_gazetteer(c);
   size_t n = 0;
   for (size_t p = 1; p <= v->count; p++)
-    n += g && strcmp(qr_gazetteer_type(g, m->entry[view_at(v, p)]), type) == 0;
+    n += g && strcmp(qr_corpus_mention_type(c, view_at(v, p)), type) == 0;
   /* the view owns the list (view_gc frees it), so a raise leaks nothing */
   uint32_t *idx = malloc((n ? n : 1) * sizeof *idx);
   if (!idx) luaL_error(L, "entities: out of memory");
   n = 0;
   for (size_t p = 1; p <= v->count; p++) {
     size_t k = view_at(v, p);
-    if (g && strcmp(qr_gazetteer_type(g, m->entry[k]), type) == 0) idx[n++] = (uint32_t)k;
+    if (g && strcmp(qr_corpus_mention_type(c, k), type) == 0) idx[n++] = (uint32_t)k;
   }
   free(v->idx);
   v->idx = idx;

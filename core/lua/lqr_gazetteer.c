@@ -5,6 +5,7 @@
 
 #include "lua/lqr.h"
 #include "quarry/file.h"
+#include "quarry/utf8.h"
 
 lqr_gazetteer *lqr_checkgaz(lua_State *L, int arg) {
   lqr_gazetteer *b = luaL_checkudata(L, arg, LQR_GAZ);
@@ -206,6 +207,9 @@ typedef struct work {
   qr_tokkey *keys;
   qr_mentions m;
   qr_buf scratch;
+  qr_guesses q;       /* names the gazetteer lacks */
+  uint32_t *ids;      /* per token: its folded form's id in lex */
+  qr_lexicon *lex;
 } work;
 
 static void free_work(void *p) {
@@ -215,7 +219,57 @@ static void free_work(void *p) {
   free(w->keys);
   qr_mentions_free(&w->m);
   qr_buf_free(&w->scratch);
+  qr_guesses_free(&w->q);
+  free(w->ids);
+  qr_lexicon_free(w->lex);
   free(w);
+}
+
+/* Guesses the names of text that w's mentions leave out (qr_gazetteer_guess),
+ * the words told apart by their folded forms. With only some types kept
+ * (filtered), the mentions are not all the gazetteer's: a guess that takes
+ * one in, or overlaps one, goes. */
+static qr_status guess_names(const qr_gazetteer *g, const char *text, work *w, int filtered) {
+  size_t n = w->t.n;
+  if (!n) return QR_OK;
+  if (!(w->ids = malloc(n * sizeof *w->ids)) || !(w->lex = qr_lexicon_new())) return QR_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    w->scratch.len = 0;
+    if (qr_utf8_fold(text + w->t.start[i], w->t.len[i], &w->scratch) ||
+        qr_lexicon_intern(w->lex, w->scratch.data, w->scratch.len, &w->ids[i]))
+      return QR_ENOMEM;
+  }
+  qr_mentions tmp = {0};
+  qr_status rc = qr_gazetteer_guess(w->keys, w->ids, n, 0, g, &w->m, 0, &w->q);
+  if (!rc && filtered) {
+    qr_guesses *q = &w->q;
+    uint32_t *to = malloc((q->n ? q->n : 1) * sizeof *to);   /* old index -> new, or none */
+    if (!to) return QR_ENOMEM;
+    size_t kept = 0;
+    for (size_t x = 0; x < q->n; x++) {
+      int overlaps = 0;
+      for (size_t k = 0; k < w->m.n && !overlaps; k++)
+        overlaps = w->m.tok_first[k] < q->tok_first[x] + q->tok_count[x] &&
+                   q->tok_first[x] < w->m.tok_first[k] + w->m.tok_count[k];
+      to[x] = overlaps ? UINT32_MAX : (uint32_t)kept++;
+    }
+    for (size_t x = 0; x < q->n; x++) {
+      if (to[x] == UINT32_MAX) continue;
+      size_t y = to[x];
+      q->tok_first[y] = q->tok_first[x];
+      q->tok_count[y] = q->tok_count[x];
+      q->type[y] = q->type[x];
+      q->conf[y] = q->conf[x];
+      /* (a guess whose full name went names itself in full) */
+      q->same[y] = to[q->same[x]] == UINT32_MAX ? (uint32_t)y : to[q->same[x]];
+    }
+    free(to);
+    q->n = kept;
+    q->ndrop = 0;
+  }
+  if (!rc) rc = qr_mentions_add_guesses(&w->m, 0, &w->q, &tmp);
+  qr_mentions_free(&tmp);
+  return rc;
 }
 
 /* The match options at idx (a table or nil): {overlapping = bool, types =
@@ -223,7 +277,7 @@ static void free_work(void *p) {
  * stack, anchored by a table pushed here. */
 static void check_match_opts(lua_State *L, int idx, qr_match_opts *o, const char ***types) {
   memset(o, 0, sizeof *o);
-  static const char *const known[] = {"overlapping", "types", "aliases", NULL};
+  static const char *const known[] = {"overlapping", "types", "aliases", "guess", NULL};
   lqr_check_options(L, idx, "match", known);
   o->overlapping = lqr_opt_boolean(L, idx, "match", "overlapping", 0);
   o->aliases = lqr_opt_boolean(L, idx, "match", "aliases", 1);
@@ -274,6 +328,44 @@ static void push_match(lua_State *L, const qr_gazetteer *g, const char *text, co
   lua_pushinteger(L, (lua_Integer)sentence);
   lua_setfield(L, -2, "sentence");
   lqr_set_mention_flags(L, g, m, k);
+  lua_pushboolean(L, 1);
+  lua_setfield(L, -2, "known");
+}
+
+/* The text of tokens [first, first + count) of w. */
+static void push_span_text(lua_State *L, const char *text, const work *w, size_t first,
+                           size_t count) {
+  size_t last = first + count - 1;
+  size_t s0 = w->t.start[first], s1 = w->t.start[last] + w->t.len[last];
+  lua_pushlstring(L, text + s0, s1 - s0);
+}
+
+/* Pushes guess k of w's mentions as a table: a mention that no entry
+ * names, known = false, its id the words of the guess that names it in
+ * full. */
+static void push_guess(lua_State *L, const char *text, const work *w, size_t k, size_t sentence) {
+  const qr_mentions *m = &w->m;
+  size_t first = m->tok_first[k], full = qr_mention_guess_full(m, k);
+  lua_createtable(L, 0, 10);
+  push_span_text(L, text, w, m->tok_first[full], m->tok_count[full]);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -3, "id");
+  lua_setfield(L, -2, "name");
+  lua_pushstring(L, qr_guess_type_name(qr_mention_guess_type(m, k)));
+  lua_setfield(L, -2, "type");
+  push_span_text(L, text, w, first, m->tok_count[k]);
+  lua_setfield(L, -2, "text");
+  lqr_set_token_span(L, &w->t, first, first + m->tok_count[k]);
+  lua_pushinteger(L, (lua_Integer)sentence);
+  lua_setfield(L, -2, "sentence");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "known");
+  lua_pushnumber(L, qr_mention_guess_conf(m, k) / 100.0);
+  lua_setfield(L, -2, "confidence");
+  lua_pushboolean(L, 0);
+  lua_setfield(L, -2, "ambiguous");
+  lua_pushboolean(L, (m->flags[k] & QR_MF_ALIAS) != 0);
+  lua_setfield(L, -2, "alias");
 }
 
 /* g:match(text [, options]) -> the mentions in text, as tables */
@@ -297,17 +389,31 @@ static int gaz_match(lua_State *L) {
   /* names run across line breaks, as in a corpus: the barriers are those of
    * qr_gazetteer_token_flags (paragraphs, terminators), not the sentences */
   if (!rc) rc = qr_gazetteer_match_keys(b->g, w->keys, w->t.n, 0, &opts, &w->m);
+  /* names the gazetteer lacks: not among overlapping matches, and of the
+   * types asked for */
+  int guess = lqr_opt_boolean(L, 3, "match", "guess", 1) && !opts.overlapping;
+  if (!rc && guess) rc = guess_names(b->g, text, w, opts.types != NULL);
   if (rc) return luaL_error(L, "match: %s", qr_status_string(rc));
   /* rows, whose columns put what a reader looks at first (report.table,
    * the REPL) */
   static const char *const columns[] = {"start", "stop", "text", "type", "id", "sentence",
-                                        "ambiguous", "alias", "candidates", NULL};
+                                        "known", "confidence", "ambiguous", "alias",
+                                        "candidates", NULL};
   lqr_new_rows(L, (int)w->m.n, columns);
   size_t sent = 0;
+  lua_Integer row = 0;
   for (size_t k = 0; k < w->m.n; k++) {
     while (sent + 1 < w->s.n && w->s.first[sent + 1] <= w->m.tok_first[k]) sent++;
-    push_match(L, b->g, text, w, k, sent + 1);
-    lua_rawseti(L, -2, (lua_Integer)k + 1);
+    if (!(w->m.flags[k] & QR_MF_GUESS)) {
+      push_match(L, b->g, text, w, k, sent + 1);
+    } else {
+      int keep = !opts.types;
+      for (size_t y = 0; !keep && y < opts.ntypes; y++)
+        keep = strcmp(opts.types[y], qr_guess_type_name(qr_mention_guess_type(&w->m, k))) == 0;
+      if (!keep) continue;
+      push_guess(L, text, w, k, sent + 1);
+    }
+    lua_rawseti(L, -2, ++row);
   }
   return 1;
 }
@@ -328,7 +434,7 @@ static int gaz_lookup(lua_State *L) {
   if (!rc && w->t.n && !(w->keys = malloc(w->t.n * sizeof *w->keys))) rc = QR_ENOMEM;
   for (size_t i = 0; rc == QR_OK && i < w->t.n; i++) {
     rc = qr_gazetteer_token_key(b->g, text, &w->t, i, &w->scratch, &w->keys[i]);
-    w->keys[i].flags &= (uint16_t)~(QR_KF_SMALL | QR_KF_BARRIER);
+    w->keys[i].flags &= ~(uint32_t)(QR_KF_SMALL | QR_KF_BARRIER);
   }
   if (!rc && w->t.n) w->keys[0].flags |= QR_KF_BARRIER;
   if (!rc) rc = qr_gazetteer_match_keys(b->g, w->keys, w->t.n, 0, &opts, &w->m);

@@ -8,7 +8,7 @@
 #include "quarry/file.h"
 #include "quarry/index.h"
 
-/* quarry.index(paths, out, {gazetteer = FILE | g | false, strict, progress})
+/* quarry.index(paths, out, {gazetteer = FILE | g | false, strict, progress, jobs, guess})
  * -> {documents, tokens, updated, kept, annotated, removed, previous} */
 int lqr_index(lua_State *L) {
   int multi = lua_type(L, 1) == LUA_TTABLE;
@@ -20,9 +20,10 @@ int lqr_index(lua_State *L) {
     lua_newtable(L);
   }
   lua_settop(L, 3);
-  static const char *const names[] = {"gazetteer", "strict", "progress", "jobs", NULL};
+  static const char *const names[] = {"gazetteer", "strict", "progress", "jobs", "guess", NULL};
   lqr_check_options(L, 3, "index", names);
   int strict = lqr_opt_boolean(L, 3, "index", "strict", 0);
+  int guess = lqr_opt_boolean(L, 3, "index", "guess", 1);
   int progress = lqr_opt_boolean(L, 3, "index", "progress", 0);
   size_t jobs = (size_t)lqr_opt_integer(L, 3, "index", "jobs", 0, 0, 64);
   int npaths = multi ? (int)lua_rawlen(L, 1) : 1;
@@ -70,7 +71,7 @@ int lqr_index(lua_State *L) {
   int drawing = progress && lqr_progress_start(&bar);
   qr_index_job job = {paths, (size_t)npaths, strict ? QR_CORPUS_STRICT : 0, out, g, gpath,
                       drawing ? lqr_progress_draw : NULL, drawing ? &bar : NULL, jobs,
-                      drawing ? lqr_progress_draw_writing : NULL};
+                      drawing ? lqr_progress_draw_writing : NULL, !guess};
   qr_index_report r;
   qr_error err = {0};
   qr_status rc = qr_index_make(&job, &r, NULL, &err);

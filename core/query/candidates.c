@@ -294,13 +294,15 @@ typedef struct ments {
   size_t k, end;   /* the next mention that may cover a token, and the end of the doc's */
 } ments;
 
-/* Is token i inside a mention? Tokens are asked in increasing order, except
- * that a lookahead may ask further tokens first: it passes advance = 0. */
+/* Is token i inside a mention of the gazetteer (a guessed name is what
+ * candidates are made of: not one)? Tokens are asked in increasing order,
+ * except that a lookahead may ask further tokens first: it passes advance
+ * = 0. */
 static int covered(ments *mt, size_t i, int advance) {
   size_t k = mt->k;
   while (k < mt->end && mt->m->tok_first[k] + mt->m->tok_count[k] <= i) k++;
   if (advance) mt->k = k;
-  return k < mt->end && mt->m->tok_first[k] <= i;
+  return k < mt->end && mt->m->tok_first[k] <= i && !(mt->m->flags[k] & QR_MF_GUESS);
 }
 
 /* Is the gap before token i one a name may run across (no paragraph
@@ -419,7 +421,10 @@ static int opener(scan *s, size_t i) {
 static int person_at(const scan *s, const ments *mt, size_t i) {
   if (!s->g) return 0;
   for (size_t k = mt->k; k < mt->end && mt->m->tok_first[k] <= i; k++)
-    if (mt->m->tok_first[k] == i) return strcmp(qr_gazetteer_type(s->g, mt->m->entry[k]), "PERSON") == 0;
+    if (mt->m->tok_first[k] == i)
+      return mt->m->flags[k] & QR_MF_GUESS
+                 ? qr_mention_guess_type(mt->m, k) == QR_GT_PERSON
+                 : strcmp(qr_gazetteer_type(s->g, mt->m->entry[k]), "PERSON") == 0;
   return 0;
 }
 

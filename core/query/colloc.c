@@ -313,7 +313,7 @@ static qr_status count_mentions(reader *r, tally *t, const qr_doc *doc, size_t a
     size_t mf = m->tok_first[k], ml = mf + m->tok_count[k];   /* [mf, ml) */
     if (ml <= a || (mf <= last && ml > first)) continue;
     uint32_t e = m->entry[k];
-    if (!r->g || e >= qr_gazetteer_size(r->g)) continue;
+    if (!r->g || (m->flags[k] & QR_MF_GUESS) || e >= qr_gazetteer_size(r->g)) continue;
     qr_status rc = tally_add(t, r->o->by == QR_COLLOC_ENT ? type_key(r, e) : e);
     if (rc) return rc;
   }
@@ -368,7 +368,7 @@ static qr_status collocate_freqs(qr_corpus *c, reader *r, const tally *t, const 
       qr_corpus_doc(c, o->docs ? o->docs[i] : i, &d);
       for (size_t k = d.ment_first; k < d.ment_first + d.ment_count; k++) {
         uint32_t e = r->m->entry[k];
-        if (!r->g || e >= qr_gazetteer_size(r->g)) continue;
+        if (!r->g || (r->m->flags[k] & QR_MF_GUESS) || e >= qr_gazetteer_size(r->g)) continue;
         uint32_t key = o->by == QR_COLLOC_ENT ? type_key(r, e) : e;
         if (t->count[key]) freq[key]++;
       }

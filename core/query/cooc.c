@@ -142,7 +142,8 @@ static qr_status walk_doc(const qr_corpus *c, const qr_cooc_opts *o, work *w, ui
      * document are in token order */
     for (; k < k1 && m->tok_first[k] < end; k++) {
       uint32_t e = m->entry[k];
-      if (e >= nent || (o->type && strcmp(qr_gazetteer_type(w->g, e), o->type) != 0)) continue;
+      /* (entities of the gazetteer: a guessed name has no entry) */
+      if ((m->flags[k] & QR_MF_GUESS) || e >= nent || (o->type && strcmp(qr_gazetteer_type(w->g, e), o->type) != 0)) continue;
       qr_status rc = add_entity(w, e, *unit);
       if (rc) return rc;
     }

@@ -494,6 +494,16 @@ static qr_status count_mentions(const qr_corpus *c, const qr_count_opts *o, cons
     }
     for (size_t x = lo; x < d.ment_first + d.ment_count && m->tok_first[x] < b; x++) {
       if (m->tok_first[x] + m->tok_count[x] > b) continue;
+      if (m->flags[x] & QR_MF_GUESS) {
+        /* a guessed name: counted by its type (it has no entry, no id) */
+        if (o->by == QR_BY_ID) continue;
+        const char *type = qr_guess_type_name(qr_mention_guess_type(m, x));
+        if (o->type && strcmp(type, o->type) != 0) continue;
+        uint32_t tk;
+        if ((rc = qr_lexicon_intern(names, type, strlen(type), &tk))) break;
+        tally_add(t, tk, sp[k].doc + 1, 1);
+        continue;
+      }
       uint32_t e = m->entry[x];
       if (e >= ng) continue;
       if (!seen[e]) {

@@ -626,7 +626,8 @@ static size_t estimate(qr_pattern *p, const pelem *e) {
   size_t total = 0;
   if (e->mention) {
     const qr_mentions *m = qr_corpus_mentions(p->c);
-    for (size_t k = 0; k < m->n; k++) total += qr_bits_has(&e->cand, m->entry[k]);
+    for (size_t k = 0; k < m->n; k++)
+      total += !(m->flags[k] & QR_MF_GUESS) && qr_bits_has(&e->cand, m->entry[k]);
     return total;
   }
   uint32_t *folds;

@@ -64,7 +64,7 @@ qr_status qr_find_entity(const qr_corpus *c, uint32_t entry, size_t limit, qr_hi
   size_t cap = 0;
   const qr_mentions *m = qr_corpus_mentions(c);
   for (size_t k = 0; k < m->n; k++) {
-    if (m->entry[k] != entry) continue;
+    if (m->entry[k] != entry || (m->flags[k] & QR_MF_GUESS)) continue;
     if (push_hit(hits, nhits, &cap, m->tok_first[k], m->tok_count[k])) return QR_ENOMEM;
     if (limit && *nhits >= limit) break;
   }

@@ -141,7 +141,8 @@ static size_t mention_passes(const search *s, const pelem *e, size_t t) {
   long k = mention_at(s, t);
   if (k < 0) return 0;
   const qr_mentions *m = s->ments;
-  int ok = !e->set.w || qr_bits_has(&e->set, m->entry[k]);
+  /* (a guessed name is a mention, but of no entry of a set) */
+  int ok = !e->set.w || (!(m->flags[k] & QR_MF_GUESS) && qr_bits_has(&e->set, m->entry[k]));
   for (uint32_t j = 0; !ok && j < m->cand_count[k]; j++)   /* any reading of an ambiguous name */
     ok = qr_bits_has(&e->set, m->cands[m->cand_first[k] + j]);
   return ok ? m->tok_count[k] : 0;
@@ -411,7 +412,8 @@ static uint32_t anchor_next(anchor_iter *it) {
     const qr_mentions *m = it->ments;
     while (it->k < m->n) {
       size_t k = it->k++;
-      if (qr_bits_has(it->set, m->entry[k])) return m->tok_first[k];
+      if (!(m->flags[k] & QR_MF_GUESS) && qr_bits_has(it->set, m->entry[k]))
+        return m->tok_first[k];
     }
     return UINT32_MAX;
   }

@@ -121,6 +121,19 @@ qr_status qr_corpus_add_jsonl(qr_corpus *c, const char *name, const char *data, 
  * clears the mentions. */
 qr_status qr_corpus_match(qr_corpus *c, const qr_gazetteer *g, qr_error *err);
 const qr_gazetteer *qr_corpus_gazetteer(const qr_corpus *c);
+/* With on (the default), the names the gazetteer lacks are found too
+ * (qr_gazetteer_guess): mentions with QR_MF_GUESS among the others; off,
+ * the gazetteer's only. Takes effect at the next match or load. */
+void qr_corpus_set_guess(qr_corpus *c, int on);
+int qr_corpus_guesses(const qr_corpus *c);
+/* What an index records of the mentions it stores: the gazetteer's
+ * fingerprint, and whether names were guessed (g NULL: none). */
+uint64_t qr_corpus_mentions_print(const qr_corpus *c, const qr_gazetteer *g);
+/* Mention k's type and whether the gazetteer knows it (a guess does not). */
+const char *qr_corpus_mention_type(const qr_corpus *c, size_t k);
+/* Appends mention k's id to out: its entry's id, or for a guess the words
+ * of the mention that names it in full (white space made single spaces). */
+qr_status qr_corpus_mention_id(const qr_corpus *c, size_t k, qr_buf *out);
 
 size_t qr_corpus_ndocs(const qr_corpus *c);
 void qr_corpus_doc(const qr_corpus *c, size_t i, qr_doc *out);

@@ -149,9 +149,27 @@ enum {
   QR_MF_AMBIGUOUS = 1,   /* more than one entry fits: see the candidates */
   QR_MF_ALIAS = 2,       /* a short name (a surname, a given name) of a person named in
                           * full earlier in the same text */
-  QR_MF_CAPPED = 4       /* more entries fit than QR_MAX_CANDIDATES: the candidates are
+  QR_MF_CAPPED = 4,      /* more entries fit than QR_MAX_CANDIDATES: the candidates are
                           * the first QR_MAX_CANDIDATES of them */
+  QR_MF_GUESS = 8        /* a name the gazetteer lacks (qr_gazetteer_guess): entry is no
+                          * entry; see qr_mention_guess_* */
 };
+/* A guess keeps its type (QR_GT_*) in bits 4-6 of its flags, its confidence
+ * (in percent) in cand_first, and in entry how far back the mention that
+ * names it in full is in the same text (a negative number, as two's
+ * complement, when that one comes after it; 0 for that one itself): its
+ * words are the guess's id. All of it moves with the mention, as a text's
+ * mentions are copied or appended. */
+#define QR_MF_TYPE_SHIFT 4
+static inline int qr_mention_guess_type(const qr_mentions *m, size_t k) {
+  return (m->flags[k] >> QR_MF_TYPE_SHIFT) & 7;
+}
+static inline int qr_mention_guess_conf(const qr_mentions *m, size_t k) {
+  return (int)m->cand_first[k];
+}
+static inline size_t qr_mention_guess_full(const qr_mentions *m, size_t k) {
+  return (size_t)((int64_t)k - (int32_t)m->entry[k]);
+}
 
 /* The most entries a gazetteer holds, and also the most names, attributes,
  * trie nodes and accept records: they are numbered in 32 bits. An add that
@@ -177,7 +195,7 @@ qr_status qr_mentions_append(qr_mentions *dst, const qr_mentions *src, size_t fi
 typedef struct qr_tokkey {
   uint32_t fold;     /* key of the folded form, or QR_LEX_NONE */
   uint32_t exact;    /* key of the exact form, or QR_LEX_NONE */
-  uint16_t flags;    /* QR_KF_* */
+  uint32_t flags;    /* QR_KF_* */
 } qr_tokkey;
 
 enum {
@@ -203,17 +221,52 @@ enum {
   QR_KF_LINE_START = 512,
   /* what the form is: a capitalised title or role that goes with a name
    * ("President", "Mayor", "Minister"): "Moscow Mayor" is still Moscow */
-  QR_KF_ROLE = 1024
+  QR_KF_ROLE = 1024,
+  /* what the form is, for names the gazetteer lacks (guess.c): a common
+   * given name ("John", "Kim"), whatever its case */
+  QR_KF_GIVEN = 2048,
+  /* ... and "the", which goes before an organisation, seldom a person */
+  QR_KF_DET = 32768,
+  /* ... a common English word (the stop-forms): "After", "But", "Then" at a
+   * sentence's start are no names */
+  QR_KF_COMMON = 1 << 16,
+  /* ... a small word inside a name: "of", "for" (University of Seoul), "von",
+   * "bin" */
+  QR_KF_CONNECT = 1 << 17,
+  /* ... a verb of saying ("said", "told"): a person says more than a place */
+  QR_KF_SPEECH = 1 << 18,
+  /* ... "by", before a byline's name */
+  QR_KF_BY = 1 << 19,
+  /* ... a word of six letters or more ending in "ing" ("Accompanying"): at
+   * a sentence's start, a verb more than a given name */
+  QR_KF_ING = 1 << 20,
+  /* ... the last word of a law or a treaty ("Act", "Treaty"), which names
+   * no entity */
+  QR_KF_LAW = 1 << 21
 };
+/* ... and the word's class (QR_WC_*), in bits 12-14 of the flags. */
+#define QR_KF_CLASS_SHIFT 12
+#define QR_KF_CLASS_MASK 0x7000
+enum {
+  QR_WC_NONE = 0,
+  QR_WC_TITLE,   /* before a person's name: "President", "analyst", "Mr" */
+  QR_WC_ORG,     /* last word of an organisation: "University", "Agency" */
+  QR_WC_FAC,     /* last word of a building or a work: "Palace", "Airport" */
+  QR_WC_LOC,     /* last word of a natural place: "River", "Peninsula" */
+  QR_WC_GPE,     /* last word of a political place: "Province", "City" */
+  QR_WC_EVENT    /* last word of an event: "War", "Summit", "Day" */
+};
+#define QR_KF_CLASS(flags) (((flags) & QR_KF_CLASS_MASK) >> QR_KF_CLASS_SHIFT)
 
 #define QR_KF_FORM                                                                      \
   (QR_KF_SMALL | QR_KF_CAPS | QR_KF_LOWER | QR_KF_DOTTED | QR_KF_NAMEWORD | QR_KF_MINOR | \
-   QR_KF_ROLE)
+   QR_KF_ROLE | QR_KF_GIVEN | QR_KF_DET | QR_KF_CLASS_MASK | QR_KF_COMMON | QR_KF_CONNECT | \
+   QR_KF_SPEECH | QR_KF_BY | QR_KF_ING | QR_KF_LAW)
 
 /* The position flags (QR_KF_SKIP, QR_KF_BARRIER, QR_KF_LINE_START) of token i of toks over
  * text, where t0 is the first token of the text being matched (a barrier).
  * A barrier is set at a paragraph start and after a sentence terminator. */
-uint16_t qr_gazetteer_token_flags(const char *text, const qr_tokens *toks, size_t i, size_t t0);
+uint32_t qr_gazetteer_token_flags(const char *text, const qr_tokens *toks, size_t i, size_t t0);
 
 /* The same for tokens [t0, t1) at once: ORs the position flags into
  * keys[0, t1 - t0) and clears the keys of the tokens passed over. */
@@ -235,7 +288,7 @@ qr_status qr_gazetteer_token_key(const qr_gazetteer *g, const char *text, const 
  * they hold until the gazetteer changes (qr_gazetteer_version). */
 qr_status qr_gazetteer_form_keys(const qr_gazetteer *g, const char *s, size_t n, int kind,
                                  qr_buf *scratch, uint32_t *fold, uint32_t *exact,
-                                 uint16_t *flags);
+                                 uint32_t *flags);
 
 /* How to match. */
 typedef struct qr_match_opts {
@@ -260,5 +313,43 @@ qr_status qr_gazetteer_match_keys(const qr_gazetteer *g, const qr_tokkey *keys, 
 /* Tokenizes nothing: matches the tokens [t0, t1) of text directly. */
 qr_status qr_gazetteer_match(const qr_gazetteer *g, const char *text, const qr_tokens *toks,
                              size_t t0, size_t t1, const qr_match_opts *opts, qr_mentions *out);
+
+/* ---- names the gazetteer lacks (guess.c) ---------------------------------- */
+
+/* Names found by their shape and the words around them, where no name of
+ * the gazetteer is: capitalised runs typed by evidence (a title before a
+ * person, a given name, the last word of an organisation or a place, "the"
+ * before an organisation, "in" before a place), and the same name again in
+ * the text. Owned arrays; tokens offset by base as mentions are. */
+typedef struct qr_guesses {
+  uint32_t *tok_first, *tok_count;
+  uint8_t *type;       /* QR_GT_* */
+  uint8_t *conf;       /* how sure, in percent */
+  uint32_t *same;      /* the guess that names it in full, first in the text (itself for
+                        * that one): its words are the name's id, shared by its
+                        * repetitions and its short forms ("Lankov" after "Andrei
+                        * Lankov") */
+  size_t n, cap;
+  /* mentions of known that a guess takes in and replaces ("National" +
+   * "Security Council": the National Security Council), by their index */
+  uint32_t *drop;
+  size_t ndrop, drop_cap;
+} qr_guesses;
+enum { QR_GT_PERSON, QR_GT_ORG, QR_GT_GPE, QR_GT_LOC, QR_GT_FAC, QR_GT_EVENT, QR_GT_COUNT };
+/* The type's name: "PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT". */
+const char *qr_guess_type_name(int type);
+void qr_guesses_free(qr_guesses *q);
+/* Guesses the names in keys[0, n) that the mentions known[m0, known->n)
+ * (from qr_gazetteer_match_keys on the same keys and base) leave out, and
+ * appends them to out in text order. ids[i] tells token i's word apart,
+ * whatever its case: equal ids, the same word. */
+qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t n, size_t base,
+                             const qr_gazetteer *g, const qr_mentions *known, size_t m0,
+                             qr_guesses *out);
+/* Puts the guesses q among the mentions m[m0, m->n) of the same text, in
+ * text order (QR_MF_GUESS), leaving out the mentions q takes in; tmp is
+ * working memory the caller owns. */
+qr_status qr_mentions_add_guesses(qr_mentions *m, size_t m0, const qr_guesses *q,
+                                  qr_mentions *tmp);
 
 #endif

@@ -123,6 +123,7 @@ typedef struct qr_index_job {
   size_t jobs;             /* threads that annotate (qr_corpus_set_jobs; 0: one per processor) */
   qr_progress_fn write_progress;   /* of the writing (bytes of the file), or NULL;
                                     * given progress_ud too */
+  int no_guess;            /* 1: the gazetteer's names only (qr_corpus_set_guess) */
 } qr_index_job;
 
 typedef struct qr_index_report {

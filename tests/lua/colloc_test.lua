@@ -5,7 +5,7 @@
 local T = require "testlib"
 local q = require "quarry"
 
-local c = q.open("corpus/", { quiet = true })
+local c = q.open("corpus/", { quiet = true, guess = false })
 
 local function close(a, b) return math.abs(a - b) <= 1e-9 * math.max(1, math.abs(b)) end
 

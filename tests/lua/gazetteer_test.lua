@@ -68,12 +68,13 @@ local cases = {
   { "He met Russia President Putin", "Russia=russia" },
 }
 
--- Runs cases of gazetteer gz: each text's matches as "surface=id" in order.
+-- Runs cases of gazetteer gz: each text's matches as "surface=id" in order
+-- (the gazetteer's names only: guess = false).
 local function match_cases(what, gz, list)
   for _, case in ipairs(list) do
     T.test(what .. ": " .. case[1]:gsub("\n", "\\n"), function()
       local got = {}
-      for _, m in ipairs(gz:match(case[1])) do got[#got + 1] = m.text .. "=" .. m.id end
+      for _, m in ipairs(gz:match(case[1], { guess = false })) do got[#got + 1] = m.text .. "=" .. m.id end
       T.eq(table.concat(got, " "), case[2])
     end)
   end
@@ -135,7 +136,8 @@ T.test("a short name before another capitalised word is someone else", function(
   local h = q.gazetteer()
   h:add("putin", "PERSON", "Vladimir Putin")
   local got = {}
-  for _, m in ipairs(h:match("Vladimir Putin spoke. Vladimir Smith and Putin Street. Putin said.")) do
+  for _, m in ipairs(h:match("Vladimir Putin spoke. Vladimir Smith and Putin Street. Putin said.",
+                             { guess = false })) do
     got[#got + 1] = m.text .. "@" .. m.start
   end
   T.eq(table.concat(got, " "), "Vladimir Putin@1 Putin@56")
@@ -148,7 +150,7 @@ T.test("in a title, a one-word name before a capitalised word is still the perso
   local got = {}
   local text = "Putin and Kim Sign Pact in Pyongyang\nKim Hails Putin As Dearest Friend\n\n" ..
                "Kim Clijsters met fans. Putin Street is long. Then Kim Said Nothing.\n"
-  for _, m in ipairs(h:match(text)) do got[#got + 1] = m.text .. "@" .. m.start end
+  for _, m in ipairs(h:match(text, { guess = false })) do got[#got + 1] = m.text .. "@" .. m.start end
   -- the title lines: every name; the prose: none (a small word makes a
   -- sentence no title, and so does sharing its line with another)
   T.eq(table.concat(got, " "), "Putin@1 Kim@11 Kim@38 Putin@48")
@@ -157,7 +159,7 @@ end)
 T.test("g:match gives rows whose columns start with where and what", function()
   local rows = g:match("Kim Jong Un met the DPRK.")
   T.eq({ rows.columns[1], rows.columns[3], rows.columns[5] }, { "start", "text", "id" })
-  T.eq(report.render(rows, "csv"):match("^[^\r\n]*"), "start,stop,text,type,id,sentence,ambiguous,alias,candidates")
+  T.eq(report.render(rows, "csv"):match("^[^\r\n]*"), "start,stop,text,type,id,sentence,known,confidence,ambiguous,alias,candidates")
 end)
 
 T.test("mentions from g:match carry offsets into the string", function()
@@ -450,9 +452,89 @@ T.test("a heading is a title, whether or not a sentence ends with it", function(
   local got = {}
   local text = "Weapons Sent to Russia for Ukraine Conflict\nOfficials said so. "
     .. "They saw the Ukraine Conflict Monitor."
-  for _, m in ipairs(h:match(text)) do got[#got + 1] = m.text end
+  for _, m in ipairs(h:match(text, { guess = false })) do got[#got + 1] = m.text end
   -- in the heading, Ukraine; in the sentence, part of another name
   T.eq(table.concat(got, " "), "Russia Ukraine")
+end)
+
+-- Names the gazetteer lacks: each text's guesses as "text=TYPE" (known =
+-- false), or "text=TYPE>id" when the id is another mention's words.
+local function guesses(gz, text)
+  local got = {}
+  for _, m in ipairs(gz:match(text)) do
+    if not m.known then
+      assert(m.confidence > 0 and m.confidence <= 1, "confidence " .. tostring(m.confidence))
+      got[#got + 1] = m.text .. "=" .. m.type .. (m.id ~= m.text and ">" .. m.id or "")
+    end
+  end
+  return table.concat(got, " ")
+end
+
+T.test("names it has never seen: typed by their words and the words around them", function()
+  local h = q.gazetteer()
+  h:add("ru", "GPE", "Russia")
+  h:add("kremlin", "ORG", "Kremlin")
+  h:add("unsc", "ORG", "Security Council")
+  h:add("g7", "ORG", "G7")
+  local cases = {
+    -- a title before, or a comma and a title after: a person, the title left out
+    { "Defense Minister Shin Won-sik spoke.", "Shin Won-sik=PERSON" },
+    { "It was, said analyst Andrei Lankov, bad.", "Andrei Lankov=PERSON" },
+    { "We met Andrei Lankov, a professor, there.", "Andrei Lankov=PERSON" },
+    { "It was Deputy Secretary of State Kurt Campbell.", "Kurt Campbell=PERSON" },
+    -- a common given name and a word or three
+    { "Then John Kirby and Carl Court came.", "John Kirby=PERSON Carl Court=PERSON" },
+    -- the last word of an organisation, a place, an event; a connector inside
+    { "He teaches at Kookmin University and the Institute for National Security Strategy.",
+      "Kookmin University=ORG Institute for National Security Strategy=ORG" },
+    { "They crossed the Yalu river near Sinuiju Airport.", "Yalu river=LOC Sinuiju Airport=FAC" },
+    { "It was World War II.", "World War II=EVENT" },
+    -- "the" and no small word after it: an organisation
+    { "It told the Rodong Sinmun. The Muslim community met.", "Rodong Sinmun=ORG" },
+    -- a name the gazetteer knows at the end of a longer one, and an event of one
+    { "The National Security Council and the G7 summit.", "National Security Council=ORG G7 summit=EVENT" },
+    -- short forms: a surname, before or after the full name, shares its id
+    { "Lankov left. Analyst Andrei Lankov said so. Lankov smiled.",
+      "Lankov=PERSON>Andrei Lankov Andrei Lankov=PERSON Lankov=PERSON>Andrei Lankov" },
+    { "Kim Jong-un met Kim Jong Un.", "Kim Jong-un=PERSON Kim Jong Un=PERSON>Kim Jong-un" },
+    -- no evidence, a law, a common word, a sentence's first word: nothing
+    { "Aurus Senat cars and the Data Protection Act.", "" },
+    { "After Talks, We Left. Today ended.", "" },
+    -- in a title line, only names the text gives elsewhere
+    { "Andrei Lankov Visits Russia Amid Growing Ties\nAnalyst Andrei Lankov went.",
+      "Andrei Lankov=PERSON Andrei Lankov=PERSON" },
+  }
+  for _, case in ipairs(cases) do T.eq(guesses(h, case[1]), case[2], case[1]) end
+  -- guess = false: the gazetteer's names only
+  T.eq(#h:match("Analyst Andrei Lankov spoke in Russia.", { guess = false }), 1)
+end)
+
+T.test("a corpus keeps its guesses: every thread, an index, --known-only", function()
+  local text = "Analyst Andrei Lankov of Kookmin University spoke. Lankov left for Moscow.\n"
+  local path = tmpfile(text, "a.txt")
+  local one = q.open(path, { quiet = true, jobs = 1 })
+  local ms = one:entities()
+  local got = {}
+  for m in ms do got[#got + 1] = m.text .. "=" .. m.type .. "=" .. tostring(m.known) .. "=" .. m.id end
+  T.eq(table.concat(got, " "), "Andrei Lankov=PERSON=false=Andrei Lankov Kookmin University=ORG=false=Kookmin University "
+    .. "Lankov=PERSON=false=Andrei Lankov Moscow=GPE=true=geonames:524901")
+  T.eq(#q.open(path, { quiet = true, guess = false }):entities(), 1)
+  -- counted by type
+  local by = {}
+  for _, r in ipairs(one:freq { by = "ent" }) do by[r.ent] = r.count end
+  T.eq({ by.PERSON, by.ORG, by.GPE }, { 2, 1, 1 })
+  -- an index keeps them, and what it was made with
+  local idx = tmpfile("", "g.qidx")
+  os.remove(idx)
+  q.index(path, idx)
+  local mapped = q.open(idx, { quiet = true })
+  local again = {}
+  for m in mapped:entities() do again[#again + 1] = m.text .. "=" .. m.type .. "=" .. tostring(m.known) .. "=" .. m.id end
+  T.eq(table.concat(again, " "), table.concat(got, " "))
+  q.index(path, idx, { guess = false })
+  T.eq(#q.open(idx, { quiet = true }):entities(), 1)
+  os.remove(idx)
+  os.remove(path)
 end)
 
 T.test("a gazetteer file with CRLF, a BOM, comments and empty optional fields", function()
@@ -465,14 +547,14 @@ T.test("a gazetteer file with CRLF, a BOM, comments and empty optional fields", 
 end)
 
 T.test("a corpus uses corpus/gazetteer.tsv, or another, or none", function()
-  local c = q.open("corpus/", { quiet = true })
+  local c = q.open("corpus/", { quiet = true, guess = false })
   T.eq(#c:entities(), 368)
   local none = q.open("corpus/", { gazetteer = false, quiet = true })
   T.eq(none:gazetteer(), nil)
   T.eq(#none:entities(), 0)
   local h = q.gazetteer()
   h:add("pyongyang", "GPE", "Pyongyang")
-  local mine = q.open("corpus/", { gazetteer = h, quiet = true })
+  local mine = q.open("corpus/", { gazetteer = h, quiet = true, guess = false })
   T.eq(#mine:entities(), 22)
   h:add("moscow", "GPE", "Moscow")
   mine:set_gazetteer(h)
@@ -494,7 +576,7 @@ T.test("the sample corpus: every mention of the independent annotation, and no o
   end
   f:close()
   local got = {}
-  local c = q.open("corpus/", { quiet = true })
+  local c = q.open("corpus/", { quiet = true, guess = false })   -- the gazetteer's own
   for m in c:entities() do
     local k = table.concat({ m.doc, m.text, m.id, m.type }, "|")
     got[k] = (got[k] or 0) + 1

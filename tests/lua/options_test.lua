@@ -18,7 +18,7 @@ local kwic = { { doc = "a", left = "x", match = "y", right = "z" } }
 local cases = {
   -- quarry.open
   { function() q.open("corpus", { gazeteer = false }) end,
-    "unknown option 'gazeteer' to 'open' (known: gazetteer, quiet, strict, segmenter, learn_abbreviations, progress, verify, jobs)" },
+    "unknown option 'gazeteer' to 'open' (known: gazetteer, quiet, strict, segmenter, learn_abbreviations, progress, verify, jobs, guess)" },
   { function() q.open("corpus", { quiet = "yes" }) end,
     "option 'quiet' to 'open' must be a boolean (got string)" },
   { function() q.open("corpus", { strict = 1 }) end,
@@ -34,7 +34,7 @@ local cases = {
   { function() q.open("corpus", { learn_abbreviations = { threshold = "high" } }) end,
     "option 'threshold' to 'learn_abbreviations' must be a number (got string)" },
   { function() q.open("corpus", { "corpus" }) end,
-    "unknown option [1] to 'open' (options are named: gazetteer, quiet, strict, segmenter, learn_abbreviations, progress, verify, jobs)" },
+    "unknown option [1] to 'open' (options are named: gazetteer, quiet, strict, segmenter, learn_abbreviations, progress, verify, jobs, guess)" },
   -- quarry.segmenter and seg:learn_abbreviations
   { function() q.segmenter{ abbreviation = {} } end,
     "unknown option 'abbreviation' to 'segmenter' (known: abbreviations, model)" },
@@ -74,7 +74,7 @@ local cases = {
     "option 'type' to 'entities' must be a string (got boolean)" },
   -- gazetteer:match, :entries, :add{}
   { function() g:match("text", { overlap = true }) end,
-    "unknown option 'overlap' to 'match' (known: overlapping, types, aliases)" },
+    "unknown option 'overlap' to 'match' (known: overlapping, types, aliases, guess)" },
   { function() g:match("text", { overlapping = "yes" }) end,
     "option 'overlapping' to 'match' must be a boolean (got string)" },
   { function() g:match("text", { aliases = 0 }) end,

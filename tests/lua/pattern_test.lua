@@ -5,7 +5,8 @@
 local T = require "testlib"
 local q = require "quarry"
 
-local c = q.open("corpus/", { quiet = true, gazetteer = q.gazetteer("corpus/gazetteer.tsv") })
+local c = q.open("corpus/", { quiet = true, gazetteer = q.gazetteer("corpus/gazetteer.tsv"),
+                              guess = false })
 
 -- { query, matches, text of the first match }
 local CASES = {

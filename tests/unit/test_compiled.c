@@ -76,6 +76,7 @@ static long use(qr_gazetteer *g, int change) {
   qr_error err;
   qr_gazetteer_verify(g, &err);
   long found = -1;
+  qr_corpus_set_guess(corpus, 0);   /* the gazetteer's own mentions */
   if (qr_corpus_match(corpus, g, &err) == QR_OK) {
     qr_doc d;
     qr_corpus_doc(corpus, 0, &d);

@@ -90,7 +90,7 @@ static void start_hint(unit *u) {
   qr_error err = {0};
   qr_gazetteer_load_tsv(g, gaz_text, sizeof gaz_text - 1, "t.tsv", &err);
   uint32_t fold, exact;
-  uint16_t flags;
+  uint32_t flags;
   unit_case(u, "keys: a word that begins a name has no QR_KF_NOSTART");
   CHECK_INT(u, qr_gazetteer_form_keys(g, "North", 5, QR_TOK_WORD, &scratch, &fold, &exact, &flags),
             QR_OK);
