@@ -337,8 +337,22 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
     if (!starts_sentence(&t, i) && !(i > 0 && (flags_at(&t, i - 1) & QR_KF_SKIP)))
       idset_add(&t.inside, ids[i]);
   }
+  /* (most tokens are small words: asked of a bitmap of the capitalised
+   * words' ids when the ids are few enough, else of the set) */
+  uint32_t top = 0;
   for (size_t i = 0; i < n; i++)
-    if ((keys[i].flags & QR_KF_SMALL) && idset_has(&caps, ids[i])) idset_add(&t.small, ids[i]);
+    if ((keys[i].flags & QR_KF_NAMEWORD) && ids[i] > top) top = ids[i];
+  uint64_t *bits = (size_t)top < 64 * (size_t)n ? calloc((size_t)top / 64 + 1, 8) : NULL;
+  if (bits)
+    for (size_t i = 0; i < n; i++)
+      if (keys[i].flags & QR_KF_NAMEWORD) bits[ids[i] / 64] |= 1ULL << (ids[i] % 64);
+  for (size_t i = 0; i < n; i++) {
+    if (!(keys[i].flags & QR_KF_SMALL)) continue;
+    uint32_t id = ids[i];
+    int cap = bits ? id <= top && (bits[id / 64] >> (id % 64) & 1) : idset_has(&caps, id);
+    if (cap) idset_add(&t.small, id);
+  }
+  free(bits);
 
   /* 1. runs, typed by their own evidence */
   size_t nc = 0;
