@@ -14,8 +14,9 @@
  * index made under older rules finds its entities again: add one whenever
  * a change finds other mentions in the same text. 2: a one-word place
  * beside another name is none; titles are lines, sentences or not. 3: the
- * names the gazetteer lacks are guessed. */
-#define QR_MATCH_RULES 3
+ * names the gazetteer lacks are guessed. 4: a shared name is read by the
+ * countries of the text. */
+#define QR_MATCH_RULES 4
 
 /* Entry flags. */
 enum { EF_REMOVED = 1, EF_STOP = 2 };

@@ -689,6 +689,94 @@ static qr_status resolve_short_names(const matcher *mt, size_t base, qr_mentions
   return rc;
 }
 
+/* ---- names several entries share: chosen by the text ------------------------ */
+
+/* The country an entry belongs to, its two letters as a number below
+ * 26 * 26 (ISO 3166: "GB", "US"), or -1: its attribute country, or iso2 for
+ * a country itself (the world gazetteer's and GeoNames' attributes). */
+static int entry_country(const qr_gazetteer *g, uint32_t e) {
+  size_t na = qr_gazetteer_nattrs(g, e);
+  for (size_t k = 0; k < na; k++) {
+    const char *key, *val;
+    qr_gazetteer_attr(g, e, k, &key, &val);
+    if ((strcmp(key, "country") == 0 || strcmp(key, "iso2") == 0) && val[0] >= 'A' &&
+        val[0] <= 'Z' && val[1] >= 'A' && val[1] <= 'Z' && !val[2])
+      return (val[0] - 'A') * 26 + (val[1] - 'A');
+  }
+  return -1;
+}
+
+/* Are mentions j and k (j before k) side by side: next to each other, or
+ * with one small word between ("Japan's Foreign Ministry", "the Ministry
+ * of Japan")? */
+static int side_by_side(const matcher *mt, const qr_mentions *m, size_t base, size_t j,
+                        size_t k) {
+  size_t end = m->tok_first[j] + m->tok_count[j] - base, at = m->tok_first[k] - base;
+  if (at == end) return !(mt->keys[at].flags & QR_KF_BARRIER);
+  return at == end + 1 && (mt->keys[end].flags & QR_KF_SMALL) &&
+         !(mt->keys[end].flags & QR_KF_BARRIER) && !(mt->keys[at].flags & QR_KF_BARRIER);
+}
+
+/* A name several entries share is read by the text around it: each
+ * candidate scores the mentions of the text that belong to its country (a
+ * place of it, the country itself, its nationality), and ten more for one
+ * right beside it ("Japan's Foreign Ministry"). The best one, alone at the
+ * top, is the mention's entry and it is no longer ambiguous; otherwise the
+ * candidates are ranked by their scores, the likeliest first as before
+ * among equals, and it stays ambiguous. */
+static qr_status link_by_context(const matcher *mt, size_t base, qr_mentions *out, size_t m0) {
+  const qr_gazetteer *g = mt->g;
+  int any = 0;
+  for (size_t k = m0; k < out->n && !any; k++) any = out->cand_count[k] > 1;
+  if (!any) return QR_OK;
+  uint32_t *count = calloc(26 * 26, sizeof *count);
+  int *land = malloc((out->n - m0) * sizeof *land);
+  if (!count || !land) {
+    free(count);
+    free(land);
+    return QR_ENOMEM;
+  }
+  for (size_t k = m0; k < out->n; k++) {
+    land[k - m0] = out->cand_count[k] > 1 ? -1 : entry_country(g, out->entry[k]);
+    if (land[k - m0] >= 0) count[land[k - m0]]++;
+  }
+  for (size_t k = m0; k < out->n; k++) {
+    size_t nc = out->cand_count[k];
+    if (nc < 2) continue;
+    uint32_t *cands = out->cands + out->cand_first[k];
+    long score[MAX_CANDS];
+    for (size_t c = 0; c < nc; c++) {
+      int land_c = entry_country(g, cands[c]);
+      score[c] = land_c >= 0 ? (long)count[land_c] : 0;
+      if (land_c >= 0 && k > m0 && land[k - 1 - m0] == land_c && side_by_side(mt, out, base, k - 1, k))
+        score[c] += 10;
+      if (land_c >= 0 && k + 1 < out->n && land[k + 1 - m0] == land_c &&
+          side_by_side(mt, out, base, k, k + 1))
+        score[c] += 10;
+    }
+    /* ranked, stably (insertion sort: a few candidates) */
+    for (size_t i = 1; i < nc; i++) {
+      long s = score[i];
+      uint32_t e = cands[i];
+      size_t j = i;
+      for (; j > 0 && score[j - 1] < s; j--) {
+        score[j] = score[j - 1];
+        cands[j] = cands[j - 1];
+      }
+      score[j] = s;
+      cands[j] = e;
+    }
+    out->entry[k] = cands[0];
+    if (score[0] > score[1]) {   /* the text decides */
+      out->cand_count[k] = 0;
+      out->flags[k] = (uint8_t)(out->flags[k] & ~(QR_MF_AMBIGUOUS | QR_MF_CAPPED));
+    }
+  }
+  free(count);
+  free(land);
+  return QR_OK;
+}
+
 /* ---- entry points ---------------------------------------------------------- */
 
 qr_status qr_gazetteer_match_keys(const qr_gazetteer *g, const qr_tokkey *keys, size_t n,
@@ -722,6 +810,7 @@ qr_status qr_gazetteer_match_keys(const qr_gazetteer *g, const qr_tokkey *keys, 
     } else {
       rc = match_longest(&mt, base, out);
       if (rc == QR_OK && (!opts || opts->aliases)) rc = resolve_short_names(&mt, base, out, m0);
+      if (rc == QR_OK) rc = link_by_context(&mt, base, out, m0);
     }
   }
   free(type_ok);

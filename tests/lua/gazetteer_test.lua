@@ -382,9 +382,12 @@ T.test("GeoNames dumps: places with their alternate names, the most populous fir
   -- codes ("LON") and names without a word are left out
   T.eq(london.names, { "London", "Londinium", "Londres" })
   T.eq(h:entry("geonames:2634895").type, "LOC")
-  local m = h:match("From London to Britain.")[1]
+  local m = h:match("From London.")[1]
   T.eq({ m.id, m.ambiguous }, { "geonames:2643743", true })
   T.eq(m.candidates, { "geonames:2643743", "geonames:6058560" })
+  -- the text decides: a country named nearby (GB, the place's attribute)
+  m = h:match("From London to Britain.")[1]
+  T.eq({ m.id, m.ambiguous }, { "geonames:2643743", false })
   local bad = tmpfile(row("1", "Aa", "Aa", "", "P", "PPL", "XX", "5") .. "2\tBb\tBb\n")
   T.raises(function() q.gazetteer():load(bad) end, ":2: expected the 19 tab-separated fields")
   os.remove(bad)
@@ -507,6 +510,28 @@ T.test("names it has never seen: typed by their words and the words around them"
   for _, case in ipairs(cases) do T.eq(guesses(h, case[1]), case[2], case[1]) end
   -- guess = false: the gazetteer's names only
   T.eq(#h:match("Analyst Andrei Lankov spoke in Russia.", { guess = false }), 1)
+end)
+
+T.test("a name several entries share is read by the text around it", function()
+  local w = q.gazetteer("@world")
+  local function read(text)
+    local out = {}
+    for _, m in ipairs(w:match(text, { guess = false })) do
+      out[#out + 1] = m.text .. "=" .. m.id .. (m.ambiguous and "?" or "")
+    end
+    return table.concat(out, " ")
+  end
+  -- no evidence: ambiguous, the most populous first
+  T.eq(read("Officials in Birmingham said so."), "Birmingham=geonames:2655603?")
+  local m = w:match("Officials in Birmingham said so.")[1]
+  T.eq(m.candidates[1], "geonames:2655603")
+  T.eq(#m.candidates > 1, true)
+  -- the country and its people named in the text, or beside the name
+  T.eq(read("In the United States, the mayor of Birmingham and American officials met."),
+       "United States=country:US Birmingham=geonames:4049979 American=norp:US")
+  T.eq(read("Britain's Birmingham grew."), "Britain=country:GB Birmingham=geonames:2655603")
+  T.eq(read("Brits in Johannesburg, South Africa: Brits grew."),
+       "Brits=geonames:1015621 Johannesburg=geonames:993800 South Africa=country:ZA Brits=geonames:1015621")
 end)
 
 T.test("a corpus keeps its guesses: every thread, an index, --known-only", function()
