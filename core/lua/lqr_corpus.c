@@ -236,6 +236,22 @@ static void push_context(lua_State *L, const qr_corpus *c, const qr_doc *d, size
   lua_concat(L, 3);
 }
 
+/* The type guessed for tokens [first, last) (a mention with QR_MF_GUESS
+ * that spans them exactly), or NULL. */
+static const char *guessed_type(const qr_corpus *c, size_t first, size_t last) {
+  const qr_mentions *m = qr_corpus_mentions(c);
+  size_t lo = 0, hi = m->n;   /* mentions are in token order */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (m->tok_first[mid] < first) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < m->n && m->tok_first[lo] == first && m->tok_count[lo] == last - first &&
+      (m->flags[lo] & QR_MF_GUESS))
+    return qr_corpus_mention_type(c, lo);
+  return NULL;
+}
+
 /* c:candidates{min_count = 2, top = 0, single = false, max_tokens = 6} */
 static int corpus_candidates(lua_State *L) {
   lqr_corpus *box = lqr_checkcorpus(L, 1);
@@ -279,6 +295,11 @@ static int corpus_candidates(lua_State *L) {
     lua_setfield(L, -2, "context");
     lua_pushboolean(L, own[i].acronym);
     lua_setfield(L, -2, "acronym");
+    const char *type = guessed_type(c, first, last);   /* what the names guessed say */
+    if (type) {
+      lua_pushstring(L, type);
+      lua_setfield(L, -2, "type");
+    }
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   lua_remove(L, buf);

@@ -316,6 +316,17 @@ static int joining_hyphen(scan *s, size_t i, size_t end) {
          !(s->t->flags[i + 1] & (QR_TF_SPACE_BEFORE | QR_TF_NEWLINE_BEFORE));
 }
 
+/* Does a mention of a PERSON entry start at token i? */
+static int person_at(const scan *s, const ments *mt, size_t i) {
+  if (!s->g) return 0;
+  for (size_t k = mt->k; k < mt->end && mt->m->tok_first[k] <= i; k++)
+    if (mt->m->tok_first[k] == i)
+      return mt->m->flags[k] & QR_MF_GUESS
+                 ? qr_mention_guess_type(mt->m, k) == QR_GT_PERSON
+                 : strcmp(qr_gazetteer_type(s->g, mt->m->entry[k]), "PERSON") == 0;
+  return 0;
+}
+
 /* The end of the glue and next word that extend a run ending before token
  * at, with `capwords` capitalised words so far; 0 when the run ends there.
  * Glue: at most two connectors (the second may be "the") and hyphens
@@ -325,7 +336,9 @@ static size_t extend(scan *s, ments *mt, size_t at, size_t end, size_t capwords)
   int after_hyphen = 0;
   while (i < end && i - at < 5 && joined(s->t, i) && !covered(mt, i, 0)) {
     uint16_t f = class_of(s, i);
-    if (s->t->kind[i] == QR_TOK_WORD && (f & CL_CAP)) return i + 1;
+    /* a guessed person starts a name of their own: what comes before is a
+     * title ("Foreign Minister" Choe Son Hui), kept apart */
+    if (s->t->kind[i] == QR_TOK_WORD && (f & CL_CAP)) return person_at(s, mt, i) ? 0 : i + 1;
     /* the lower-case half of a hyphenated given name: Kim Jong-un, Moon
      * Jae-in; not "Pyongyang-based", whose first half starts the run */
     if (after_hyphen && connectors == 0 && (f & CL_LOWER) && !(f & (CL_CONNECTOR | CL_THE)) &&
@@ -415,17 +428,6 @@ static qr_status take_run(scan *s, size_t doc, size_t a, size_t b, int initial, 
 static int opener(scan *s, size_t i) {
   uint16_t f = class_of(s, i);
   return (f & CL_OPENER) || ((f & CL_QUOTE) && (s->t->flags[i] & QR_TF_SPACE_BEFORE));
-}
-
-/* Does a mention of a PERSON entry start at token i? */
-static int person_at(const scan *s, const ments *mt, size_t i) {
-  if (!s->g) return 0;
-  for (size_t k = mt->k; k < mt->end && mt->m->tok_first[k] <= i; k++)
-    if (mt->m->tok_first[k] == i)
-      return mt->m->flags[k] & QR_MF_GUESS
-                 ? qr_mention_guess_type(mt->m, k) == QR_GT_PERSON
-                 : strcmp(qr_gazetteer_type(s->g, mt->m->entry[k]), "PERSON") == 0;
-  return 0;
 }
 
 static qr_status scan_sentence(scan *s, ments *mt, size_t doc, size_t t0, size_t t1) {

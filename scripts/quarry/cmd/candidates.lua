@@ -25,8 +25,9 @@ if format ~= "tsv" then
 end
 
 -- Gazetteer lines (docs/gazetteer.md): id, type, name, no aliases, and the
--- counts as attributes. The type is a guess from the last word followed by
--- "?", or "?" alone: the loader refuses "?", so no line is used unreviewed.
+-- counts as attributes. The type is a guess followed by "?" (the one the
+-- corpus guessed for the name, else one from its last word), or "?" alone:
+-- the loader refuses "?", so no line is used unreviewed.
 local TYPE_OF_LAST_WORD = {
   ORG = "Agency Army Assembly Association Bank Bureau Center Centre College Command "
      .. "Commission Committee Company Corporation Council Court Department Force Forces "
@@ -46,6 +47,7 @@ for type, words in pairs(TYPE_OF_LAST_WORD) do
 end
 
 local function guess(r)
+  if r.type then return r.type .. "?" end   -- the type guessed in the corpus (docs/gazetteer.md)
   if r.acronym then return "ORG?" end
   local last = r.text:match("([^%s%-]+)$")
   return (type_of[last] and type_of[last] .. "?") or "?"
