@@ -98,13 +98,15 @@ void lqr_push_mention(lua_State *L, const qr_corpus *c, size_t k) {
   if (!guess) {
     lqr_set_entry_fields(L, g, m->entry[k]);
   } else {   /* a name the gazetteer lacks: its id is its full name's words */
+    void **guard = lqr_guard(L, NULL);   /* frees the words if a push raises */
     qr_buf id = {0};
     if (qr_corpus_mention_id(c, k, &id)) {
       qr_buf_free(&id);
       luaL_error(L, "out of memory");
     }
+    *guard = id.data;
     lua_pushlstring(L, id.data ? id.data : "", id.len);
-    qr_buf_free(&id);
+    lua_remove(L, -2);   /* the guard: collected, and the words with it */
     lua_pushvalue(L, -1);
     lua_setfield(L, -3, "id");
     lua_setfield(L, -2, "name");
