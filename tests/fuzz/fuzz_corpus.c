@@ -54,7 +54,17 @@ static void check_doc(const qr_corpus *c, size_t i) {
   for (size_t k = d.ment_first; k < d.ment_first + d.ment_count; k++) {
     FUZZ_CHECK(m->tok_first[k] >= d.tok_first);
     FUZZ_CHECK((size_t)m->tok_first[k] + m->tok_count[k] <= d.tok_first + d.tok_count);
-    FUZZ_CHECK(m->entry[k] < qr_gazetteer_size(gaz));
+    if (!(m->flags[k] & QR_MF_GUESS)) {
+      FUZZ_CHECK(m->entry[k] < qr_gazetteer_size(gaz));
+      continue;
+    }
+    /* a guessed name: a type, a confidence, and its full name a guess of
+     * the same document that names itself */
+    size_t full = qr_mention_guess_full(m, k);
+    FUZZ_CHECK(full >= d.ment_first && full < d.ment_first + d.ment_count);
+    FUZZ_CHECK((m->flags[full] & QR_MF_GUESS) && qr_mention_guess_full(m, full) == full);
+    FUZZ_CHECK(qr_mention_guess_type(m, k) < QR_GT_COUNT && m->cand_count[k] == 0 &&
+               m->cand_first[k] <= 100);
   }
 }
 
