@@ -218,7 +218,6 @@ typedef struct cand {
   int type;      /* QR_GT_*, or -1: none yet */
   int conf;
   size_t takes;  /* the mention of the gazetteer it takes in + 1, or 0 */
-  int titled;    /* a title before it */
   int in_title;  /* in a line written as a title, where every word has a capital */
 } cand;
 
@@ -381,7 +380,7 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
     while (a < b && (flags_at(&t, a) & (QR_KF_SKIP | QR_KF_CONNECT))) a++;
     while (b > a && (flags_at(&t, b - 1) & (QR_KF_SKIP | QR_KF_CONNECT))) b--;
     if (a >= b) continue;
-    cand c = {a, b, -1, 0, 0, titled, t.title[a]};
+    cand c = {a, b, -1, 0, 0, t.title[a]};
     /* a name of the gazetteer right after it, of an organisation, a
      * building or an event, is the end of a longer one: "National" +
      * "Security Council" */
@@ -444,7 +443,7 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
           class_at(&t, e) != QR_WC_EVENT || (known->flags[k] & QR_MF_GUESS) ||
           strcmp(qr_gazetteer_type(g, known->entry[k]), "ORG") != 0)
         continue;
-      cand one = {f, e + 1, QR_GT_EVENT, 70, k + 1, 0, 0};
+      cand one = {f, e + 1, QR_GT_EVENT, 70, k + 1, 0};
       ev[nev++] = one;
     }
     size_t x = 0, y = 0, z = 0;
@@ -511,7 +510,7 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
       for (size_t j = i; j < end; j++)
         if (t.known[j] == 2) takes = t.starts[j];
       if (!(end == i + 1 && takes)) {
-        cand part = {i, end, -1, 0, takes, 0, 1};
+        cand part = {i, end, -1, 0, takes, 1};
         all[na] = part;
         all_key[na++] = name_key(&t, i, end);
       }
@@ -524,7 +523,10 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
   key = all_key;
   nc = na;
   if (nc > named.mask / 2) {   /* (the maps are sized for the cands: a title split may add) */
-    keymap_free(&count), keymap_free(&best), keymap_free(&last), keymap_free(&first);
+    keymap_free(&count);
+    keymap_free(&best);
+    keymap_free(&last);
+    keymap_free(&first);
     keymap_free(&full);
     if ((rc = keymap_init(&count, nc)) || (rc = keymap_init(&best, nc)) ||
         (rc = keymap_init(&last, nc)) || (rc = keymap_init(&first, nc)) ||
