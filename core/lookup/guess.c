@@ -13,9 +13,15 @@
  * guess's type; a word alone that is the last (or else the first) word of
  * a person named in full in the same text is that person. In a line
  * written as a title, where every word has a capital, only names the text
- * gives elsewhere count. Every step is linear in the text's tokens (hash
- * maps keyed by a name's word ids), since a document may be a whole book.
- * What is left without evidence is no guess. */
+ * gives elsewhere count. What is left without evidence is no guess.
+ *
+ * A document may be a whole book, and the guessing runs by default, in
+ * every scan: it goes over the tokens once (everything a token alone tells
+ * is taken then), then over the capitalised words, then over the
+ * candidates only, each name numbered once (a hash map keyed by its words'
+ * ids) so that what is counted per name is an array. Its tables grow with
+ * the names, not the text; its per-token marks are bits; what it needs from
+ * one text to the next stays in the caller's qr_guesses. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,16 +30,6 @@
 const char *qr_guess_type_name(int type) {
   static const char *const names[QR_GT_COUNT] = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"};
   return type >= 0 && type < QR_GT_COUNT ? names[type] : "?";
-}
-
-void qr_guesses_free(qr_guesses *q) {
-  free(q->tok_first);
-  free(q->tok_count);
-  free(q->type);
-  free(q->conf);
-  free(q->same);
-  free(q->drop);
-  memset(q, 0, sizeof *q);
 }
 
 static qr_status push_guess(qr_guesses *q, size_t first, size_t count, int type, int conf,
@@ -59,75 +55,147 @@ static qr_status push_guess(qr_guesses *q, size_t first, size_t count, int type,
 
 /* ---- a set of word ids ------------------------------------------------------- */
 
-typedef struct idset {
-  uint32_t *slot;   /* id + 1; 0 is empty */
-  size_t mask;
-} idset;
+/* The sets and maps below grow with what they hold, not with the text:
+ * a book has millions of capitalised words but some thousands of names,
+ * and tables that small stay in the cache (sized by the words, they missed
+ * it on every probe, and most of the pass went to faulting their pages). */
 
-static qr_status idset_init(idset *s, size_t n) {
-  size_t slots = 64;
-  while (slots < 2 * n) slots *= 2;
-  s->slot = calloc(slots, sizeof *s->slot);
-  s->mask = slots - 1;
-  return s->slot ? QR_OK : QR_ENOMEM;
+/* The slot of a 64-bit key in a table of 2^bits slots (the high bits of a
+ * multiplicative hash: word ids are small and dense). */
+static size_t slot_of(uint64_t key, unsigned bits) {
+  return (size_t)((key * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
 }
 
-static size_t idset_at(const idset *s, uint32_t id) {
-  size_t i = (size_t)(id * 0x9E3779B1u) & s->mask;
-  while (s->slot[i] && s->slot[i] != id + 1) i = (i + 1) & s->mask;
-  return i;
+/* A set of word ids: a bitmap over the ids, grown to the highest, with
+ * the list of its words that have a bit set, so that emptying it costs what
+ * the text put in (a bitmap as big as a corpus's lexicon, for an article of
+ * a few hundred words, is never zeroed whole). */
+typedef struct idbits {
+  uint64_t *w;
+  size_t nw;
+  uint32_t *dirty;   /* the words of w that are not 0 */
+  size_t ndirty, dirty_cap;
+} idbits;
+
+static int idbits_has(const idbits *s, uint32_t id) {
+  return id / 64 < s->nw && (s->w[id / 64] >> (id % 64) & 1);
 }
 
-/* (never more ids than tokens, so a slot is always free) */
-static void idset_add(idset *s, uint32_t id) { s->slot[idset_at(s, id)] = id + 1; }
+/* Grows s to hold id. */
+static qr_status idbits_reach(idbits *s, uint32_t id) {
+  size_t j = id / 64;
+  if (j < s->nw) return QR_OK;
+  size_t nw = s->nw ? s->nw : 64;
+  while (nw <= j) nw *= 2;
+  uint64_t *w = realloc(s->w, nw * sizeof *w);
+  if (!w) return QR_ENOMEM;
+  memset(w + s->nw, 0, (nw - s->nw) * sizeof *w);
+  s->w = w;
+  s->nw = nw;
+  return QR_OK;
+}
 
-static int idset_has(const idset *s, uint32_t id) { return s->slot[idset_at(s, id)] != 0; }
+static qr_status idbits_add(idbits *s, uint32_t id) {
+  size_t j = id / 64;
+  if (j >= s->nw && idbits_reach(s, id)) return QR_ENOMEM;
+  if (!s->w[j]) {
+    if (qr_grow((void **)&s->dirty, &s->dirty_cap, s->ndirty + 1, sizeof *s->dirty))
+      return QR_ENOMEM;
+    s->dirty[s->ndirty++] = (uint32_t)j;
+  }
+  s->w[j] |= 1ULL << (id % 64);
+  return QR_OK;
+}
+
+static void idbits_clear(idbits *s) {
+  for (size_t i = 0; i < s->ndirty; i++) s->w[s->dirty[i]] = 0;
+  s->ndirty = 0;
+}
+
+static void idbits_free(idbits *s) {
+  free(s->w);
+  free(s->dirty);
+  memset(s, 0, sizeof *s);
+}
+
+/* What a guess keeps from one text to the next: fresh pages for each text
+ * would be zeroed by the kernel every time. */
+struct qr_guess_scratch {
+  uint64_t *marks;     /* three bits per token: text.title, text.known, text.soft */
+  size_t marks_cap;
+  uint32_t *pos;       /* the capitalised words' tokens */
+  size_t pos_cap;
+  idbits alone, small, inside;
+};
+
+void qr_guesses_free(qr_guesses *q) {
+  free(q->tok_first);
+  free(q->tok_count);
+  free(q->type);
+  free(q->conf);
+  free(q->same);
+  free(q->drop);
+  if (q->scratch) {
+    free(q->scratch->marks);
+    free(q->scratch->pos);
+    idbits_free(&q->scratch->alone);
+    idbits_free(&q->scratch->small);
+    idbits_free(&q->scratch->inside);
+    free(q->scratch);
+  }
+  memset(q, 0, sizeof *q);
+}
 
 /* ---- a map from name keys to numbers --------------------------------------------- */
 
+typedef struct keyslot {
+  uint64_t key;
+  uint32_t val;   /* UINT32_MAX: empty (no value is that big) */
+} keyslot;
+
 typedef struct keymap {
-  uint64_t *key;
-  uint32_t *val;
-  uint8_t *used;
-  size_t mask;
+  keyslot *slot;   /* (a key beside its value: one cache line a probe) */
+  unsigned bits;
+  size_t n;
 } keymap;
 
-static qr_status keymap_init(keymap *m, size_t n) {
-  size_t slots = 64;
-  while (slots < 2 * n) slots *= 2;
-  m->key = malloc(slots * sizeof *m->key);
-  m->val = malloc(slots * sizeof *m->val);
-  m->used = calloc(slots, 1);
-  m->mask = slots - 1;
-  return m->key && m->val && m->used ? QR_OK : QR_ENOMEM;
-}
-
 static void keymap_free(keymap *m) {
-  free(m->key);
-  free(m->val);
-  free(m->used);
+  free(m->slot);
   memset(m, 0, sizeof *m);
 }
 
-/* The slot of key: its own, or the empty one where it would go (never more
- * keys than half the slots). */
+/* The slot of key: its own, or the empty one where it would go. */
 static size_t keymap_slot(const keymap *m, uint64_t key) {
-  size_t i = (size_t)(key ^ (key >> 29)) & m->mask;
-  while (m->used[i] && m->key[i] != key) i = (i + 1) & m->mask;
+  size_t mask = ((size_t)1 << m->bits) - 1, i = slot_of(key, m->bits);
+  while (m->slot[i].val != UINT32_MAX && m->slot[i].key != key) i = (i + 1) & mask;
   return i;
 }
 
 /* The value under key, or UINT32_MAX. */
 static uint32_t keymap_get(const keymap *m, uint64_t key) {
-  size_t i = keymap_slot(m, key);
-  return m->used[i] ? m->val[i] : UINT32_MAX;
+  return m->slot ? m->slot[keymap_slot(m, key)].val : UINT32_MAX;
 }
 
-static void keymap_put(keymap *m, uint64_t key, uint32_t val) {
-  size_t i = keymap_slot(m, key);
-  m->used[i] = 1;
-  m->key[i] = key;
-  m->val[i] = val;
+static qr_status keymap_put(keymap *m, uint64_t key, uint32_t val) {
+  size_t i = m->slot ? keymap_slot(m, key) : 0;
+  if (!m->slot || (m->slot[i].val == UINT32_MAX && 2 * (m->n + 1) > (size_t)1 << m->bits)) {
+    keymap old = *m;
+    m->bits = old.slot ? old.bits + 1 : 6;
+    size_t slots = (size_t)1 << m->bits;
+    if (!(m->slot = malloc(slots * sizeof *m->slot))) {
+      *m = old;
+      return QR_ENOMEM;
+    }
+    for (size_t j = 0; j < slots; j++) m->slot[j].val = UINT32_MAX;
+    for (size_t j = 0; old.slot && j < (size_t)1 << old.bits; j++)
+      if (old.slot[j].val != UINT32_MAX) m->slot[keymap_slot(m, old.slot[j].key)] = old.slot[j];
+    keymap_free(&old);
+    i = keymap_slot(m, key);
+  }
+  m->n += m->slot[i].val == UINT32_MAX;
+  m->slot[i].key = key;
+  m->slot[i].val = val;
+  return QR_OK;
 }
 
 /* ---- the text ----------------------------------------------------------------- */
@@ -136,20 +204,46 @@ typedef struct text {
   const qr_tokkey *keys;
   const uint32_t *ids;
   size_t n;
-  uint8_t *title;     /* per token: on a line written as a title */
-  uint8_t *known;     /* per token: 1 inside a mention of the gazetteer */
-  uint32_t *starts;   /* per token: the mention of the gazetteer that starts there + 1, or 0 */
-  idset alone;        /* words that are a run of their own, inside a sentence */
-  idset small;        /* words the text writes in small letters */
-  idset inside;       /* words it writes with a capital inside a sentence */
+  /* bitmaps of the tokens: */
+  uint64_t *title;    /* on a line written as a title */
+  uint64_t *known;    /* inside a mention of the gazetteer */
+  uint64_t *soft;     /* ... that a name of the text may take in (see below) */
+  const qr_mentions *m;   /* the gazetteer's mentions, from m0, in text order */
+  size_t m0, base;
+  idbits *alone;      /* words that are a run of their own, inside a sentence */
+  idbits *small;      /* words the text writes in small letters */
+  idbits *inside;     /* words it writes with a capital inside a sentence */
 } text;
 
 static uint32_t flags_at(const text *t, size_t i) { return i < t->n ? t->keys[i].flags : 0; }
+
+/* The mention of the gazetteer that starts at token i + 1 (the last one, if
+ * several do), or 0: asked at a few tokens only, so a search, not a
+ * per-token array. */
+static uint32_t starts_at(const text *t, size_t i) {
+  size_t lo = t->m0, hi = t->m->n, at = t->base + i;
+  while (lo < hi) {   /* the first mention starting after i */
+    size_t mid = lo + (hi - lo) / 2;
+    if (t->m->tok_first[mid] <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > t->m0 && t->m->tok_first[lo - 1] == at ? (uint32_t)lo : 0;
+}
 static int class_at(const text *t, size_t i) { return (int)QR_KF_CLASS(flags_at(t, i)); }
+
+static int bit_at(const uint64_t *bits, size_t i) { return (int)(bits[i / 64] >> (i % 64) & 1); }
+static void bits_set(uint64_t *bits, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++) bits[i / 64] |= 1ULL << (i % 64);
+}
+
+/* Is token i in a mention of the gazetteer that stands (not a soft one)? */
+static int known_at(const text *t, size_t i) {
+  return i < t->n && bit_at(t->known, i) && !bit_at(t->soft, i);
+}
 
 /* Is token i a capitalised word outside the gazetteer's mentions? */
 static int name_word(const text *t, size_t i) {
-  return i < t->n && t->known[i] != 1 && (flags_at(t, i) & QR_KF_NAMEWORD);
+  return i < t->n && !known_at(t, i) && (flags_at(t, i) & QR_KF_NAMEWORD);
 }
 
 static int starts_sentence(const text *t, size_t i) {
@@ -169,13 +263,13 @@ static int opens_sentence(const text *t, size_t i) {
 static size_t run_end(const text *t, size_t a) {
   size_t b = a + 1;
   for (;;) {
-    if (b >= t->n || t->known[b] == 1 || (flags_at(t, b) & QR_KF_BARRIER)) break;
+    if (b >= t->n || known_at(t, b) || (flags_at(t, b) & QR_KF_BARRIER)) break;
     /* no name runs from a line into a title's, or out of one */
-    if ((flags_at(t, b) & QR_KF_LINE_START) && (t->title[b] || t->title[b - 1])) break;
+    if ((flags_at(t, b) & QR_KF_LINE_START) && (bit_at(t->title, b) || bit_at(t->title, b - 1))) break;
     uint32_t f = flags_at(t, b);
     if (f & QR_KF_NAMEWORD) {
       b++;
-    } else if ((f & QR_KF_SKIP) && b + 1 < t->n && t->known[b + 1] != 1 &&
+    } else if ((f & QR_KF_SKIP) && b + 1 < t->n && !known_at(t, b + 1) &&
                (flags_at(t, b + 1) & (QR_KF_LOWER | QR_KF_CAPS)) &&
                !(flags_at(t, b + 1) & QR_KF_BARRIER)) {
       b += 2;
@@ -214,11 +308,12 @@ static int title_after(const text *t, size_t b) {
 
 /* One candidate, its span and what it is. */
 typedef struct cand {
-  size_t a, b;
-  int type;      /* QR_GT_*, or -1: none yet */
-  int conf;
-  size_t takes;  /* the mention of the gazetteer it takes in + 1, or 0 */
-  int in_title;  /* in a line written as a title, where every word has a capital */
+  uint32_t a, b;
+  uint32_t takes;    /* the mention of the gazetteer it takes in + 1, or 0 */
+  int8_t type;       /* QR_GT_*, or -1: none yet */
+  int8_t conf;       /* (at most 100) */
+  uint8_t in_title;  /* in a line written as a title, where every word has a capital */
+  uint8_t words;     /* how many (words_in, at most 255), once its span is final */
 } cand;
 
 /* Types the run [a, b) by its words and neighbours (see the top). */
@@ -257,7 +352,7 @@ static void type_run(const text *t, cand *c, int titled) {
   } else if (words >= 2 && words <= 4 && !connected && (flags_at(t, b) & QR_KF_SPEECH)) {
     c->type = QR_GT_PERSON;   /* "Yuri Ushakov said" */
     c->conf = 65;
-  } else if (words >= 2 && words <= 3 && !connected && idset_has(&t->alone, t->ids[b - 1])) {
+  } else if (words >= 2 && words <= 3 && !connected && idbits_has(t->alone, t->ids[b - 1])) {
     c->type = QR_GT_PERSON;   /* "Vladimir Putin" ... "Putin": a surname alone */
     c->conf = 60;
   } else if (a > 0 && (flags_at(t, a - 1) & QR_KF_DET) && !modifier) {
@@ -276,90 +371,117 @@ static uint64_t name_key(const text *t, size_t a, size_t b) {
   return h;
 }
 
+/* The number of the name key in names, a new one if it has none: a new
+ * name's count is 0, its best and full guesses none. */
+static qr_status name_number(keymap *names, uint64_t key, size_t *n, size_t *cap,
+                             uint32_t **count, uint32_t **best, uint32_t **full, uint32_t *out) {
+  uint32_t v = keymap_get(names, key);
+  if (v != UINT32_MAX) {
+    *out = v;
+    return QR_OK;
+  }
+  if (*n == *cap) {
+    size_t c = *cap ? *cap * 2 : 64;
+    uint32_t *p;
+    if (!(p = realloc(*count, c * sizeof *p))) return QR_ENOMEM;
+    *count = p;
+    if (!(p = realloc(*best, c * sizeof *p))) return QR_ENOMEM;
+    *best = p;
+    if (!(p = realloc(*full, c * sizeof *p))) return QR_ENOMEM;
+    *full = p;
+    *cap = c;
+  }
+  qr_status rc = keymap_put(names, key, (uint32_t)*n);
+  if (rc) return rc;
+  (*count)[*n] = 0;
+  (*best)[*n] = (*full)[*n] = UINT32_MAX;
+  *out = (uint32_t)(*n)++;
+  return QR_OK;
+}
+
 qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t n, size_t base,
                              const qr_gazetteer *g, const qr_mentions *known, size_t m0,
                              qr_guesses *out) {
   if (n == 0) return QR_OK;
-  text t = {keys, ids, n, calloc(n, 1), calloc(n, 1), calloc(n, sizeof *t.starts),
-            {0},  {0}, {0}};
-  /* a candidate starts at a capitalised word: room for that many (most
-   * words have none) */
-  size_t nwords = 0;
-  for (size_t i = 0; i < n; i++) nwords += (keys[i].flags & QR_KF_NAMEWORD) != 0;
-  cand *cands = malloc((nwords + 1) * sizeof *cands);
-  uint64_t *key = malloc((nwords + 1) * sizeof *key);
-  idset caps = {0};
-  qr_status rc = t.title && t.known && t.starts && cands && key ? QR_OK : QR_ENOMEM;
-  if (!rc) rc = idset_init(&caps, nwords);
-  if (!rc) rc = idset_init(&t.small, nwords);
-  if (!rc) rc = idset_init(&t.inside, nwords);
-  if (!rc) rc = idset_init(&t.alone, nwords);
-  if (rc) goto done;
-  /* the lines written as titles (as the matcher tells them: three
-   * capitalised words or more, small words only where titles keep them, one
-   * sentence at most) */
-  for (size_t a = 0; a < n;) {
-    size_t b = a + 1, capitalised = 0, small = 0;
-    while (b < n && !(keys[b].flags & QR_KF_LINE_START)) b++;
-    for (size_t i = a; i < b; i++) {
-      uint32_t f = keys[i].flags;
+  if (!out->scratch && !(out->scratch = calloc(1, sizeof *out->scratch))) return QR_ENOMEM;
+  struct qr_guess_scratch *sc = out->scratch;
+  size_t nw = n / 64 + 1;
+  if (qr_grow((void **)&sc->marks, &sc->marks_cap, 3 * nw, sizeof *sc->marks)) return QR_ENOMEM;
+  memset(sc->marks, 0, 3 * nw * sizeof *sc->marks);
+  text t = {keys, ids, n, sc->marks, sc->marks + nw, sc->marks + 2 * nw, known, m0, base,
+            &sc->alone, &sc->small, &sc->inside};
+  cand *cands = NULL;
+  uint64_t *key = NULL;
+  qr_status rc = QR_OK;
+  /* one pass over the text, line by line:
+   * - the lines written as titles (as the matcher tells them: three
+   *   capitalised words or more, small words only where titles keep them,
+   *   one sentence at most);
+   * - the gazetteer's mentions; in a title, a place's one word is soft (2):
+   *   it may be the start of a name the text gives in full elsewhere, as
+   *   "Vladimir" of "Vladimir Putin Visits ...";
+   * - the words the text writes small, the capitalised words' tokens (where
+   *   a candidate may start), the words it writes with a capital inside a
+   *   sentence, and the words that stand alone there (surnames, mostly).
+   * Those last two read a word's neighbours, so they wait until the line
+   * after the word's is marked. */
+  size_t npos = 0, filled = 0, km = m0;
+  /* (every token is a word of one kind or another: the loop below sets
+   * bits and positions without a branch; positions never outnumber tokens,
+   * and pages are only touched as they fill) */
+  if (qr_grow((void **)&sc->pos, &sc->pos_cap, n + 1, sizeof *sc->pos)) rc = QR_ENOMEM;
+  uint32_t *pos = sc->pos;
+  for (size_t a = 0; a < n && !rc;) {
+    size_t b = a, capitalised = 0, small = 0;
+    do {
+      uint32_t f = keys[b].flags, id = ids[b];
       capitalised += (f & (QR_KF_SMALL | QR_KF_LOWER)) == QR_KF_LOWER;
-      small += (f & (QR_KF_SMALL | QR_KF_MINOR)) == QR_KF_SMALL || (i > a && (f & QR_KF_BARRIER));
+      small += ((f & (QR_KF_SMALL | QR_KF_MINOR)) == QR_KF_SMALL) | (b > a && (f & QR_KF_BARRIER));
+      if (id / 64 >= t.small->nw && (rc = idbits_reach(t.small, id))) break;
+      t.small->w[id / 64] |= (uint64_t)((f & QR_KF_SMALL) != 0) << (id % 64);
+      pos[npos] = (uint32_t)b;
+      npos += (f & (QR_KF_SMALL | QR_KF_NAMEWORD)) == QR_KF_NAMEWORD;
+      b++;
+    } while (b < n && !(keys[b].flags & QR_KF_LINE_START));
+    if (rc) break;
+    int title = (keys[a].flags & QR_KF_LINE_START) && capitalised >= 3 && !small;
+    if (title) bits_set(t.title, a, b);
+    for (; km < known->n && known->tok_first[km] - base < b; km++) {
+      size_t f = known->tok_first[km] - base;
+      int soft = 0;
+      if (title && f >= a && known->tok_count[km] == 1 && !(known->flags[km] & QR_MF_GUESS)) {
+        const char *ty = qr_gazetteer_type(g, known->entry[km]);
+        soft = strcmp(ty, "GPE") == 0 || strcmp(ty, "LOC") == 0;
+      }
+      size_t e = f + known->tok_count[km] < n ? f + known->tok_count[km] : n;
+      bits_set(t.known, f, e);
+      if (soft) bits_set(t.soft, f, e);
     }
-    if ((keys[a].flags & QR_KF_LINE_START) && capitalised >= 3 && !small) memset(t.title + a, 1, b - a);
+    size_t upto = b < n ? b - 1 : n;   /* (the last word waits for the next line) */
+    for (; filled < npos && pos[filled] < upto && !rc; filled++) {
+      size_t i = pos[filled];
+      int after_skip = i > 0 && (flags_at(&t, i - 1) & QR_KF_SKIP);
+      if (!starts_sentence(&t, i) && !after_skip) rc = idbits_add(t.inside, ids[i]);
+      if (!rc && name_word(&t, i) && !bit_at(t.title, i) && !starts_sentence(&t, i) &&
+          !name_word(&t, i + 1) && !(i > 0 && name_word(&t, i - 1)) && !after_skip &&
+          !(flags_at(&t, i + 1) & QR_KF_SKIP))
+        rc = idbits_add(t.alone, ids[i]);
+    }
     a = b;
   }
-  /* the gazetteer's mentions; in a title, a place's one word is soft (2):
-   * it may be the start of a name the text gives in full elsewhere, as
-   * "Vladimir" of "Vladimir Putin Visits ..." */
-  for (size_t k = m0; k < known->n; k++) {
-    size_t f = known->tok_first[k] - base;
-    if (f < n) t.starts[f] = (uint32_t)(k + 1);
-    const char *ty = qr_gazetteer_type(g, known->entry[k]);
-    int soft = f < n && t.title[f] && known->tok_count[k] == 1 && !(known->flags[k] & QR_MF_GUESS) &&
-               (strcmp(ty, "GPE") == 0 || strcmp(ty, "LOC") == 0);
-    for (size_t i = f; i < f + known->tok_count[k] && i < n; i++) t.known[i] = soft ? 2 : 1;
+  if (!rc) {
+    /* a candidate starts at a capitalised word: room for that many */
+    cands = malloc((npos + 1) * sizeof *cands);
+    key = malloc((npos + 1) * sizeof *key);
+    if (!cands || !key) rc = QR_ENOMEM;
   }
-  /* the words that stand alone inside a sentence: surnames, mostly */
-  for (size_t i = 0; i < n; i++)
-    if (name_word(&t, i) && !t.title[i] && !starts_sentence(&t, i) && !name_word(&t, i + 1) &&
-        !(i > 0 && (name_word(&t, i - 1) || (flags_at(&t, i - 1) & QR_KF_SKIP))) &&
-        !(flags_at(&t, i + 1) & QR_KF_SKIP))
-      idset_add(&t.alone, ids[i]);
-  /* which capitalised words the text also writes small, and which it
-   * writes with a capital inside a sentence (the small ones asked of the
-   * few capitalised words only: most words are small) */
-  for (size_t i = 0; i < n; i++) {
-    uint32_t f = keys[i].flags;
-    if (!(f & QR_KF_NAMEWORD)) continue;
-    idset_add(&caps, ids[i]);
-    if (!starts_sentence(&t, i) && !(i > 0 && (flags_at(&t, i - 1) & QR_KF_SKIP)))
-      idset_add(&t.inside, ids[i]);
-  }
-  /* (most tokens are small words: asked of a bitmap of the capitalised
-   * words' ids when the ids are few enough, else of the set) */
-  uint32_t top = 0;
-  for (size_t i = 0; i < n; i++)
-    if ((keys[i].flags & QR_KF_NAMEWORD) && ids[i] > top) top = ids[i];
-  uint64_t *bits = (size_t)top < 64 * (size_t)n ? calloc((size_t)top / 64 + 1, 8) : NULL;
-  if (bits)
-    for (size_t i = 0; i < n; i++)
-      if (keys[i].flags & QR_KF_NAMEWORD) bits[ids[i] / 64] |= 1ULL << (ids[i] % 64);
-  for (size_t i = 0; i < n; i++) {
-    if (!(keys[i].flags & QR_KF_SMALL)) continue;
-    uint32_t id = ids[i];
-    int cap = bits ? id <= top && (bits[id / 64] >> (id % 64) & 1) : idset_has(&caps, id);
-    if (cap) idset_add(&t.small, id);
-  }
-  free(bits);
+  if (rc) goto done;
 
   /* 1. runs, typed by their own evidence */
   size_t nc = 0;
-  for (size_t i = 0; i < n;) {
-    if (!name_word(&t, i)) {
-      i++;
-      continue;
-    }
+  for (size_t p = 0, i = 0; p < npos; p++) {
+    if (pos[p] < i || !name_word(&t, pos[p])) continue;
+    i = pos[p];
     size_t a = i, b = run_end(&t, i);
     i = b;
     /* titles and "The" at the head are no part of the name */
@@ -375,16 +497,16 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
      * and never with a capital inside a sentence, is no part of a name */
     if (a < b && opens_sentence(&t, a) && !(flags_at(&t, a) & QR_KF_GIVEN) &&
         ((flags_at(&t, a) & (QR_KF_COMMON | QR_KF_ING)) ||
-         (idset_has(&t.small, ids[a]) && !idset_has(&t.inside, ids[a]))))
+         (idbits_has(t.small, ids[a]) && !idbits_has(t.inside, ids[a]))))
       a++;
     while (a < b && (flags_at(&t, a) & (QR_KF_SKIP | QR_KF_CONNECT))) a++;
     while (b > a && (flags_at(&t, b - 1) & (QR_KF_SKIP | QR_KF_CONNECT))) b--;
     if (a >= b) continue;
-    cand c = {a, b, -1, 0, 0, t.title[a]};
+    cand c = {(uint32_t)a, (uint32_t)b, 0, -1, 0, (uint8_t)bit_at(t.title, a), 0};
     /* a name of the gazetteer right after it, of an organisation, a
      * building or an event, is the end of a longer one: "National" +
      * "Security Council" */
-    size_t k = b < n ? t.starts[b] : 0;
+    size_t k = b < n && bit_at(t.known, b) ? starts_at(&t, b) : 0;
     if (k && b == i && !(flags_at(&t, b) & (QR_KF_BARRIER | QR_KF_LINE_START))) {
       const char *ty = qr_gazetteer_type(g, known->entry[k - 1]);
       int as = strcmp(ty, "ORG") == 0 ? QR_GT_ORG : strcmp(ty, "FAC") == 0 ? QR_GT_FAC
@@ -406,14 +528,14 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
       /* "the Kumsusan guesthouse", "the Yalu river": a name and a small
        * word of its class */
       int next = class_at(&t, b);
-      if (b == i && b < n && !t.known[b] && (flags_at(&t, b) & QR_KF_SMALL) &&
+      if (b == i && b < n && !bit_at(t.known, b) && (flags_at(&t, b) & QR_KF_SMALL) &&
           !(flags_at(&t, b) & QR_KF_BARRIER) && next >= QR_WC_FAC && next <= QR_WC_GPE) {
         c.b = b + 1;
         i = c.b;
       }
       type_run(&t, &c, titled);
       /* "World War II" */
-      if (c.type == QR_GT_EVENT && c.b == i && c.b < n && !t.known[c.b] &&
+      if (c.type == QR_GT_EVENT && c.b == i && c.b < n && !bit_at(t.known, c.b) &&
           (flags_at(&t, c.b) & QR_KF_CAPS) && !(flags_at(&t, c.b) & QR_KF_BARRIER))
         i = ++c.b;
     }
@@ -426,27 +548,30 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
    * event: "the G7 summit", "a NATO summit"; put among the others in token
    * order */
   {
-    size_t nev = 0;
-    cand *ev = malloc((known->n - m0 + 1) * sizeof *ev);
-    cand *merged = malloc((nc + known->n - m0 + 1) * sizeof *merged);
-    uint64_t *mkey = malloc((nc + known->n - m0 + 1) * sizeof *mkey);
-    if (!ev || !merged || !mkey) {
-      free(ev);
-      free(merged);
-      free(mkey);
-      rc = QR_ENOMEM;
-      goto done;
-    }
-    for (size_t k = m0; k < known->n; k++) {
+    size_t nev = 0, ev_cap = 0;
+    cand *ev = NULL;
+    for (size_t k = m0; k < known->n && !rc; k++) {
       size_t f = known->tok_first[k] - base, e = f + known->tok_count[k];
       if (e >= n || (flags_at(&t, e) & QR_KF_BARRIER) || !(flags_at(&t, e) & QR_KF_SMALL) ||
           class_at(&t, e) != QR_WC_EVENT || (known->flags[k] & QR_MF_GUESS) ||
           strcmp(qr_gazetteer_type(g, known->entry[k]), "ORG") != 0)
         continue;
-      cand one = {f, e + 1, QR_GT_EVENT, 70, k + 1, 0};
-      ev[nev++] = one;
+      cand one = {(uint32_t)f, (uint32_t)e + 1, (uint32_t)k + 1, QR_GT_EVENT, 70, 0, 0};
+      if (qr_grow((void **)&ev, &ev_cap, nev + 1, sizeof *ev)) rc = QR_ENOMEM;
+      else ev[nev++] = one;
+    }
+    cand *merged = nev ? malloc((nc + nev) * sizeof *merged) : NULL;
+    uint64_t *mkey = nev ? malloc((nc + nev) * sizeof *mkey) : NULL;
+    if (!rc && nev && (!merged || !mkey)) rc = QR_ENOMEM;
+    if (rc || !nev) {   /* (none, most often: nothing to move) */
+      free(ev);
+      free(merged);
+      free(mkey);
+      if (rc) goto done;
+      nev = 0;
     }
     size_t x = 0, y = 0, z = 0;
+    if (!nev) x = z = nc;
     while (x < nc || y < nev) {
       if (y < nev && (x == nc || ev[y].a < cands[x].a)) {
         merged[z] = ev[y];
@@ -457,121 +582,140 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
         mkey[z++] = key[x++];
       }
     }
-    free(ev);
-    free(cands);
-    free(key);
-    cands = merged;
-    key = mkey;
-    nc = z;
+    if (nev) {
+      free(ev);
+      free(cands);
+      free(key);
+      cands = merged;
+      key = mkey;
+      nc = z;
+    }
   }
 
-  keymap named = {0}, count = {0}, best = {0}, last = {0}, first = {0}, full = {0};
-  if ((rc = keymap_init(&named, nc)) || (rc = keymap_init(&count, nc)) ||
-      (rc = keymap_init(&best, nc)) || (rc = keymap_init(&last, nc)) ||
-      (rc = keymap_init(&first, nc)) || (rc = keymap_init(&full, nc)))
-    goto maps_done;
+  keymap named = {0}, names = {0}, last = {0}, first = {0};
+  /* per candidate, its name's number (names: name key -> number); per
+   * name, how often the text gives it, its strongest guess, and the guess
+   * that names it in full first */
+  uint32_t *nid = NULL, *count = NULL, *best = NULL, *full = NULL;
+  size_t nnames = 0, names_cap = 0;
 
   /* a run in a title is a name the text gives elsewhere, or words, each
-   * of which may still be someone's short name */
-  for (size_t x = 0; x < nc; x++)
-    if (!cands[x].in_title && cands[x].type >= 0) keymap_put(&named, key[x], 1);
-  size_t nt = 0;
-  for (size_t x = 0; x < nc; x++) nt += cands[x].in_title ? cands[x].b - cands[x].a : 1;
-  cand *all = malloc((nt ? nt : 1) * sizeof *all);
-  uint64_t *all_key = malloc((nt ? nt : 1) * sizeof *all_key);
-  if (!all || !all_key) {
-    free(all);
-    free(all_key);
-    rc = QR_ENOMEM;
-    goto maps_done;
-  }
-  size_t na = 0;
+   * of which may still be someone's short name; its parts are written from
+   * the back of the candidates, grown to room for them all (a run never
+   * splits into more parts than its tokens, so none is overwritten before
+   * it is read), and most texts have no title at all */
+  size_t nt = 0, ntitled = 0;
   for (size_t x = 0; x < nc; x++) {
-    if (!cands[x].in_title || keymap_get(&named, key[x]) != UINT32_MAX) {
-      all[na] = cands[x];
-      for (size_t j = cands[x].a; j < cands[x].b; j++)
-        if (t.known[j] == 2) all[na].takes = t.starts[j];
-      all_key[na++] = key[x];
+    nt += cands[x].in_title ? cands[x].b - cands[x].a : 1;
+    ntitled += cands[x].in_title;
+  }
+  for (size_t x = 0; x < nc && !rc && ntitled; x++)
+    if (!cands[x].in_title && cands[x].type >= 0) rc = keymap_put(&named, key[x], 1);
+  if (!rc && nt > nc) {
+    cand *more = realloc(cands, nt * sizeof *cands);
+    if (more) cands = more;
+    uint64_t *more_keys = more ? realloc(key, nt * sizeof *key) : NULL;
+    if (more_keys) key = more_keys;
+    if (!more || !more_keys) rc = QR_ENOMEM;
+  }
+  if (rc) goto maps_done;
+  cand *part = NULL;
+  uint64_t *part_key = NULL;
+  size_t part_cap = 0, back = nt;
+  for (size_t x = nc; x-- > 0 && !rc;) {
+    cand c = cands[x];
+    uint64_t kx = key[x];
+    if (!c.in_title || keymap_get(&named, kx) != UINT32_MAX) {
+      for (size_t j = c.a; j < c.b; j++)
+        if (bit_at(t.soft, j)) c.takes = starts_at(&t, j);
+      cands[--back] = c;
+      key[back] = kx;
       continue;
     }
     /* its longest parts (of six tokens at most) that the text names
      * elsewhere ("Vladimir Putin" of "Vladimir Putin Visits"), the other
      * words one by one */
-    for (size_t i = cands[x].a; i < cands[x].b;) {
+    size_t np = 0;
+    uint64_t *grown = NULL;
+    if (qr_grow((void **)&part, &part_cap, c.b - c.a, sizeof *part) ||
+        !(grown = realloc(part_key, part_cap * sizeof *part_key))) {
+      rc = QR_ENOMEM;
+      break;
+    }
+    part_key = grown;
+    for (size_t i = c.a; i < c.b;) {
       if (!(flags_at(&t, i) & QR_KF_NAMEWORD)) {
         i++;
         continue;
       }
       size_t end = i + 1;
-      for (size_t j = cands[x].b < i + 6 ? cands[x].b : i + 6; j > i + 1 && end == i + 1; j--)
+      for (size_t j = c.b < i + 6 ? c.b : i + 6; j > i + 1 && end == i + 1; j--)
         if (keymap_get(&named, name_key(&t, i, j)) != UINT32_MAX) end = j;
       /* a place's soft word goes into the name that takes it, else stays */
       size_t takes = 0;
       for (size_t j = i; j < end; j++)
-        if (t.known[j] == 2) takes = t.starts[j];
+        if (bit_at(t.soft, j)) takes = starts_at(&t, j);
       if (!(end == i + 1 && takes)) {
-        cand part = {i, end, -1, 0, takes, 1};
-        all[na] = part;
-        all_key[na++] = name_key(&t, i, end);
+        cand one = {(uint32_t)i, (uint32_t)end, (uint32_t)takes, -1, 0, 1, 0};
+        part[np] = one;
+        part_key[np++] = name_key(&t, i, end);
       }
       i = end;
     }
+    while (np-- > 0) {
+      cands[--back] = part[np];
+      key[back] = part_key[np];
+    }
   }
-  free(cands);
-  free(key);
-  cands = all;
-  key = all_key;
-  nc = na;
-  if (nc > named.mask / 2) {   /* (the maps are sized for the cands: a title split may add) */
-    keymap_free(&count);
-    keymap_free(&best);
-    keymap_free(&last);
-    keymap_free(&first);
-    keymap_free(&full);
-    if ((rc = keymap_init(&count, nc)) || (rc = keymap_init(&best, nc)) ||
-        (rc = keymap_init(&last, nc)) || (rc = keymap_init(&first, nc)) ||
-        (rc = keymap_init(&full, nc)))
-      goto maps_done;
-  }
+  free(part);
+  free(part_key);
+  if (rc) goto maps_done;
+  nc = nt - back;
+  memmove(cands, cands + back, nc * sizeof *cands);
+  memmove(key, key + back, nc * sizeof *key);
 
   /* a sentence's first word before the surname of someone the text names
    * more often otherwise is no given name: "Accompanying Putin" after
    * "Vladimir Putin" (last: per last word, the name of two words or more
    * the text gives most often) */
-  for (size_t x = 0; x < nc; x++) {
-    uint32_t c = keymap_get(&count, key[x]);
-    keymap_put(&count, key[x], c == UINT32_MAX ? 1 : c + 1);
+  if (!(nid = malloc((nc ? nc : 1) * sizeof *nid))) rc = QR_ENOMEM;
+  for (size_t x = 0; x < nc && !rc; x++) {
+    rc = name_number(&names, key[x], &nnames, &names_cap, &count, &best, &full, &nid[x]);
+    if (!rc) count[nid[x]]++;
   }
-  for (size_t x = 0; x < nc; x++) {
+  for (size_t x = 0; x < nc && !rc; x++) {
     if (cands[x].b - cands[x].a < 2) continue;
     uint64_t lw = ids[cands[x].b - 1];
     uint32_t y = keymap_get(&last, lw);
-    if (y == UINT32_MAX || keymap_get(&count, key[x]) > keymap_get(&count, key[y]))
-      keymap_put(&last, lw, (uint32_t)x);
+    if (y == UINT32_MAX || count[nid[x]] > count[nid[y]]) rc = keymap_put(&last, lw, (uint32_t)x);
   }
-  for (size_t x = 0; x < nc; x++) {
+  for (size_t x = 0; x < nc && !rc; x++) {
     cand *c = &cands[x];
     if (c->b - c->a != 2 || !opens_sentence(&t, c->a) || (flags_at(&t, c->a) & QR_KF_GIVEN) ||
         c->takes)
       continue;
     uint32_t y = keymap_get(&last, ids[c->b - 1]);
-    if (y == UINT32_MAX || y == x || ids[cands[y].a] == ids[c->a] ||
-        keymap_get(&count, key[y]) <= keymap_get(&count, key[x]))
+    if (y == UINT32_MAX || y == x || ids[cands[y].a] == ids[c->a] || count[nid[y]] <= count[nid[x]])
       continue;
     c->a++;
     key[x] = name_key(&t, c->a, c->b);
+    /* (a name first met here has no count: it never wins above) */
+    size_t before = nnames;
+    rc = name_number(&names, key[x], &nnames, &names_cap, &count, &best, &full, &nid[x]);
+    if (!rc && nnames > before) count[nid[x]] = UINT32_MAX;
     type_run(&t, c, 0);
   }
+  if (rc) goto maps_done;
 
   /* 2. the text speaks for itself: a name met again takes its strongest
    * guess's type */
   for (size_t x = 0; x < nc; x++) {
     if (cands[x].type < 0) continue;
-    uint32_t y = keymap_get(&best, key[x]);
-    if (y == UINT32_MAX || cands[y].conf < cands[x].conf) keymap_put(&best, key[x], (uint32_t)x);
+    uint32_t y = best[nid[x]];
+    if (y == UINT32_MAX || cands[y].conf < cands[x].conf) best[nid[x]] = (uint32_t)x;
   }
   for (size_t x = 0; x < nc; x++) {
-    uint32_t y = keymap_get(&best, key[x]);
+    uint32_t y = best[nid[x]];
     if (y != UINT32_MAX && (cands[x].type < 0 || cands[x].conf < cands[y].conf)) {
       cands[x].type = cands[y].type;
       cands[x].conf = cands[y].conf;
@@ -580,28 +724,31 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
   /* ... and a word alone (without evidence, or with little, or a title and
    * a surname: "President Putin") may be the last word, else the first, of
    * a person it names in full: the one nearest before it, else after it */
-  size_t *alias = malloc((nc ? nc : 1) * sizeof *alias);
+  uint32_t *alias = malloc((nc ? nc : 1) * sizeof *alias);
   if (!alias) {
     rc = QR_ENOMEM;
     goto maps_done;
   }
-  for (size_t x = 0; x < nc; x++) alias[x] = SIZE_MAX;
-  for (int backward = 0; backward < 2; backward++) {
+  for (size_t x = 0; x < nc; x++) {
+    size_t w = words_in(&t, cands[x].a, cands[x].b);
+    cands[x].words = (uint8_t)(w < 255 ? w : 255);
+    alias[x] = UINT32_MAX;
+  }
+  for (int backward = 0; backward < 2 && !rc; backward++) {
     /* per word id: the person named in full nearest so far, by the last
      * word (last) and the first (first) */
     keymap_free(&last);
     keymap_free(&first);
-    if ((rc = keymap_init(&last, nc)) || (rc = keymap_init(&first, nc))) break;
-    for (size_t s = 0; s < nc; s++) {
+    for (size_t s = 0; s < nc && !rc; s++) {
       size_t x = backward ? nc - 1 - s : s;
       const cand *p = &cands[x];
-      size_t w = words_in(&t, p->a, p->b);
+      size_t w = p->words;
       if (p->type == QR_GT_PERSON && w >= 2) {
-        keymap_put(&last, ids[p->b - 1], (uint32_t)x);
-        keymap_put(&first, ids[p->a], (uint32_t)x);
+        rc = keymap_put(&last, ids[p->b - 1], (uint32_t)x);
+        if (!rc) rc = keymap_put(&first, ids[p->a], (uint32_t)x);
         continue;
       }
-      if (w != 1 || alias[x] != SIZE_MAX) continue;
+      if (w != 1 || alias[x] != UINT32_MAX) continue;
       uint32_t y = keymap_get(&last, ids[p->a]);
       if (y == UINT32_MAX) y = keymap_get(&first, ids[p->a]);
       if (y != UINT32_MAX) alias[x] = y;
@@ -609,15 +756,16 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
   }
   for (size_t x = 0; x < nc && !rc; x++) {
     cand *c = &cands[x];
-    if (alias[x] == SIZE_MAX ||
+    if (alias[x] == UINT32_MAX ||
         (c->type >= 0 && c->conf > 55 && c->type != QR_GT_PERSON))
       continue;
     /* a sentence's first word the text also writes small is the word */
-    if (starts_sentence(&t, c->a) && idset_has(&t.small, ids[c->a])) continue;
+    if (starts_sentence(&t, c->a) && idbits_has(t.small, ids[c->a])) continue;
     size_t y = alias[x];
     if (c->type != QR_GT_PERSON || c->conf < cands[y].conf) c->conf = cands[y].conf;
     c->type = QR_GT_PERSON;
     key[x] = key[y];
+    nid[x] = nid[y];
   }
   free(alias);
   if (rc) goto maps_done;
@@ -631,14 +779,13 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
   }
   for (size_t x = 0, k = out->n; x < nc; x++) at[x] = cands[x].type >= 0 ? k++ : SIZE_MAX;
   for (size_t x = 0; x < nc; x++) {
-    uint64_t own = name_key(&t, cands[x].a, cands[x].b);
-    if (at[x] != SIZE_MAX && own == key[x] && keymap_get(&full, own) == UINT32_MAX)
-      keymap_put(&full, own, (uint32_t)at[x]);
+    if (at[x] == SIZE_MAX || name_key(&t, cands[x].a, cands[x].b) != key[x]) continue;
+    if (full[nid[x]] == UINT32_MAX) full[nid[x]] = (uint32_t)at[x];
   }
   for (size_t x = 0; x < nc && rc == QR_OK; x++) {
     const cand *c = &cands[x];
     if (c->type < 0) continue;
-    uint32_t same = keymap_get(&full, key[x]);
+    uint32_t same = full[nid[x]];
     rc = push_guess(out, base + c->a, c->b - c->a, c->type, c->conf,
                     same == UINT32_MAX ? at[x] : same);
     if (rc == QR_OK && c->takes) {
@@ -652,19 +799,24 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
 
 maps_done:
   keymap_free(&named);
-  keymap_free(&count);
-  keymap_free(&best);
+  keymap_free(&names);
   keymap_free(&last);
   keymap_free(&first);
-  keymap_free(&full);
+  free(nid);
+  free(count);
+  free(best);
+  free(full);
 done:
-  free(caps.slot);
-  free(t.title);
-  free(t.known);
-  free(t.starts);
-  free(t.alone.slot);
-  free(t.small.slot);
-  free(t.inside.slot);
+  idbits_clear(t.alone);
+  idbits_clear(t.inside);
+  /* the small words' bits were set without a list: all of them zeroed
+   * when that costs less than going over the text again */
+  if (t.small->nw && t.small->nw <= n / 8) {
+    memset(t.small->w, 0, t.small->nw * sizeof *t.small->w);
+  } else {
+    for (size_t i = 0; i < n; i++)
+      if (ids[i] / 64 < t.small->nw) t.small->w[ids[i] / 64] = 0;
+  }
   free(cands);
   free(key);
   return rc;

@@ -334,6 +334,8 @@ typedef struct qr_guesses {
    * "Security Council": the National Security Council), by their index */
   uint32_t *drop;
   size_t ndrop, drop_cap;
+  /* scratch kept from one text to the next (guess.c) */
+  struct qr_guess_scratch *scratch;
 } qr_guesses;
 enum { QR_GT_PERSON, QR_GT_ORG, QR_GT_GPE, QR_GT_LOC, QR_GT_FAC, QR_GT_EVENT, QR_GT_COUNT };
 /* The type's name: "PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT". */

@@ -534,6 +534,42 @@ T.test("a name several entries share is read by the text around it", function()
        "Brits=geonames:1015621 Johannesburg=geonames:993800 South Africa=country:ZA Brits=geonames:1015621")
 end)
 
+-- A corpus guesses every document with the same working memory (the
+-- sets of words a text writes small, writes alone, writes with a capital):
+-- what one document leaves there must be gone before the next. Each case:
+-- a document that puts a word in a set, then one whose guesses would change
+-- if the word were still there; short and long first documents empty the
+-- sets in their two ways (going over the text again, or zeroing them).
+T.test("a document's guesses do not depend on the document before it", function()
+  local function guessed(paths)
+    local got = {}
+    for m in q.open(paths, { quiet = true, jobs = 1 }):entities() do
+      if not m.known then got[#got + 1] = m.text .. "=" .. m.type end
+    end
+    return table.concat(got, " ")
+  end
+  local filler = string.rep("The rain fell on the old town and the river rose again. ", 60)
+  local after = {
+    -- "blenkins" written small: a sentence's first word the text writes
+    -- small is no part of a name
+    { "The blenkins were here.\n", "Blenkins Smithfield said the plan would work.\n",
+      "Blenkins Smithfield=PERSON" },
+    -- "Kessler" alone inside a sentence: a surname, so that "Zed Kessler" is a person
+    { "They met Kessler there.\n", "We saw Zed Kessler arrive.\n", "" },
+  }
+  for _, case in ipairs(after) do
+    local second = T.tmpfile(case[2], "second.txt")
+    T.eq(guessed(second), case[3], case[2])
+    for _, first in ipairs({ case[1], filler .. case[1] }) do
+      T.eq(guessed({ T.tmpfile(first, "first.txt"), second }), case[3], first:sub(-40))
+    end
+  end
+  -- (and together in one text, the words do count)
+  T.eq(guessed(T.tmpfile("The blenkins were here. Blenkins Smithfield said the plan would work.\n")), "")
+  T.eq(guessed(T.tmpfile("They met Kessler there. We saw Zed Kessler arrive.\n")),
+       "Kessler=PERSON Zed Kessler=PERSON")
+end)
+
 T.test("a corpus keeps its guesses: every thread, an index, --known-only", function()
   local text = "Analyst Andrei Lankov of Kookmin University spoke. Lankov left for Moscow.\n"
   local path = tmpfile(text, "a.txt")
