@@ -10,7 +10,10 @@
  * possessive ends one, as it ends a gazetteer match ("Russia 's Far East"
  * is Russia and Far East). Tokens of a gazetteer mention end a run too: a
  * known name is no candidate, and what is left around it is judged on its
- * own.
+ * own; except that one or two words ending in a word that ends a kind of
+ * name (the gazetteer's word classes) right after it are the end of a name
+ * that takes it in ("Sea of Japan" + "Fleet"), and that such a word alone
+ * after a possessive is no name ("Marrow's Group").
  *
  * Capitals that say nothing are left out: the first word of a sentence (or
  * after an opening quote or a colon) when it is a frequent sentence starter
@@ -77,7 +80,10 @@ enum {
   CL_QUOTE = 1 << 10,     /* " : opening when a space precedes it */
   CL_DATE = 1 << 11,      /* a day or month name (DATE_WORDS) */
   CL_HONORIFIC = 1 << 12, /* Mr, Dr. ... (HONORIFICS) */
-  CL_WRITTEN = 1 << 13    /* the id is the form of a word token (set by the first pass) */
+  CL_WRITTEN = 1 << 13,   /* the id is the form of a word token (set by the first pass) */
+  CL_CLASSWORD = 1 << 14, /* it ends a kind of name ("Fleet", "Group", "River": the
+                           * gazetteer's word classes, QR_WC_ORG to QR_WC_EVENT) */
+  CL_POSSESSIVE = 1 << 15 /* 's, ’s, ' after a word */
 };
 
 /* One distinct sequence. */
@@ -179,7 +185,15 @@ static uint16_t class_of(scan *s, size_t i) {
     if (in_list(DATE_WORDS, w, n)) f |= CL_DATE;
     if (in_list(HONORIFICS, w, n > 1 && w[n - 1] == '.' ? n - 1 : n)) f |= CL_HONORIFIC;
     if (qr_segmenter_is_starter(s->seg, w, n)) f |= CL_STARTER;
+    uint32_t fold, exact, form = 0;
+    if (s->g && qr_gazetteer_form_keys(s->g, w, n, QR_TOK_WORD, &s->scratch, &fold, &exact, &form) == QR_OK &&
+        QR_KF_CLASS(form) >= QR_WC_ORG && QR_KF_CLASS(form) <= QR_WC_EVENT)
+      f |= CL_CLASSWORD;
+    if ((n == 2 && (memcmp(w, "'s", 2) == 0 || memcmp(w, "'S", 2) == 0)) ||
+        (n == 4 && memcmp(w, "\xE2\x80\x99s", 4) == 0))
+      f |= CL_POSSESSIVE;
   } else if (kind == QR_TOK_PUNCT) {
+    if ((n == 1 && w[0] == '\'') || (n == 3 && memcmp(w, "\xE2\x80\x99", 3) == 0)) f |= CL_POSSESSIVE;
     if ((n == 1 && w[0] == '-') ||
         (n == 3 && (memcmp(w, "\xE2\x80\x90", 3) == 0 || memcmp(w, "\xE2\x80\x91", 3) == 0)))
       f |= CL_HYPHEN;
@@ -292,6 +306,7 @@ static qr_status count_run(scan *s, size_t doc, size_t first, size_t ntok, size_
 typedef struct ments {
   const qr_mentions *m;
   size_t k, end;   /* the next mention that may cover a token, and the end of the doc's */
+  size_t start;    /* the doc's first */
 } ments;
 
 /* Is token i inside a mention of the gazetteer (a guessed name is what
@@ -430,6 +445,23 @@ static int opener(scan *s, size_t i) {
   return (f & CL_OPENER) || ((f & CL_QUOTE) && (s->t->flags[i] & QR_TF_SPACE_BEFORE));
 }
 
+/* The mention of the gazetteer that ends right before token i, in the
+ * same sentence and with nothing between (a space at most), or SIZE_MAX. */
+static size_t known_before(const scan *s, const ments *mt, size_t t0, size_t i) {
+  if (i == t0 || !joined(s->t, i) || (s->t->flags[i] & QR_TF_NEWLINE_BEFORE)) return SIZE_MAX;
+  for (size_t k = mt->k; k-- > mt->start;) {
+    size_t e = mt->m->tok_first[k] + mt->m->tok_count[k];
+    if (e < i) break;
+    if (e == i && mt->m->tok_first[k] >= t0 && !(mt->m->flags[k] & QR_MF_GUESS)) return k;
+  }
+  return SIZE_MAX;
+}
+
+/* Is the run [a, b) one word that ends a kind of name ("Group", "Fleet")? */
+static int class_word_alone(scan *s, size_t a, size_t b) {
+  return b == a + 1 && (class_of(s, a) & CL_CLASSWORD);
+}
+
 static qr_status scan_sentence(scan *s, ments *mt, size_t doc, size_t t0, size_t t1) {
   const qr_tokens *t = s->t;
   int seen = 0;   /* a word or number has been seen: a capital now is no sentence start */
@@ -448,7 +480,20 @@ static qr_status scan_sentence(scan *s, ments *mt, size_t doc, size_t t0, size_t
       capwords += (class_of(s, next - 1) & CL_CAP) != 0;
       b = next;
     }
-    qr_status rc = take_run(s, doc, i, b, initial, b < t1 && person_at(s, mt, b));
+    /* a run of one or two words that ends a kind of name right after a
+     * name of the gazetteer is the end of a longer one the gazetteer lacks:
+     * "Sea of Japan" + "Fleet", "Seoul" + "National University"; the
+     * candidate takes the known name in (and is left out at the end if the
+     * gazetteer knows it whole). A longer run is a name of its own after a
+     * modifier: "US" + "Pew Research Center" */
+    size_t a = i, k = initial ? SIZE_MAX : known_before(s, mt, t0, i), words = 0;
+    for (size_t j = i; j < b && k != SIZE_MAX; j++) words += !(class_of(s, j) & CL_HYPHEN);
+    if (k != SIZE_MAX && words <= 2 && (class_of(s, b - 1) & CL_CLASSWORD)) a = mt->m->tok_first[k];
+    /* one such word alone after a possessive is no name: "Marrow's Group"
+     * is Marrow's group, not "Group" */
+    int fragment = a == i && i > t0 && (class_of(s, i - 1) & CL_POSSESSIVE) &&
+                   (s->t->flags[i - 1] & QR_TF_CLITIC) && class_word_alone(s, i, b);
+    qr_status rc = fragment ? QR_OK : take_run(s, doc, a, b, initial, b < t1 && person_at(s, mt, b));
     if (rc) return rc;
     seen = 1;
     i = b;
@@ -578,7 +623,8 @@ qr_status qr_find_candidates(const qr_corpus *c, const qr_cand_opts *o, qr_cand_
   for (size_t d = 0; d < qr_corpus_ndocs(c) && !rc; d++) {
     qr_doc doc;
     qr_corpus_doc(c, d, &doc);
-    ments mt = {qr_corpus_mentions(c), doc.ment_first, doc.ment_first + doc.ment_count};
+    ments mt = {qr_corpus_mentions(c), doc.ment_first, doc.ment_first + doc.ment_count,
+                doc.ment_first};
     for (size_t k = doc.sent_first; k < doc.sent_first + doc.sent_count && !rc; k++) {
       size_t t0 = sents->first[k], t1 = t0 + sents->count[k];
       if ((sents->flags[k] & QR_SF_HEADLINE) && title_case(&s, t0, t1)) continue;
