@@ -4,14 +4,19 @@
  * it is added; the whole input added once more as a plain text document
  * (qr_corpus_add_text); then a fixed gazetteer matched over the corpus
  * (qr_corpus_match, the path quarry.open takes, with its keys cached per
- * form) and everything read back.
+ * form), everything read back, and the names the gazetteer lacks listed
+ * (qr_find_candidates, single words too), which reads the mentions and the
+ * tokens around them.
  *
  * Checked besides the sanitizers: every document's ranges lie inside the
  * corpus's arrays, its title inside its text; each metadata value is a
- * JSON text (qr_corpus_meta says so); mentions lie inside the tokens. */
+ * JSON text (qr_corpus_meta says so); mentions lie inside the tokens; each
+ * candidate lies inside the tokens, has words, and is seen at least once
+ * in at least one document. */
 #include "fuzz.h"
 #include "quarry/corpus.h"
 #include "quarry/json.h"
+#include "quarry/query.h"
 
 /* Matched over every corpus; built once, only read afterwards. */
 static qr_gazetteer *gaz;
@@ -90,6 +95,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (size_t i = 0; i < qr_corpus_ndocs(c); i++) check_doc(c, i);
   for (size_t k = 0; k < qr_corpus_nwarnings(c); k++)
     FUZZ_CHECK(strlen(qr_corpus_warning(c, k)) > 0);
+  qr_cand_opts co = {1, 0, 1, 0};
+  qr_cand_row *rows = NULL;
+  size_t nrows = 0;
+  FUZZ_CHECK(qr_find_candidates(c, &co, &rows, &nrows) == QR_OK);
+  for (size_t r = 0; r < nrows; r++) {
+    FUZZ_CHECK(rows[r].ntok > 0 && rows[r].first + rows[r].ntok <= qr_corpus_tokens(c)->n);
+    FUZZ_CHECK(rows[r].words > 0 && rows[r].docs > 0 && rows[r].count >= rows[r].docs);
+  }
+  free(rows);
   qr_corpus_free(c);
   return 0;
 }
