@@ -5,6 +5,7 @@
  * gazetteer is set, its mentions found. Folding is memoised per distinct form
  * (fold_of), so a token costs one hash lookup beyond tokenizing. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -707,6 +708,13 @@ qr_status qr_corpus_match_doc(qr_corpus *c, docrec *d) { return match_doc(c, d);
 
 qr_status qr_corpus_fold_id(qr_corpus *c, uint32_t id, uint32_t *fold) { return fold_of(c, id, fold); }
 
+qr_status qr_corpus_set_fold(qr_corpus *c, uint32_t id, uint32_t fold) {
+  if (fold_room(c, id > fold ? id : fold)) return QR_ENOMEM;
+  c->fold_of[id] = fold;
+  c->fold_of[fold] = fold;
+  return QR_OK;
+}
+
 /* Tokenizes, splits and interns document d, appending to the arrays, and
  * finds its mentions when a gazetteer is set. */
 static qr_status annotate_doc(qr_corpus *c, docrec *d, int warn_cuts) {
@@ -1119,29 +1127,83 @@ static const char *unreadable(const char *path, int listed, char *buf, size_t n)
   return NULL;
 }
 
-/* The first NUL byte of data (or NULL) and its invalid UTF-8 sequences
- * (*first: where the first is). drop: data is a file's mapping whose pages
- * go once read (an index build): read a step at a time, cut before an
- * ASCII byte (where no sequence is under way), so that the count is the
- * count of the whole. */
-static const char *scan_text(const char *data, size_t len, int drop, size_t *nbad,
-                             size_t *first) {
+/* scan_text of data[a, e), a and e where no sequence is under way. */
+static const char *scan_range(const char *data, size_t a, size_t e, int drop, size_t *nbad,
+                              size_t *first) {
+  *nbad = 0;
+  *first = e;
   if (!drop) {
-    const char *nul = memchr(data, '\0', len);
-    if (!nul) *nbad = qr_utf8_check(data, len, first);
+    const char *nul = memchr(data + a, '\0', e - a);
+    size_t at;
+    if (!nul && (*nbad = qr_utf8_check(data + a, e - a, &at))) *first = a + at;
     return nul;
   }
+  for (size_t s0 = a, s1; s0 < e; s0 = s1) {
+    s1 = e - s0 < IMPORT_STEP ? e : s0 + IMPORT_STEP;
+    while (s1 < e && (unsigned char)data[s1] >= 0x80) s1++;
+    const char *nul = memchr(data + s0, '\0', s1 - s0);
+    size_t at, bad = nul ? 0 : qr_utf8_check(data + s0, s1 - s0, &at);
+    qr_pages_drop(data + s0, s1 - s0);
+    if (nul) return nul;
+    if (bad && *nbad == 0) *first = s0 + at;
+    *nbad += bad;
+  }
+  return NULL;
+}
+
+/* One thread's share of scan_text. */
+typedef struct scan_part {
+  const char *data;
+  size_t a, e;
+  int drop;
+  const char *nul;
+  size_t nbad, first;
+} scan_part;
+
+static void *scan_part_run(void *p) {
+  scan_part *s = p;
+  s->nul = scan_range(s->data, s->a, s->e, s->drop, &s->nbad, &s->first);
+  return NULL;
+}
+
+/* below this, a text is scanned on one thread */
+#define SCAN_PARALLEL_BYTES ((size_t)16 << 20)
+#define SCAN_THREADS 16
+
+/* The first NUL byte of data (or NULL) and its invalid UTF-8 sequences
+ * (*first: where the first is), on up to jobs threads: a large text is cut
+ * before ASCII bytes (where no sequence is under way), so that the count
+ * is the count of the whole; it runs before any annotation, on every core
+ * that will annotate. drop: data is a file's mapping whose pages go once
+ * read (an index build): read a step at a time. */
+static const char *scan_text(const char *data, size_t len, int drop, size_t jobs, size_t *nbad,
+                             size_t *first) {
+  size_t nt = len < SCAN_PARALLEL_BYTES ? 1 : jobs < SCAN_THREADS ? jobs : SCAN_THREADS;
+  if (nt <= 1) return scan_range(data, 0, len, drop, nbad, first);
+  scan_part part[SCAN_THREADS];
+  pthread_t tid[SCAN_THREADS];
+  size_t a = 0;
+  for (size_t t = 0; t < nt; t++) {
+    size_t e = t + 1 == nt ? len : len / nt * (t + 1);
+    while (e < len && (unsigned char)data[e] >= 0x80) e++;
+    if (e < a) e = a;
+    part[t] = (scan_part){.data = data, .a = a, .e = e, .drop = drop};
+    a = e;
+  }
+  size_t started = 0;
+  for (size_t t = 1; t < nt; t++) {
+    if (pthread_create(&tid[t], NULL, scan_part_run, &part[t]) != 0) break;
+    started = t;
+  }
+  for (size_t t = started + 1; t < nt; t++) scan_part_run(&part[t]);   /* (no thread for them) */
+  scan_part_run(&part[0]);
+  for (size_t t = 1; t <= started; t++) pthread_join(tid[t], NULL);
   *nbad = 0;
   *first = len;
-  for (size_t a = 0, e; a < len; a = e) {
-    e = len - a < IMPORT_STEP ? len : a + IMPORT_STEP;
-    while (e < len && (unsigned char)data[e] >= 0x80) e++;
-    const char *nul = memchr(data + a, '\0', e - a);
-    size_t at, bad = nul ? 0 : qr_utf8_check(data + a, e - a, &at);
-    qr_pages_drop(data + a, e - a);
-    if (nul) return nul;
-    if (bad && *nbad == 0) *first = a + at;
-    *nbad += bad;
+  for (size_t t = 0; t < nt; t++) {
+    if (part[t].nul) return part[t].nul;   /* the first NUL: what came before it counts no more */
+    if (part[t].nbad && *nbad == 0) *first = part[t].first;
+    *nbad += part[t].nbad;
   }
   return NULL;
 }
@@ -1164,14 +1226,14 @@ static int has_nul(const char *data, size_t len, int drop) {
  * encoding: a Latin-1 text with its accents here and there stays, with a
  * warning). Fills why (for the skipped list) and msg (the error, naming the
  * path) when not; else *nbad and *bad_at for the warning. drop: as scan_text. */
-static int is_text(const char *path, const char *data, size_t len, int drop, size_t *nbad,
-                   size_t *bad_at, char *why, size_t n, char *msg, size_t mn) {
+static int is_text(const char *path, const char *data, size_t len, int drop, size_t jobs,
+                   size_t *nbad, size_t *bad_at, char *why, size_t n, char *msg, size_t mn) {
   if (qr_utf16_likely(data, len)) {
     snprintf(why, n, "UTF-16 text, not UTF-8 (iconv -f UTF-16 -t UTF-8 converts it)");
     snprintf(msg, mn, "%s: %s", path, why);
     return 0;
   }
-  const char *nul = scan_text(data, len, drop, nbad, bad_at);
+  const char *nul = scan_text(data, len, drop, jobs, nbad, bad_at);
   if (nul) {
     size_t line, col;
     line_col(data, (size_t)(nul - data), &line, &col);
@@ -1231,7 +1293,7 @@ static qr_status add_file(qr_corpus *c, const char *path, const char *id, int sk
    * one by one when unescaped */
   int text = ends_with(path, ".jsonl") && !has_nul(f->data, f->len, c->spill && f->map)
                  ? 1
-                 : is_text(path, f->data, f->len, c->spill && f->map, &nbad, &bad_at, why,
+                 : is_text(path, f->data, f->len, c->spill && f->map, c->jobs, &nbad, &bad_at, why,
                            sizeof why, msg, sizeof msg);
   if (!text) {
     qr_file_close(f);

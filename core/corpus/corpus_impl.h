@@ -142,6 +142,8 @@ void qr_corpus_warn_cut(qr_corpus *c, const docrec *d, size_t at);
 qr_status qr_corpus_match_doc(qr_corpus *c, docrec *d);
 /* The id of the folded form of lexicon id id, interned when new. */
 qr_status qr_corpus_fold_id(qr_corpus *c, uint32_t id, uint32_t *fold);
+/* Records fold as the id of id's folded form (known to be so). */
+qr_status qr_corpus_set_fold(qr_corpus *c, uint32_t id, uint32_t fold);
 
 /* Makes room for n tokens' form and fold ids. */
 qr_status qr_corpus_ids_room(qr_corpus *c, size_t n);

@@ -75,8 +75,7 @@ typedef struct batch {
 
 /* One round's arrays of a thread, parked while the thread annotates the
  * other round (swap_arrays: the names are its scratch corpus's), and the
- * strings the round's batches added to the thread's lexicon, each as its
- * length (4 bytes) and bytes. */
+ * strings the round's batches added to the thread's lexicon (log_fresh). */
 typedef struct round_arrays {
   qr_tokens toks;
   qr_sentences sents;
@@ -124,13 +123,15 @@ static void swap_arrays(qr_corpus *w, round_arrays *r) {
   r->ids_cap = t.ids_cap;
 }
 
-/* The strings of w's lexicon ids [lex0, lex1) onto fresh. */
+/* The strings of w's lexicon ids [lex0, lex1) onto fresh, each as its
+ * length (4 bytes), the id of its fold in w (4 bytes; UNKNOWN when w never
+ * folded it) and its bytes. */
 static qr_status log_fresh(const qr_corpus *w, uint32_t lex0, uint32_t lex1, qr_buf *fresh) {
   for (uint32_t k = lex0; k < lex1; k++) {
     size_t n;
     const char *str = qr_lexicon_str(w->lex, k, &n);
-    uint32_t n32 = (uint32_t)n;
-    if (qr_buf_append(fresh, &n32, sizeof n32) || qr_buf_append(fresh, str, n)) return QR_ENOMEM;
+    uint32_t head[2] = {(uint32_t)n, k < w->fold_cap ? w->fold_of[k] : UNKNOWN};
+    if (qr_buf_append(fresh, head, sizeof head) || qr_buf_append(fresh, str, n)) return QR_ENOMEM;
   }
   return QR_OK;
 }
@@ -200,7 +201,7 @@ static int copy_spilled(job *j, const batch *bt, int id, size_t nt, size_t ns) {
     size_t n = nt - a < STAGE ? nt - a : STAGE;
     for (size_t i = 0; i < n; i++) me->stage[i] = an->map[w->form[s0 + a + i]];
     qr_corpus_spill_copy(c, c->form + d0 + a, me->stage, n * 4);
-    for (size_t i = 0; i < n; i++) me->stage[i] = c->fold_of[me->stage[i]];
+    for (size_t i = 0; i < n; i++) me->stage[i] = an->map[w->fold[s0 + a + i]];
     qr_corpus_spill_copy(c, c->fold + d0 + a, me->stage, n * 4);
   }
   for (size_t a = 0; a < ns; a += STAGE) {
@@ -233,10 +234,11 @@ static void copy_batch(job *j, const batch *bt, int thread) {
   if (c->spill && copy_spilled(j, bt, thread, nt, ns)) return;
   size_t s0 = bt->tok0, d0 = bt->dst_tok;
   qr_tokens_copy(&c->toks, d0, &w->toks, s0, nt);
+  /* a fold is a string of the thread's lexicon too, mapped as the forms
+   * are: two independent loads, where fold_of[form] waits for the first */
   for (size_t i = 0; i < nt; i++) {
-    uint32_t form = an->map[w->form[s0 + i]];
-    c->form[d0 + i] = form;
-    c->fold[d0 + i] = c->fold_of[form];
+    c->form[d0 + i] = an->map[w->form[s0 + i]];
+    c->fold[d0 + i] = an->map[w->fold[s0 + i]];
   }
   for (size_t k = 0; k < ns; k++) {
     c->sents.first[bt->dst_sent + k] = (uint32_t)(w->sents.first[bt->sent0 + k] - s0 + d0);
@@ -339,6 +341,53 @@ nomem:
   return QR_ENOMEM;
 }
 
+/* Strings interned at a time by map_fresh: their slots are asked for
+ * together, so that their cache misses (most are new strings) overlap. */
+#define MAP_GROUP 32
+
+/* The strings of thread an's lexicon ids [lex0, lex1), read from fresh
+ * (log_fresh), interned into the corpus's lexicon in that order, mapped,
+ * and their folds recorded. The thread interned each string's fold right
+ * after it when new, so the corpus's lexicon grows as one thread's would;
+ * a fold is mapped once all of the batch is (it may come later in it). A
+ * string the thread never folded is folded here, at once, as one thread
+ * would. */
+static qr_status map_fresh(qr_corpus *c, struct qr_annotator *an, uint32_t lex0, uint32_t lex1,
+                           const char *fresh) {
+  uint64_t hash[MAP_GROUP];
+  const char *str[MAP_GROUP];
+  uint32_t len[MAP_GROUP], tfold[MAP_GROUP];
+  const char *rest = fresh;
+  for (uint32_t k0 = lex0; k0 < lex1; k0 += MAP_GROUP) {
+    uint32_t g = lex1 - k0 < MAP_GROUP ? lex1 - k0 : MAP_GROUP;
+    for (uint32_t i = 0; i < g; i++) {
+      uint32_t head[2];
+      memcpy(head, rest, sizeof head);
+      len[i] = head[0];
+      tfold[i] = head[1];
+      str[i] = rest + sizeof head;
+      rest = str[i] + len[i];
+      hash[i] = qr_hash_bytes(str[i], len[i]);
+      qr_lexicon_prefetch(c->lex, hash[i]);
+    }
+    for (uint32_t i = 0; i < g; i++) {
+      uint32_t id, fold;
+      qr_status rc = qr_lexicon_intern_hashed(c->lex, str[i], len[i], hash[i], &id);
+      if (!rc && tfold[i] == UNKNOWN) rc = qr_corpus_fold_id(c, id, &fold);
+      if (rc) return rc;
+      an->map[k0 + i] = id;
+    }
+  }
+  rest = fresh;
+  for (uint32_t k = lex0; k < lex1; k++) {
+    uint32_t head[2];
+    memcpy(head, rest, sizeof head);
+    rest += sizeof head + head[0];
+    if (head[1] != UNKNOWN && qr_corpus_set_fold(c, an->map[k], an->map[head[1]])) return QR_ENOMEM;
+  }
+  return QR_OK;
+}
+
 /* Step 2: the batches' new strings into the corpus's lexicon, in batch
  * order, and their places in the arrays. Stops at the first batch that
  * failed or would pass the corpus's tokens; *nok gets the batches to copy
@@ -365,15 +414,7 @@ static qr_status map_batches(qr_corpus *c, job *j, size_t *nok, size_t *tok_end,
       an->map = m;
       an->nmap = bt->lex1;
     }
-    for (uint32_t k = bt->lex0; k < lex1 && !rc; k++) {
-      uint32_t n, id, fold;
-      memcpy(&n, fresh, sizeof n);
-      const char *str = fresh + sizeof n;
-      fresh = str + n;
-      rc = qr_lexicon_intern(c->lex, str, n, &id);
-      if (!rc) rc = qr_corpus_fold_id(c, id, &fold);
-      an->map[k] = id;
-    }
+    rc = map_fresh(c, an, bt->lex0, lex1, fresh);
     if (rc) {
       bt->nmerge = 0;
       break;
@@ -739,18 +780,23 @@ static void *pipeline_helper(void *p) {
   return NULL;
 }
 
-/* The rounds of batches[0, nbatches): up to round_bytes per thread each. */
+/* The rounds of batches[0, nbatches): per_round bytes each, and a quarter
+ * of that in the last two rounds' worth. The last round's merge is the one
+ * no annotation runs beside (in an index build its copies go one at a
+ * time): the smaller it is, the less the other threads wait at the end. */
 static qr_status plan_rounds(batch *batches, size_t nbatches, size_t per_round, size_t **rounds,
                              size_t *nrounds) {
-  size_t *r = malloc((nbatches + 1) * sizeof *r), n = 0;
+  size_t *r = malloc((nbatches + 1) * sizeof *r), n = 0, left = 0;
   if (!r) return QR_ENOMEM;
+  for (size_t b = 0; b < nbatches; b++) left += batches[b].bytes;
   for (size_t b = 0; b < nbatches;) {
-    size_t bytes = 0;
+    size_t bytes = 0, want = left < 2 * per_round ? per_round / 4 : per_round;
     r[n] = b;
-    for (; b < nbatches && (b == r[n] || bytes < per_round); b++) {
+    for (; b < nbatches && (b == r[n] || bytes < want); b++) {
       bytes += batches[b].bytes;
       batches[b].round = n;
     }
+    left -= bytes;
     n++;
   }
   r[n] = nbatches;

@@ -92,6 +92,31 @@ T.test("a corpus annotated again on threads is the one annotated once", function
   same(snapshot(c), snapshot(one), "reannotated")
 end)
 
+T.test("a large text is checked for NUL and invalid UTF-8 on threads as on one", function()
+  -- past 16 MiB a text is scanned in parts, one per thread, each cut where
+  -- no sequence is under way: lines of two-byte letters put the cuts
+  -- inside sequences, where a part cut there would find two invalid ones
+  local body = string.rep(string.rep("\xC3\xA9", 40) .. "\n", 260000)
+  local bad = T.tmpfile("Caf\xE9 one.\n" .. body .. "Late \xFF byte.\n", "big-latin.txt")
+  local nul = T.tmpfile(body .. "x\0y\n" .. body .. "z\0\n", "big-nul.txt")
+  local one = q.open(bad, { quiet = true, jobs = 1, gazetteer = false })
+  local want = one:warnings()
+  T.eq(#want, 1)
+  assert(want[1]:find("big-latin.txt:1:4: invalid UTF-8 (2 invalid sequence(s) in the file)", 1, true), want[1])
+  for _, j in ipairs { 2, 3, 8 } do
+    T.eq(q.open(bad, { quiet = true, jobs = j, gazetteer = false }):warnings(), want, j .. " threads")
+  end
+  local _, e1 = pcall(q.open, nul, { quiet = true, jobs = 1, gazetteer = false })
+  assert(e1:find("big-nul.txt:260001:2: NUL byte", 1, true), e1)
+  for _, j in ipairs { 2, 3, 8 } do
+    local _, e = pcall(q.open, nul, { quiet = true, jobs = j, gazetteer = false })
+    T.eq(e, e1, j .. " threads")
+    -- an index build reads the text a step at a time, its pages let go
+    local _, ie = pcall(q.index, nul, dir .. "/../nul.qidx", { jobs = j, gazetteer = false })
+    assert(ie:find("big-nul.txt:260001:2: NUL byte", 1, true), ie)
+  end
+end)
+
 T.test("jobs is checked", function()
   T.raises(function() q.open("corpus", { jobs = -1 }) end, "option 'jobs' to 'open' must be at least 0")
   T.raises(function() q.open("corpus", { jobs = "all" }) end, "option 'jobs' to 'open' must be an integer")
