@@ -223,6 +223,9 @@ void qr_corpus_spill_discard(qr_corpus *c, const void *p, size_t n);
  * (their blocks have moved). QR_EARG when it cannot be done and nothing
  * changed (not spilled, no tokens, a file system that moves no blocks);
  * QR_EIO, err set, when a move failed part way. */
+/* Lets the page cache go of p[0, n) of the scratch file where it is written
+ * back (what is not yet stays): read for the last time. */
+void qr_corpus_spill_uncache(const qr_corpus *c, const void *p, size_t n);
 qr_status qr_corpus_spill_settle(qr_corpus *c, const uint64_t *at, int *fd, qr_error *err);
 /* The scratch file that qr_corpus_spill_settle can make c's index, or -1
  * (not spilled, no tokens, the arrays moved to memory, a file that cannot

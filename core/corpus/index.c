@@ -321,7 +321,8 @@ static const char *gather(const plan_section *ps, uint64_t at, size_t n, char *b
 
 /* Lets go of what the pieces of section s at [at, at + n) came from, where
  * they say so: written, they are not read again. keep: only hashed (they
- * are the index's, or copies of it), their pages are let go, nothing more. */
+ * are the index's, or copies of it), their pages are let go (and the
+ * scratch file's page cache), nothing more. */
 static void release_sources(qr_corpus *c, const plan_section *ps, uint64_t at, size_t n,
                             int keep) {
   size_t lo = 0, hi = ps->npieces;
@@ -338,6 +339,10 @@ static void release_sources(qr_corpus *c, const plan_section *ps, uint64_t at, s
     const char *src = pc->p + (a - pc->at);
     if (pc->release == 2 && !keep) qr_corpus_spill_discard(c, src, (size_t)(e - a));
     else qr_pages_drop(src, (size_t)(e - a));
+    /* hashed where they are: they are about to be moved (settle), and each
+     * move drops the page cache above it on one thread; dropped here,
+     * on every thread that hashes, the moves find little left */
+    if (keep) qr_corpus_spill_uncache(c, src, (size_t)(e - a));
   }
 }
 

@@ -330,6 +330,12 @@ void qr_corpus_spill_discard(qr_corpus *c, const void *p, size_t n) {
   qr_scratch_discard(qr_scratch_holds(&c->spill->texts, p) ? &c->spill->texts : &c->spill->file, p, n);
 }
 
+void qr_corpus_spill_uncache(const qr_corpus *c, const void *p, size_t n) {
+  const struct qr_spill *s = c->spill;
+  if (!s || !qr_scratch_holds(&s->file, p)) return;
+  posix_fadvise(s->file.fd, (off_t)((const char *)p - s->file.base), (off_t)n, POSIX_FADV_DONTNEED);
+}
+
 /* ---- settling: the scratch file becomes the index ------------------------- */
 
 /* Moves the file's bytes at [at, EOF) by delta (> 0: a hole of zeros
