@@ -492,18 +492,25 @@ static qr_status finish_docs(qr_corpus *c, job *j, size_t nok, int warn_cuts, si
 
 /* ---- postings ------------------------------------------------------------------ */
 
-/* A counting sort of token positions by fold on several threads: each
- * counts the folds of its share of the tokens, the counts become each
- * thread's places (fold by fold, thread by thread, so positions stay in
- * order), and each fills its places. In an index build (spilled) the
- * places are filled a window of folds at a time, each window's pages let go
- * before the next, and so are those of the folds read: the postings'
- * pages are never all in memory at once. */
+/* A counting sort of token positions by fold on several threads. The
+ * tokens are cut into chunks, several per thread; each chunk's folds are
+ * counted (phase 1), the counts become each chunk's places (fold by fold,
+ * chunk by chunk, so positions stay in order), and each chunk fills its
+ * places (phase 2). Threads take chunks as they come free, so that no
+ * thread waits on another's share: fold ids run in the order the text
+ * first meets them, so a window of rare folds lies mostly in the text's
+ * last part, and halves fixed in advance left one thread idle for most of
+ * such a window. In phase 2 the chunks are taken heaviest first (the
+ * positions each writes in the window are known from its counts). In an
+ * index build (spilled) the places are filled a window of folds at a time,
+ * each window's pages let go before the next, and so are those of the
+ * folds read: the postings' pages are never all in memory at once. */
 typedef struct post_job {
   const uint32_t *fold;
   size_t n, nlex;
-  size_t nt;
-  uint32_t **at;             /* per thread, per fold: its count, then its next place */
+  size_t nchunks;
+  uint32_t **at;             /* per chunk, per fold: its count, then its next place */
+  size_t *order;             /* phase 2: the chunks in the order they are taken */
   uint32_t *pos;
   uint32_t f_lo, f_hi;       /* the window of folds being placed */
   int phase;
@@ -511,39 +518,38 @@ typedef struct post_job {
   atomic_size_t next;
 } post_job;
 
-/* tokens read between two drops of their pages */
-#define POST_CHUNK ((size_t)1 << 20)
+/* chunks per thread: enough that the last one taken is a small part of
+ * the work (each costs a count per fold in memory) */
+#define POST_CHUNKS_PER_THREAD 8
 
-static void post_share(post_job *j, size_t t) {
-  size_t a = j->n * t / j->nt, e = j->n * (t + 1) / j->nt;
-  uint32_t *at = j->at[t];
-  for (size_t c0 = a; c0 < e; c0 += POST_CHUNK) {
-    size_t c1 = e - c0 < POST_CHUNK ? e : c0 + POST_CHUNK;
-    if (j->phase == 1) {
-      for (size_t i = c0; i < c1; i++) at[j->fold[i]]++;
-    } else {
-      uint32_t lo = j->f_lo, width = j->f_hi - j->f_lo;
-      for (size_t i = c0; i < c1; i++) {
-        uint32_t f = j->fold[i];
-        if (f - lo < width) j->pos[at[f]++] = (uint32_t)i;
-      }
+static void post_chunk(post_job *j, size_t k) {
+  size_t a = j->n * k / j->nchunks, e = j->n * (k + 1) / j->nchunks;
+  uint32_t *at = j->at[k];
+  if (j->phase == 1) {
+    for (size_t i = a; i < e; i++) at[j->fold[i]]++;
+  } else {
+    uint32_t lo = j->f_lo, width = j->f_hi - j->f_lo;
+    for (size_t i = a; i < e; i++) {
+      uint32_t f = j->fold[i];
+      if (f - lo < width) j->pos[at[f]++] = (uint32_t)i;
     }
-    if (j->drop) qr_pages_drop(j->fold + c0, (c1 - c0) * sizeof *j->fold);
   }
+  if (j->drop) qr_pages_drop(j->fold + a, (e - a) * sizeof *j->fold);
 }
 
 static void *post_worker(void *p) {
   post_job *j = p;
-  for (size_t t; (t = atomic_fetch_add(&j->next, 1)) < j->nt;) post_share(j, t);
+  for (size_t k; (k = atomic_fetch_add(&j->next, 1)) < j->nchunks;)
+    post_chunk(j, j->phase == 1 ? k : j->order[k]);
   return NULL;
 }
 
-static void post_phase(post_job *j, int phase) {
+static void post_phase(post_job *j, size_t nt, int phase) {
   j->phase = phase;
   atomic_store(&j->next, 0);
   pthread_t tid[MAX_THREADS];
   size_t started = 0;
-  for (size_t i = 1; i < j->nt; i++) {
+  for (size_t i = 1; i < nt; i++) {
     if (pthread_create(&tid[i], NULL, post_worker, j) != 0) break;
     started = i;
   }
@@ -551,23 +557,42 @@ static void post_phase(post_job *j, int phase) {
   for (size_t i = 1; i <= started; i++) pthread_join(tid[i], NULL);
 }
 
+/* The chunks in order of the positions each writes for folds [lo, hi)
+ * (its places for fold f run from at[k][f] to the next chunk's, or to
+ * start[f + 1]), heaviest first; ties in chunk order. */
+static void order_chunks(post_job *j, const uint32_t *start, size_t lo, size_t hi,
+                         uint64_t *weight) {
+  size_t nc = j->nchunks;
+  for (size_t k = 0; k < nc; k++) weight[k] = 0;
+  for (size_t f = lo; f < hi; f++)
+    for (size_t k = 0; k < nc; k++)
+      weight[k] += (k + 1 < nc ? j->at[k + 1][f] : start[f + 1]) - j->at[k][f];
+  for (size_t k = 0; k < nc; k++) {   /* insertion sort: a few dozen chunks */
+    size_t x = k;
+    for (; x > 0 && weight[j->order[x - 1]] < weight[k]; x--) j->order[x] = j->order[x - 1];
+    j->order[x] = k;
+  }
+}
+
 qr_status qr_corpus_sort_postings(const qr_corpus *c, size_t nlex, uint32_t *start, uint32_t *pos) {
   size_t n = c->toks.n, nt = c->jobs < MAX_THREADS ? c->jobs : MAX_THREADS;
   if (nt < 1 || n < ((size_t)1 << 20)) nt = 1;   /* threads for a million tokens or more */
-  post_job j = {c->fold, n, nlex, nt, calloc(nt, sizeof(uint32_t *)), pos, 0, 0, 0,
-                c->spill != NULL, 0};
-  qr_status rc = j.at ? QR_OK : QR_ENOMEM;
-  for (size_t t = 0; t < nt && !rc; t++)
-    if (!(j.at[t] = calloc(nlex ? nlex : 1, sizeof(uint32_t)))) rc = QR_ENOMEM;
+  size_t nchunks = nt == 1 ? 1 : nt * POST_CHUNKS_PER_THREAD;
+  post_job j = {c->fold, n, nlex, nchunks, calloc(nchunks, sizeof(uint32_t *)),
+                malloc(nchunks * sizeof(size_t)), pos, 0, 0, 0, c->spill != NULL, 0};
+  uint64_t *weight = malloc(nchunks * sizeof *weight);
+  qr_status rc = j.at && j.order && weight ? QR_OK : QR_ENOMEM;
+  for (size_t k = 0; k < nchunks && !rc; k++)
+    if (!(j.at[k] = calloc(nlex ? nlex : 1, sizeof(uint32_t)))) rc = QR_ENOMEM;
   if (!rc) {
-    post_phase(&j, 1);
+    post_phase(&j, nt, 1);
     start[0] = 0;
     for (size_t f = 0; f < nlex; f++) {
       uint32_t place = start[f];
-      for (size_t t = 0; t < nt; t++) {
-        uint32_t k = j.at[t][f];
-        j.at[t][f] = place;
-        place += k;
+      for (size_t k = 0; k < nchunks; k++) {
+        uint32_t count = j.at[k][f];
+        j.at[k][f] = place;
+        place += count;
       }
       start[f + 1] = place;
     }
@@ -579,12 +604,15 @@ qr_status qr_corpus_sort_postings(const qr_corpus *c, size_t nlex, uint32_t *sta
       for (hi = lo + 1; hi < nlex && start[hi + 1] - start[lo] <= window; hi++) {}
       j.f_lo = (uint32_t)lo;
       j.f_hi = (uint32_t)hi;
-      post_phase(&j, 2);
+      order_chunks(&j, start, lo, hi, weight);
+      post_phase(&j, nt, 2);
       if (j.drop) qr_corpus_spill_written(c, pos + start[lo], (size_t)(start[hi] - start[lo]) * sizeof *pos);
     }
   }
-  for (size_t t = 0; j.at && t < nt; t++) free(j.at[t]);
+  for (size_t k = 0; j.at && k < nchunks; k++) free(j.at[k]);
   free(j.at);
+  free(j.order);
+  free(weight);
   return rc;
 }
 

@@ -136,6 +136,21 @@ static int ids_right(unit *u, const qr_corpus *c) {
   return ok;
 }
 
+/* 1 if c's postings hold every token once, under its fold, in text order. */
+static int postings_right(unit *u, qr_corpus *c) {
+  const uint32_t *pos;
+  size_t npos;
+  if (qr_corpus_postings(c, 0, &pos, &npos) != QR_OK) return 0;
+  size_t nlex = qr_lexicon_size(c->lex);
+  int ok = c->post_start[0] == 0 && c->post_start[nlex] == c->toks.n;
+  for (size_t f = 0; ok && f < nlex; f++)
+    for (uint32_t k = c->post_start[f]; ok && k < c->post_start[f + 1]; k++)
+      ok = c->post_pos[k] < c->toks.n && c->fold[c->post_pos[k]] == f &&
+           (k == c->post_start[f] || c->post_pos[k - 1] < c->post_pos[k]);
+  CHECK(u, ok);
+  return ok;
+}
+
 int main(void) {
   unit u = {0};
   char dir[] = "/tmp/quarry-parallel-XXXXXX";
@@ -197,6 +212,40 @@ int main(void) {
     qr_corpus_free(c);
   }
   free(stopped);
+
+  /* Postings of a million tokens and more are sorted on threads, the
+   * tokens cut into chunks taken as threads come free, heaviest first in
+   * each window of folds: words first met late (high fold ids) lie in the
+   * text's last part, so the chunks of a window weigh very differently. */
+  {
+    size_t cap = (size_t)12 << 20, tn = 0;
+    char *big = malloc(cap);
+    for (size_t i = 0; tn + 64 < cap && i < 1300000; i++) {
+      int m = i % 3 == 0 ? snprintf(big + tn, 64, "the ")
+              : i % 3 == 1 ? snprintf(big + tn, 64, "w%zu ", i / 40)
+                           : snprintf(big + tn, 64, "x%zu ", i * 7919 % 1000);
+      tn += (size_t)m;
+    }
+    qr_corpus *ref = qr_corpus_new();
+    qr_error err = {0};
+    CHECK_INT(&u, qr_corpus_add_text(ref, "big", big, tn, &err), QR_OK);
+    CHECK(&u, ref->toks.n >= ((size_t)1 << 20));
+    postings_right(&u, ref);
+    for (size_t jobs = 2; jobs <= 3; jobs++) {
+      for (size_t window = 0; window <= 100000; window += 100000) {
+        unit_case(&u, "%zu threads, %s: postings of a million tokens, in chunks, those of one",
+                  jobs, window ? "windows of 100,000 postings" : "one window");
+        qr_corpus *c = qr_corpus_new();
+        qr_corpus_set_jobs(c, jobs);
+        c->post_window = window;
+        CHECK_INT(&u, qr_corpus_add_text(c, "big", big, tn, &err), QR_OK);
+        if (postings_right(&u, c)) same(&u, ref, c);
+        qr_corpus_free(c);
+      }
+    }
+    qr_corpus_free(ref);
+    free(big);
+  }
 
   qr_corpus_free(one);
   qr_gazetteer_free(g);
