@@ -118,6 +118,47 @@ static void idbits_free(idbits *s) {
   memset(s, 0, sizeof *s);
 }
 
+/* A map from word ids to candidates, made as idbits is: an array over the
+ * ids, grown to the highest, with the list of the ids it holds (a probe
+ * of a hash map per candidate cost more than the rest of their pass). */
+typedef struct idmap {
+  uint32_t *v;       /* per id: a value, or UINT32_MAX */
+  size_t n;
+  uint32_t *held;    /* the ids with a value */
+  size_t nheld, held_cap;
+} idmap;
+
+static uint32_t idmap_get(const idmap *m, uint32_t id) { return id < m->n ? m->v[id] : UINT32_MAX; }
+
+static qr_status idmap_put(idmap *m, uint32_t id, uint32_t val) {
+  if (id >= m->n) {
+    size_t n = m->n ? m->n : 1024;
+    while (n <= id) n *= 2;
+    uint32_t *v = realloc(m->v, n * sizeof *v);
+    if (!v) return QR_ENOMEM;
+    memset(v + m->n, 0xFF, (n - m->n) * sizeof *v);
+    m->v = v;
+    m->n = n;
+  }
+  if (m->v[id] == UINT32_MAX) {
+    if (qr_grow((void **)&m->held, &m->held_cap, m->nheld + 1, sizeof *m->held)) return QR_ENOMEM;
+    m->held[m->nheld++] = id;
+  }
+  m->v[id] = val;
+  return QR_OK;
+}
+
+static void idmap_clear(idmap *m) {
+  for (size_t i = 0; i < m->nheld; i++) m->v[m->held[i]] = UINT32_MAX;
+  m->nheld = 0;
+}
+
+static void idmap_free(idmap *m) {
+  free(m->v);
+  free(m->held);
+  memset(m, 0, sizeof *m);
+}
+
 /* What a guess keeps from one text to the next: fresh pages for each text
  * would be zeroed by the kernel every time. */
 struct qr_guess_scratch {
@@ -126,6 +167,7 @@ struct qr_guess_scratch {
   uint32_t *pos;       /* the capitalised words' tokens */
   size_t pos_cap;
   idbits alone, small, inside;
+  idmap last, first;   /* per word id: a candidate (see qr_gazetteer_guess) */
 };
 
 void qr_guesses_free(qr_guesses *q) {
@@ -141,6 +183,8 @@ void qr_guesses_free(qr_guesses *q) {
     idbits_free(&q->scratch->alone);
     idbits_free(&q->scratch->small);
     idbits_free(&q->scratch->inside);
+    idmap_free(&q->scratch->last);
+    idmap_free(&q->scratch->first);
     free(q->scratch);
   }
   memset(q, 0, sizeof *q);
@@ -312,9 +356,35 @@ typedef struct cand {
   uint32_t takes;    /* the mention of the gazetteer it takes in + 1, or 0 */
   int8_t type;       /* QR_GT_*, or -1: none yet */
   int8_t conf;       /* (at most 100) */
-  uint8_t in_title;  /* in a line written as a title, where every word has a capital */
-  uint8_t words;     /* how many (words_in, at most 255), once its span is final */
+  uint8_t marks;     /* C_* */
+  uint8_t words;     /* how many (words_in, at most 255) */
+  /* its first and last tokens' word ids: what the passes over the
+   * candidates read of the text is kept here, read while the text's keys
+   * are in the cache (a book's are not, by the time those passes run) */
+  uint32_t first_id, last_id;
 } cand;
+
+/* a cand's marks */
+enum {
+  C_TITLE = 1,     /* in a line written as a title, where every word has a capital */
+  C_OWN_KEY = 2,   /* its key is the key of its own words (name_key of [a, b)) */
+  /* its first token: */
+  C_STARTS = 4,    /* starts a sentence (starts_sentence) */
+  C_OPENS = 8,     /* ... or opens one (opens_sentence) */
+  C_GIVEN = 16     /* a given name (QR_KF_GIVEN) */
+};
+
+/* What c keeps of the text once [a, b) is its span (see cand). */
+static void cand_span(const text *t, cand *c) {
+  size_t w = words_in(t, c->a, c->b);
+  c->words = (uint8_t)(w < 255 ? w : 255);
+  c->first_id = t->ids[c->a];
+  c->last_id = t->ids[c->b - 1];
+  c->marks &= (uint8_t)~(C_STARTS | C_OPENS | C_GIVEN);
+  c->marks |= (uint8_t)((starts_sentence(t, c->a) ? C_STARTS : 0) |
+                        (opens_sentence(t, c->a) ? C_OPENS : 0) |
+                        (flags_at(t, c->a) & QR_KF_GIVEN ? C_GIVEN : 0));
+}
 
 /* Types the run [a, b) by its words and neighbours (see the top). */
 static void type_run(const text *t, cand *c, int titled) {
@@ -502,7 +572,7 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
     while (a < b && (flags_at(&t, a) & (QR_KF_SKIP | QR_KF_CONNECT))) a++;
     while (b > a && (flags_at(&t, b - 1) & (QR_KF_SKIP | QR_KF_CONNECT))) b--;
     if (a >= b) continue;
-    cand c = {(uint32_t)a, (uint32_t)b, 0, -1, 0, (uint8_t)bit_at(t.title, a), 0};
+    cand c = {(uint32_t)a, (uint32_t)b, 0, -1, 0, (uint8_t)(bit_at(t.title, a) ? C_TITLE : 0), 0, 0, 0};
     /* a name of the gazetteer right after it, of an organisation, a
      * building or an event, is the end of a longer one: "National" +
      * "Security Council" */
@@ -524,7 +594,7 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
     if (c.type < 0 && a + 1 == b && (flags_at(&t, a) & QR_KF_COMMON) &&
         !(flags_at(&t, a) & QR_KF_GIVEN))
       continue;
-    if (c.type < 0 && !c.in_title) {
+    if (c.type < 0 && !(c.marks & C_TITLE)) {
       /* "the Kumsusan guesthouse", "the Yalu river": a name and a small
        * word of its class */
       int next = class_at(&t, b);
@@ -539,8 +609,11 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
           (flags_at(&t, c.b) & QR_KF_CAPS) && !(flags_at(&t, c.b) & QR_KF_BARRIER))
         i = ++c.b;
     }
-    cands[nc] = c;
     key[nc] = name_key(&t, a, b);
+    /* (a run that took words in after b keeps the key of [a, b)) */
+    if (c.b == b || name_key(&t, c.a, c.b) == key[nc]) c.marks |= C_OWN_KEY;
+    cand_span(&t, &c);
+    cands[nc] = c;
     nc++;
   }
 
@@ -556,7 +629,8 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
           class_at(&t, e) != QR_WC_EVENT || (known->flags[k] & QR_MF_GUESS) ||
           strcmp(qr_gazetteer_type(g, known->entry[k]), "ORG") != 0)
         continue;
-      cand one = {(uint32_t)f, (uint32_t)e + 1, (uint32_t)k + 1, QR_GT_EVENT, 70, 0, 0};
+      cand one = {(uint32_t)f, (uint32_t)e + 1, (uint32_t)k + 1, QR_GT_EVENT, 70, C_OWN_KEY, 0, 0, 0};
+      cand_span(&t, &one);
       if (qr_grow((void **)&ev, &ev_cap, nev + 1, sizeof *ev)) rc = QR_ENOMEM;
       else ev[nev++] = one;
     }
@@ -592,7 +666,8 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
     }
   }
 
-  keymap named = {0}, names = {0}, last = {0}, first = {0};
+  keymap named = {0}, names = {0};
+  idmap *last = &sc->last, *first = &sc->first;
   /* per candidate, its name's number (names: name key -> number); per
    * name, how often the text gives it, its strongest guess, and the guess
    * that names it in full first */
@@ -606,11 +681,11 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
    * it is read), and most texts have no title at all */
   size_t nt = 0, ntitled = 0;
   for (size_t x = 0; x < nc; x++) {
-    nt += cands[x].in_title ? cands[x].b - cands[x].a : 1;
-    ntitled += cands[x].in_title;
+    nt += cands[x].marks & C_TITLE ? cands[x].b - cands[x].a : 1;
+    ntitled += (cands[x].marks & C_TITLE) != 0;
   }
   for (size_t x = 0; x < nc && !rc && ntitled; x++)
-    if (!cands[x].in_title && cands[x].type >= 0) rc = keymap_put(&named, key[x], 1);
+    if (!(cands[x].marks & C_TITLE) && cands[x].type >= 0) rc = keymap_put(&named, key[x], 1);
   if (!rc && nt > nc) {
     cand *more = realloc(cands, nt * sizeof *cands);
     if (more) cands = more;
@@ -625,7 +700,7 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
   for (size_t x = nc; x-- > 0 && !rc;) {
     cand c = cands[x];
     uint64_t kx = key[x];
-    if (!c.in_title || keymap_get(&named, kx) != UINT32_MAX) {
+    if (!(c.marks & C_TITLE) || keymap_get(&named, kx) != UINT32_MAX) {
       for (size_t j = c.a; j < c.b; j++)
         if (bit_at(t.soft, j)) c.takes = starts_at(&t, j);
       cands[--back] = c;
@@ -656,7 +731,8 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
       for (size_t j = i; j < end; j++)
         if (bit_at(t.soft, j)) takes = starts_at(&t, j);
       if (!(end == i + 1 && takes)) {
-        cand one = {(uint32_t)i, (uint32_t)end, (uint32_t)takes, -1, 0, 1, 0};
+        cand one = {(uint32_t)i, (uint32_t)end, (uint32_t)takes, -1, 0, C_TITLE | C_OWN_KEY, 0, 0, 0};
+        cand_span(&t, &one);
         part[np] = one;
         part_key[np++] = name_key(&t, i, end);
       }
@@ -685,20 +761,22 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
   }
   for (size_t x = 0; x < nc && !rc; x++) {
     if (cands[x].b - cands[x].a < 2) continue;
-    uint64_t lw = ids[cands[x].b - 1];
-    uint32_t y = keymap_get(&last, lw);
-    if (y == UINT32_MAX || count[nid[x]] > count[nid[y]]) rc = keymap_put(&last, lw, (uint32_t)x);
+    uint32_t lw = cands[x].last_id;
+    uint32_t y = idmap_get(last, lw);
+    if (y == UINT32_MAX || count[nid[x]] > count[nid[y]]) rc = idmap_put(last, lw, (uint32_t)x);
   }
   for (size_t x = 0; x < nc && !rc; x++) {
     cand *c = &cands[x];
-    if (c->b - c->a != 2 || !opens_sentence(&t, c->a) || (flags_at(&t, c->a) & QR_KF_GIVEN) ||
+    if (c->b - c->a != 2 || !(c->marks & C_OPENS) || (c->marks & C_GIVEN) ||
         c->takes)
       continue;
-    uint32_t y = keymap_get(&last, ids[c->b - 1]);
-    if (y == UINT32_MAX || y == x || ids[cands[y].a] == ids[c->a] || count[nid[y]] <= count[nid[x]])
+    uint32_t y = idmap_get(last, c->last_id);
+    if (y == UINT32_MAX || y == x || cands[y].first_id == c->first_id || count[nid[y]] <= count[nid[x]])
       continue;
     c->a++;
     key[x] = name_key(&t, c->a, c->b);
+    c->marks |= C_OWN_KEY;
+    cand_span(&t, c);
     /* (a name first met here has no count: it never wins above) */
     size_t before = nnames;
     rc = name_number(&names, key[x], &nnames, &names_cap, &count, &best, &full, &nid[x]);
@@ -729,28 +807,24 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
     rc = QR_ENOMEM;
     goto maps_done;
   }
-  for (size_t x = 0; x < nc; x++) {
-    size_t w = words_in(&t, cands[x].a, cands[x].b);
-    cands[x].words = (uint8_t)(w < 255 ? w : 255);
-    alias[x] = UINT32_MAX;
-  }
+  for (size_t x = 0; x < nc; x++) alias[x] = UINT32_MAX;
   for (int backward = 0; backward < 2 && !rc; backward++) {
     /* per word id: the person named in full nearest so far, by the last
      * word (last) and the first (first) */
-    keymap_free(&last);
-    keymap_free(&first);
+    idmap_clear(last);
+    idmap_clear(first);
     for (size_t s = 0; s < nc && !rc; s++) {
       size_t x = backward ? nc - 1 - s : s;
       const cand *p = &cands[x];
       size_t w = p->words;
       if (p->type == QR_GT_PERSON && w >= 2) {
-        rc = keymap_put(&last, ids[p->b - 1], (uint32_t)x);
-        if (!rc) rc = keymap_put(&first, ids[p->a], (uint32_t)x);
+        rc = idmap_put(last, p->last_id, (uint32_t)x);
+        if (!rc) rc = idmap_put(first, p->first_id, (uint32_t)x);
         continue;
       }
       if (w != 1 || alias[x] != UINT32_MAX) continue;
-      uint32_t y = keymap_get(&last, ids[p->a]);
-      if (y == UINT32_MAX) y = keymap_get(&first, ids[p->a]);
+      uint32_t y = idmap_get(last, p->first_id);
+      if (y == UINT32_MAX) y = idmap_get(first, p->first_id);
       if (y != UINT32_MAX) alias[x] = y;
     }
   }
@@ -760,12 +834,13 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
         (c->type >= 0 && c->conf > 55 && c->type != QR_GT_PERSON))
       continue;
     /* a sentence's first word the text also writes small is the word */
-    if (starts_sentence(&t, c->a) && idbits_has(t.small, ids[c->a])) continue;
+    if ((c->marks & C_STARTS) && idbits_has(t.small, c->first_id)) continue;
     size_t y = alias[x];
     if (c->type != QR_GT_PERSON || c->conf < cands[y].conf) c->conf = cands[y].conf;
     c->type = QR_GT_PERSON;
     key[x] = key[y];
     nid[x] = nid[y];
+    if (key[x] != name_key(&t, c->a, c->b)) c->marks &= (uint8_t)~C_OWN_KEY;
   }
   free(alias);
   if (rc) goto maps_done;
@@ -779,7 +854,7 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
   }
   for (size_t x = 0, k = out->n; x < nc; x++) at[x] = cands[x].type >= 0 ? k++ : SIZE_MAX;
   for (size_t x = 0; x < nc; x++) {
-    if (at[x] == SIZE_MAX || name_key(&t, cands[x].a, cands[x].b) != key[x]) continue;
+    if (at[x] == SIZE_MAX || !(cands[x].marks & C_OWN_KEY)) continue;
     if (full[nid[x]] == UINT32_MAX) full[nid[x]] = (uint32_t)at[x];
   }
   for (size_t x = 0; x < nc && rc == QR_OK; x++) {
@@ -800,8 +875,8 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
 maps_done:
   keymap_free(&named);
   keymap_free(&names);
-  keymap_free(&last);
-  keymap_free(&first);
+  idmap_clear(last);
+  idmap_clear(first);
   free(nid);
   free(count);
   free(best);
