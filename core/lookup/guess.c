@@ -364,6 +364,9 @@ typedef struct cand {
   uint32_t first_id, last_id;
 } cand;
 
+/* candidates ahead whose words are asked for (see qr_gazetteer_guess) */
+#define GUESS_AHEAD 16
+
 /* a cand's marks */
 enum {
   C_TITLE = 1,     /* in a line written as a title, where every word has a capital */
@@ -550,6 +553,12 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
   /* 1. runs, typed by their own evidence */
   size_t nc = 0;
   for (size_t p = 0, i = 0; p < npos; p++) {
+    /* a book's keys and ids are far out of the cache by now: the words a
+     * few candidates ahead are asked for while this one is made */
+    if (p + GUESS_AHEAD < npos) {
+      __builtin_prefetch(&keys[pos[p + GUESS_AHEAD]]);
+      __builtin_prefetch(&ids[pos[p + GUESS_AHEAD]]);
+    }
     if (pos[p] < i || !name_word(&t, pos[p])) continue;
     i = pos[p];
     size_t a = i, b = run_end(&t, i);
