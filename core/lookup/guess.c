@@ -472,6 +472,42 @@ static qr_status name_number(keymap *names, uint64_t key, size_t *n, size_t *cap
   return QR_OK;
 }
 
+/* Is the line [a, e) written as a title (as the matcher tells them: three
+ * capitalised words or more, small words only where titles keep them, one
+ * sentence at most)? */
+static int title_line(const text *t, size_t a, size_t capitalised, size_t small) {
+  return (t->keys[a].flags & QR_KF_LINE_START) && capitalised >= 3 && !small;
+}
+
+/* The first pass over the text: the lines written as titles, the words the
+ * text writes small, and the capitalised words' tokens (pos, *npos: where
+ * a candidate may start). Every token is a word of one kind or another:
+ * the loop sets bits and positions without a branch (positions never
+ * outnumber tokens). */
+static qr_status scan_text(const text *t, uint32_t *pos, size_t *npos) {
+  const qr_tokkey *keys = t->keys;
+  idbits *small = t->small;
+  size_t n = t->n, np = 0, line = 0, capitalised = 0, small_words = 0;
+  for (size_t b = 0; b < n; b++) {
+    uint32_t f = keys[b].flags, id = t->ids[b];
+    if ((f & QR_KF_LINE_START) && b > line) {
+      if (title_line(t, line, capitalised, small_words)) bits_set(t->title, line, b);
+      line = b;
+      capitalised = small_words = 0;
+    }
+    capitalised += (f & (QR_KF_SMALL | QR_KF_LOWER)) == QR_KF_LOWER;
+    small_words += ((f & (QR_KF_SMALL | QR_KF_MINOR)) == QR_KF_SMALL) |
+                   (b > line && (f & QR_KF_BARRIER));
+    if (id / 64 >= small->nw && idbits_reach(small, id)) return QR_ENOMEM;
+    small->w[id / 64] |= (uint64_t)((f & QR_KF_SMALL) != 0) << (id % 64);
+    pos[np] = (uint32_t)b;
+    np += (f & (QR_KF_SMALL | QR_KF_NAMEWORD)) == QR_KF_NAMEWORD;
+  }
+  if (title_line(t, line, capitalised, small_words)) bits_set(t->title, line, n);
+  *npos = np;
+  return QR_OK;
+}
+
 qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t n, size_t base,
                              const qr_gazetteer *g, const qr_mentions *known, size_t m0,
                              qr_guesses *out) {
@@ -479,68 +515,46 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
   if (!out->scratch && !(out->scratch = calloc(1, sizeof *out->scratch))) return QR_ENOMEM;
   struct qr_guess_scratch *sc = out->scratch;
   size_t nw = n / 64 + 1;
-  if (qr_grow((void **)&sc->marks, &sc->marks_cap, 3 * nw, sizeof *sc->marks)) return QR_ENOMEM;
+  if (qr_grow((void **)&sc->marks, &sc->marks_cap, 3 * nw, sizeof *sc->marks) ||
+      qr_grow((void **)&sc->pos, &sc->pos_cap, n + 1, sizeof *sc->pos))
+    return QR_ENOMEM;
   memset(sc->marks, 0, 3 * nw * sizeof *sc->marks);
   text t = {keys, ids, n, sc->marks, sc->marks + nw, sc->marks + 2 * nw, known, m0, base,
             &sc->alone, &sc->small, &sc->inside};
   cand *cands = NULL;
   uint64_t *key = NULL;
-  qr_status rc = QR_OK;
-  /* one pass over the text, line by line:
-   * - the lines written as titles (as the matcher tells them: three
-   *   capitalised words or more, small words only where titles keep them,
-   *   one sentence at most);
-   * - the gazetteer's mentions; in a title, a place's one word is soft (2):
-   *   it may be the start of a name the text gives in full elsewhere, as
-   *   "Vladimir" of "Vladimir Putin Visits ...";
-   * - the words the text writes small, the capitalised words' tokens (where
-   *   a candidate may start), the words it writes with a capital inside a
-   *   sentence, and the words that stand alone there (surnames, mostly).
-   * Those last two read a word's neighbours, so they wait until the line
-   * after the word's is marked. */
-  size_t npos = 0, filled = 0, km = m0;
-  /* (every token is a word of one kind or another: the loop below sets
-   * bits and positions without a branch; positions never outnumber tokens,
-   * and pages are only touched as they fill) */
-  if (qr_grow((void **)&sc->pos, &sc->pos_cap, n + 1, sizeof *sc->pos)) rc = QR_ENOMEM;
   uint32_t *pos = sc->pos;
-  for (size_t a = 0; a < n && !rc;) {
-    size_t b = a, capitalised = 0, small = 0;
-    do {
-      uint32_t f = keys[b].flags, id = ids[b];
-      capitalised += (f & (QR_KF_SMALL | QR_KF_LOWER)) == QR_KF_LOWER;
-      small += ((f & (QR_KF_SMALL | QR_KF_MINOR)) == QR_KF_SMALL) | (b > a && (f & QR_KF_BARRIER));
-      if (id / 64 >= t.small->nw && (rc = idbits_reach(t.small, id))) break;
-      t.small->w[id / 64] |= (uint64_t)((f & QR_KF_SMALL) != 0) << (id % 64);
-      pos[npos] = (uint32_t)b;
-      npos += (f & (QR_KF_SMALL | QR_KF_NAMEWORD)) == QR_KF_NAMEWORD;
-      b++;
-    } while (b < n && !(keys[b].flags & QR_KF_LINE_START));
-    if (rc) break;
-    int title = (keys[a].flags & QR_KF_LINE_START) && capitalised >= 3 && !small;
-    if (title) bits_set(t.title, a, b);
-    for (; km < known->n && known->tok_first[km] - base < b; km++) {
-      size_t f = known->tok_first[km] - base;
-      int soft = 0;
-      if (title && f >= a && known->tok_count[km] == 1 && !(known->flags[km] & QR_MF_GUESS)) {
-        const char *ty = qr_gazetteer_type(g, known->entry[km]);
-        soft = strcmp(ty, "GPE") == 0 || strcmp(ty, "LOC") == 0;
-      }
-      size_t e = f + known->tok_count[km] < n ? f + known->tok_count[km] : n;
-      bits_set(t.known, f, e);
-      if (soft) bits_set(t.soft, f, e);
+  size_t npos = 0;
+  qr_status rc = scan_text(&t, pos, &npos);
+  if (rc) goto done;
+  /* the gazetteer's mentions; in a title, a place's one word is soft: it
+   * may be the start of a name the text gives in full elsewhere, as
+   * "Vladimir" of "Vladimir Putin Visits ..." */
+  for (size_t km = m0; km < known->n; km++) {
+    size_t f = known->tok_first[km] - base;
+    int soft = 0;
+    if (bit_at(t.title, f) && known->tok_count[km] == 1 && !(known->flags[km] & QR_MF_GUESS)) {
+      const char *ty = qr_gazetteer_type(g, known->entry[km]);
+      soft = strcmp(ty, "GPE") == 0 || strcmp(ty, "LOC") == 0;
     }
-    size_t upto = b < n ? b - 1 : n;   /* (the last word waits for the next line) */
-    for (; filled < npos && pos[filled] < upto && !rc; filled++) {
-      size_t i = pos[filled];
-      int after_skip = i > 0 && (flags_at(&t, i - 1) & QR_KF_SKIP);
-      if (!starts_sentence(&t, i) && !after_skip) rc = idbits_add(t.inside, ids[i]);
-      if (!rc && name_word(&t, i) && !bit_at(t.title, i) && !starts_sentence(&t, i) &&
-          !name_word(&t, i + 1) && !(i > 0 && name_word(&t, i - 1)) && !after_skip &&
-          !(flags_at(&t, i + 1) & QR_KF_SKIP))
-        rc = idbits_add(t.alone, ids[i]);
+    size_t e = f + known->tok_count[km] < n ? f + known->tok_count[km] : n;
+    bits_set(t.known, f, e);
+    if (soft) bits_set(t.soft, f, e);
+  }
+  /* the words the text writes with a capital inside a sentence, and the
+   * words that stand alone there (surnames, mostly) */
+  for (size_t p = 0; p < npos && !rc; p++) {
+    size_t i = pos[p];
+    if (p + GUESS_AHEAD < npos) {   /* (see the runs below) */
+      __builtin_prefetch(&keys[pos[p + GUESS_AHEAD]]);
+      __builtin_prefetch(&ids[pos[p + GUESS_AHEAD]]);
     }
-    a = b;
+    int after_skip = i > 0 && (flags_at(&t, i - 1) & QR_KF_SKIP);
+    if (!starts_sentence(&t, i) && !after_skip) rc = idbits_add(t.inside, ids[i]);
+    if (!rc && name_word(&t, i) && !bit_at(t.title, i) && !starts_sentence(&t, i) &&
+        !name_word(&t, i + 1) && !(i > 0 && name_word(&t, i - 1)) && !after_skip &&
+        !(flags_at(&t, i + 1) & QR_KF_SKIP))
+      rc = idbits_add(t.alone, ids[i]);
   }
   if (!rc) {
     /* a candidate starts at a capitalised word: room for that many */
