@@ -211,6 +211,9 @@ void qr_corpus_spill_text_done(qr_corpus *c, const char *text);
 /* Frees the memory and disk of the whole pages of [p, p + n) in the
  * scratch file (copied into the index: their bytes are not needed again). */
 void qr_corpus_spill_discard(qr_corpus *c, const void *p, size_t n);
+/* Lets the page cache go of p[0, n) of the scratch file where it is written
+ * back (what is not yet stays): read for the last time. */
+void qr_corpus_spill_uncache(const qr_corpus *c, const void *p, size_t n);
 /* The places of the arrays settled in a file are multiples of this. */
 #define SETTLE_ALIGN 4096u
 /* Makes the scratch file the index's file without copying it: the blocks of
@@ -223,9 +226,6 @@ void qr_corpus_spill_discard(qr_corpus *c, const void *p, size_t n);
  * (their blocks have moved). QR_EARG when it cannot be done and nothing
  * changed (not spilled, no tokens, a file system that moves no blocks);
  * QR_EIO, err set, when a move failed part way. */
-/* Lets the page cache go of p[0, n) of the scratch file where it is written
- * back (what is not yet stays): read for the last time. */
-void qr_corpus_spill_uncache(const qr_corpus *c, const void *p, size_t n);
 qr_status qr_corpus_spill_settle(qr_corpus *c, const uint64_t *at, int *fd, qr_error *err);
 /* The scratch file that qr_corpus_spill_settle can make c's index, or -1
  * (not spilled, no tokens, the arrays moved to memory, a file that cannot

@@ -522,19 +522,26 @@ typedef struct post_job {
  * the work (each costs a count per fold in memory) */
 #define POST_CHUNKS_PER_THREAD 8
 
+/* tokens read between two drops of their pages (a chunk of a corpus of
+ * billions of tokens is hundreds of megabytes) */
+#define POST_STEP ((size_t)1 << 20)
+
 static void post_chunk(post_job *j, size_t k) {
   size_t a = j->n * k / j->nchunks, e = j->n * (k + 1) / j->nchunks;
   uint32_t *at = j->at[k];
-  if (j->phase == 1) {
-    for (size_t i = a; i < e; i++) at[j->fold[i]]++;
-  } else {
-    uint32_t lo = j->f_lo, width = j->f_hi - j->f_lo;
-    for (size_t i = a; i < e; i++) {
-      uint32_t f = j->fold[i];
-      if (f - lo < width) j->pos[at[f]++] = (uint32_t)i;
+  for (size_t s0 = a; s0 < e; s0 += POST_STEP) {
+    size_t s1 = e - s0 < POST_STEP ? e : s0 + POST_STEP;
+    if (j->phase == 1) {
+      for (size_t i = s0; i < s1; i++) at[j->fold[i]]++;
+    } else {
+      uint32_t lo = j->f_lo, width = j->f_hi - j->f_lo;
+      for (size_t i = s0; i < s1; i++) {
+        uint32_t f = j->fold[i];
+        if (f - lo < width) j->pos[at[f]++] = (uint32_t)i;
+      }
     }
+    if (j->drop) qr_pages_drop(j->fold + s0, (s1 - s0) * sizeof *j->fold);
   }
-  if (j->drop) qr_pages_drop(j->fold + a, (e - a) * sizeof *j->fold);
 }
 
 static void *post_worker(void *p) {

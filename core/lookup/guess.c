@@ -17,11 +17,12 @@
  *
  * A document may be a whole book, and the guessing runs by default, in
  * every scan: it goes over the tokens once (everything a token alone tells
- * is taken then), then over the capitalised words, then over the
- * candidates only, each name numbered once (a hash map keyed by its words'
- * ids) so that what is counted per name is an array. Its tables grow with
- * the names, not the text; its per-token marks are bits; what it needs from
- * one text to the next stays in the caller's qr_guesses. */
+ * is taken then), then twice over the capitalised words (what their
+ * neighbours tell, then the runs), then over the candidates only, each
+ * name numbered once (a hash map keyed by its words' ids) so that what is
+ * counted per name is an array. Its tables grow with the names, not the
+ * text; its per-token marks are bits; what it needs from one text to the
+ * next stays in the caller's qr_guesses. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -472,9 +473,10 @@ static qr_status name_number(keymap *names, uint64_t key, size_t *n, size_t *cap
   return QR_OK;
 }
 
-/* Is the line [a, e) written as a title (as the matcher tells them: three
- * capitalised words or more, small words only where titles keep them, one
- * sentence at most)? */
+/* Is the line from token a, with these counts of its capitalised words and
+ * small words (and sentence starts after its first token), written as a
+ * title (as the matcher tells them: three capitalised words or more, small
+ * words only where titles keep them, one sentence at most)? */
 static int title_line(const text *t, size_t a, size_t capitalised, size_t small) {
   return (t->keys[a].flags & QR_KF_LINE_START) && capitalised >= 3 && !small;
 }
