@@ -82,18 +82,23 @@ static int idbits_has(const idbits *s, uint32_t id) {
   return id / 64 < s->nw && (s->w[id / 64] >> (id % 64) & 1);
 }
 
+/* Grows the array *p of *n elements of elem bytes to hold index i, by
+ * doubling from first, the new elements' bytes set to fill. */
+static qr_status grow_to(void **p, size_t *n, size_t i, size_t elem, size_t first, int fill) {
+  if (i < *n) return QR_OK;
+  size_t m = *n ? *n : first;
+  while (m <= i) m *= 2;
+  char *q = realloc(*p, m * elem);
+  if (!q) return QR_ENOMEM;
+  memset(q + *n * elem, fill, (m - *n) * elem);
+  *p = q;
+  *n = m;
+  return QR_OK;
+}
+
 /* Grows s to hold id. */
 static qr_status idbits_reach(idbits *s, uint32_t id) {
-  size_t j = id / 64;
-  if (j < s->nw) return QR_OK;
-  size_t nw = s->nw ? s->nw : 64;
-  while (nw <= j) nw *= 2;
-  uint64_t *w = realloc(s->w, nw * sizeof *w);
-  if (!w) return QR_ENOMEM;
-  memset(w + s->nw, 0, (nw - s->nw) * sizeof *w);
-  s->w = w;
-  s->nw = nw;
-  return QR_OK;
+  return grow_to((void **)&s->w, &s->nw, id / 64, sizeof *s->w, 64, 0);
 }
 
 static qr_status idbits_add(idbits *s, uint32_t id) {
@@ -132,15 +137,7 @@ typedef struct idmap {
 static uint32_t idmap_get(const idmap *m, uint32_t id) { return id < m->n ? m->v[id] : UINT32_MAX; }
 
 static qr_status idmap_put(idmap *m, uint32_t id, uint32_t val) {
-  if (id >= m->n) {
-    size_t n = m->n ? m->n : 1024;
-    while (n <= id) n *= 2;
-    uint32_t *v = realloc(m->v, n * sizeof *v);
-    if (!v) return QR_ENOMEM;
-    memset(v + m->n, 0xFF, (n - m->n) * sizeof *v);
-    m->v = v;
-    m->n = n;
-  }
+  if (grow_to((void **)&m->v, &m->n, id, sizeof *m->v, 1024, 0xFF)) return QR_ENOMEM;
   if (m->v[id] == UINT32_MAX) {
     if (qr_grow((void **)&m->held, &m->held_cap, m->nheld + 1, sizeof *m->held)) return QR_ENOMEM;
     m->held[m->nheld++] = id;
