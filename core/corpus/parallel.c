@@ -492,134 +492,152 @@ static qr_status finish_docs(qr_corpus *c, job *j, size_t nok, int warn_cuts, si
 
 /* ---- postings ------------------------------------------------------------------ */
 
-/* A counting sort of token positions by fold on several threads. The
- * tokens are cut into chunks, several per thread; each chunk's folds are
- * counted (phase 1), the counts become each chunk's places (fold by fold,
- * chunk by chunk, so positions stay in order), and each chunk fills its
- * places (phase 2). Threads take chunks as they come free, so that no
- * thread waits on another's share: fold ids run in the order the text
- * first meets them, so a window of rare folds lies mostly in the text's
- * last part, and halves fixed in advance left one thread idle for most of
- * such a window. In phase 2 the chunks are taken heaviest first (the
- * positions each writes in the window are known from its counts). In an
- * index build (spilled) the places are filled a window of folds at a time,
- * each window's pages let go before the next, and so are those of the
- * folds read: the postings' pages are never all in memory at once. */
+/* A counting sort of token positions by fold on several threads. Each
+ * thread counts the folds of its share of the tokens (phase 1), and the
+ * counts become each fold's place. Then the positions are placed a window
+ * of folds at a time (phase 2), each window's folds cut into one part per
+ * thread holding as many postings as the others: every thread reads every
+ * token and writes only its own part's. So no two threads write the same
+ * page or cache line (the postings of a rare fold fill a line or two: cut
+ * by tokens instead, each thread wrote a few of them into the same lines,
+ * which went back and forth between the cores), the threads' shares weigh
+ * the same whatever part of the text their folds were first met in, and no
+ * thread waits for another between windows: each goes on with its part of
+ * the next window and lets go of its own part's pages. Reading all tokens
+ * on every thread costs little next to the writes: a token's fold is read
+ * in order, and a thread's mispredicted branches are as many as the
+ * positions it writes either way. In an index build (spilled), each
+ * window's pages are let go once placed, and so are those of the folds
+ * read, by the last thread past them: the postings' pages are never all in
+ * memory at once. */
 typedef struct post_job {
+  const qr_corpus *c;
   const uint32_t *fold;
-  size_t n, nlex;
-  size_t nchunks;
-  uint32_t **at;             /* per chunk, per fold: its count, then its next place */
-  size_t *order;             /* phase 2: the chunks in the order they are taken */
+  size_t n, nt;
+  uint32_t **count;          /* phase 1: per thread, per fold */
+  const uint32_t *start;     /* per fold, its first place; start[nlex]: n */
+  uint32_t *next;            /* phase 2: per fold, its next place (a fold's thread only) */
   uint32_t *pos;
-  uint32_t f_lo, f_hi;       /* the window of folds being placed */
-  int phase;
-  int drop;                  /* let go of the folds' pages as they are read */
-  atomic_size_t next;
+  const size_t *win;         /* window w: folds [win[w], win[w + 1]) */
+  size_t nwin, nsteps;
+  atomic_uint *passed;       /* per window and step of tokens, the threads past it */
+  int drop;                  /* spilled: let go of pages as they are done with */
+  atomic_size_t thread;      /* the next thread's number */
 } post_job;
 
-/* chunks per thread: enough that the last one taken is a small part of
- * the work (each costs a count per fold in memory) */
-#define POST_CHUNKS_PER_THREAD 8
-
-/* tokens read between two drops of their pages (a chunk of a corpus of
- * billions of tokens is hundreds of megabytes) */
+/* tokens read between two drops of their pages (a thread's share of a
+ * corpus of billions of tokens is hundreds of megabytes) */
 #define POST_STEP ((size_t)1 << 20)
 
-static void post_chunk(post_job *j, size_t k) {
-  size_t a = j->n * k / j->nchunks, e = j->n * (k + 1) / j->nchunks;
-  uint32_t *at = j->at[k];
-  for (size_t s0 = a; s0 < e; s0 += POST_STEP) {
-    size_t s1 = e - s0 < POST_STEP ? e : s0 + POST_STEP;
-    if (j->phase == 1) {
-      for (size_t i = s0; i < s1; i++) at[j->fold[i]]++;
-    } else {
-      uint32_t lo = j->f_lo, width = j->f_hi - j->f_lo;
-      for (size_t i = s0; i < s1; i++) {
-        uint32_t f = j->fold[i];
-        if (f - lo < width) j->pos[at[f]++] = (uint32_t)i;
-      }
-    }
-    if (j->drop) qr_pages_drop(j->fold + s0, (s1 - s0) * sizeof *j->fold);
+/* The first fold of part k (of nt) of the folds [lo, hi): the fold whose
+ * place is nearest k nt-ths of the window's postings. */
+static size_t post_part(const uint32_t *start, size_t lo, size_t hi, size_t k, size_t nt) {
+  if (k == 0) return lo;
+  if (k >= nt) return hi;
+  uint64_t want = start[lo] + (uint64_t)(start[hi] - start[lo]) * k / nt;
+  size_t a = lo, b = hi;   /* the first fold placed at want or after */
+  while (a < b) {
+    size_t m = a + (b - a) / 2;
+    if (start[m] < want) a = m + 1;
+    else b = m;
   }
+  if (a > lo && want - start[a - 1] < start[a] - want) a--;
+  return a;
+}
+
+/* The positions of folds [a, b), part of window w, placed by one thread. */
+static void post_place(post_job *j, size_t w, size_t a, size_t b) {
+  uint32_t *next = j->next, *pos = j->pos, lo = (uint32_t)a, width = (uint32_t)(b - a);
+  for (size_t k = 0; k < j->nsteps; k++) {
+    size_t s0 = k * POST_STEP, s1 = j->n - s0 < POST_STEP ? j->n : s0 + POST_STEP;
+    for (size_t i = s0; width && i < s1; i++) {
+      uint32_t f = j->fold[i];
+      if (f - lo < width) pos[next[f]++] = (uint32_t)i;
+    }
+    /* the folds' pages, once every thread has read them */
+    if (j->drop && atomic_fetch_add(&j->passed[w * j->nsteps + k], 1) + 1 == j->nt)
+      qr_pages_drop(j->fold + s0, (s1 - s0) * sizeof *j->fold);
+  }
+  if (j->drop && width)
+    qr_corpus_spill_written(j->c, pos + j->start[a], (size_t)(j->start[b] - j->start[a]) * sizeof *pos);
 }
 
 static void *post_worker(void *p) {
   post_job *j = p;
-  for (size_t k; (k = atomic_fetch_add(&j->next, 1)) < j->nchunks;)
-    post_chunk(j, j->phase == 1 ? k : j->order[k]);
+  size_t t = atomic_fetch_add(&j->thread, 1);
+  if (!j->start) {   /* phase 1: the folds of this thread's share counted */
+    size_t a = j->n * t / j->nt, e = j->n * (t + 1) / j->nt;
+    uint32_t *count = j->count[t];
+    for (size_t s0 = a; s0 < e; s0 += POST_STEP) {
+      size_t s1 = e - s0 < POST_STEP ? e : s0 + POST_STEP;
+      for (size_t i = s0; i < s1; i++) count[j->fold[i]]++;
+      if (j->drop) qr_pages_drop(j->fold + s0, (s1 - s0) * sizeof *j->fold);
+    }
+    return NULL;
+  }
+  for (size_t w = 0; w < j->nwin; w++) {
+    size_t lo = j->win[w], hi = j->win[w + 1];
+    post_place(j, w, post_part(j->start, lo, hi, t, j->nt), post_part(j->start, lo, hi, t + 1, j->nt));
+  }
   return NULL;
 }
 
-static void post_phase(post_job *j, size_t nt, int phase) {
-  j->phase = phase;
-  atomic_store(&j->next, 0);
+/* Runs post_worker on nt threads (this one too). */
+static void post_phase(post_job *j) {
+  atomic_store(&j->thread, 0);
   pthread_t tid[MAX_THREADS];
   size_t started = 0;
-  for (size_t i = 1; i < nt; i++) {
+  for (size_t i = 1; i < j->nt; i++) {
     if (pthread_create(&tid[i], NULL, post_worker, j) != 0) break;
     started = i;
   }
-  post_worker(j);
+  /* this thread's share, and those of threads that could not start */
+  for (size_t k = started + 1; k <= j->nt; k++) post_worker(j);
   for (size_t i = 1; i <= started; i++) pthread_join(tid[i], NULL);
-}
-
-/* The chunks in order of the positions each writes for folds [lo, hi)
- * (its places for fold f run from at[k][f] to the next chunk's, or to
- * start[f + 1]), heaviest first; ties in chunk order. */
-static void order_chunks(post_job *j, const uint32_t *start, size_t lo, size_t hi,
-                         uint64_t *weight) {
-  size_t nc = j->nchunks;
-  for (size_t k = 0; k < nc; k++) weight[k] = 0;
-  for (size_t f = lo; f < hi; f++)
-    for (size_t k = 0; k < nc; k++)
-      weight[k] += (k + 1 < nc ? j->at[k + 1][f] : start[f + 1]) - j->at[k][f];
-  for (size_t k = 0; k < nc; k++) {   /* insertion sort: a few dozen chunks */
-    size_t x = k;
-    for (; x > 0 && weight[j->order[x - 1]] < weight[k]; x--) j->order[x] = j->order[x - 1];
-    j->order[x] = k;
-  }
 }
 
 qr_status qr_corpus_sort_postings(const qr_corpus *c, size_t nlex, uint32_t *start, uint32_t *pos) {
   size_t n = c->toks.n, nt = c->jobs < MAX_THREADS ? c->jobs : MAX_THREADS;
   if (nt < 1 || n < ((size_t)1 << 20)) nt = 1;   /* threads for a million tokens or more */
-  size_t nchunks = nt == 1 ? 1 : nt * POST_CHUNKS_PER_THREAD;
-  post_job j = {c->fold, n, nlex, nchunks, calloc(nchunks, sizeof(uint32_t *)),
-                malloc(nchunks * sizeof(size_t)), pos, 0, 0, 0, c->spill != NULL, 0};
-  uint64_t *weight = malloc(nchunks * sizeof *weight);
-  qr_status rc = j.at && j.order && weight ? QR_OK : QR_ENOMEM;
-  for (size_t k = 0; k < nchunks && !rc; k++)
-    if (!(j.at[k] = calloc(nlex ? nlex : 1, sizeof(uint32_t)))) rc = QR_ENOMEM;
+  post_job j = {.c = c, .fold = c->fold, .n = n, .nt = nt, .pos = pos, .drop = c->spill != NULL,
+                .nsteps = (n + POST_STEP - 1) / POST_STEP, .count = calloc(nt, sizeof(uint32_t *))};
+  /* windows of folds whose postings fill a quarter of them, 8M at least
+   * (in memory, one window: all) */
+  size_t window = c->spill ? (n / 4 > ((size_t)8 << 20) ? n / 4 : (size_t)8 << 20) : SIZE_MAX;
+  if (c->post_window) window = c->post_window;
+  size_t *win = malloc((nlex + 1) * sizeof *win);
+  qr_status rc = j.count && win ? QR_OK : QR_ENOMEM;
+  for (size_t t = 0; t < nt && !rc; t++)
+    if (!(j.count[t] = calloc(nlex ? nlex : 1, sizeof(uint32_t)))) rc = QR_ENOMEM;
   if (!rc) {
-    post_phase(&j, nt, 1);
+    post_phase(&j);
+    /* each fold's place; the first thread's counts become the next places */
     start[0] = 0;
     for (size_t f = 0; f < nlex; f++) {
-      uint32_t place = start[f];
-      for (size_t k = 0; k < nchunks; k++) {
-        uint32_t count = j.at[k][f];
-        j.at[k][f] = place;
-        place += count;
-      }
-      start[f + 1] = place;
+      uint32_t count = 0;
+      for (size_t t = 0; t < nt; t++) count += j.count[t][f];
+      start[f + 1] = start[f] + count;
+      j.count[0][f] = start[f];
     }
-    /* windows of folds whose postings fill a quarter of them, 8M at least
-     * (in memory, one window: all) */
-    size_t window = c->spill ? (n / 4 > ((size_t)8 << 20) ? n / 4 : (size_t)8 << 20) : SIZE_MAX;
-    if (c->post_window) window = c->post_window;
+    size_t nwin = 0;
+    win[0] = 0;
     for (size_t lo = 0, hi; lo < nlex; lo = hi) {
       for (hi = lo + 1; hi < nlex && start[hi + 1] - start[lo] <= window; hi++) {}
-      j.f_lo = (uint32_t)lo;
-      j.f_hi = (uint32_t)hi;
-      order_chunks(&j, start, lo, hi, weight);
-      post_phase(&j, nt, 2);
-      if (j.drop) qr_corpus_spill_written(c, pos + start[lo], (size_t)(start[hi] - start[lo]) * sizeof *pos);
+      win[++nwin] = hi;
     }
+    size_t npassed = nwin * j.nsteps;
+    if (!(j.passed = malloc((npassed ? npassed : 1) * sizeof *j.passed))) rc = QR_ENOMEM;
+    for (size_t k = 0; !rc && k < npassed; k++) atomic_init(&j.passed[k], 0);
+    j.win = win;
+    j.nwin = nwin;
+    j.start = start;
+    j.next = j.count[0];
+    if (!rc) post_phase(&j);
   }
-  for (size_t k = 0; j.at && k < nchunks; k++) free(j.at[k]);
-  free(j.at);
-  free(j.order);
-  free(weight);
+  for (size_t t = 0; j.count && t < nt; t++) free(j.count[t]);
+  free(j.count);
+  free((void *)j.passed);
+  free(win);
   return rc;
 }
 
