@@ -123,6 +123,7 @@ typedef struct plan_section {
   size_t npieces, cap;
   uint64_t *block_hash;      /* per 1 MiB block of the section */
   int settled;               /* in the file already (a scratch file made the index): hashed only */
+  int hashed;                /* block_hash and the header's hash are done */
 } plan_section;
 
 typedef struct writer {
@@ -369,6 +370,15 @@ static void *emit_units(void *p) {
     size_t n = size - at < (uint64_t)UNIT_BLOCKS * BLOCK ? (size_t)(size - at)
                                                           : (size_t)UNIT_BLOCKS * BLOCK;
     off_t where = (off_t)(j->w->h->offset[s] + at);
+    int hash = !ps->hashed;
+    if (j->hash_only && !ps->settled) {
+      /* a section written after the settling, hashed now, on every thread:
+       * what is left after the blocks are moved is writing only */
+      const char *data = gather(ps, at, n, buf);
+      for (size_t k = 0; k < n; k += BLOCK)
+        ps->block_hash[(at + k) / BLOCK] = qr_hash_bytes(data + k, n - k < BLOCK ? n - k : BLOCK);
+      continue;
+    }
     if (j->map) {   /* gathered straight into the file, hashed there */
       char *dst = j->map + where;
       /* disk first (see emit), a unit at a time: the scratch file of a
@@ -379,7 +389,7 @@ static void *emit_units(void *p) {
       }
       const char *src = gather(ps, at, n, dst);
       if (src != dst) memcpy(dst, src, n);
-      for (size_t k = 0; k < n; k += BLOCK)
+      for (size_t k = 0; hash && k < n; k += BLOCK)
         ps->block_hash[(at + k) / BLOCK] = qr_hash_bytes(dst + k, n - k < BLOCK ? n - k : BLOCK);
       /* done with these pages: out of this process's memory (they stay in
        * the page cache, to be written back; a shared file mapping keeps
@@ -390,7 +400,7 @@ static void *emit_units(void *p) {
       continue;
     }
     const char *data = gather(ps, at, n, buf);
-    for (size_t k = 0; k < n; k += BLOCK)
+    for (size_t k = 0; hash && k < n; k += BLOCK)
       ps->block_hash[(at + k) / BLOCK] = qr_hash_bytes(data + k, n - k < BLOCK ? n - k : BLOCK);
     if (j->hash_only) {
       /* read: out of this process's memory, from a piece or from several
@@ -421,9 +431,10 @@ enum {
   EMIT_REST        /* the others, with pwrite, into a file sized already */
 };
 
-/* 1 if emit writes (or hashes) section ps when told how. */
+/* 1 if emit writes (or hashes) section ps when told how: the settled ones
+ * are hashed with the others, which are written after the settling. */
 static int emits(int how, const plan_section *ps) {
-  return how == EMIT_ALL || (how == EMIT_SETTLED) == (ps->settled != 0);
+  return how == EMIT_ALL || (how == EMIT_SETTLED ? ps->settled || !ps->hashed : !ps->settled);
 }
 
 /* Writes the planned sections to fd and hashes them, on up to jobs threads,
@@ -447,14 +458,18 @@ static int emit(writer *w, int fd, size_t jobs, int how, uint64_t *done,
   atomic_init(&j.written, *done);
   atomic_init(&j.next, 0);
   atomic_init(&j.error, 0);
-  int e = 0;
+  int e = 0, hashing = 0;
   if (!j.unit_sec || !j.unit_at) e = ENOMEM;
   for (int s = 0; s < NSECT && !e; s++) {
     if (!emits(how, &w->sec[s])) continue;
     uint64_t size = w->h->bytes[s];
-    free(w->sec[s].block_hash);   /* hashed before, where a settling failed */
-    w->sec[s].block_hash = malloc((size / BLOCK + 1) * sizeof(uint64_t));
-    if (!w->sec[s].block_hash) e = ENOMEM;
+    if (!w->sec[s].hashed) {
+      /* (written again where a settling failed: the bytes are the same) */
+      hashing = 1;
+      free(w->sec[s].block_hash);
+      w->sec[s].block_hash = malloc((size / BLOCK + 1) * sizeof(uint64_t));
+      if (!w->sec[s].block_hash) e = ENOMEM;
+    }
     for (uint64_t at = 0; at < size && !e; at += (uint64_t)UNIT_BLOCKS * BLOCK) {
       j.unit_sec[j.nunits] = s;
       j.unit_at[j.nunits++] = at;
@@ -477,6 +492,8 @@ static int emit(writer *w, int fd, size_t jobs, int how, uint64_t *done,
   if (!e) {
     pthread_t tid[16];
     size_t started = 0;
+    /* writing only (pwrite): one thread, the others would wait for it */
+    if (!hashing && !j.map) jobs = 1;
     for (size_t i = 1; i < jobs && i < 16; i++) {
       if (pthread_create(&tid[i], NULL, emit_units, &j) != 0) break;
       started = i;
@@ -490,11 +507,12 @@ static int emit(writer *w, int fd, size_t jobs, int how, uint64_t *done,
   }
   if (j.map && munmap(j.map, (size_t)w->at) != 0 && !e) e = errno;
   for (int s = 0; s < NSECT && !e; s++) {
-    if (!emits(how, &w->sec[s])) continue;
+    if (!emits(how, &w->sec[s]) || w->sec[s].hashed) continue;
     uint64_t h = 0;
     for (uint64_t k = 0; k < (w->h->bytes[s] + BLOCK - 1) / BLOCK; k++)
       h = (h ^ w->sec[s].block_hash[k]) * 0x9E3779B97F4A7C15ULL;
     w->h->hash[s] = h;
+    w->sec[s].hashed = 1;
   }
   free(j.unit_sec);
   free(j.unit_at);
