@@ -19,22 +19,27 @@
 
 #include "corpus/corpus_impl.h"
 
-qr_corpus *qr_corpus_new(void) {
+/* A corpus segmenting with seg, or with a default segmenter of its own. */
+static qr_corpus *corpus_new(const qr_segmenter *seg) {
   qr_corpus *c = calloc(1, sizeof *c);
   if (!c) return NULL;
-  c->own_seg = qr_segmenter_new();
-  c->seg = c->own_seg;
+  if (!seg) seg = c->own_seg = qr_segmenter_new();
+  c->seg = seg;
   c->max_tokens = QR_CORPUS_MAX_TOKENS;
   c->jobs = 1;
   c->mapped.data = "";
   c->docids = qr_lexicon_new();
   c->lex = qr_lexicon_new();
-  if (!c->own_seg || !c->docids || !c->lex) {
+  if (!c->seg || !c->docids || !c->lex) {
     qr_corpus_free(c);
     return NULL;
   }
   return c;
 }
+
+qr_corpus *qr_corpus_new(void) { return corpus_new(NULL); }
+
+qr_corpus *qr_corpus_new_scratch(const qr_segmenter *seg) { return corpus_new(seg); }
 
 void qr_corpus_limit_tokens(qr_corpus *c, size_t max_tokens) {
   if (max_tokens < c->max_tokens) c->max_tokens = max_tokens;

@@ -145,6 +145,9 @@ qr_status qr_corpus_fold_id(qr_corpus *c, uint32_t id, uint32_t *fold);
 /* Records fold as the id of id's folded form (known to be so). */
 qr_status qr_corpus_set_fold(qr_corpus *c, uint32_t id, uint32_t fold);
 
+/* A scratch corpus that segments with seg (a thread's, in parallel.c),
+ * loading no segmenter of its own; seg outlives it. */
+qr_corpus *qr_corpus_new_scratch(const qr_segmenter *seg);
 /* Makes room for n tokens' form and fold ids. */
 qr_status qr_corpus_ids_room(qr_corpus *c, size_t n);
 /* Annotates documents [first, c->ndocs) on c->jobs threads, with the result

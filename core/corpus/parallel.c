@@ -261,7 +261,9 @@ static qr_status make_annotators(qr_corpus *c, size_t n) {
   if (!a) return QR_ENOMEM;
   c->annotators = a;
   for (; c->nannotators < n; c->nannotators++) {
-    qr_corpus *w = qr_corpus_new();
+    /* (segmenting with the corpus's: a default one of its own would be
+     * loaded for nothing, on one thread, before any annotation) */
+    qr_corpus *w = qr_corpus_new_scratch(c->seg);
     if (!w) return QR_ENOMEM;
     a[c->nannotators] = (struct qr_annotator){.w = w};
   }
