@@ -6,6 +6,7 @@
  * (fold_of), so a token costs one hash lookup beyond tokenizing. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1156,59 +1157,73 @@ static const char *scan_range(const char *data, size_t a, size_t e, int drop, si
   return NULL;
 }
 
-/* One thread's share of scan_text. */
+/* A part of scan_text's text, and what was found in it. */
 typedef struct scan_part {
-  const char *data;
   size_t a, e;
-  int drop;
   const char *nul;
   size_t nbad, first;
 } scan_part;
 
-static void *scan_part_run(void *p) {
-  scan_part *s = p;
-  s->nul = scan_range(s->data, s->a, s->e, s->drop, &s->nbad, &s->first);
+/* The parts of a text, taken by threads as they come free. */
+typedef struct scan_job {
+  const char *data;
+  int drop;
+  scan_part *part;
+  size_t nparts;
+  atomic_size_t next;
+} scan_job;
+
+static void *scan_parts(void *p) {
+  scan_job *j = p;
+  for (size_t k; (k = atomic_fetch_add(&j->next, 1)) < j->nparts;) {
+    scan_part *s = &j->part[k];
+    s->nul = scan_range(j->data, s->a, s->e, j->drop, &s->nbad, &s->first);
+  }
   return NULL;
 }
 
 /* below this, a text is scanned on one thread */
 #define SCAN_PARALLEL_BYTES ((size_t)16 << 20)
 #define SCAN_THREADS 16
+/* parts per thread: a thread slowed (its pages read from the disk, another
+ * process on its core) leaves the others less to wait for */
+#define SCAN_PARTS_PER_THREAD 4
 
 /* The first NUL byte of data (or NULL) and its invalid UTF-8 sequences
  * (*first: where the first is), on up to jobs threads: a large text is cut
- * before ASCII bytes (where no sequence is under way), so that the count
- * is the count of the whole; it runs before any annotation, on every core
- * that will annotate. drop: data is a file's mapping whose pages go once
- * read (an index build): read a step at a time. */
+ * into parts before ASCII bytes (where no sequence is under way), so that
+ * the count is the count of the whole; it runs before any annotation, on
+ * every core that will annotate. drop: data is a file's mapping whose
+ * pages go once read (an index build): read a step at a time. */
 static const char *scan_text(const char *data, size_t len, int drop, size_t jobs, size_t *nbad,
                              size_t *first) {
   size_t nt = len < SCAN_PARALLEL_BYTES ? 1 : jobs < SCAN_THREADS ? jobs : SCAN_THREADS;
   if (nt <= 1) return scan_range(data, 0, len, drop, nbad, first);
-  scan_part part[SCAN_THREADS];
-  pthread_t tid[SCAN_THREADS];
+  scan_part part[SCAN_THREADS * SCAN_PARTS_PER_THREAD];
+  scan_job j = {.data = data, .drop = drop, .part = part, .nparts = nt * SCAN_PARTS_PER_THREAD};
+  atomic_init(&j.next, 0);
   size_t a = 0;
-  for (size_t t = 0; t < nt; t++) {
-    size_t e = t + 1 == nt ? len : len / nt * (t + 1);
+  for (size_t k = 0; k < j.nparts; k++) {
+    size_t e = k + 1 == j.nparts ? len : len / j.nparts * (k + 1);
     while (e < len && (unsigned char)data[e] >= 0x80) e++;
     if (e < a) e = a;
-    part[t] = (scan_part){.data = data, .a = a, .e = e, .drop = drop};
+    part[k] = (scan_part){.a = a, .e = e};
     a = e;
   }
+  pthread_t tid[SCAN_THREADS];
   size_t started = 0;
   for (size_t t = 1; t < nt; t++) {
-    if (pthread_create(&tid[t], NULL, scan_part_run, &part[t]) != 0) break;
+    if (pthread_create(&tid[t], NULL, scan_parts, &j) != 0) break;
     started = t;
   }
-  for (size_t t = started + 1; t < nt; t++) scan_part_run(&part[t]);   /* (no thread for them) */
-  scan_part_run(&part[0]);
+  scan_parts(&j);
   for (size_t t = 1; t <= started; t++) pthread_join(tid[t], NULL);
   *nbad = 0;
   *first = len;
-  for (size_t t = 0; t < nt; t++) {
-    if (part[t].nul) return part[t].nul;   /* the first NUL: what came before it counts no more */
-    if (part[t].nbad && *nbad == 0) *first = part[t].first;
-    *nbad += part[t].nbad;
+  for (size_t k = 0; k < j.nparts; k++) {
+    if (part[k].nul) return part[k].nul;   /* the first NUL: what came before it counts no more */
+    if (part[k].nbad && *nbad == 0) *first = part[k].first;
+    *nbad += part[k].nbad;
   }
   return NULL;
 }
