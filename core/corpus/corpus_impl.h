@@ -202,7 +202,8 @@ void qr_corpus_spill_copy(qr_corpus *c, void *dst, const void *src, size_t n);
  * threads, for spans of text that do not overlap. */
 void qr_corpus_spill_put_text(qr_corpus *c, const docrec *d, size_t a, size_t e);
 /* Room for c's postings in the scratch file (disk given), or NULL (not
- * spilled; or no disk, err set). */
+ * spilled; or no disk, err set). A file that can become the index is cut
+ * right after them. */
 uint32_t *qr_corpus_spill_postings(qr_corpus *c, qr_error *err);
 /* Room for a text of len bytes in the scratch file (disk given), or NULL
  * (not spilled, no room left, no disk): the texts an index build unescapes
@@ -224,7 +225,7 @@ void qr_corpus_spill_uncache(const qr_corpus *c, const void *p, size_t n);
  * wrote them), of the arrays (token starts to sentence flags, in that
  * order) and of the postings are moved to the offsets at[0..11], multiples
  * of SETTLE_ALIGN, zeros between them, the file cut after the postings'
- * last block; *fd gets the file (c's until it is closed). Every other byte
+ * last block (or their last byte, where qr_corpus_spill_postings cut it); *fd gets the file (c's until it is closed). Every other byte
  * of the file is the caller's to write; c's arrays are then unreadable
  * (their blocks have moved). QR_EARG when it cannot be done and nothing
  * changed (not spilled, no tokens, a file system that moves no blocks);

@@ -544,8 +544,14 @@ static qr_status settle(writer *w, qr_outfile *o, int *e, uint64_t *done,
   }
   if (rc || *e) return rc;
   if ((rc = qr_outfile_adopt(o, settled_fd, err))) return rc;
-  if (ftruncate(settled_fd, (off_t)w->at) != 0) *e = errno;
-  else *e = emit(w, settled_fd, c->jobs, EMIT_REST, done, progress, progress_ud);
+  /* (a file cut at its size already, its postings' end, is not cut again:
+   * the file system would read its last block back to zero its tail) */
+  struct stat st;
+  if (fstat(settled_fd, &st) != 0 ||
+      (st.st_size != (off_t)w->at && ftruncate(settled_fd, (off_t)w->at) != 0))
+    *e = errno;
+  else
+    *e = emit(w, settled_fd, c->jobs, EMIT_REST, done, progress, progress_ud);
   return QR_OK;
 }
 

@@ -57,6 +57,7 @@ struct qr_spill {
   size_t text_cap, text_used, text_given;
   qr_error err;                  /* why the scratch file failed (a full disk) */
   int settled;                   /* its blocks moved: the arrays are no longer where they were */
+  int trimmed;                   /* cut right after the postings (qr_corpus_spill_trim) */
   int keeps_texts;               /* the texts are written at the file's start (it can settle) */
   atomic_uint_fast64_t text_put; /* ... so many bytes of them */
 };
@@ -290,11 +291,20 @@ static uint64_t text_bytes(const qr_corpus *c) {
 
 uint32_t *qr_corpus_spill_postings(qr_corpus *c, qr_error *err) {
   struct qr_spill *s = c->spill;
-  if (!s || c->toks.n > s->tok_cap) return NULL;
+  if (!s || c->toks.n > s->tok_cap || s->settled) return NULL;
   if (qr_scratch_allocate(&s->file, s->post, c->toks.n * 4, &s->err)) {
     qr_error_set(err, QR_EIO, "%s", s->err.msg);
     return NULL;
   }
+  /* the file that can become the index is cut where the index will end,
+   * the postings' last byte, before they are written: cut once settled
+   * (after the hashing let the page cache go, the moves dropped it, or the
+   * writing back began), the file system read the last block back from
+   * the disk (or waited for its writing) to zero its tail, up to 8 ms on
+   * one thread */
+  if (s->keeps_texts && !s->trimmed &&
+      ftruncate(s->file.fd, (off_t)((char *)s->post - s->file.base) + (off_t)c->toks.n * 4) == 0)
+    s->trimmed = 1;
   return s->post;
 }
 
@@ -381,7 +391,7 @@ qr_status qr_corpus_spill_settle(qr_corpus *c, const uint64_t *at, int *fd, qr_e
       return QR_EARG;
   /* what a region's last block holds past its end (tokens undone) goes:
    * the file's bytes between sections are zeros */
-  for (int k = 0; k < NREGIONS; k++) {
+  for (int k = 0; k < NREGIONS - s->trimmed; k++) {   /* (a trimmed file ends at the postings') */
     uint64_t end = round_up(used[k], SETTLE_ALIGN);
     char *p = s->file.base + from[k];
     if (end > used[k] && qr_scratch_allocate(&s->file, p + used[k], end - used[k], &s->err))
@@ -394,7 +404,8 @@ qr_status qr_corpus_spill_settle(qr_corpus *c, const uint64_t *at, int *fd, qr_e
    * disk before it moves blocks): little, the rounds having started that
    * writing (qr_corpus_drop_pages), and what an fsync would write anyway */
   int e = 0;
-  if (ftruncate(s->file.fd, (off_t)(from[NREGIONS - 1] + round_up(used[NREGIONS - 1], SETTLE_ALIGN))))
+  if (!s->trimmed &&
+      ftruncate(s->file.fd, (off_t)(from[NREGIONS - 1] + round_up(used[NREGIONS - 1], SETTLE_ALIGN))))
     e = errno;
   for (int k = NREGIONS - 1; k > 0 && !e; k--) {
     uint64_t end = from[k - 1] + round_up(used[k - 1], SETTLE_ALIGN);
