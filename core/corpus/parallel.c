@@ -598,6 +598,14 @@ static void post_phase(post_job *j) {
   for (size_t i = 1; i <= started; i++) pthread_join(tid[i], NULL);
 }
 
+/* The end of the window of folds starting at lo: as many folds as fill
+ * window places (one at least). */
+static size_t post_window_end(const uint32_t *start, size_t nlex, size_t lo, size_t window) {
+  size_t hi = lo + 1;
+  while (hi < nlex && start[hi + 1] - start[lo] <= window) hi++;
+  return hi;
+}
+
 qr_status qr_corpus_sort_postings(const qr_corpus *c, size_t nlex, uint32_t *start, uint32_t *pos) {
   size_t n = c->toks.n, nt = c->jobs < MAX_THREADS ? c->jobs : MAX_THREADS;
   if (nt < 1 || n < ((size_t)1 << 20)) nt = 1;   /* threads for a million tokens or more */
@@ -607,8 +615,8 @@ qr_status qr_corpus_sort_postings(const qr_corpus *c, size_t nlex, uint32_t *sta
    * (in memory, one window: all) */
   size_t window = c->spill ? (n / 4 > ((size_t)8 << 20) ? n / 4 : (size_t)8 << 20) : SIZE_MAX;
   if (c->post_window) window = c->post_window;
-  size_t *win = malloc((nlex + 1) * sizeof *win);
-  qr_status rc = j.count && win ? QR_OK : QR_ENOMEM;
+  size_t *win = NULL, nwin = 0;
+  qr_status rc = j.count ? QR_OK : QR_ENOMEM;
   for (size_t t = 0; t < nt && !rc; t++)
     if (!(j.count[t] = calloc(nlex ? nlex : 1, sizeof(uint32_t)))) rc = QR_ENOMEM;
   if (!rc) {
@@ -621,15 +629,14 @@ qr_status qr_corpus_sort_postings(const qr_corpus *c, size_t nlex, uint32_t *sta
       start[f + 1] = start[f] + count;
       j.count[0][f] = start[f];
     }
-    size_t nwin = 0;
-    win[0] = 0;
-    for (size_t lo = 0, hi; lo < nlex; lo = hi) {
-      for (hi = lo + 1; hi < nlex && start[hi + 1] - start[lo] <= window; hi++) {}
-      win[++nwin] = hi;
-    }
+    for (size_t lo = 0; lo < nlex; lo = post_window_end(start, nlex, lo, window)) nwin++;
     size_t npassed = nwin * j.nsteps;
-    if (!(j.passed = malloc((npassed ? npassed : 1) * sizeof *j.passed))) rc = QR_ENOMEM;
+    win = malloc((nwin + 1) * sizeof *win);
+    j.passed = malloc((npassed ? npassed : 1) * sizeof *j.passed);
+    if (!win || !j.passed) rc = QR_ENOMEM;
     for (size_t k = 0; !rc && k < npassed; k++) atomic_init(&j.passed[k], 0);
+    for (size_t w = 0; !rc && w <= nwin; w++)
+      win[w] = w == 0 ? 0 : post_window_end(start, nlex, win[w - 1], window);
     j.win = win;
     j.nwin = nwin;
     j.start = start;
