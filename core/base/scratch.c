@@ -121,6 +121,18 @@ void qr_pages_drop(const void *p, size_t n) {
   if (hi > lo) madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23   /* (Linux 5.14; older headers) */
+#endif
+
+void qr_pages_populate(void *p, size_t n) {
+  size_t ps = page_size();
+  uintptr_t lo = (uintptr_t)p & ~(uintptr_t)(ps - 1);
+  uintptr_t hi = ((uintptr_t)p + n + ps - 1) & ~(uintptr_t)(ps - 1);
+  /* an older kernel says EINVAL: the pages are faulted as they are written */
+  if (hi > lo) madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+}
+
 void qr_scratch_close(qr_scratch *s) {
   if (s->base) munmap(s->base, s->size);
   if (s->fd >= 0) close(s->fd);
