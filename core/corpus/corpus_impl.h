@@ -125,6 +125,9 @@ struct qr_corpus {
   int jsonl_mapped;        /* the JSON Lines being read are a file's mapping (add_file) */
   size_t post_window;      /* postings placed per window of folds (0: as qr_corpus_sort_postings
                             * decides; tests set it) */
+  size_t post_step;        /* tokens of a step of the postings' placing (0: POST_STEP; tests) */
+  int post_help_only;      /* tests: the postings' second thread places no part of its own,
+                            * it only helps (every part is placed from both ends) */
   size_t batch_bytes;      /* bytes of a batch annotated on threads, a round being one batch
                             * per thread (0: as parallel.c decides; tests set it) */
 };

@@ -518,17 +518,23 @@ typedef struct post_job {
   size_t n, nt;
   uint32_t **count;          /* phase 1: per thread, per fold */
   const uint32_t *start;     /* per fold, its first place; start[nlex]: n */
-  uint32_t *next;            /* phase 2: per fold, its next place (a fold's thread only) */
+  uint32_t *next;            /* phase 2: per fold, its next place (its part's owner only) */
+  uint32_t *prev;            /* ... and one past its last free place (its part's helper only) */
   uint32_t *pos;
   const size_t *win;         /* window w: folds [win[w], win[w + 1]) */
-  size_t nwin, nsteps;
-  atomic_uint *passed;       /* per window and step of tokens, the threads past it */
+  size_t nwin, step, nsteps; /* tokens are taken a step at a time */
+  int help_only;             /* (tests: c->post_help_only) */
+  atomic_uint *passed;       /* per window and step of tokens, the parts past it */
+  atomic_uint_fast64_t *steps; /* per window and part: its steps not taken, [front, back) */
+  atomic_uint *left;         /* per window and part: its steps not placed yet */
+  atomic_uint *helped;       /* per window and part: a helper took it */
   int drop;                  /* spilled: let go of pages as they are done with */
   atomic_size_t thread;      /* the next thread's number */
 } post_job;
 
 /* tokens read between two drops of their pages (a thread's share of a
- * corpus of billions of tokens is hundreds of megabytes) */
+ * corpus of billions of tokens is hundreds of megabytes), and taken at a
+ * time from a part's steps */
 #define POST_STEP ((size_t)1 << 20)
 
 /* The first fold of part k (of nt) of the folds [lo, hi): the fold whose
@@ -547,27 +553,42 @@ static size_t post_part(const uint32_t *start, size_t lo, size_t hi, size_t k, s
   return a;
 }
 
-/* The positions of folds [a, b), part of window w, placed by one thread. */
-static void post_place(post_job *j, size_t w, size_t a, size_t b) {
-  uint32_t *next = j->next, *pos = j->pos, lo = (uint32_t)a, width = (uint32_t)(b - a);
-  /* a part's pages of the scratch file mapped at once: the threads' faults
-   * one page at a time, while they scatter, wait on each other in the
-   * kernel (2 threads, english100: the sort's median 244 -> 223 ms). Not on
-   * one thread, whose faults wait on nothing: mapping the part first made
-   * it slower there (321 -> 357 ms) */
-  if (j->drop && j->nt > 1 && width)
-    qr_pages_populate(pos + j->start[a], (size_t)(j->start[b] - j->start[a]) * sizeof *pos);
-  for (size_t k = 0; k < j->nsteps; k++) {
-    size_t s0 = k * POST_STEP, s1 = j->n - s0 < POST_STEP ? j->n : s0 + POST_STEP;
+/* Takes the next step of a part from its front (its owner) or its back
+ * (its helper); SIZE_MAX when none is left. */
+static size_t post_take(atomic_uint_fast64_t *steps, int back) {
+  uint_fast64_t v = atomic_load(steps);
+  for (;;) {
+    uint_fast64_t front = v >> 32, end = v & 0xFFFFFFFFu;
+    if (front >= end) return SIZE_MAX;
+    uint_fast64_t want = back ? (front << 32) | (end - 1) : ((front + 1) << 32) | end;
+    if (atomic_compare_exchange_weak(steps, &v, want)) return (size_t)(back ? end - 1 : front);
+  }
+}
+
+/* Places the positions of step k's tokens whose folds are part u = [a, b)
+ * of window w: forward through next (its owner), or backward through prev
+ * (its helper, from the part's last places down). The last step placed
+ * lets go of the part's pages; the last part past a step, of its folds'. */
+static void post_step(post_job *j, size_t w, size_t u, size_t a, size_t b, size_t k, int back) {
+  uint32_t *pos = j->pos, lo = (uint32_t)a, width = (uint32_t)(b - a);
+  size_t s0 = k * j->step, s1 = j->n - s0 < j->step ? j->n : s0 + j->step;
+  if (!back) {
+    uint32_t *next = j->next;
     for (size_t i = s0; width && i < s1; i++) {
       uint32_t f = j->fold[i];
       if (f - lo < width) pos[next[f]++] = (uint32_t)i;
     }
-    /* the folds' pages, once every thread has read them */
-    if (j->drop && atomic_fetch_add(&j->passed[w * j->nsteps + k], 1) + 1 == j->nt)
-      qr_pages_drop(j->fold + s0, (s1 - s0) * sizeof *j->fold);
+  } else {
+    uint32_t *prev = j->prev;
+    for (size_t i = s1; width && i-- > s0;) {
+      uint32_t f = j->fold[i];
+      if (f - lo < width) pos[--prev[f]] = (uint32_t)i;
+    }
   }
-  if (j->drop && width)
+  if (!j->drop) return;
+  if (atomic_fetch_add(&j->passed[w * j->nsteps + k], 1) + 1 == j->nt)
+    qr_pages_drop(j->fold + s0, (s1 - s0) * sizeof *j->fold);
+  if (atomic_fetch_sub(&j->left[w * j->nt + u], 1) == 1)
     qr_corpus_spill_written(j->c, pos + j->start[a], (size_t)(j->start[b] - j->start[a]) * sizeof *pos);
 }
 
@@ -577,16 +598,46 @@ static void *post_worker(void *p) {
   if (!j->start) {   /* phase 1: the folds of this thread's share counted */
     size_t a = j->n * t / j->nt, e = j->n * (t + 1) / j->nt;
     uint32_t *count = j->count[t];
-    for (size_t s0 = a; s0 < e; s0 += POST_STEP) {
-      size_t s1 = e - s0 < POST_STEP ? e : s0 + POST_STEP;
+    for (size_t s0 = a; s0 < e; s0 += j->step) {
+      size_t s1 = e - s0 < j->step ? e : s0 + j->step;
       for (size_t i = s0; i < s1; i++) count[j->fold[i]]++;
       if (j->drop) qr_pages_drop(j->fold + s0, (s1 - s0) * sizeof *j->fold);
     }
     return NULL;
   }
   for (size_t w = 0; w < j->nwin; w++) {
-    size_t lo = j->win[w], hi = j->win[w + 1];
-    post_place(j, w, post_part(j->start, lo, hi, t, j->nt), post_part(j->start, lo, hi, t + 1, j->nt));
+    size_t lo = j->win[w], hi = j->win[w + 1], nt = j->nt;
+    size_t a = post_part(j->start, lo, hi, t, nt), b = post_part(j->start, lo, hi, t + 1, nt);
+    /* this thread's part's pages of the scratch file mapped at once: the
+     * threads' faults one page at a time, while they scatter, wait on each
+     * other in the kernel (2 threads, english100: the sort's median 244 ->
+     * 223 ms). Not on one thread, whose faults wait on nothing: mapping the
+     * part first made it slower there (321 -> 357 ms) */
+    if (j->drop && nt > 1 && b > a)
+      qr_pages_populate(j->pos + j->start[a], (size_t)(j->start[b] - j->start[a]) * 4);
+    for (size_t k; !(j->help_only && t == 1) &&
+                   (k = post_take(&j->steps[w * nt + t], 0)) != SIZE_MAX;)
+      post_step(j, w, t, a, b, k, 0);
+    /* then the steps left of the part (with folds) with the most, from its
+     * back: a part's cost is not its postings' alone (a thread slowed by
+     * another process, or by the writing back, left the other waiting) */
+    size_t u, ua = 0, ub = 0;
+    unsigned no;
+    do {
+      u = SIZE_MAX;
+      uint_fast64_t most = 0;
+      for (size_t v = 0; v < nt; v++) {
+        uint_fast64_t x = atomic_load(&j->steps[w * nt + v]), front = x >> 32, end = x & 0xFFFFFFFFu;
+        size_t va = post_part(j->start, lo, hi, v, nt), vb = post_part(j->start, lo, hi, v + 1, nt);
+        if (front < end && end - front > most && vb > va && !atomic_load(&j->helped[w * nt + v]))
+          most = end - front, u = v, ua = va, ub = vb;
+      }
+      no = 0;
+    } while (u != SIZE_MAX && !atomic_compare_exchange_strong(&j->helped[w * nt + u], &no, 1));
+    if (u == SIZE_MAX) continue;
+    for (size_t f = ua; f < ub; f++) j->prev[f] = j->start[f + 1];
+    for (size_t k; (k = post_take(&j->steps[w * nt + u], 1)) != SIZE_MAX;)
+      post_step(j, w, u, ua, ub, k, 1);
   }
   return NULL;
 }
@@ -616,8 +667,10 @@ static size_t post_window_end(const uint32_t *start, size_t nlex, size_t lo, siz
 qr_status qr_corpus_sort_postings(const qr_corpus *c, size_t nlex, uint32_t *start, uint32_t *pos) {
   size_t n = c->toks.n, nt = c->jobs < MAX_THREADS ? c->jobs : MAX_THREADS;
   if (nt < 1 || n < ((size_t)1 << 20)) nt = 1;   /* threads for a million tokens or more */
+  size_t step = c->post_step ? c->post_step : POST_STEP;
   post_job j = {.c = c, .fold = c->fold, .n = n, .nt = nt, .pos = pos, .drop = c->spill != NULL,
-                .nsteps = (n + POST_STEP - 1) / POST_STEP, .count = calloc(nt, sizeof(uint32_t *))};
+                .step = step, .nsteps = (n + step - 1) / step, .help_only = c->post_help_only,
+                .count = calloc(nt, sizeof(uint32_t *))};
   /* windows of folds whose postings fill a quarter of them, 8M at least
    * (in memory, one window: all) */
   size_t window = c->spill ? (n / 4 > ((size_t)8 << 20) ? n / 4 : (size_t)8 << 20) : SIZE_MAX;
@@ -637,11 +690,20 @@ qr_status qr_corpus_sort_postings(const qr_corpus *c, size_t nlex, uint32_t *sta
       j.count[0][f] = start[f];
     }
     for (size_t lo = 0; lo < nlex; lo = post_window_end(start, nlex, lo, window)) nwin++;
-    size_t npassed = nwin * j.nsteps;
+    size_t npassed = nwin * j.nsteps, nparts = nwin * nt;
     win = malloc((nwin + 1) * sizeof *win);
     j.passed = malloc((npassed ? npassed : 1) * sizeof *j.passed);
-    if (!win || !j.passed) rc = QR_ENOMEM;
+    j.steps = malloc((nparts ? nparts : 1) * sizeof *j.steps);
+    j.left = malloc((nparts ? nparts : 1) * sizeof *j.left);
+    j.helped = malloc((nparts ? nparts : 1) * sizeof *j.helped);
+    j.prev = malloc((nlex ? nlex : 1) * sizeof *j.prev);
+    if (!win || !j.passed || !j.steps || !j.left || !j.helped || !j.prev) rc = QR_ENOMEM;
     for (size_t k = 0; !rc && k < npassed; k++) atomic_init(&j.passed[k], 0);
+    for (size_t k = 0; !rc && k < nparts; k++) {
+      atomic_init(&j.steps[k], (uint_fast64_t)j.nsteps);   /* front 0, back nsteps */
+      atomic_init(&j.left[k], (unsigned)j.nsteps);
+      atomic_init(&j.helped[k], 0);
+    }
     for (size_t w = 0; !rc && w <= nwin; w++)
       win[w] = w == 0 ? 0 : post_window_end(start, nlex, win[w - 1], window);
     j.win = win;
@@ -653,6 +715,10 @@ qr_status qr_corpus_sort_postings(const qr_corpus *c, size_t nlex, uint32_t *sta
   for (size_t t = 0; j.count && t < nt; t++) free(j.count[t]);
   free(j.count);
   free((void *)j.passed);
+  free((void *)j.steps);
+  free((void *)j.left);
+  free((void *)j.helped);
+  free(j.prev);
   free(win);
   return rc;
 }

@@ -215,7 +215,8 @@ int main(void) {
   free(stopped);
 
   /* Postings of a million tokens and more are sorted on threads, each
-   * window of folds cut into one part per thread of as many postings:
+   * window of folds cut into one part per thread of as many postings, and
+   * a thread done with its part helps with another's from its back:
    * "the" alone is a third of the tokens, more than a window of 100,000
    * postings (a thread's part of such a window is empty), and words first
    * met late (high fold ids) lie in the text's last part. In a scratch file
@@ -245,6 +246,12 @@ int main(void) {
           qr_corpus_set_jobs(c, jobs);
           if (spilled) CHECK_INT(&u, qr_corpus_spill(c, dir, tn, &err), QR_OK);
           c->post_window = window;
+          /* steps of 10,000 tokens, the second thread only helping: every
+           * part placed from both ends, its owner's and its helper's steps
+           * meeting somewhere (a thread with no part of its own: its part
+           * is placed by a helper alone, from its back) */
+          c->post_step = 10000;
+          c->post_help_only = 1;
           CHECK_INT(&u, qr_corpus_add_text(c, "big", big, tn, &err), QR_OK);
           CHECK_INT(&u, c->spill != NULL, spilled);
           if (postings_right(&u, c)) same(&u, ref, c);
