@@ -505,13 +505,18 @@ static qr_status finish_docs(qr_corpus *c, job *j, size_t nok, int warn_cuts, si
  * which went back and forth between the cores), the threads' shares weigh
  * the same whatever part of the text their folds were first met in, and no
  * thread waits for another between windows: each goes on with its part of
- * the next window and lets go of its own part's pages. Reading all tokens
- * on every thread costs little next to the writes: a token's fold is read
- * in order, and a thread's mispredicted branches are as many as the
- * positions it writes either way. In an index build (spilled), each
- * window's pages are let go once placed, and so are those of the folds
- * read, by the last thread past them: the postings' pages are never all in
- * memory at once. */
+ * the next window. Reading all tokens on every thread costs little next to
+ * the writes (about 6 ms a window on english100): a token's fold is read in
+ * order, and a thread's mispredicted branches are as many as the positions
+ * it writes either way. A part's tokens are taken a step at a time, by its
+ * owner from the front and, once another thread is done with its own part,
+ * by that thread from the back, placing its positions from each fold's
+ * last places down: where the two meet, every position is in its place, so
+ * that a thread slowed by what the parts do not weigh (another process on
+ * its core, its pages slow to come) leaves the other less to wait for. In
+ * an index build (spilled), each part's pages are let go once placed, and
+ * so are those of the folds read, by the last part past them: the
+ * postings' pages are never all in memory at once. */
 typedef struct post_job {
   const qr_corpus *c;
   const uint32_t *fold;
