@@ -591,8 +591,16 @@ static void post_step(post_job *j, size_t w, size_t u, size_t a, size_t b, size_
     }
   }
   if (!j->drop) return;
-  if (atomic_fetch_add(&j->passed[w * j->nsteps + k], 1) + 1 == j->nt)
-    qr_pages_drop(j->fold + s0, (s1 - s0) * sizeof *j->fold);
+  /* the folds' pages, once every part is past them; or at once where a
+   * part's owner is two steps behind or more (the pages it reads again come
+   * back from the page cache): a thread ahead kept every page it read until
+   * the other came by, up to the whole array of folds */
+  int drop = atomic_fetch_add(&j->passed[w * j->nsteps + k], 1) + 1 == j->nt;
+  for (size_t v = 0; !drop && v < j->nt; v++) {
+    uint_fast64_t x = atomic_load(&j->steps[w * j->nt + v]), front = x >> 32;
+    drop = front < (x & 0xFFFFFFFFu) && front + 2 <= k;
+  }
+  if (drop) qr_pages_drop(j->fold + s0, (s1 - s0) * sizeof *j->fold);
   if (atomic_fetch_sub(&j->left[w * j->nt + u], 1) == 1)
     qr_corpus_spill_written(j->c, pos + j->start[a], (size_t)(j->start[b] - j->start[a]) * sizeof *pos);
 }
