@@ -122,9 +122,10 @@ static int settled_regions(const qr_corpus *c, char **texts, uint64_t bytes, con
 
 /* Settles a spilled corpus built in dir (two blocks of head room, three
  * between the sentence flags and the postings) and checks the file: the
- * texts and each array at its place, zeros everywhere else, cut after the
- * postings' last block. 0 when dir's file system moves no blocks (then the
- * arrays are checked unchanged). */
+ * texts and each array at its place, zeros everywhere else, cut right
+ * after the postings' last byte (where qr_corpus_spill_postings cut it,
+ * before they were written). 0 when dir's file system moves no blocks
+ * (then the arrays are checked unchanged). */
 static int check_settle(unit *u, const char *dir, size_t jobs, const qr_corpus *plain,
                         char **texts, uint64_t bytes) {
   qr_corpus *c = build(dir, 1, jobs, bytes, texts);
@@ -156,7 +157,7 @@ static int check_settle(unit *u, const char *dir, size_t jobs, const qr_corpus *
   if (rc == QR_OK) {
     moved = 1;
     CHECK(u, fd >= 0);
-    uint64_t size = at[k - 1] + (n[k - 1] + 4095) / 4096 * 4096;
+    uint64_t size = at[k - 1] + n[k - 1];
     CHECK_INT(u, (long long)lseek(fd, 0, SEEK_END), (long long)size);
     char *file = malloc(size);
     CHECK(u, pread(fd, file, size, 0) == (ssize_t)size);
