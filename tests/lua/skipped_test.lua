@@ -81,6 +81,46 @@ T.test("strict = true: the first bad file raises, named", function()
   T.eq(#q.open(d, { strict = true, gazetteer = false }), 2)
 end)
 
+T.test("checked on threads, a batch of files at a time: read, skipped and warned of as on one", function()
+  -- 150 files, past a batch of 64: bad ones in the first batch and later,
+  -- a file with a few invalid bytes to warn of
+  local d = newdir()
+  for i = 1, 150 do
+    local text = string.format("File %d: Kim Jong Un met Putin on day %d.\n", i, i)
+    if i == 5 or i == 70 then text = "abc\ndef\0ghi" end
+    if i == 99 then text = "Un caf\233 \224 Moscou.\n" end
+    if i == 120 then text = string.rep("\255", 400) end
+    write(string.format("%s/f%03d.txt", d, i), text)
+  end
+  local function seen(c)
+    local ids = {}
+    for doc in c:docs() do ids[#ids + 1] = doc.id end
+    return { ids = ids, skipped = c:skipped(), warnings = c:warnings() }
+  end
+  local one = seen(q.open(d, { quiet = true, gazetteer = false, jobs = 1 }))
+  T.eq(#one.ids, 147)
+  T.eq(#one.skipped, 3)
+  T.eq(#one.warnings, 4)
+  T.eq(one.skipped[2].path, d .. "/f070.txt")
+  for _, j in ipairs { 2, 3, 8 } do
+    T.eq(seen(q.open(d, { quiet = true, gazetteer = false, jobs = j })), one, j .. " threads")
+    -- strict: the first bad file raises, the files after it never read
+    T.raises(function() q.open(d, { strict = true, gazetteer = false, jobs = j }) end,
+             d .. "/f005.txt:2:4: NUL byte")
+  end
+  os.remove(d .. "/f005.txt")
+  for _, j in ipairs { 1, 2 } do
+    T.raises(function() q.open(d, { strict = true, gazetteer = false, jobs = j }) end,
+             d .. "/f070.txt:2:4: NUL byte")
+  end
+  -- an index build checks them the same way (its pages let go as read)
+  local idx = d .. "/../files.qidx"
+  os.remove(d .. "/f070.txt")
+  os.remove(d .. "/f120.txt")
+  q.index(d, idx, { jobs = 2, gazetteer = false })
+  T.eq(#q.open(idx), 147)
+end)
+
 T.test("a clean corpus skips nothing and says nothing of it", function()
   local c = q.open("corpus/", { quiet = true })
   T.eq(#c:skipped(), 0)
