@@ -1157,6 +1157,24 @@ static const char *scan_range(const char *data, size_t a, size_t e, int drop, si
   return NULL;
 }
 
+/* below this, a text is scanned on one thread */
+#define SCAN_PARALLEL_BYTES ((size_t)16 << 20)
+#define SCAN_THREADS 16
+
+/* Runs fn(arg) on this thread and on up to nt - 1 more, and waits for
+ * them: fn takes the work items of arg as they come free, until none is
+ * left (fewer threads where they cannot be made: the others do it all). */
+static void on_threads(void *(*fn)(void *), void *arg, size_t nt) {
+  pthread_t tid[SCAN_THREADS];
+  size_t started = 0;
+  for (size_t t = 1; t < nt && t < SCAN_THREADS; t++) {
+    if (pthread_create(&tid[t], NULL, fn, arg) != 0) break;
+    started = t;
+  }
+  fn(arg);
+  for (size_t t = 1; t <= started; t++) pthread_join(tid[t], NULL);
+}
+
 /* A part of scan_text's text, and what was found in it. */
 typedef struct scan_part {
   size_t a, e;
@@ -1182,9 +1200,6 @@ static void *scan_parts(void *p) {
   return NULL;
 }
 
-/* below this, a text is scanned on one thread */
-#define SCAN_PARALLEL_BYTES ((size_t)16 << 20)
-#define SCAN_THREADS 16
 /* parts per thread: a thread slowed (its pages read from the disk, another
  * process on its core) leaves the others less to wait for */
 #define SCAN_PARTS_PER_THREAD 4
@@ -1210,14 +1225,7 @@ static const char *scan_text(const char *data, size_t len, int drop, size_t jobs
     part[k] = (scan_part){.a = a, .e = e};
     a = e;
   }
-  pthread_t tid[SCAN_THREADS];
-  size_t started = 0;
-  for (size_t t = 1; t < nt; t++) {
-    if (pthread_create(&tid[t], NULL, scan_parts, &j) != 0) break;
-    started = t;
-  }
-  scan_parts(&j);
-  for (size_t t = 1; t <= started; t++) pthread_join(tid[t], NULL);
+  on_threads(scan_parts, &j, nt);
   *nbad = 0;
   *first = len;
   for (size_t k = 0; k < j.nparts; k++) {
@@ -1418,15 +1426,7 @@ static void *check_slots(void *p) {
 static void check_batch(qr_corpus *c, file_slot *slot, size_t n) {
   slot_job j = {.slot = slot, .n = n, .drop = c->spill != NULL};
   atomic_init(&j.next, 0);
-  size_t nt = c->jobs < SCAN_THREADS ? c->jobs : SCAN_THREADS;
-  pthread_t tid[SCAN_THREADS];
-  size_t started = 0;
-  for (size_t t = 1; t < nt; t++) {
-    if (pthread_create(&tid[t], NULL, check_slots, &j) != 0) break;
-    started = t;
-  }
-  check_slots(&j);
-  for (size_t t = 1; t <= started; t++) pthread_join(tid[t], NULL);
+  on_threads(check_slots, &j, c->jobs);
 }
 
 /* Adds files[0, n) of a directory (ids: their paths past root). */
