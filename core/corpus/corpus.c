@@ -1161,17 +1161,33 @@ static const char *scan_range(const char *data, size_t a, size_t e, int drop, si
 #define SCAN_PARALLEL_BYTES ((size_t)16 << 20)
 #define SCAN_THREADS 16
 
-/* Runs fn(arg) on this thread and on up to nt - 1 more, and waits for
- * them: fn takes the work items of arg as they come free, until none is
- * left (fewer threads where they cannot be made: the others do it all). */
-static void on_threads(void *(*fn)(void *), void *arg, size_t nt) {
+/* Items [0, n) of some work, each done by item(arg, k) on whichever of nt
+ * threads (this one and nt - 1 more) comes free first. */
+typedef struct items_job {
+  void (*item)(void *arg, size_t k);
+  void *arg;
+  size_t n;
+  atomic_size_t next;
+} items_job;
+
+static void *take_items(void *p) {
+  items_job *j = p;
+  for (size_t k; (k = atomic_fetch_add(&j->next, 1)) < j->n;) j->item(j->arg, k);
+  return NULL;
+}
+
+/* Does item(arg, k) for k in [0, n) on up to nt threads, and waits for
+ * them (fewer where threads cannot be made: the others do it all). */
+static void on_threads(void (*item)(void *arg, size_t k), void *arg, size_t n, size_t nt) {
+  items_job j = {.item = item, .arg = arg, .n = n};
+  atomic_init(&j.next, 0);
   pthread_t tid[SCAN_THREADS];
   size_t started = 0;
-  for (size_t t = 1; t < nt && t < SCAN_THREADS; t++) {
-    if (pthread_create(&tid[t], NULL, fn, arg) != 0) break;
+  for (size_t t = 1; t < nt && t < n && t < SCAN_THREADS; t++) {
+    if (pthread_create(&tid[t], NULL, take_items, &j) != 0) break;
     started = t;
   }
-  fn(arg);
+  take_items(&j);
   for (size_t t = 1; t <= started; t++) pthread_join(tid[t], NULL);
 }
 
@@ -1182,22 +1198,17 @@ typedef struct scan_part {
   size_t nbad, first;
 } scan_part;
 
-/* The parts of a text, taken by threads as they come free. */
+/* The parts of a text, scanned by threads as they come free. */
 typedef struct scan_job {
   const char *data;
   int drop;
   scan_part *part;
-  size_t nparts;
-  atomic_size_t next;
 } scan_job;
 
-static void *scan_parts(void *p) {
+static void scan_one_part(void *p, size_t k) {
   scan_job *j = p;
-  for (size_t k; (k = atomic_fetch_add(&j->next, 1)) < j->nparts;) {
-    scan_part *s = &j->part[k];
-    s->nul = scan_range(j->data, s->a, s->e, j->drop, &s->nbad, &s->first);
-  }
-  return NULL;
+  scan_part *s = &j->part[k];
+  s->nul = scan_range(j->data, s->a, s->e, j->drop, &s->nbad, &s->first);
 }
 
 /* parts per thread: a thread slowed (its pages read from the disk, another
@@ -1215,20 +1226,19 @@ static const char *scan_text(const char *data, size_t len, int drop, size_t jobs
   size_t nt = len < SCAN_PARALLEL_BYTES ? 1 : jobs < SCAN_THREADS ? jobs : SCAN_THREADS;
   if (nt <= 1) return scan_range(data, 0, len, drop, nbad, first);
   scan_part part[SCAN_THREADS * SCAN_PARTS_PER_THREAD];
-  scan_job j = {.data = data, .drop = drop, .part = part, .nparts = nt * SCAN_PARTS_PER_THREAD};
-  atomic_init(&j.next, 0);
-  size_t a = 0;
-  for (size_t k = 0; k < j.nparts; k++) {
-    size_t e = k + 1 == j.nparts ? len : len / j.nparts * (k + 1);
+  scan_job j = {.data = data, .drop = drop, .part = part};
+  size_t nparts = nt * SCAN_PARTS_PER_THREAD, a = 0;
+  for (size_t k = 0; k < nparts; k++) {
+    size_t e = k + 1 == nparts ? len : len / nparts * (k + 1);
     while (e < len && (unsigned char)data[e] >= 0x80) e++;
     if (e < a) e = a;
     part[k] = (scan_part){.a = a, .e = e};
     a = e;
   }
-  on_threads(scan_parts, &j, nt);
+  on_threads(scan_one_part, &j, nparts, nt);
   *nbad = 0;
   *first = len;
-  for (size_t k = 0; k < j.nparts; k++) {
+  for (size_t k = 0; k < nparts; k++) {
     if (part[k].nul) return part[k].nul;   /* the first NUL: what came before it counts no more */
     if (part[k].nbad && *nbad == 0) *first = part[k].first;
     *nbad += part[k].nbad;
@@ -1408,25 +1418,18 @@ static qr_status add_file(qr_corpus *c, const char *path, const char *id, int sk
  * 40-50 ms before the annotation began. */
 typedef struct slot_job {
   file_slot *slot;
-  size_t n;
   int drop;                  /* an index build: the pages go once read */
-  atomic_size_t next;
 } slot_job;
 
-static void *check_slots(void *p) {
+static void check_slot(void *p, size_t k) {
   slot_job *j = p;
-  for (size_t k; (k = atomic_fetch_add(&j->next, 1)) < j->n;) {
-    file_slot *s = &j->slot[k];
-    if (!s->rc && s->opened && s->f.len < SCAN_PARALLEL_BYTES)
-      check_file(s, j->drop && s->f.map, 1);
-  }
-  return NULL;
+  file_slot *s = &j->slot[k];
+  if (!s->rc && s->opened && s->f.len < SCAN_PARALLEL_BYTES) check_file(s, j->drop && s->f.map, 1);
 }
 
 static void check_batch(qr_corpus *c, file_slot *slot, size_t n) {
-  slot_job j = {.slot = slot, .n = n, .drop = c->spill != NULL};
-  atomic_init(&j.next, 0);
-  on_threads(check_slots, &j, c->jobs);
+  slot_job j = {.slot = slot, .drop = c->spill != NULL};
+  on_threads(check_slot, &j, n, c->jobs);
 }
 
 /* Adds files[0, n) of a directory (ids: their paths past root). */
