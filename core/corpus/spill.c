@@ -57,7 +57,7 @@ struct qr_spill {
   size_t text_cap, text_used, text_given;
   qr_error err;                  /* why the scratch file failed (a full disk) */
   int settled;                   /* its blocks moved: the arrays are no longer where they were */
-  int trimmed;                   /* cut right after the postings (qr_corpus_spill_trim) */
+  int trimmed;                   /* cut right after the postings (qr_corpus_spill_postings) */
   int keeps_texts;               /* the texts are written at the file's start (it can settle) */
   atomic_uint_fast64_t text_put; /* ... so many bytes of them */
 };
