@@ -33,25 +33,30 @@ const char *qr_guess_type_name(int type) {
   return type >= 0 && type < QR_GT_COUNT ? names[type] : "?";
 }
 
-static qr_status push_guess(qr_guesses *q, size_t first, size_t count, int type, int conf,
-                            size_t same) {
-  if (q->n == q->cap) {
-    size_t cap = q->cap ? q->cap * 2 : 32;
-    void *p;
+/* Makes room in q for more guesses. */
+static qr_status reserve_guesses(qr_guesses *q, size_t more) {
+  if (q->cap - q->n >= more) return QR_OK;
+  size_t cap = q->cap ? q->cap : 32;
+  while (cap - q->n < more) cap *= 2;
+  void *p;
 #define GROW(field)                                                      \
   if (!(p = realloc(q->field, cap * sizeof *q->field))) return QR_ENOMEM; \
   q->field = p;
-    GROW(tok_first) GROW(tok_count) GROW(type) GROW(conf) GROW(same)
+  GROW(tok_first) GROW(tok_count) GROW(type) GROW(conf) GROW(same)
 #undef GROW
-    q->cap = cap;
-  }
+  q->cap = cap;
+  return QR_OK;
+}
+
+/* Appends a guess to q, which has room for it (reserve_guesses). */
+static void push_guess(qr_guesses *q, size_t first, size_t count, int type, int conf,
+                       size_t same) {
   q->tok_first[q->n] = (uint32_t)first;
   q->tok_count[q->n] = (uint32_t)count;
   q->type[q->n] = (uint8_t)type;
   q->conf[q->n] = (uint8_t)conf;
   q->same[q->n] = (uint32_t)same;
   q->n++;
-  return QR_OK;
 }
 
 /* ---- a set of word ids ------------------------------------------------------- */
@@ -483,13 +488,19 @@ static int title_line(const text *t, size_t a, size_t capitalised, size_t small)
  * a candidate may start). Every token is a word of one kind or another:
  * the loop sets bits and positions without a branch (positions never
  * outnumber tokens). */
-static qr_status scan_text(const text *t, uint32_t *pos, size_t *npos) {
-  const qr_tokkey *keys = t->keys;
+static qr_status scan_text(const text *t, uint32_t *restrict pos, size_t *npos) {
+  /* (everything the loop reads and writes is in locals, restrict: its
+   * stores to pos and to the bitmap would otherwise make the compiler
+   * load the arrays' addresses and sizes again at every token) */
+  const qr_tokkey *restrict keys = t->keys;
+  const uint32_t *restrict ids = t->ids;
   idbits *small = t->small;
+  uint64_t *restrict sw = small->w;
+  size_t snw = small->nw;
   size_t n = t->n, np = 0, line = 0, capitalised = 0, small_words = 0;
   for (size_t b = 0; b < n; b++) {
-    uint32_t f = keys[b].flags, id = t->ids[b];
-    if ((f & QR_KF_LINE_START) && b > line) {
+    uint32_t f = keys[b].flags, id = ids[b];
+    if (__builtin_expect((f & QR_KF_LINE_START) && b > line, 0)) {
       if (title_line(t, line, capitalised, small_words)) bits_set(t->title, line, b);
       line = b;
       capitalised = small_words = 0;
@@ -497,8 +508,12 @@ static qr_status scan_text(const text *t, uint32_t *pos, size_t *npos) {
     capitalised += (f & (QR_KF_SMALL | QR_KF_LOWER)) == QR_KF_LOWER;
     small_words += ((f & (QR_KF_SMALL | QR_KF_MINOR)) == QR_KF_SMALL) |
                    (b > line && (f & QR_KF_BARRIER));
-    if (id / 64 >= small->nw && idbits_reach(small, id)) return QR_ENOMEM;
-    small->w[id / 64] |= (uint64_t)((f & QR_KF_SMALL) != 0) << (id % 64);
+    if (__builtin_expect(id / 64 >= snw, 0)) {
+      if (idbits_reach(small, id)) return QR_ENOMEM;
+      sw = small->w;
+      snw = small->nw;
+    }
+    sw[id / 64] |= (uint64_t)((f & QR_KF_SMALL) != 0) << (id % 64);
     pos[np] = (uint32_t)b;
     np += (f & (QR_KF_SMALL | QR_KF_NAMEWORD)) == QR_KF_NAMEWORD;
   }
@@ -529,6 +544,7 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
   /* the gazetteer's mentions; in a title, a place's one word is soft: it
    * may be the start of a name the text gives in full elsewhere, as
    * "Vladimir" of "Vladimir Putin Visits ..." */
+  int has_soft = 0;   /* (most texts have no soft word) */
   for (size_t km = m0; km < known->n; km++) {
     size_t f = known->tok_first[km] - base;
     int soft = 0;
@@ -539,6 +555,7 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
     size_t e = f + known->tok_count[km] < n ? f + known->tok_count[km] : n;
     bits_set(t.known, f, e);
     if (soft) bits_set(t.soft, f, e);
+    has_soft |= soft;
   }
   /* the words the text writes with a capital inside a sentence, and the
    * words that stand alone there (surnames, mostly) */
@@ -688,45 +705,60 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
     }
   }
 
-  keymap named = {0}, names = {0};
+  keymap names = {0};
   idmap *last = &sc->last, *first = &sc->first;
-  /* per candidate, its name's number (names: name key -> number); per
-   * name, how often the text gives it, its strongest guess, and the guess
-   * that names it in full first */
   uint32_t *nid = NULL, *count = NULL, *best = NULL, *full = NULL;
+  uint8_t *named = NULL;
   size_t nnames = 0, names_cap = 0;
 
-  /* a run in a title is a name the text gives elsewhere, or words, each
-   * of which may still be someone's short name; its parts are written from
-   * the back of the candidates, grown to room for them all (a run never
-   * splits into more parts than its tokens, so none is overwritten before
-   * it is read), and most texts have no title at all */
+  /* every candidate's name numbered (names: name key -> number); per
+   * name, how often the text gives it, its strongest guess, and the guess
+   * that names it in full first */
+  if (!(nid = malloc((nc ? nc : 1) * sizeof *nid))) rc = QR_ENOMEM;
+  for (size_t x = 0; x < nc && !rc; x++)
+    rc = name_number(&names, key[x], &nnames, &names_cap, &count, &best, &full, &nid[x]);
+  if (rc) goto maps_done;
+
+  /* a run in a title is a name the text gives elsewhere (named: the
+   * names of the guesses out of titles), or words, each of which may
+   * still be someone's short name; its parts are written from the back of
+   * the candidates, grown to room for them all (a run never splits into
+   * more parts than its tokens, so none is overwritten before it is read),
+   * and most texts have no title at all */
   size_t nt = 0, ntitled = 0;
   for (size_t x = 0; x < nc; x++) {
     nt += cands[x].marks & C_TITLE ? cands[x].b - cands[x].a : 1;
     ntitled += (cands[x].marks & C_TITLE) != 0;
   }
-  for (size_t x = 0; x < nc && !rc && ntitled; x++)
-    if (!(cands[x].marks & C_TITLE) && cands[x].type >= 0) rc = keymap_put(&named, key[x], 1);
+  size_t nnamed = nnames;
+  if (ntitled) {
+    if (!(named = calloc(nnamed ? nnamed : 1, 1))) rc = QR_ENOMEM;
+    for (size_t x = 0; x < nc && !rc; x++)
+      if (!(cands[x].marks & C_TITLE) && cands[x].type >= 0) named[nid[x]] = 1;
+  }
   if (!rc && nt > nc) {
     cand *more = realloc(cands, nt * sizeof *cands);
     if (more) cands = more;
     uint64_t *more_keys = more ? realloc(key, nt * sizeof *key) : NULL;
     if (more_keys) key = more_keys;
-    if (!more || !more_keys) rc = QR_ENOMEM;
+    uint32_t *more_nid = more_keys ? realloc(nid, nt * sizeof *nid) : NULL;
+    if (more_nid) nid = more_nid;
+    if (!more || !more_keys || !more_nid) rc = QR_ENOMEM;
   }
   if (rc) goto maps_done;
   cand *part = NULL;
   uint64_t *part_key = NULL;
   size_t part_cap = 0, back = nt;
-  for (size_t x = nc; x-- > 0 && !rc;) {
+  for (size_t x = nc; x-- > 0 && !rc && (ntitled || has_soft);) {
     cand c = cands[x];
     uint64_t kx = key[x];
-    if (!(c.marks & C_TITLE) || keymap_get(&named, kx) != UINT32_MAX) {
-      for (size_t j = c.a; j < c.b; j++)
+    if (!(c.marks & C_TITLE) || named[nid[x]]) {
+      for (size_t j = c.a; j < c.b && has_soft; j++)
         if (bit_at(t.soft, j)) c.takes = starts_at(&t, j);
+      uint32_t nx = nid[x];
       cands[--back] = c;
       key[back] = kx;
+      nid[back] = nx;
       continue;
     }
     /* its longest parts (of six tokens at most) that the text names
@@ -746,8 +778,10 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
         continue;
       }
       size_t end = i + 1;
-      for (size_t j = c.b < i + 6 ? c.b : i + 6; j > i + 1 && end == i + 1; j--)
-        if (keymap_get(&named, name_key(&t, i, j)) != UINT32_MAX) end = j;
+      for (size_t j = c.b < i + 6 ? c.b : i + 6; j > i + 1 && end == i + 1; j--) {
+        uint32_t v = keymap_get(&names, name_key(&t, i, j));
+        if (v < nnamed && named[v]) end = j;
+      }
       /* a place's soft word goes into the name that takes it, else stays */
       size_t takes = 0;
       for (size_t j = i; j < end; j++)
@@ -763,24 +797,29 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
     while (np-- > 0) {
       cands[--back] = part[np];
       key[back] = part_key[np];
+      nid[back] = UINT32_MAX;   /* (numbered below) */
     }
   }
   free(part);
   free(part_key);
   if (rc) goto maps_done;
-  nc = nt - back;
-  memmove(cands, cands + back, nc * sizeof *cands);
-  memmove(key, key + back, nc * sizeof *key);
+  if (ntitled || has_soft) {
+    nc = nt - back;
+    memmove(cands, cands + back, nc * sizeof *cands);
+    memmove(key, key + back, nc * sizeof *key);
+    memmove(nid, nid + back, nc * sizeof *nid);
+  }
+  for (size_t x = 0; x < nc && !rc; x++) {
+    if (nid[x] == UINT32_MAX)
+      rc = name_number(&names, key[x], &nnames, &names_cap, &count, &best, &full, &nid[x]);
+    if (!rc) count[nid[x]]++;
+  }
+  if (rc) goto maps_done;
 
   /* a sentence's first word before the surname of someone the text names
    * more often otherwise is no given name: "Accompanying Putin" after
    * "Vladimir Putin" (last: per last word, the name of two words or more
    * the text gives most often) */
-  if (!(nid = malloc((nc ? nc : 1) * sizeof *nid))) rc = QR_ENOMEM;
-  for (size_t x = 0; x < nc && !rc; x++) {
-    rc = name_number(&names, key[x], &nnames, &names_cap, &count, &best, &full, &nid[x]);
-    if (!rc) count[nid[x]]++;
-  }
   for (size_t x = 0; x < nc && !rc; x++) {
     if (cands[x].b - cands[x].a < 2) continue;
     uint32_t lw = cands[x].last_id;
@@ -860,9 +899,11 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
     size_t y = alias[x];
     if (c->type != QR_GT_PERSON || c->conf < cands[y].conf) c->conf = cands[y].conf;
     c->type = QR_GT_PERSON;
+    /* (its own key, when it has it, is its words': they are not read
+     * again, far out of the cache in a book) */
+    if (key[x] != key[y]) c->marks &= (uint8_t)~C_OWN_KEY;
     key[x] = key[y];
     nid[x] = nid[y];
-    if (key[x] != name_key(&t, c->a, c->b)) c->marks &= (uint8_t)~C_OWN_KEY;
   }
   free(alias);
   if (rc) goto maps_done;
@@ -874,18 +915,19 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
     rc = QR_ENOMEM;
     goto maps_done;
   }
-  for (size_t x = 0, k = out->n; x < nc; x++) at[x] = cands[x].type >= 0 ? k++ : SIZE_MAX;
+  size_t k = out->n;
+  for (size_t x = 0; x < nc; x++) at[x] = cands[x].type >= 0 ? k++ : SIZE_MAX;
   for (size_t x = 0; x < nc; x++) {
     if (at[x] == SIZE_MAX || !(cands[x].marks & C_OWN_KEY)) continue;
     if (full[nid[x]] == UINT32_MAX) full[nid[x]] = (uint32_t)at[x];
   }
+  rc = reserve_guesses(out, k - out->n);
   for (size_t x = 0; x < nc && rc == QR_OK; x++) {
     const cand *c = &cands[x];
     if (c->type < 0) continue;
     uint32_t same = full[nid[x]];
-    rc = push_guess(out, base + c->a, c->b - c->a, c->type, c->conf,
-                    same == UINT32_MAX ? at[x] : same);
-    if (rc == QR_OK && c->takes) {
+    push_guess(out, base + c->a, c->b - c->a, c->type, c->conf, same == UINT32_MAX ? at[x] : same);
+    if (c->takes) {
       if (qr_grow((void **)&out->drop, &out->drop_cap, out->ndrop + 1, sizeof *out->drop))
         rc = QR_ENOMEM;
       else
@@ -895,7 +937,7 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
   free(at);
 
 maps_done:
-  keymap_free(&named);
+  free(named);
   keymap_free(&names);
   idmap_clear(last);
   idmap_clear(first);
@@ -919,9 +961,51 @@ done:
   return rc;
 }
 
+/* qr_mentions_add_guesses when the guesses take in no mention: the text's
+ * mentions and the guesses merged in place, from the back, so that every
+ * mention is written once (a book has hundreds of thousands of guesses,
+ * and a few of the gazetteer's mentions). */
+static qr_status merge_guesses(qr_mentions *m, size_t m0, const qr_guesses *q) {
+  if (qr_mentions_reserve(m, q->n, 0)) return QR_ENOMEM;
+  /* where each guess lands: after the mentions that start before it or
+   * where it starts */
+  uint32_t *at = malloc(q->n * sizeof *at);
+  if (!at) return QR_ENOMEM;
+  for (size_t x = 0, k = m0; x < q->n; x++) {
+    while (k < m->n && m->tok_first[k] <= q->tok_first[x]) k++;
+    at[x] = (uint32_t)(x + k);
+  }
+  size_t k = m->n, x = q->n, y = m->n + q->n;
+  while (x > 0) {
+    y--;
+    if (k > m0 && m->tok_first[k - 1] > q->tok_first[x - 1]) {
+      k--;
+      m->tok_first[y] = m->tok_first[k];
+      m->tok_count[y] = m->tok_count[k];
+      m->entry[y] = m->entry[k];
+      m->flags[y] = m->flags[k];
+      m->cand_first[y] = m->cand_first[k];
+      m->cand_count[y] = m->cand_count[k];
+      continue;
+    }
+    x--;
+    m->tok_first[y] = q->tok_first[x];
+    m->tok_count[y] = q->tok_count[x];
+    m->entry[y] = (uint32_t)(int32_t)((int64_t)at[x] - (int64_t)at[q->same[x]]);
+    m->flags[y] = (uint8_t)(QR_MF_GUESS | (q->type[x] << QR_MF_TYPE_SHIFT) |
+                            (q->same[x] != x ? QR_MF_ALIAS : 0));
+    m->cand_first[y] = q->conf[x];
+    m->cand_count[y] = 0;
+  }
+  m->n += q->n;
+  free(at);
+  return QR_OK;
+}
+
 qr_status qr_mentions_add_guesses(qr_mentions *m, size_t m0, const qr_guesses *q,
                                   qr_mentions *tmp) {
   if (q->n == 0 && q->ndrop == 0) return QR_OK;
+  if (q->ndrop == 0) return merge_guesses(m, m0, q);
   qr_mentions_reset(tmp);
   size_t nk = m->n - m0;
   if (qr_mentions_reserve(tmp, nk + q->n, 0)) return QR_ENOMEM;
