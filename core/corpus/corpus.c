@@ -82,6 +82,7 @@ void qr_corpus_free(qr_corpus *c) {
   free(c->forms);
   free(c->gkeys);
   free(c->match_keys);
+  free(c->match_caps);
   qr_guesses_free(&c->guesses);
   qr_mentions_free(&c->guess_tmp);
   free(c->srcs);
@@ -1609,19 +1610,21 @@ static qr_status match_doc(qr_corpus *c, docrec *d) {
   if (n) {
     /* one buffer for every document: a fresh one per document costs the
      * kernel zeroed pages each time (a big block is mapped anew) */
-    if (qr_grow((void **)&c->match_keys, &c->match_keys_cap, n, sizeof *c->match_keys))
+    if (qr_grow((void **)&c->match_keys, &c->match_keys_cap, n, sizeof *c->match_keys) ||
+        qr_grow((void **)&c->match_caps, &c->match_caps_cap, n, 1))
       return QR_ENOMEM;
     /* the keys of a form are cached per lexicon id; the position flags
      * depend on the token's neighbours */
     qr_gazetteer_gather_keys(d->text, &c->toks, d->tok_first, d->tok_first + n, c->gkeys, c->form,
                              c->match_keys);
-    rc = qr_gazetteer_match_keys(c->gaz, c->match_keys, n, d->tok_first, NULL, &c->ments);
+    qr_match_opts opts = {0, NULL, 0, 1, c->match_caps};   /* (the default, and the caps) */
+    rc = qr_gazetteer_match_keys(c->gaz, c->match_keys, n, d->tok_first, &opts, &c->ments);
     /* the names the gazetteer lacks, among them; words told apart by their
      * folded forms */
     if (!rc && !c->no_guess) {
       c->guesses.n = c->guesses.ndrop = 0;
-      rc = qr_gazetteer_guess(c->match_keys, c->fold + d->tok_first, n, d->tok_first, c->gaz,
-                              &c->ments, d->ment_first, &c->guesses);
+      rc = qr_gazetteer_guess(c->match_keys, c->fold + d->tok_first, c->match_caps, n,
+                              d->tok_first, c->gaz, &c->ments, d->ment_first, &c->guesses);
       if (!rc) rc = qr_mentions_add_guesses(&c->ments, d->ment_first, &c->guesses, &c->guess_tmp);
     }
   }

@@ -69,6 +69,8 @@ struct qr_corpus {
   size_t gkeys_n, gkeys_cap;
   qr_tokkey *match_keys;   /* the keys of the document being matched (reused) */
   size_t match_keys_cap;
+  uint8_t *match_caps;     /* what the matcher found of its lines (qr_match_opts.caps) */
+  size_t match_caps_cap;
   int no_guess;            /* qr_corpus_set_guess(c, 0): the gazetteer's names only */
   qr_guesses guesses;      /* working memory of match_doc */
   qr_mentions guess_tmp;

@@ -25,6 +25,9 @@
  * next stays in the caller's qr_guesses. */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "lookup/gazetteer_impl.h"
 
@@ -475,19 +478,30 @@ static qr_status name_number(keymap *names, uint64_t key, size_t *n, size_t *cap
   return QR_OK;
 }
 
-/* Is the line from token a, with these counts of its capitalised words and
- * small words (and sentence starts after its first token), written as a
- * title (as the matcher tells them: three capitalised words or more, small
- * words only where titles keep them, one sentence at most)? */
-static int title_line(const text *t, size_t a, size_t capitalised, size_t small) {
-  return (t->keys[a].flags & QR_KF_LINE_START) && capitalised >= 3 && !small;
+/* The bits of the tokens on lines written as titles, from the matcher's
+ * caps (the matcher tells titles as this pass would: three capitalised
+ * words or more, small words only where titles keep them, one sentence
+ * at most), 64 tokens at a time. */
+static void title_bits(const uint8_t *caps, size_t n, uint64_t *title) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  /* each byte's QR_CAPS_TITLE bit shifted to its top, where movemask reads */
+  for (; i + 64 <= n; i += 64) {
+    uint64_t w = 0;
+    for (int k = 0; k < 4; k++) {
+      __m128i v = _mm_loadu_si128((const __m128i *)(caps + i + 16 * k));
+      w |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_slli_epi16(v, 6)) << (16 * k);
+    }
+    title[i / 64] = w;
+  }
+#endif
+  for (; i < n; i++) title[i / 64] |= (uint64_t)((caps[i] & QR_CAPS_TITLE) != 0) << (i % 64);
 }
 
-/* The first pass over the text: the lines written as titles, the words the
- * text writes small, and the capitalised words' tokens (pos, *npos: where
- * a candidate may start). Every token is a word of one kind or another:
- * the loop sets bits and positions without a branch (positions never
- * outnumber tokens). */
+/* The first pass over the text: the words the text writes small, and the
+ * capitalised words' tokens (pos, *npos: where a candidate may start).
+ * Every token is a word of one kind or another: the loop sets bits and
+ * positions without a branch (positions never outnumber tokens). */
 static qr_status scan_text(const text *t, uint32_t *restrict pos, size_t *npos) {
   /* (everything the loop reads and writes is in locals, restrict: its
    * stores to pos and to the bitmap would otherwise make the compiler
@@ -497,17 +511,9 @@ static qr_status scan_text(const text *t, uint32_t *restrict pos, size_t *npos) 
   idbits *small = t->small;
   uint64_t *restrict sw = small->w;
   size_t snw = small->nw;
-  size_t n = t->n, np = 0, line = 0, capitalised = 0, small_words = 0;
+  size_t n = t->n, np = 0;
   for (size_t b = 0; b < n; b++) {
     uint32_t f = keys[b].flags, id = ids[b];
-    if (__builtin_expect((f & QR_KF_LINE_START) && b > line, 0)) {
-      if (title_line(t, line, capitalised, small_words)) bits_set(t->title, line, b);
-      line = b;
-      capitalised = small_words = 0;
-    }
-    capitalised += (f & (QR_KF_SMALL | QR_KF_LOWER)) == QR_KF_LOWER;
-    small_words += ((f & (QR_KF_SMALL | QR_KF_MINOR)) == QR_KF_SMALL) |
-                   (b > line && (f & QR_KF_BARRIER));
     if (__builtin_expect(id / 64 >= snw, 0)) {
       if (idbits_reach(small, id)) return QR_ENOMEM;
       sw = small->w;
@@ -517,14 +523,13 @@ static qr_status scan_text(const text *t, uint32_t *restrict pos, size_t *npos) 
     pos[np] = (uint32_t)b;
     np += (f & (QR_KF_SMALL | QR_KF_NAMEWORD)) == QR_KF_NAMEWORD;
   }
-  if (title_line(t, line, capitalised, small_words)) bits_set(t->title, line, n);
   *npos = np;
   return QR_OK;
 }
 
-qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t n, size_t base,
-                             const qr_gazetteer *g, const qr_mentions *known, size_t m0,
-                             qr_guesses *out) {
+qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const uint8_t *caps,
+                             size_t n, size_t base, const qr_gazetteer *g,
+                             const qr_mentions *known, size_t m0, qr_guesses *out) {
   if (n == 0) return QR_OK;
   if (!out->scratch && !(out->scratch = calloc(1, sizeof *out->scratch))) return QR_ENOMEM;
   struct qr_guess_scratch *sc = out->scratch;
@@ -539,6 +544,7 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t 
   uint64_t *key = NULL;
   uint32_t *pos = sc->pos;
   size_t npos = 0;
+  title_bits(caps, n, t.title);
   qr_status rc = scan_text(&t, pos, &npos);
   if (rc) goto done;
   /* the gazetteer's mentions; in a title, a place's one word is soft: it

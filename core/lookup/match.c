@@ -159,16 +159,12 @@ static size_t span_words(const matcher *mt, size_t i, size_t len) {
   return words;
 }
 
-/* What a sentence's capitals say (matcher.caps, per token). */
-enum {
-  /* written in capitals: two all-capital words or more, none with a small
-   * letter ("LET US PRAY") */
-  CAPS_SENTENCE = 1,
-  /* a title: a line of its own with three capitalised words or more, and
-   * small words only where titles keep them ("Putin and Kim Sign Pact in
-   * Pyongyang") */
-  TITLE_SENTENCE = 2
-};
+/* What a sentence's capitals say (matcher.caps, per token):
+ * QR_CAPS_SENTENCE, written in capitals: two all-capital words or more,
+ * none with a small letter ("LET US PRAY"); QR_CAPS_TITLE, a title: a line
+ * of its own with three capitalised words or more, and small words only
+ * where titles keep them ("Putin and Kim Sign Pact in Pyongyang"). */
+enum { CAPS_SENTENCE = QR_CAPS_SENTENCE, TITLE_SENTENCE = QR_CAPS_TITLE };
 
 /* Marks the tokens of sentences written in capitals and of lines written
  * as titles, where a capital says little about a word. */
@@ -786,7 +782,7 @@ qr_status qr_gazetteer_match_keys(const qr_gazetteer *g, const qr_tokkey *keys, 
                 keys,
                 n,
                 NULL,
-                malloc(n),
+                opts && opts->caps ? opts->caps : malloc(n),
                 qr_lexicon_find(g->types, "PERSON", 6),
                 qr_lexicon_find(g->types, "GPE", 3),
                 qr_lexicon_find(g->types, "LOC", 3)};
@@ -814,7 +810,7 @@ qr_status qr_gazetteer_match_keys(const qr_gazetteer *g, const qr_tokkey *keys, 
     }
   }
   free(type_ok);
-  free(mt.caps);
+  if (!(opts && opts->caps)) free(mt.caps);
   return rc;
 }
 

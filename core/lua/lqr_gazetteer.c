@@ -205,6 +205,7 @@ typedef struct work {
   qr_tokens t;
   qr_sentences s;
   qr_tokkey *keys;
+  uint8_t *caps;      /* what the matcher found of the lines (qr_match_opts.caps) */
   qr_mentions m;
   qr_buf scratch;
   qr_guesses q;       /* names the gazetteer lacks */
@@ -217,6 +218,7 @@ static void free_work(void *p) {
   qr_tokens_free(&w->t);
   qr_sentences_free(&w->s);
   free(w->keys);
+  free(w->caps);
   qr_mentions_free(&w->m);
   qr_buf_free(&w->scratch);
   qr_guesses_free(&w->q);
@@ -240,7 +242,7 @@ static qr_status guess_names(const qr_gazetteer *g, const char *text, work *w, i
       return QR_ENOMEM;
   }
   qr_mentions tmp = {0};
-  qr_status rc = qr_gazetteer_guess(w->keys, w->ids, n, 0, g, &w->m, 0, &w->q);
+  qr_status rc = qr_gazetteer_guess(w->keys, w->ids, w->caps, n, 0, g, &w->m, 0, &w->q);
   if (!rc && filtered) {
     qr_guesses *q = &w->q;
     uint32_t *to = malloc((q->n ? q->n : 1) * sizeof *to);   /* old index -> new, or none */
@@ -383,11 +385,14 @@ static int gaz_match(lua_State *L) {
   *guard = w;
   qr_status rc = qr_tokenize(seg, text, n, &w->t);
   if (!rc) rc = qr_split_sentences(seg, text, n, &w->t, 0, &w->s);
-  if (!rc && w->t.n && !(w->keys = malloc(w->t.n * sizeof *w->keys))) rc = QR_ENOMEM;
+  if (!rc && w->t.n &&
+      (!(w->keys = malloc(w->t.n * sizeof *w->keys)) || !(w->caps = malloc(w->t.n))))
+    rc = QR_ENOMEM;
   for (size_t i = 0; rc == QR_OK && i < w->t.n; i++)
     rc = qr_gazetteer_token_key(b->g, text, &w->t, i, &w->scratch, &w->keys[i]);
   /* names run across line breaks, as in a corpus: the barriers are those of
    * qr_gazetteer_token_flags (paragraphs, terminators), not the sentences */
+  opts.caps = w->caps;
   if (!rc) rc = qr_gazetteer_match_keys(b->g, w->keys, w->t.n, 0, &opts, &w->m);
   /* names the gazetteer lacks: not among overlapping matches, and of the
    * types asked for */
@@ -425,7 +430,7 @@ static int gaz_lookup(lua_State *L) {
   lqr_gazetteer *b = lqr_checkgaz(L, 1);
   size_t n;
   const char *text = luaL_checklstring(L, 2, &n);
-  qr_match_opts opts = {1, NULL, 0, 0};   /* every match, to see the whole string's */
+  qr_match_opts opts = {1, NULL, 0, 0, NULL};   /* every match, to see the whole string's */
   void **guard = lqr_guard(L, free_work);
   work *w = calloc(1, sizeof *w);
   if (!w) return luaL_error(L, "out of memory");

@@ -521,7 +521,7 @@ static qr_status known_name(const qr_gazetteer *g, const qr_corpus *c, size_t fi
   }
   qr_gazetteer_position_keys(d.text, t, first, first + n, *keys);
   qr_mentions_reset(m);
-  qr_match_opts plain = {0, NULL, 0, 0};   /* the dictionary alone: no short names */
+  qr_match_opts plain = {0, NULL, 0, 0, NULL};   /* the dictionary alone: no short names */
   qr_status rc = qr_gazetteer_match_keys(g, *keys, n, 0, &plain, m);
   if (rc) return rc;
   *known = m->n == 1 && m->tok_first[0] == 0 && m->tok_count[0] == n;

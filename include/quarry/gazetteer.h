@@ -302,7 +302,15 @@ typedef struct qr_match_opts {
   /* 1: short names of people named in full before (non-overlapping mode
    * only; see docs/gazetteer.md) */
   int aliases;
+  /* NULL, or room for a byte per token, where the matcher leaves what it
+   * found of the sentences and lines (QR_CAPS_*): qr_gazetteer_guess
+   * reads them */
+  uint8_t *caps;
 } qr_match_opts;
+enum {
+  QR_CAPS_SENTENCE = 1,   /* in a sentence written in capitals ("LET US PRAY") */
+  QR_CAPS_TITLE = 2       /* on a line written as a title ("Putin and Kim Sign Pact") */
+};
 
 /* Finds the mentions in keys[0, n) and appends them to out with token
  * indices offset by base. opts may be NULL: leftmost-longest, every type,
@@ -344,10 +352,11 @@ void qr_guesses_free(qr_guesses *q);
 /* Guesses the names in keys[0, n) that the mentions known[m0, known->n)
  * (from qr_gazetteer_match_keys on the same keys and base) leave out, and
  * appends them to out in text order. ids[i] tells token i's word apart,
- * whatever its case: equal ids, the same word. */
-qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, size_t n, size_t base,
-                             const qr_gazetteer *g, const qr_mentions *known, size_t m0,
-                             qr_guesses *out);
+ * whatever its case: equal ids, the same word. caps are the bytes that
+ * match left in its options' caps. */
+qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const uint8_t *caps,
+                             size_t n, size_t base, const qr_gazetteer *g,
+                             const qr_mentions *known, size_t m0, qr_guesses *out);
 /* Puts the guesses q among the mentions m[m0, m->n) of the same text, in
  * text order (QR_MF_GUESS), leaving out the mentions q takes in; tmp is
  * working memory the caller owns. */
