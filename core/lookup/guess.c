@@ -75,21 +75,6 @@ static size_t slot_of(uint64_t key, unsigned bits) {
   return (size_t)((key * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
 }
 
-/* A set of word ids: a bitmap over the ids, grown to the highest, with
- * the list of its words that have a bit set, so that emptying it costs what
- * the text put in (a bitmap as big as a corpus's lexicon, for an article of
- * a few hundred words, is never zeroed whole). */
-typedef struct idbits {
-  uint64_t *w;
-  size_t nw;
-  uint32_t *dirty;   /* the words of w that are not 0 */
-  size_t ndirty, dirty_cap;
-} idbits;
-
-static int idbits_has(const idbits *s, uint32_t id) {
-  return id / 64 < s->nw && (s->w[id / 64] >> (id % 64) & 1);
-}
-
 /* Grows the array *p of *n elements of elem bytes to hold index i, by
  * doubling from first, the new elements' bytes set to fill. */
 static qr_status grow_to(void **p, size_t *n, size_t i, size_t elem, size_t first, int fill) {
@@ -104,35 +89,51 @@ static qr_status grow_to(void **p, size_t *n, size_t i, size_t elem, size_t firs
   return QR_OK;
 }
 
-/* Grows s to hold id. */
-static qr_status idbits_reach(idbits *s, uint32_t id) {
-  return grow_to((void **)&s->w, &s->nw, id / 64, sizeof *s->w, 64, 0);
+/* Three sets of word ids (WS_*) as bitmaps over the ids, grown to the
+ * highest, the three words of 64 ids side by side: a word's three bits
+ * are in one cache line. Bits are set without a branch, at every token
+ * for the small words; the sets are emptied by going over the text's ids
+ * again, or whole when that costs less (see qr_gazetteer_guess). */
+typedef struct wordsets {
+  uint64_t *w;   /* w[3 * (id / 64) + WS_*] */
+  size_t nw;     /* words of 64 ids */
+} wordsets;
+enum {
+  WS_SMALL,    /* words the text writes in small letters */
+  WS_INSIDE,   /* words it writes with a capital inside a sentence */
+  WS_ALONE     /* words that are a run of their own, inside a sentence */
+};
+
+static int ws_has(const wordsets *s, int set, uint32_t id) {
+  return id / 64 < s->nw && (s->w[3 * (id / 64) + (size_t)set] >> (id % 64) & 1);
 }
 
-static qr_status idbits_add(idbits *s, uint32_t id) {
-  size_t j = id / 64;
-  if (j >= s->nw && idbits_reach(s, id)) return QR_ENOMEM;
-  if (!s->w[j]) {
-    if (qr_grow((void **)&s->dirty, &s->dirty_cap, s->ndirty + 1, sizeof *s->dirty))
-      return QR_ENOMEM;
-    s->dirty[s->ndirty++] = (uint32_t)j;
-  }
-  s->w[j] |= 1ULL << (id % 64);
+/* Grows s to hold id. */
+static qr_status ws_reach(wordsets *s, uint32_t id) {
+  if (id / 64 < s->nw) return QR_OK;
+  size_t m = s->nw ? s->nw : 64;
+  while (m <= id / 64) m *= 2;
+  uint64_t *w = realloc(s->w, 3 * m * sizeof *w);
+  if (!w) return QR_ENOMEM;
+  memset(w + 3 * s->nw, 0, 3 * (m - s->nw) * sizeof *w);
+  s->w = w;
+  s->nw = m;
   return QR_OK;
 }
 
-static void idbits_clear(idbits *s) {
-  for (size_t i = 0; i < s->ndirty; i++) s->w[s->dirty[i]] = 0;
-  s->ndirty = 0;
+/* Empties s of the ids of a text of n tokens. */
+static void ws_clear(wordsets *s, const uint32_t *ids, size_t n) {
+  if (s->nw <= n / 8) {
+    memset(s->w, 0, 3 * s->nw * sizeof *s->w);
+    return;
+  }
+  for (size_t i = 0; i < n; i++) {
+    uint64_t *w = s->w + 3 * (size_t)(ids[i] / 64);
+    if (ids[i] / 64 < s->nw) w[0] = w[1] = w[2] = 0;
+  }
 }
 
-static void idbits_free(idbits *s) {
-  free(s->w);
-  free(s->dirty);
-  memset(s, 0, sizeof *s);
-}
-
-/* A map from word ids to candidates, made as idbits is: an array over the
+/* A map from word ids to candidates, made as a word set is: an array over the
  * ids, grown to the highest, with the list of the ids it holds (a probe
  * of a hash map per candidate cost more than the rest of their pass). */
 typedef struct idmap {
@@ -172,7 +173,7 @@ struct qr_guess_scratch {
   size_t marks_cap;
   uint32_t *pos;       /* the capitalised words' tokens */
   size_t pos_cap;
-  idbits alone, small, inside;
+  wordsets words;      /* per word id: WS_* */
   idmap last, first;   /* per word id: a candidate (see qr_gazetteer_guess) */
 };
 
@@ -186,9 +187,7 @@ void qr_guesses_free(qr_guesses *q) {
   if (q->scratch) {
     free(q->scratch->marks);
     free(q->scratch->pos);
-    idbits_free(&q->scratch->alone);
-    idbits_free(&q->scratch->small);
-    idbits_free(&q->scratch->inside);
+    free(q->scratch->words.w);
     idmap_free(&q->scratch->last);
     idmap_free(&q->scratch->first);
     free(q->scratch);
@@ -260,9 +259,7 @@ typedef struct text {
   uint64_t *soft;     /* ... that a name of the text may take in (see below) */
   const qr_mentions *m;   /* the gazetteer's mentions, from m0, in text order */
   size_t m0, base;
-  idbits *alone;      /* words that are a run of their own, inside a sentence */
-  idbits *small;      /* words the text writes in small letters */
-  idbits *inside;     /* words it writes with a capital inside a sentence */
+  wordsets *words;    /* what the text does with each word (WS_*) */
 } text;
 
 static uint32_t flags_at(const text *t, size_t i) { return i < t->n ? t->keys[i].flags : 0; }
@@ -431,7 +428,7 @@ static void type_run(const text *t, cand *c, int titled) {
   } else if (words >= 2 && words <= 4 && !connected && (flags_at(t, b) & QR_KF_SPEECH)) {
     c->type = QR_GT_PERSON;   /* "Yuri Ushakov said" */
     c->conf = 65;
-  } else if (words >= 2 && words <= 3 && !connected && idbits_has(t->alone, t->ids[b - 1])) {
+  } else if (words >= 2 && words <= 3 && !connected && ws_has(t->words, WS_ALONE, t->ids[b - 1])) {
     c->type = QR_GT_PERSON;   /* "Vladimir Putin" ... "Putin": a surname alone */
     c->conf = 60;
   } else if (a > 0 && (flags_at(t, a - 1) & QR_KF_DET) && !modifier) {
@@ -498,30 +495,68 @@ static void title_bits(const uint8_t *caps, size_t n, uint64_t *title) {
   for (; i < n; i++) title[i / 64] |= (uint64_t)((caps[i] & QR_CAPS_TITLE) != 0) << (i % 64);
 }
 
-/* The first pass over the text: the words the text writes small, and the
- * capitalised words' tokens (pos, *npos: where a candidate may start).
- * Every token is a word of one kind or another: the loop sets bits and
- * positions without a branch (positions never outnumber tokens). */
+/* What a capitalised word at token i tells (see scan_text): whether the
+ * text writes it with a capital inside a sentence, and whether it stands
+ * alone there; and whether a run of name words may start at it (pos, np:
+ * not a name word right after another inside a sentence, which the run
+ * from that one takes in). Its id is in the word sets already. */
+static void scan_name_word(const text *t, size_t i, uint32_t *restrict pos, size_t *np) {
+  uint32_t f = t->keys[i].flags, before = i > 0 ? t->keys[i - 1].flags : 0, id = t->ids[i];
+  int starts = (f & (QR_KF_BARRIER | QR_KF_LINE_START)) != 0;
+  int after_skip = (before & QR_KF_SKIP) != 0;
+  int name = !known_at(t, i), after_name = i > 0 && name_word(t, i - 1);
+  int alone = name && !starts && !after_name && !after_skip && !bit_at(t->title, i) &&
+              !name_word(t, i + 1) && !(flags_at(t, i + 1) & QR_KF_SKIP);
+  uint64_t *w = t->words->w + 3 * (size_t)(id / 64);
+  w[WS_INSIDE] |= (uint64_t)(!starts && !after_skip) << (id % 64);
+  w[WS_ALONE] |= (uint64_t)alone << (id % 64);
+  /* a run of this word alone that the runs drop at once (a title, "The",
+   * a common word with no name of the gazetteer after it) starts nothing:
+   * most sentences' first words, not looked at twice */
+  uint32_t next = flags_at(t, i + 1);
+  int single = known_at(t, i + 1) || (next & QR_KF_BARRIER) ||
+               !(next & (QR_KF_NAMEWORD | QR_KF_SKIP | QR_KF_CONNECT));
+  int dropped = single && (QR_KF_CLASS(f) == QR_WC_TITLE ||
+                           (f & (QR_KF_SKIP | QR_KF_DET | QR_KF_CONNECT)) ||
+                           ((f & (QR_KF_COMMON | QR_KF_GIVEN)) == QR_KF_COMMON &&
+                            !bit_at(t->known, i + 1)));
+  pos[*np] = (uint32_t)i;
+  *np += name && !(after_name && !starts) && !dropped;
+}
+
+/* The pass over the tokens, once the lines written as titles and the
+ * gazetteer's mentions are marked: the words the text writes small, those
+ * it writes with a capital inside a sentence, and those that stand alone
+ * there (surnames, mostly), and the tokens where a run of name words may
+ * start (pos, *npos). It goes 64 tokens at a time: every token sets its
+ * small bit and its bit among the capitalised words without a branch, and
+ * then the capitalised words are looked at one by one, while their
+ * neighbours are in the cache. */
 static qr_status scan_text(const text *t, uint32_t *restrict pos, size_t *npos) {
   /* (everything the loop reads and writes is in locals, restrict: its
-   * stores to pos and to the bitmap would otherwise make the compiler
-   * load the arrays' addresses and sizes again at every token) */
+   * stores to the bitmap would otherwise make the compiler load the
+   * arrays' addresses and sizes again at every token) */
   const qr_tokkey *restrict keys = t->keys;
   const uint32_t *restrict ids = t->ids;
-  idbits *small = t->small;
-  uint64_t *restrict sw = small->w;
-  size_t snw = small->nw;
+  wordsets *ws = t->words;
+  uint64_t *restrict sw = ws->w;
+  size_t snw = ws->nw;
   size_t n = t->n, np = 0;
-  for (size_t b = 0; b < n; b++) {
-    uint32_t f = keys[b].flags, id = ids[b];
-    if (__builtin_expect(id / 64 >= snw, 0)) {
-      if (idbits_reach(small, id)) return QR_ENOMEM;
-      sw = small->w;
-      snw = small->nw;
+  for (size_t b0 = 0; b0 < n; b0 += 64) {
+    size_t e = b0 + 64 < n ? b0 + 64 : n;
+    uint64_t names = 0;
+    for (size_t b = b0; b < e; b++) {
+      uint32_t f = keys[b].flags, id = ids[b];
+      if (__builtin_expect(id / 64 >= snw, 0)) {
+        if (ws_reach(ws, id)) return QR_ENOMEM;
+        sw = ws->w;
+        snw = ws->nw;
+      }
+      sw[3 * (size_t)(id / 64) + WS_SMALL] |= (uint64_t)((f & QR_KF_SMALL) != 0) << (id % 64);
+      names |= (uint64_t)((f & QR_KF_NAMEWORD) != 0) << (b - b0);
     }
-    sw[id / 64] |= (uint64_t)((f & QR_KF_SMALL) != 0) << (id % 64);
-    pos[np] = (uint32_t)b;
-    np += (f & (QR_KF_SMALL | QR_KF_NAMEWORD)) == QR_KF_NAMEWORD;
+    for (; names; names &= names - 1)
+      scan_name_word(t, b0 + (size_t)__builtin_ctzll(names), pos, &np);
   }
   *npos = np;
   return QR_OK;
@@ -539,14 +574,12 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
     return QR_ENOMEM;
   memset(sc->marks, 0, 3 * nw * sizeof *sc->marks);
   text t = {keys, ids, n, sc->marks, sc->marks + nw, sc->marks + 2 * nw, known, m0, base,
-            &sc->alone, &sc->small, &sc->inside};
+            &sc->words};
   cand *cands = NULL;
   uint64_t *key = NULL;
   uint32_t *pos = sc->pos;
   size_t npos = 0;
   title_bits(caps, n, t.title);
-  qr_status rc = scan_text(&t, pos, &npos);
-  if (rc) goto done;
   /* the gazetteer's mentions; in a title, a place's one word is soft: it
    * may be the start of a name the text gives in full elsewhere, as
    * "Vladimir" of "Vladimir Putin Visits ..." */
@@ -563,21 +596,8 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
     if (soft) bits_set(t.soft, f, e);
     has_soft |= soft;
   }
-  /* the words the text writes with a capital inside a sentence, and the
-   * words that stand alone there (surnames, mostly) */
-  for (size_t p = 0; p < npos && !rc; p++) {
-    size_t i = pos[p];
-    if (p + GUESS_AHEAD < npos) {   /* (see the runs below) */
-      __builtin_prefetch(&keys[pos[p + GUESS_AHEAD]]);
-      __builtin_prefetch(&ids[pos[p + GUESS_AHEAD]]);
-    }
-    int after_skip = i > 0 && (flags_at(&t, i - 1) & QR_KF_SKIP);
-    if (!starts_sentence(&t, i) && !after_skip) rc = idbits_add(t.inside, ids[i]);
-    if (!rc && name_word(&t, i) && !bit_at(t.title, i) && !starts_sentence(&t, i) &&
-        !name_word(&t, i + 1) && !(i > 0 && name_word(&t, i - 1)) && !after_skip &&
-        !(flags_at(&t, i + 1) & QR_KF_SKIP))
-      rc = idbits_add(t.alone, ids[i]);
-  }
+  qr_status rc = scan_text(&t, pos, &npos);
+  if (rc) goto done;
   if (!rc) {
     /* a candidate starts at a capitalised word: room for that many */
     cands = malloc((npos + 1) * sizeof *cands);
@@ -612,7 +632,7 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
      * and never with a capital inside a sentence, is no part of a name */
     if (a < b && opens_sentence(&t, a) && !(flags_at(&t, a) & QR_KF_GIVEN) &&
         ((flags_at(&t, a) & (QR_KF_COMMON | QR_KF_ING)) ||
-         (idbits_has(t.small, ids[a]) && !idbits_has(t.inside, ids[a]))))
+         (ws_has(t.words, WS_SMALL, ids[a]) && !ws_has(t.words, WS_INSIDE, ids[a]))))
       a++;
     while (a < b && (flags_at(&t, a) & (QR_KF_SKIP | QR_KF_CONNECT))) a++;
     while (b > a && (flags_at(&t, b - 1) & (QR_KF_SKIP | QR_KF_CONNECT))) b--;
@@ -901,7 +921,7 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
         (c->type >= 0 && c->conf > 55 && c->type != QR_GT_PERSON))
       continue;
     /* a sentence's first word the text also writes small is the word */
-    if ((c->marks & C_STARTS) && idbits_has(t.small, c->first_id)) continue;
+    if ((c->marks & C_STARTS) && ws_has(t.words, WS_SMALL, c->first_id)) continue;
     size_t y = alias[x];
     if (c->type != QR_GT_PERSON || c->conf < cands[y].conf) c->conf = cands[y].conf;
     c->type = QR_GT_PERSON;
@@ -952,16 +972,7 @@ maps_done:
   free(best);
   free(full);
 done:
-  idbits_clear(t.alone);
-  idbits_clear(t.inside);
-  /* the small words' bits were set without a list: all of them zeroed
-   * when that costs less than going over the text again */
-  if (t.small->nw && t.small->nw <= n / 8) {
-    memset(t.small->w, 0, t.small->nw * sizeof *t.small->w);
-  } else {
-    for (size_t i = 0; i < n; i++)
-      if (ids[i] / 64 < t.small->nw) t.small->w[ids[i] / 64] = 0;
-  }
+  ws_clear(t.words, ids, n);
   free(cands);
   free(key);
   return rc;
