@@ -95,17 +95,18 @@ static qr_status grow_to(void **p, size_t *n, size_t i, size_t elem, size_t firs
  * for the small words; the sets are emptied by going over the text's ids
  * again, or whole when that costs less (see qr_gazetteer_guess). */
 typedef struct wordsets {
-  uint64_t *w;   /* w[3 * (id / 64) + WS_*] */
+  uint64_t *w;   /* w[WS_SETS * (id / 64) + WS_*] */
   size_t nw;     /* words of 64 ids */
 } wordsets;
 enum {
   WS_SMALL,    /* words the text writes in small letters */
   WS_INSIDE,   /* words it writes with a capital inside a sentence */
-  WS_ALONE     /* words that are a run of their own, inside a sentence */
+  WS_ALONE,    /* words that are a run of their own, inside a sentence */
+  WS_SETS
 };
 
 static int ws_has(const wordsets *s, int set, uint32_t id) {
-  return id / 64 < s->nw && (s->w[3 * (id / 64) + (size_t)set] >> (id % 64) & 1);
+  return id / 64 < s->nw && (s->w[WS_SETS * (id / 64) + (size_t)set] >> (id % 64) & 1);
 }
 
 /* Grows s to hold id. */
@@ -113,9 +114,9 @@ static qr_status ws_reach(wordsets *s, uint32_t id) {
   if (id / 64 < s->nw) return QR_OK;
   size_t m = s->nw ? s->nw : 64;
   while (m <= id / 64) m *= 2;
-  uint64_t *w = realloc(s->w, 3 * m * sizeof *w);
+  uint64_t *w = realloc(s->w, WS_SETS * m * sizeof *w);
   if (!w) return QR_ENOMEM;
-  memset(w + 3 * s->nw, 0, 3 * (m - s->nw) * sizeof *w);
+  memset(w + WS_SETS * s->nw, 0, WS_SETS * (m - s->nw) * sizeof *w);
   s->w = w;
   s->nw = m;
   return QR_OK;
@@ -124,13 +125,11 @@ static qr_status ws_reach(wordsets *s, uint32_t id) {
 /* Empties s of the ids of a text of n tokens. */
 static void ws_clear(wordsets *s, const uint32_t *ids, size_t n) {
   if (s->nw <= n / 8) {
-    memset(s->w, 0, 3 * s->nw * sizeof *s->w);
+    memset(s->w, 0, WS_SETS * s->nw * sizeof *s->w);
     return;
   }
-  for (size_t i = 0; i < n; i++) {
-    uint64_t *w = s->w + 3 * (size_t)(ids[i] / 64);
-    if (ids[i] / 64 < s->nw) w[0] = w[1] = w[2] = 0;
-  }
+  for (size_t i = 0; i < n; i++)
+    if (ids[i] / 64 < s->nw) memset(s->w + WS_SETS * (size_t)(ids[i] / 64), 0, WS_SETS * sizeof *s->w);
 }
 
 /* A map from word ids to candidates, made as a word set is: an array over the
@@ -223,6 +222,17 @@ static size_t keymap_slot(const keymap *m, uint64_t key) {
 /* The value under key, or UINT32_MAX. */
 static uint32_t keymap_get(const keymap *m, uint64_t key) {
   return m->slot ? m->slot[keymap_slot(m, key)].val : UINT32_MAX;
+}
+
+/* Sizes the empty map m for about n keys, so that it is not grown again
+ * and again on the way there (it still grows if more come). */
+static qr_status keymap_presize(keymap *m, size_t n) {
+  unsigned bits = 6;
+  while (((size_t)1 << bits) < 2 * n && bits < 30) bits++;
+  if (!(m->slot = malloc(((size_t)1 << bits) * sizeof *m->slot))) return QR_ENOMEM;
+  m->bits = bits;
+  for (size_t j = 0; j < (size_t)1 << bits; j++) m->slot[j].val = UINT32_MAX;
+  return QR_OK;
 }
 
 static qr_status keymap_put(keymap *m, uint64_t key, uint32_t val) {
@@ -507,7 +517,7 @@ static void scan_name_word(const text *t, size_t i, uint32_t *restrict pos, size
   int name = !known_at(t, i), after_name = i > 0 && name_word(t, i - 1);
   int alone = name && !starts && !after_name && !after_skip && !bit_at(t->title, i) &&
               !name_word(t, i + 1) && !(flags_at(t, i + 1) & QR_KF_SKIP);
-  uint64_t *w = t->words->w + 3 * (size_t)(id / 64);
+  uint64_t *w = t->words->w + WS_SETS * (size_t)(id / 64);
   w[WS_INSIDE] |= (uint64_t)(!starts && !after_skip) << (id % 64);
   w[WS_ALONE] |= (uint64_t)alone << (id % 64);
   /* a run of this word alone that the runs drop at once (a title, "The",
@@ -552,7 +562,7 @@ static qr_status scan_text(const text *t, uint32_t *restrict pos, size_t *npos) 
         sw = ws->w;
         snw = ws->nw;
       }
-      sw[3 * (size_t)(id / 64) + WS_SMALL] |= (uint64_t)((f & QR_KF_SMALL) != 0) << (id % 64);
+      sw[WS_SETS * (size_t)(id / 64) + WS_SMALL] |= (uint64_t)((f & QR_KF_SMALL) != 0) << (id % 64);
       names |= (uint64_t)((f & QR_KF_NAMEWORD) != 0) << (b - b0);
     }
     for (; names; names &= names - 1)
@@ -741,8 +751,13 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
    * name, how often the text gives it, its strongest guess, and the guess
    * that names it in full first */
   if (!(nid = malloc((nc ? nc : 1) * sizeof *nid))) rc = QR_ENOMEM;
-  for (size_t x = 0; x < nc && !rc; x++)
+  if (!rc) rc = keymap_presize(&names, nc / 4);
+  for (size_t x = 0; x < nc && !rc; x++) {
+    /* (the map outgrows the cache: the slot of a key ahead is asked for) */
+    if (x + GUESS_AHEAD < nc && names.slot)
+      __builtin_prefetch(&names.slot[slot_of(key[x + GUESS_AHEAD], names.bits)]);
     rc = name_number(&names, key[x], &nnames, &names_cap, &count, &best, &full, &nid[x]);
+  }
   if (rc) goto maps_done;
 
   /* a run in a title is a name the text gives elsewhere (named: the
@@ -889,40 +904,56 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
   /* ... and a word alone (without evidence, or with little, or a title and
    * a surname: "President Putin") may be the last word, else the first, of
    * a person it names in full: the one nearest before it, else after it */
+  /* (over the candidates that matter here only: people named in full,
+   * and words alone; alias[j]: the person of seq[j], if one is found) */
+  uint32_t *seq = malloc((nc ? nc : 1) * sizeof *seq);
   uint32_t *alias = malloc((nc ? nc : 1) * sizeof *alias);
-  if (!alias) {
+  if (!seq || !alias) {
+    free(seq);
+    free(alias);
     rc = QR_ENOMEM;
     goto maps_done;
   }
-  for (size_t x = 0; x < nc; x++) alias[x] = UINT32_MAX;
+  size_t ns = 0;
+  for (size_t x = 0; x < nc; x++) {
+    const cand *p = &cands[x];
+    if (p->words == 1 || (p->type == QR_GT_PERSON && p->words >= 2)) {
+      alias[ns] = UINT32_MAX;
+      seq[ns++] = (uint32_t)x;
+    }
+  }
   for (int backward = 0; backward < 2 && !rc; backward++) {
     /* per word id: the person named in full nearest so far, by the last
      * word (last) and the first (first) */
     idmap_clear(last);
     idmap_clear(first);
-    for (size_t s = 0; s < nc && !rc; s++) {
-      size_t x = backward ? nc - 1 - s : s;
+    for (size_t s = 0; s < ns && !rc; s++) {
+      size_t j = backward ? ns - 1 - s : s, x = seq[j];
       const cand *p = &cands[x];
-      size_t w = p->words;
-      if (p->type == QR_GT_PERSON && w >= 2) {
+      if (s + GUESS_AHEAD < ns) {   /* (the maps are over the word ids: far apart) */
+        const cand *ahead = &cands[seq[backward ? j - GUESS_AHEAD : j + GUESS_AHEAD]];
+        if (ahead->first_id < last->n) __builtin_prefetch(&last->v[ahead->first_id]);
+        if (ahead->first_id < first->n) __builtin_prefetch(&first->v[ahead->first_id]);
+        if (ahead->last_id < last->n) __builtin_prefetch(&last->v[ahead->last_id]);
+      }
+      if (p->words >= 2) {   /* (a person) */
         rc = idmap_put(last, p->last_id, (uint32_t)x);
         if (!rc) rc = idmap_put(first, p->first_id, (uint32_t)x);
         continue;
       }
-      if (w != 1 || alias[x] != UINT32_MAX) continue;
+      if (alias[j] != UINT32_MAX) continue;
       uint32_t y = idmap_get(last, p->first_id);
       if (y == UINT32_MAX) y = idmap_get(first, p->first_id);
-      if (y != UINT32_MAX) alias[x] = y;
+      alias[j] = y;
     }
   }
-  for (size_t x = 0; x < nc && !rc; x++) {
+  for (size_t j = 0; j < ns && !rc; j++) {
+    if (alias[j] == UINT32_MAX) continue;
+    size_t x = seq[j], y = alias[j];
     cand *c = &cands[x];
-    if (alias[x] == UINT32_MAX ||
-        (c->type >= 0 && c->conf > 55 && c->type != QR_GT_PERSON))
-      continue;
+    if (c->type >= 0 && c->conf > 55 && c->type != QR_GT_PERSON) continue;
     /* a sentence's first word the text also writes small is the word */
     if ((c->marks & C_STARTS) && ws_has(t.words, WS_SMALL, c->first_id)) continue;
-    size_t y = alias[x];
     if (c->type != QR_GT_PERSON || c->conf < cands[y].conf) c->conf = cands[y].conf;
     c->type = QR_GT_PERSON;
     /* (its own key, when it has it, is its words': they are not read
@@ -931,28 +962,24 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
     key[x] = key[y];
     nid[x] = nid[y];
   }
+  free(seq);
   free(alias);
   if (rc) goto maps_done;
 
   /* 3. out, in text order, each with the first guess that names it in
    * full (its own words are its id) */
-  size_t *at = malloc((nc ? nc : 1) * sizeof *at);
-  if (!at) {
-    rc = QR_ENOMEM;
-    goto maps_done;
-  }
   size_t k = out->n;
-  for (size_t x = 0; x < nc; x++) at[x] = cands[x].type >= 0 ? k++ : SIZE_MAX;
   for (size_t x = 0; x < nc; x++) {
-    if (at[x] == SIZE_MAX || !(cands[x].marks & C_OWN_KEY)) continue;
-    if (full[nid[x]] == UINT32_MAX) full[nid[x]] = (uint32_t)at[x];
+    if (cands[x].type < 0) continue;
+    if ((cands[x].marks & C_OWN_KEY) && full[nid[x]] == UINT32_MAX) full[nid[x]] = (uint32_t)k;
+    k++;
   }
   rc = reserve_guesses(out, k - out->n);
   for (size_t x = 0; x < nc && rc == QR_OK; x++) {
     const cand *c = &cands[x];
     if (c->type < 0) continue;
     uint32_t same = full[nid[x]];
-    push_guess(out, base + c->a, c->b - c->a, c->type, c->conf, same == UINT32_MAX ? at[x] : same);
+    push_guess(out, base + c->a, c->b - c->a, c->type, c->conf, same == UINT32_MAX ? out->n : same);
     if (c->takes) {
       if (qr_grow((void **)&out->drop, &out->drop_cap, out->ndrop + 1, sizeof *out->drop))
         rc = QR_ENOMEM;
@@ -960,7 +987,6 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
         out->drop[out->ndrop++] = (uint32_t)(c->takes - 1);
     }
   }
-  free(at);
 
 maps_done:
   free(named);
