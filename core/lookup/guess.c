@@ -587,6 +587,9 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
             &sc->words};
   cand *cands = NULL;
   uint64_t *key = NULL;
+  /* the arrays of the candidates have room for what the titles add (see
+   * below): cap in all, and the first shift left unused */
+  size_t cap = 0, shift = 0, room = 0;
   uint32_t *pos = sc->pos;
   size_t npos = 0;
   title_bits(caps, n, t.title);
@@ -609,9 +612,12 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
   qr_status rc = scan_text(&t, pos, &npos);
   if (rc) goto done;
   if (!rc) {
-    /* a candidate starts at a capitalised word: room for that many */
-    cands = malloc((npos + 1) * sizeof *cands);
-    key = malloc((npos + 1) * sizeof *key);
+    /* a candidate starts at a capitalised word: room for that many, and
+     * for a part of a title per word of a title (see below) */
+    for (size_t w = 0; w < nw; w++) room += (size_t)__builtin_popcountll(t.title[w]);
+    cap = npos + 1 + room;
+    cands = malloc(cap * sizeof *cands);
+    key = malloc(cap * sizeof *key);
     if (!cands || !key) rc = QR_ENOMEM;
   }
   if (rc) goto done;
@@ -622,8 +628,10 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
     /* a book's keys and ids are far out of the cache by now: the words a
      * few candidates ahead are asked for while this one is made */
     if (p + GUESS_AHEAD < npos) {
-      __builtin_prefetch(&keys[pos[p + GUESS_AHEAD]]);
-      __builtin_prefetch(&ids[pos[p + GUESS_AHEAD]]);
+      size_t ahead = pos[p + GUESS_AHEAD];
+      __builtin_prefetch(&keys[ahead > 0 ? ahead - 1 : 0]);
+      __builtin_prefetch(&keys[ahead + 4 < n ? ahead + 4 : n - 1]);
+      __builtin_prefetch(&ids[ahead]);
     }
     if (pos[p] < i || !name_word(&t, pos[p])) continue;
     i = pos[p];
@@ -709,8 +717,8 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
       if (qr_grow((void **)&ev, &ev_cap, nev + 1, sizeof *ev)) rc = QR_ENOMEM;
       else ev[nev++] = one;
     }
-    cand *merged = nev ? malloc((nc + nev) * sizeof *merged) : NULL;
-    uint64_t *mkey = nev ? malloc((nc + nev) * sizeof *mkey) : NULL;
+    cand *merged = nev ? malloc((nc + nev + room) * sizeof *merged) : NULL;
+    uint64_t *mkey = nev ? malloc((nc + nev + room) * sizeof *mkey) : NULL;
     if (!rc && nev && (!merged || !mkey)) rc = QR_ENOMEM;
     if (rc || !nev) {   /* (none, most often: nothing to move) */
       free(ev);
@@ -738,6 +746,7 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
       cands = merged;
       key = mkey;
       nc = z;
+      cap = nc + room;
     }
   }
 
@@ -750,7 +759,7 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
   /* every candidate's name numbered (names: name key -> number); per
    * name, how often the text gives it, its strongest guess, and the guess
    * that names it in full first */
-  if (!(nid = malloc((nc ? nc : 1) * sizeof *nid))) rc = QR_ENOMEM;
+  if (!(nid = malloc(cap * sizeof *nid))) rc = QR_ENOMEM;
   if (!rc) rc = keymap_presize(&names, nc / 4);
   for (size_t x = 0; x < nc && !rc; x++) {
     /* (the map outgrows the cache: the slot of a key ahead is asked for) */
@@ -777,7 +786,7 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
     for (size_t x = 0; x < nc && !rc; x++)
       if (!(cands[x].marks & C_TITLE) && cands[x].type >= 0) named[nid[x]] = 1;
   }
-  if (!rc && nt > nc) {
+  if (!rc && nt > cap) {   /* (not when the room is enough, as it always is) */
     cand *more = realloc(cands, nt * sizeof *cands);
     if (more) cands = more;
     uint64_t *more_keys = more ? realloc(key, nt * sizeof *key) : NULL;
@@ -845,10 +854,12 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
   free(part_key);
   if (rc) goto maps_done;
   if (ntitled || has_soft) {
+    /* (they stay where they were written, at the back) */
     nc = nt - back;
-    memmove(cands, cands + back, nc * sizeof *cands);
-    memmove(key, key + back, nc * sizeof *key);
-    memmove(nid, nid + back, nc * sizeof *nid);
+    shift = back;
+    cands += shift;
+    key += shift;
+    nid += shift;
   }
   for (size_t x = 0; x < nc && !rc; x++) {
     if (nid[x] == UINT32_MAX)
@@ -993,14 +1004,14 @@ maps_done:
   keymap_free(&names);
   idmap_clear(last);
   idmap_clear(first);
-  free(nid);
+  free(nid ? nid - shift : NULL);
   free(count);
   free(best);
   free(full);
 done:
   ws_clear(t.words, ids, n);
-  free(cands);
-  free(key);
+  free(cands ? cands - shift : NULL);
+  free(key ? key - shift : NULL);
   return rc;
 }
 
