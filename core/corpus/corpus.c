@@ -1622,10 +1622,9 @@ static qr_status match_doc(qr_corpus *c, docrec *d) {
     /* the names the gazetteer lacks, among them; words told apart by their
      * folded forms */
     if (!rc && !c->no_guess) {
-      c->guesses.n = c->guesses.ndrop = 0;
-      rc = qr_gazetteer_guess(c->match_keys, c->fold + d->tok_first, c->match_caps, n,
-                              d->tok_first, c->gaz, &c->ments, d->ment_first, &c->guesses);
-      if (!rc) rc = qr_mentions_add_guesses(&c->ments, d->ment_first, &c->guesses, &c->guess_tmp);
+      rc = qr_gazetteer_guess_into(c->match_keys, c->fold + d->tok_first, c->match_caps, n,
+                                   d->tok_first, c->gaz, &c->ments, d->ment_first, &c->guesses,
+                                   &c->guess_tmp);
     }
   }
   d->ment_count = c->ments.n - d->ment_first;

@@ -505,43 +505,29 @@ static void title_bits(const uint8_t *caps, size_t n, uint64_t *title) {
   for (; i < n; i++) title[i / 64] |= (uint64_t)((caps[i] & QR_CAPS_TITLE) != 0) << (i % 64);
 }
 
-/* What a capitalised word at token i tells (see scan_text): whether the
- * text writes it with a capital inside a sentence, and whether it stands
- * alone there; and whether a run of name words may start at it (pos, np:
- * not a name word right after another inside a sentence, which the run
- * from that one takes in). Its id is in the word sets already. */
-static void scan_name_word(const text *t, size_t i, uint32_t *restrict pos, size_t *np) {
-  uint32_t f = t->keys[i].flags, before = i > 0 ? t->keys[i - 1].flags : 0, id = t->ids[i];
-  int starts = (f & (QR_KF_BARRIER | QR_KF_LINE_START)) != 0;
-  int after_skip = (before & QR_KF_SKIP) != 0;
-  int name = !known_at(t, i), after_name = i > 0 && name_word(t, i - 1);
-  int alone = name && !starts && !after_name && !after_skip && !bit_at(t->title, i) &&
-              !name_word(t, i + 1) && !(flags_at(t, i + 1) & QR_KF_SKIP);
-  uint64_t *w = t->words->w + WS_SETS * (size_t)(id / 64);
-  w[WS_INSIDE] |= (uint64_t)(!starts && !after_skip) << (id % 64);
-  w[WS_ALONE] |= (uint64_t)alone << (id % 64);
-  /* a run of this word alone that the runs drop at once (a title, "The",
-   * a common word with no name of the gazetteer after it) starts nothing:
-   * most sentences' first words, not looked at twice */
-  uint32_t next = flags_at(t, i + 1);
+/* Is the run of name words that may start at token i one that the runs
+ * drop at once, a run of one word, a title, "The" or a common word with
+ * no name of the gazetteer after it? Most sentences' first words are,
+ * and are not looked at again. */
+static int dropped_at_once(const text *t, size_t i) {
+  uint32_t f = t->keys[i].flags, next = flags_at(t, i + 1);
   int single = known_at(t, i + 1) || (next & QR_KF_BARRIER) ||
                !(next & (QR_KF_NAMEWORD | QR_KF_SKIP | QR_KF_CONNECT));
-  int dropped = single && (QR_KF_CLASS(f) == QR_WC_TITLE ||
-                           (f & (QR_KF_SKIP | QR_KF_DET | QR_KF_CONNECT)) ||
-                           ((f & (QR_KF_COMMON | QR_KF_GIVEN)) == QR_KF_COMMON &&
-                            !bit_at(t->known, i + 1)));
-  pos[*np] = (uint32_t)i;
-  *np += name && !(after_name && !starts) && !dropped;
+  return single && (QR_KF_CLASS(f) == QR_WC_TITLE || (f & (QR_KF_SKIP | QR_KF_DET | QR_KF_CONNECT)) ||
+                    ((f & (QR_KF_COMMON | QR_KF_GIVEN)) == QR_KF_COMMON && !bit_at(t->known, i + 1)));
 }
 
 /* The pass over the tokens, once the lines written as titles and the
  * gazetteer's mentions are marked: the words the text writes small, those
  * it writes with a capital inside a sentence, and those that stand alone
  * there (surnames, mostly), and the tokens where a run of name words may
- * start (pos, *npos). It goes 64 tokens at a time: every token sets its
- * small bit and its bit among the capitalised words without a branch, and
- * then the capitalised words are looked at one by one, while their
- * neighbours are in the cache. */
+ * start (pos, *npos: a name word, but not one right after another inside
+ * a sentence, which the run from that one takes in). It goes 64 tokens at
+ * a time: every token sets its small bit, and its bits among the
+ * capitalised words, the sentences' first words and the hyphens, without
+ * a branch; what a capitalised word's neighbours tell is then worked out
+ * for the 64 at once, on those bits (a word at a time, a branch or two at
+ * every capitalised word were missed). */
 static qr_status scan_text(const text *t, uint32_t *restrict pos, size_t *npos) {
   /* (everything the loop reads and writes is in locals, restrict: its
    * stores to the bitmap would otherwise make the compiler load the
@@ -552,10 +538,42 @@ static qr_status scan_text(const text *t, uint32_t *restrict pos, size_t *npos) 
   uint64_t *restrict sw = ws->w;
   size_t snw = ws->nw;
   size_t n = t->n, np = 0;
+  uint64_t name_before = 0, skip_before = 0;   /* the bits of the token before the 64 */
   for (size_t b0 = 0; b0 < n; b0 += 64) {
     size_t e = b0 + 64 < n ? b0 + 64 : n;
-    uint64_t names = 0;
-    for (size_t b = b0; b < e; b++) {
+    uint64_t caps = 0, starts = 0, skips = 0;
+    size_t b = b0;
+#if defined(__SSE2__)
+    /* four tokens' flags at a time, out of their keys (12 bytes apart:
+     * the third of the three words) */
+    const __m128i nameword = _mm_set1_epi32(QR_KF_NAMEWORD), small = _mm_set1_epi32(QR_KF_SMALL),
+                  skip = _mm_set1_epi32(QR_KF_SKIP), zero = _mm_setzero_si128(),
+                  start = _mm_set1_epi32(QR_KF_BARRIER | QR_KF_LINE_START);
+    for (; b + 4 <= e; b += 4) {
+      const float *k = (const float *)(const void *)&keys[b];
+      __m128 two = _mm_shuffle_ps(_mm_loadu_ps(k), _mm_loadu_ps(k + 4), _MM_SHUFFLE(1, 1, 2, 2));
+      __m128i f = _mm_castps_si128(_mm_shuffle_ps(two, _mm_loadu_ps(k + 8), _MM_SHUFFLE(3, 0, 2, 0)));
+#define QR_LANES_WITH(bits) \
+  (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(_mm_and_si128(f, bits), bits)))
+      unsigned sm = QR_LANES_WITH(small);
+      caps |= (uint64_t)QR_LANES_WITH(nameword) << (b - b0);
+      skips |= (uint64_t)QR_LANES_WITH(skip) << (b - b0);
+#undef QR_LANES_WITH
+      starts |= (uint64_t)(~(unsigned)_mm_movemask_ps(_mm_castsi128_ps(
+                               _mm_cmpeq_epi32(_mm_and_si128(f, start), zero))) & 15)
+                << (b - b0);
+      for (int j = 0; j < 4; j++) {
+        uint32_t id = ids[b + (size_t)j];
+        if (__builtin_expect(id / 64 >= snw, 0)) {
+          if (ws_reach(ws, id)) return QR_ENOMEM;
+          sw = ws->w;
+          snw = ws->nw;
+        }
+        sw[WS_SETS * (size_t)(id / 64) + WS_SMALL] |= (uint64_t)(sm >> j & 1) << (id % 64);
+      }
+    }
+#endif
+    for (; b < e; b++) {
       uint32_t f = keys[b].flags, id = ids[b];
       if (__builtin_expect(id / 64 >= snw, 0)) {
         if (ws_reach(ws, id)) return QR_ENOMEM;
@@ -563,18 +581,105 @@ static qr_status scan_text(const text *t, uint32_t *restrict pos, size_t *npos) 
         snw = ws->nw;
       }
       sw[WS_SETS * (size_t)(id / 64) + WS_SMALL] |= (uint64_t)((f & QR_KF_SMALL) != 0) << (id % 64);
-      names |= (uint64_t)((f & QR_KF_NAMEWORD) != 0) << (b - b0);
+      caps |= (uint64_t)((f & QR_KF_NAMEWORD) != 0) << (b - b0);
+      starts |= (uint64_t)((f & (QR_KF_BARRIER | QR_KF_LINE_START)) != 0) << (b - b0);
+      skips |= (uint64_t)(f & QR_KF_SKIP) << (b - b0);
     }
-    for (; names; names &= names - 1)
-      scan_name_word(t, b0 + (size_t)__builtin_ctzll(names), pos, &np);
+    /* the same of the token after the 64 */
+    size_t w = b0 / 64;
+    uint64_t name_after = e < n && name_word(t, e), skip_after = (flags_at(t, e) & QR_KF_SKIP) != 0;
+    uint64_t names = caps & ~(t->known[w] & ~t->soft[w]);   /* (name_word) */
+    uint64_t after_name = names << 1 | name_before, after_skip = skips << 1 | skip_before;
+    uint64_t before_name = names >> 1 | name_after << 63, before_skip = skips >> 1 | skip_after << 63;
+    if (e - b0 < 64) {   /* (the text's last tokens: nothing after them) */
+      before_name &= ~(~0ULL << (e - b0 - 1));
+      before_skip &= ~(~0ULL << (e - b0 - 1));
+    }
+    uint64_t inside = caps & ~starts & ~after_skip;
+    uint64_t alone = names & ~starts & ~after_name & ~after_skip & ~t->title[w] & ~before_name &
+                     ~before_skip;
+    uint64_t runs = names & ~(after_name & ~starts);
+    for (; inside; inside &= inside - 1) {
+      uint32_t id = ids[b0 + (size_t)__builtin_ctzll(inside)];
+      sw[WS_SETS * (size_t)(id / 64) + WS_INSIDE] |= 1ULL << (id % 64);
+    }
+    for (; alone; alone &= alone - 1) {
+      uint32_t id = ids[b0 + (size_t)__builtin_ctzll(alone)];
+      sw[WS_SETS * (size_t)(id / 64) + WS_ALONE] |= 1ULL << (id % 64);
+    }
+    for (; runs; runs &= runs - 1) {
+      size_t i = b0 + (size_t)__builtin_ctzll(runs);
+      pos[np] = (uint32_t)i;
+      np += !dropped_at_once(t, i);
+    }
+    name_before = names >> 63;
+    skip_before = skips >> 63;
   }
   *npos = np;
   return QR_OK;
 }
 
-qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const uint8_t *caps,
-                             size_t n, size_t base, const qr_gazetteer *g,
-                             const qr_mentions *known, size_t m0, qr_guesses *out) {
+/* Puts the guesses (the candidates with a type, in text order; full: per
+ * name, the first that names it in full, as the index it gets) straight
+ * among the mentions m[m0, m->n), as qr_mentions_add_guesses would put
+ * them there: the mentions move back to their places, and the guesses
+ * fill the places between. */
+static qr_status put_guesses(qr_mentions *m, size_t m0, const cand *cands, size_t nc,
+                             const uint32_t *nid, uint32_t *full, size_t base) {
+  size_t nk = m->n - m0, ng = 0;
+  /* where each of the text's mentions goes: after the guesses that start
+   * before it */
+  uint32_t *to = malloc((nk ? nk : 1) * sizeof *to);
+  if (!to) return QR_ENOMEM;
+  size_t y = m0, k = m0;
+  for (size_t x = 0; x < nc; x++) {
+    if (cands[x].type < 0) continue;
+    for (; k < m->n && m->tok_first[k] <= base + cands[x].a; k++) to[k - m0] = (uint32_t)y++;
+    if ((cands[x].marks & C_OWN_KEY) && full[nid[x]] == UINT32_MAX) full[nid[x]] = (uint32_t)y;
+    y++;
+    ng++;
+  }
+  for (; k < m->n; k++) to[k - m0] = (uint32_t)y++;
+  if (qr_mentions_reserve(m, ng, 0)) {
+    free(to);
+    return QR_ENOMEM;
+  }
+  for (size_t j = nk; j-- > 0;) {
+    size_t from = m0 + j, at = to[j];
+    m->tok_first[at] = m->tok_first[from];
+    m->tok_count[at] = m->tok_count[from];
+    m->entry[at] = m->entry[from];
+    m->flags[at] = m->flags[from];
+    m->cand_first[at] = m->cand_first[from];
+    m->cand_count[at] = m->cand_count[from];
+  }
+  y = m0;
+  k = 0;
+  for (size_t x = 0; x < nc; x++) {
+    const cand *c = &cands[x];
+    if (c->type < 0) continue;
+    for (; k < nk && to[k] == y; k++) y++;
+    uint32_t same = full[nid[x]] == UINT32_MAX ? (uint32_t)y : full[nid[x]];
+    m->tok_first[y] = (uint32_t)(base + c->a);
+    m->tok_count[y] = c->b - c->a;
+    m->entry[y] = (uint32_t)(int32_t)((int64_t)y - (int64_t)same);
+    m->flags[y] = (uint8_t)(QR_MF_GUESS | ((unsigned)c->type << QR_MF_TYPE_SHIFT) |
+                            (same != y ? QR_MF_ALIAS : 0));
+    m->cand_first[y] = (uint32_t)c->conf;
+    m->cand_count[y] = 0;
+    y++;
+  }
+  m->n += ng;
+  free(to);
+  return QR_OK;
+}
+
+/* qr_gazetteer_guess, and with into, qr_gazetteer_guess_into (known is
+ * into, then). */
+static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const uint8_t *caps,
+                            size_t n, size_t base, const qr_gazetteer *g,
+                            const qr_mentions *known, qr_mentions *into, size_t m0,
+                            qr_guesses *out, qr_mentions *tmp) {
   if (n == 0) return QR_OK;
   if (!out->scratch && !(out->scratch = calloc(1, sizeof *out->scratch))) return QR_ENOMEM;
   struct qr_guess_scratch *sc = out->scratch;
@@ -760,7 +865,7 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
    * name, how often the text gives it, its strongest guess, and the guess
    * that names it in full first */
   if (!(nid = malloc(cap * sizeof *nid))) rc = QR_ENOMEM;
-  if (!rc) rc = keymap_presize(&names, nc / 4);
+  if (!rc) rc = keymap_presize(&names, nc / 8);
   for (size_t x = 0; x < nc && !rc; x++) {
     /* (the map outgrows the cache: the slot of a key ahead is asked for) */
     if (x + GUESS_AHEAD < nc && names.slot)
@@ -978,7 +1083,14 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
   if (rc) goto maps_done;
 
   /* 3. out, in text order, each with the first guess that names it in
-   * full (its own words are its id) */
+   * full (its own words are its id): straight among the mentions, unless
+   * a guess takes one in */
+  int takes = 0;
+  for (size_t x = 0; x < nc && into; x++) takes |= cands[x].type >= 0 && cands[x].takes;
+  if (into && !takes) {
+    rc = put_guesses(into, m0, cands, nc, nid, full, base);
+    goto maps_done;
+  }
   size_t k = out->n;
   for (size_t x = 0; x < nc; x++) {
     if (cands[x].type < 0) continue;
@@ -999,6 +1111,8 @@ qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const u
     }
   }
 
+  if (!rc && into) rc = qr_mentions_add_guesses(into, m0, out, tmp);
+
 maps_done:
   free(named);
   keymap_free(&names);
@@ -1013,6 +1127,20 @@ done:
   free(cands ? cands - shift : NULL);
   free(key ? key - shift : NULL);
   return rc;
+}
+
+qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const uint8_t *caps,
+                             size_t n, size_t base, const qr_gazetteer *g,
+                             const qr_mentions *known, size_t m0, qr_guesses *out) {
+  return guess_text(keys, ids, caps, n, base, g, known, NULL, m0, out, NULL);
+}
+
+qr_status qr_gazetteer_guess_into(const qr_tokkey *keys, const uint32_t *ids,
+                                  const uint8_t *caps, size_t n, size_t base,
+                                  const qr_gazetteer *g, qr_mentions *m, size_t m0,
+                                  qr_guesses *scratch, qr_mentions *tmp) {
+  scratch->n = scratch->ndrop = 0;
+  return guess_text(keys, ids, caps, n, base, g, m, m, m0, scratch, tmp);
 }
 
 /* qr_mentions_add_guesses when the guesses take in no mention: the text's

@@ -357,6 +357,14 @@ void qr_guesses_free(qr_guesses *q);
 qr_status qr_gazetteer_guess(const qr_tokkey *keys, const uint32_t *ids, const uint8_t *caps,
                              size_t n, size_t base, const qr_gazetteer *g,
                              const qr_mentions *known, size_t m0, qr_guesses *out);
+/* qr_gazetteer_guess, then qr_mentions_add_guesses, in one go: the guesses
+ * go straight among the mentions m[m0, m->n) that qr_gazetteer_match_keys
+ * found in the same keys. scratch and tmp are working memory the caller
+ * owns (scratch's guesses are not kept). */
+qr_status qr_gazetteer_guess_into(const qr_tokkey *keys, const uint32_t *ids,
+                                  const uint8_t *caps, size_t n, size_t base,
+                                  const qr_gazetteer *g, qr_mentions *m, size_t m0,
+                                  qr_guesses *scratch, qr_mentions *tmp);
 /* Puts the guesses q among the mentions m[m0, m->n) of the same text, in
  * text order (QR_MF_GUESS), leaving out the mentions q takes in; tmp is
  * working memory the caller owns. */

@@ -512,6 +512,49 @@ T.test("names it has never seen: typed by their words and the words around them"
   T.eq(#h:match("Analyst Andrei Lankov spoke in Russia.", { guess = false }), 1)
 end)
 
+-- A corpus puts its guesses straight among its mentions (and, when a guess
+-- takes a mention in, as a match does): the same as the gazetteer's match
+-- of each document's text, in documents after others.
+T.test("a corpus guesses what a match of each document guesses", function()
+  local h = q.gazetteer()
+  h:add("ru", "GPE", "Russia")
+  h:add("unsc", "ORG", "Security Council")
+  h:add("g7", "ORG", "G7")
+  local texts = {
+    "Analyst Andrei Lankov said Russia would talk. Lankov smiled. Then Carl Court came.",
+    -- a guess takes the gazetteer's Security Council in; an event of G7
+    "The National Security Council met. It was World War II. The G7 summit ended.",
+    "Lankov left. Analyst Andrei Lankov said so in Russia. Lankov smiled.",
+    "Andrei Lankov Visits Russia Amid Growing Ties\nAnalyst Andrei Lankov went.",
+  }
+  local lines = {}
+  for i, text in ipairs(texts) do
+    lines[i] = string.format('{"id": "d%d", "text": %q}', i, text):gsub("\\\n", "\\n")
+  end
+  local c = q.open(tmpfile(table.concat(lines, "\n") .. "\n", "docs.jsonl"), { gazetteer = h, quiet = true })
+  local function rows(list)
+    local out = {}
+    for _, m in ipairs(list) do
+      out[#out + 1] = table.concat({ m.text, m.type, m.id, tostring(m.known), tostring(m.confidence),
+                                     tostring(m.alias) }, "|")
+    end
+    return table.concat(out, " ")
+  end
+  T.eq(#c, #texts)
+  local guessed = 0
+  for i, text in ipairs(texts) do
+    local d = c:doc(i)
+    T.eq(d.text, text, "document " .. i)
+    local got = {}
+    for m in d:entities() do
+      got[#got + 1] = m
+      guessed = guessed + (m.known and 0 or 1)
+    end
+    T.eq(rows(got), rows(h:match(text)), text)
+  end
+  assert(guessed >= 10, "guesses: " .. guessed)
+end)
+
 T.test("a name several entries share is read by the text around it", function()
   local w = q.gazetteer("@world")
   local function read(text)
