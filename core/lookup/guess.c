@@ -562,15 +562,16 @@ static qr_status scan_text(const text *t, uint32_t *restrict pos, size_t *npos) 
       starts |= (uint64_t)(~(unsigned)_mm_movemask_ps(_mm_castsi128_ps(
                                _mm_cmpeq_epi32(_mm_and_si128(f, start), zero))) & 15)
                 << (b - b0);
-      for (int j = 0; j < 4; j++) {
-        uint32_t id = ids[b + (size_t)j];
-        if (__builtin_expect(id / 64 >= snw, 0)) {
-          if (ws_reach(ws, id)) return QR_ENOMEM;
-          sw = ws->w;
-          snw = ws->nw;
-        }
-        sw[WS_SETS * (size_t)(id / 64) + WS_SMALL] |= (uint64_t)(sm >> j & 1) << (id % 64);
+      uint32_t i0 = ids[b], i1 = ids[b + 1], i2 = ids[b + 2], i3 = ids[b + 3];
+      if (__builtin_expect((i0 | i1 | i2 | i3) / 64 >= snw, 0)) {   /* (at most the highest) */
+        if (ws_reach(ws, i0 | i1 | i2 | i3)) return QR_ENOMEM;
+        sw = ws->w;
+        snw = ws->nw;
       }
+      sw[WS_SETS * (size_t)(i0 / 64) + WS_SMALL] |= (uint64_t)(sm & 1) << (i0 % 64);
+      sw[WS_SETS * (size_t)(i1 / 64) + WS_SMALL] |= (uint64_t)(sm >> 1 & 1) << (i1 % 64);
+      sw[WS_SETS * (size_t)(i2 / 64) + WS_SMALL] |= (uint64_t)(sm >> 2 & 1) << (i2 % 64);
+      sw[WS_SETS * (size_t)(i3 / 64) + WS_SMALL] |= (uint64_t)(sm >> 3) << (i3 % 64);
     }
 #endif
     for (; b < e; b++) {
@@ -1038,31 +1039,55 @@ static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const ui
       seq[ns++] = (uint32_t)x;
     }
   }
-  for (int backward = 0; backward < 2 && !rc; backward++) {
-    /* per word id: the person named in full nearest so far, by the last
-     * word (last) and the first (first) */
-    idmap_clear(last);
-    idmap_clear(first);
-    for (size_t s = 0; s < ns && !rc; s++) {
-      size_t j = backward ? ns - 1 - s : s, x = seq[j];
-      const cand *p = &cands[x];
-      if (s + GUESS_AHEAD < ns) {   /* (the maps are over the word ids: far apart) */
-        const cand *ahead = &cands[seq[backward ? j - GUESS_AHEAD : j + GUESS_AHEAD]];
-        if (ahead->first_id < last->n) __builtin_prefetch(&last->v[ahead->first_id]);
-        if (ahead->first_id < first->n) __builtin_prefetch(&first->v[ahead->first_id]);
-        if (ahead->last_id < last->n) __builtin_prefetch(&last->v[ahead->last_id]);
-      }
-      if (p->words >= 2) {   /* (a person) */
-        rc = idmap_put(last, p->last_id, (uint32_t)x);
-        if (!rc) rc = idmap_put(first, p->first_id, (uint32_t)x);
-        continue;
-      }
-      if (alias[j] != UINT32_MAX) continue;
-      uint32_t y = idmap_get(last, p->first_id);
-      if (y == UINT32_MAX) y = idmap_get(first, p->first_id);
-      alias[j] = y;
+  /* per word id: the person named in full nearest so far, by the last
+   * word (last) and the first (first); before the word alone, then after
+   * it, for those that found none before (later: where they are in seq,
+   * and the people's) */
+  uint32_t *later = malloc((ns ? ns : 1) * sizeof *later);
+  size_t nl = 0;
+  if (!later) rc = QR_ENOMEM;
+  idmap_clear(last);
+  idmap_clear(first);
+  for (size_t j = 0; j < ns && !rc; j++) {
+    const cand *p = &cands[seq[j]];
+    if (j + GUESS_AHEAD < ns) {   /* (the maps are over the word ids: far apart) */
+      const cand *ahead = &cands[seq[j + GUESS_AHEAD]];
+      if (ahead->first_id < last->n) __builtin_prefetch(&last->v[ahead->first_id]);
+      if (ahead->first_id < first->n) __builtin_prefetch(&first->v[ahead->first_id]);
+      if (ahead->last_id < last->n) __builtin_prefetch(&last->v[ahead->last_id]);
     }
+    if (p->words >= 2) {   /* (a person) */
+      rc = idmap_put(last, p->last_id, seq[j]);
+      if (!rc) rc = idmap_put(first, p->first_id, seq[j]);
+      later[nl++] = (uint32_t)j;
+      continue;
+    }
+    uint32_t y = idmap_get(last, p->first_id);
+    if (y == UINT32_MAX) y = idmap_get(first, p->first_id);
+    alias[j] = y;
+    if (y == UINT32_MAX) later[nl++] = (uint32_t)j;
   }
+  idmap_clear(last);
+  idmap_clear(first);
+  for (size_t s = nl; s-- > 0 && !rc;) {
+    size_t j = later[s];
+    const cand *p = &cands[seq[j]];
+    if (s >= GUESS_AHEAD) {
+      const cand *ahead = &cands[seq[later[s - GUESS_AHEAD]]];
+      if (ahead->first_id < last->n) __builtin_prefetch(&last->v[ahead->first_id]);
+      if (ahead->first_id < first->n) __builtin_prefetch(&first->v[ahead->first_id]);
+      if (ahead->last_id < last->n) __builtin_prefetch(&last->v[ahead->last_id]);
+    }
+    if (p->words >= 2) {
+      rc = idmap_put(last, p->last_id, seq[j]);
+      if (!rc) rc = idmap_put(first, p->first_id, seq[j]);
+      continue;
+    }
+    uint32_t y = idmap_get(last, p->first_id);
+    if (y == UINT32_MAX) y = idmap_get(first, p->first_id);
+    alias[j] = y;
+  }
+  free(later);
   for (size_t j = 0; j < ns && !rc; j++) {
     if (alias[j] == UINT32_MAX) continue;
     size_t x = seq[j], y = alias[j];
