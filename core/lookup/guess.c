@@ -30,6 +30,7 @@
 #endif
 
 #include "lookup/gazetteer_impl.h"
+#include "quarry/scratch.h"
 
 const char *qr_guess_type_name(int type) {
   static const char *const names[QR_GT_COUNT] = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"};
@@ -144,14 +145,17 @@ typedef struct idmap {
 
 static uint32_t idmap_get(const idmap *m, uint32_t id) { return id < m->n ? m->v[id] : UINT32_MAX; }
 
-static qr_status idmap_put(idmap *m, uint32_t id, uint32_t val) {
-  if (grow_to((void **)&m->v, &m->n, id, sizeof *m->v, 1024, 0xFF)) return QR_ENOMEM;
-  if (m->v[id] == UINT32_MAX) {
-    if (qr_grow((void **)&m->held, &m->held_cap, m->nheld + 1, sizeof *m->held)) return QR_ENOMEM;
-    m->held[m->nheld++] = id;
-  }
+/* Makes room in m for the ids below bound, and more of them held: then
+ * idmap_set needs no check. */
+static qr_status idmap_reserve(idmap *m, size_t bound, size_t more) {
+  if (bound && grow_to((void **)&m->v, &m->n, bound - 1, sizeof *m->v, 1024, 0xFF)) return QR_ENOMEM;
+  return qr_grow((void **)&m->held, &m->held_cap, m->nheld + more, sizeof *m->held);
+}
+
+/* Puts val under id, with room reserved for it (idmap_reserve). */
+static void idmap_set(idmap *m, uint32_t id, uint32_t val) {
+  if (m->v[id] == UINT32_MAX) m->held[m->nheld++] = id;
   m->v[id] = val;
-  return QR_OK;
 }
 
 static void idmap_clear(idmap *m) {
@@ -725,6 +729,12 @@ static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const ui
     cands = malloc(cap * sizeof *cands);
     key = malloc(cap * sizeof *key);
     if (!cands || !key) rc = QR_ENOMEM;
+    /* a book's are megabytes, mapped at once rather than a fault a page
+     * as the runs write them */
+    if (!rc && cap * sizeof *cands >= ((size_t)1 << 20)) {
+      qr_pages_populate(cands, cap * sizeof *cands);
+      qr_pages_populate(key, cap * sizeof *key);
+    }
   }
   if (rc) goto done;
 
@@ -978,51 +988,46 @@ static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const ui
    * more often otherwise is no given name: "Accompanying Putin" after
    * "Vladimir Putin" (last: per last word, the name of two words or more
    * the text gives most often) */
+  if (idmap_reserve(last, t.words->nw * 64, nc)) rc = QR_ENOMEM;   /* (see the word sets) */
   for (size_t x = 0; x < nc && !rc; x++) {
     if (cands[x].b - cands[x].a < 2) continue;
     uint32_t lw = cands[x].last_id;
     uint32_t y = idmap_get(last, lw);
-    if (y == UINT32_MAX || count[nid[x]] > count[nid[y]]) rc = idmap_put(last, lw, (uint32_t)x);
+    if (y == UINT32_MAX || count[nid[x]] > count[nid[y]]) idmap_set(last, lw, (uint32_t)x);
   }
+  /* (and, as each is settled, the strongest guess of its name: see 2.) */
   for (size_t x = 0; x < nc && !rc; x++) {
     cand *c = &cands[x];
-    if (c->b - c->a != 2 || !(c->marks & C_OPENS) || (c->marks & C_GIVEN) ||
-        c->takes)
-      continue;
-    uint32_t y = idmap_get(last, c->last_id);
-    if (y == UINT32_MAX || y == x || cands[y].first_id == c->first_id || count[nid[y]] <= count[nid[x]])
-      continue;
-    c->a++;
-    key[x] = name_key(&t, c->a, c->b);
-    c->marks |= C_OWN_KEY;
-    cand_span(&t, c);
-    /* (a name first met here has no count: it never wins above) */
-    size_t before = nnames;
-    rc = name_number(&names, key[x], &nnames, &names_cap, &count, &best, &full, &nid[x]);
-    if (!rc && nnames > before) count[nid[x]] = UINT32_MAX;
-    type_run(&t, c, 0);
+    uint32_t y = c->b - c->a != 2 || !(c->marks & C_OPENS) || (c->marks & C_GIVEN) || c->takes
+                     ? UINT32_MAX
+                     : idmap_get(last, c->last_id);
+    if (y != UINT32_MAX && y != x && cands[y].first_id != c->first_id &&
+        count[nid[y]] > count[nid[x]]) {
+      c->a++;
+      key[x] = name_key(&t, c->a, c->b);
+      c->marks |= C_OWN_KEY;
+      cand_span(&t, c);
+      /* (a name first met here has no count: it never wins above) */
+      size_t before = nnames;
+      rc = name_number(&names, key[x], &nnames, &names_cap, &count, &best, &full, &nid[x]);
+      if (!rc && nnames > before) count[nid[x]] = UINT32_MAX;
+      type_run(&t, c, 0);
+    }
+    if (!rc && c->type >= 0) {
+      uint32_t b = best[nid[x]];
+      if (b == UINT32_MAX || cands[b].conf < c->conf) best[nid[x]] = (uint32_t)x;
+    }
   }
   if (rc) goto maps_done;
 
   /* 2. the text speaks for itself: a name met again takes its strongest
-   * guess's type */
-  for (size_t x = 0; x < nc; x++) {
-    if (cands[x].type < 0) continue;
-    uint32_t y = best[nid[x]];
-    if (y == UINT32_MAX || cands[y].conf < cands[x].conf) best[nid[x]] = (uint32_t)x;
-  }
-  for (size_t x = 0; x < nc; x++) {
-    uint32_t y = best[nid[x]];
-    if (y != UINT32_MAX && (cands[x].type < 0 || cands[x].conf < cands[y].conf)) {
-      cands[x].type = cands[y].type;
-      cands[x].conf = cands[y].conf;
-    }
-  }
+   * guess's type (best, above) */
   /* ... and a word alone (without evidence, or with little, or a title and
    * a surname: "President Putin") may be the last word, else the first, of
-   * a person it names in full: the one nearest before it, else after it */
-  /* (over the candidates that matter here only: people named in full,
-   * and words alone; alias[j]: the person of seq[j], if one is found) */
+   * a person it names in full: the one nearest before it, else after it
+   * (over the candidates that matter here only: people named in full, and
+   * words alone, in seq as their types are settled; alias[j]: the person
+   * of seq[j], if one is found) */
   uint32_t *seq = malloc((nc ? nc : 1) * sizeof *seq);
   uint32_t *alias = malloc((nc ? nc : 1) * sizeof *alias);
   if (!seq || !alias) {
@@ -1033,7 +1038,12 @@ static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const ui
   }
   size_t ns = 0;
   for (size_t x = 0; x < nc; x++) {
-    const cand *p = &cands[x];
+    cand *p = &cands[x];
+    uint32_t y = best[nid[x]];
+    if (y != UINT32_MAX && (p->type < 0 || p->conf < cands[y].conf)) {
+      p->type = cands[y].type;
+      p->conf = cands[y].conf;
+    }
     if (p->words == 1 || (p->type == QR_GT_PERSON && p->words >= 2)) {
       alias[ns] = UINT32_MAX;
       seq[ns++] = (uint32_t)x;
@@ -1048,6 +1058,9 @@ static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const ui
   if (!later) rc = QR_ENOMEM;
   idmap_clear(last);
   idmap_clear(first);
+  /* (every word id of the text is below the word sets' reach) */
+  if (!rc && (idmap_reserve(last, t.words->nw * 64, ns) || idmap_reserve(first, t.words->nw * 64, ns)))
+    rc = QR_ENOMEM;
   for (size_t j = 0; j < ns && !rc; j++) {
     const cand *p = &cands[seq[j]];
     if (j + GUESS_AHEAD < ns) {   /* (the maps are over the word ids: far apart) */
@@ -1057,8 +1070,8 @@ static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const ui
       if (ahead->last_id < last->n) __builtin_prefetch(&last->v[ahead->last_id]);
     }
     if (p->words >= 2) {   /* (a person) */
-      rc = idmap_put(last, p->last_id, seq[j]);
-      if (!rc) rc = idmap_put(first, p->first_id, seq[j]);
+      idmap_set(last, p->last_id, seq[j]);
+      idmap_set(first, p->first_id, seq[j]);
       later[nl++] = (uint32_t)j;
       continue;
     }
@@ -1079,8 +1092,8 @@ static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const ui
       if (ahead->last_id < last->n) __builtin_prefetch(&last->v[ahead->last_id]);
     }
     if (p->words >= 2) {
-      rc = idmap_put(last, p->last_id, seq[j]);
-      if (!rc) rc = idmap_put(first, p->first_id, seq[j]);
+      idmap_set(last, p->last_id, seq[j]);
+      idmap_set(first, p->first_id, seq[j]);
       continue;
     }
     uint32_t y = idmap_get(last, p->first_id);

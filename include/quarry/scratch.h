@@ -50,10 +50,10 @@ void qr_scratch_close(qr_scratch *s);
  * bytes kept by the file and read back from it when touched again. Never
  * for malloc'ed memory, whose pages it would zero. */
 void qr_pages_drop(const void *p, size_t n);
-/* Maps the pages of [p, p + n) of a scratch file's mapping for writing, in
- * one call (where the kernel can: Linux 5.14 and later), instead of one
- * fault per page as they are first written; the file's disk is given
- * already. */
+/* Maps the pages of [p, p + n) for writing, in one call (where the kernel
+ * can: Linux 5.14 and later), instead of one fault per page as they are
+ * first written: of a scratch file's mapping (whose disk is given
+ * already), or of a big block of memory. */
 void qr_pages_populate(void *p, size_t n);
 
 #endif
