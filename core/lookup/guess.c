@@ -355,6 +355,21 @@ static size_t words_in(const text *t, size_t a, size_t b) {
   return w;
 }
 
+/* words_in, and whether a connector ("of", "von") is among [a, b), in one
+ * pass. */
+static size_t span_words(const text *t, size_t a, size_t b, int *connected) {
+  size_t w = 0;
+  uint32_t before = a > 0 ? flags_at(t, a - 1) : 0, any = 0;
+  for (size_t i = a; i < b; i++) {
+    uint32_t f = flags_at(t, i);
+    w += !(f & QR_KF_SKIP) && (i == a || !(before & QR_KF_SKIP));
+    any |= f;
+    before = f;
+  }
+  *connected = (any & QR_KF_CONNECT) != 0;
+  return w;
+}
+
 /* Is there a title at most three tokens after b, past a comma and small
  * words ("Andrei Lankov, a professor at ...")? */
 static int title_after(const text *t, size_t b) {
@@ -394,9 +409,9 @@ enum {
   C_GIVEN = 16     /* a given name (QR_KF_GIVEN) */
 };
 
-/* What c keeps of the text once [a, b) is its span (see cand). */
-static void cand_span(const text *t, cand *c) {
-  size_t w = words_in(t, c->a, c->b);
+/* What c keeps of the text once [a, b) is its span of w words (see
+ * cand). */
+static void cand_span(const text *t, cand *c, size_t w) {
   c->words = (uint8_t)(w < 255 ? w : 255);
   c->first_id = t->ids[c->a];
   c->last_id = t->ids[c->b - 1];
@@ -406,12 +421,11 @@ static void cand_span(const text *t, cand *c) {
                         (flags_at(t, c->a) & QR_KF_GIVEN ? C_GIVEN : 0));
 }
 
-/* Types the run [a, b) by its words and neighbours (see the top). */
-static void type_run(const text *t, cand *c, int titled) {
-  size_t a = c->a, b = c->b, words = words_in(t, a, b);
+/* Types the run [a, b) of so many words, connected or not (span_words),
+ * by its words and neighbours (see the top). */
+static void type_run(const text *t, cand *c, int titled, size_t words, int connected) {
+  size_t a = c->a, b = c->b;
   int last = class_at(t, b - 1), first = class_at(t, a);
-  int connected = 0;
-  for (size_t i = a; i < b; i++) connected |= (flags_at(t, i) & QR_KF_CONNECT) != 0;
   static const int by_class[] = {-1, -1, QR_GT_ORG, QR_GT_FAC, QR_GT_LOC, QR_GT_GPE, QR_GT_EVENT, -1};
   int given = (flags_at(t, a) & QR_KF_GIVEN) && !connected;
   /* a small word after it: the name is a modifier ("the Muslim community",
@@ -793,6 +807,7 @@ static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const ui
     if (c.type < 0 && a + 1 == b && (flags_at(&t, a) & QR_KF_COMMON) &&
         !(flags_at(&t, a) & QR_KF_GIVEN))
       continue;
+    size_t words = SIZE_MAX;   /* (of [c.a, c.b), once counted) */
     if (c.type < 0 && !(c.marks & C_TITLE)) {
       /* "the Kumsusan guesthouse", "the Yalu river": a name and a small
        * word of its class */
@@ -802,16 +817,18 @@ static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const ui
         c.b = b + 1;
         i = c.b;
       }
-      type_run(&t, &c, titled);
+      int connected;
+      words = span_words(&t, c.a, c.b, &connected);
+      type_run(&t, &c, titled, words, connected);
       /* "World War II" */
       if (c.type == QR_GT_EVENT && c.b == i && c.b < n && !bit_at(t.known, c.b) &&
           (flags_at(&t, c.b) & QR_KF_CAPS) && !(flags_at(&t, c.b) & QR_KF_BARRIER))
-        i = ++c.b;
+        i = ++c.b, words = SIZE_MAX;
     }
     key[nc] = name_key(&t, a, b);
     /* (a run that took words in after b keeps the key of [a, b)) */
     if (c.b == b || name_key(&t, c.a, c.b) == key[nc]) c.marks |= C_OWN_KEY;
-    cand_span(&t, &c);
+    cand_span(&t, &c, words != SIZE_MAX ? words : words_in(&t, c.a, c.b));
     cands[nc] = c;
     nc++;
   }
@@ -829,7 +846,7 @@ static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const ui
           strcmp(qr_gazetteer_type(g, known->entry[k]), "ORG") != 0)
         continue;
       cand one = {(uint32_t)f, (uint32_t)e + 1, (uint32_t)k + 1, QR_GT_EVENT, 70, C_OWN_KEY, 0, 0, 0};
-      cand_span(&t, &one);
+      cand_span(&t, &one, words_in(&t, one.a, one.b));
       if (qr_grow((void **)&ev, &ev_cap, nev + 1, sizeof *ev)) rc = QR_ENOMEM;
       else ev[nev++] = one;
     }
@@ -954,7 +971,7 @@ static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const ui
         if (bit_at(t.soft, j)) takes = starts_at(&t, j);
       if (!(end == i + 1 && takes)) {
         cand one = {(uint32_t)i, (uint32_t)end, (uint32_t)takes, -1, 0, C_TITLE | C_OWN_KEY, 0, 0, 0};
-        cand_span(&t, &one);
+        cand_span(&t, &one, words_in(&t, one.a, one.b));
         part[np] = one;
         part_key[np++] = name_key(&t, i, end);
       }
@@ -1006,12 +1023,14 @@ static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const ui
       c->a++;
       key[x] = name_key(&t, c->a, c->b);
       c->marks |= C_OWN_KEY;
-      cand_span(&t, c);
+      int connected;
+      size_t words = span_words(&t, c->a, c->b, &connected);
+      cand_span(&t, c, words);
       /* (a name first met here has no count: it never wins above) */
       size_t before = nnames;
       rc = name_number(&names, key[x], &nnames, &names_cap, &count, &best, &full, &nid[x]);
       if (!rc && nnames > before) count[nid[x]] = UINT32_MAX;
-      type_run(&t, c, 0);
+      type_run(&t, c, 0, words, connected);
     }
     if (!rc && c->type >= 0) {
       uint32_t b = best[nid[x]];
