@@ -1033,8 +1033,11 @@ static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const ui
       type_run(&t, c, 0, words, connected);
     }
     if (!rc && c->type >= 0) {
+      /* (the guess itself: its type and confidence, not where it is, that
+       * a book's candidates are not read again at random) */
       uint32_t b = best[nid[x]];
-      if (b == UINT32_MAX || cands[b].conf < c->conf) best[nid[x]] = (uint32_t)x;
+      if (b == UINT32_MAX || (int)(b & 0xFF) < c->conf)
+        best[nid[x]] = (uint32_t)c->type << 8 | (uint32_t)(uint8_t)c->conf;
     }
   }
   if (rc) goto maps_done;
@@ -1059,9 +1062,9 @@ static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const ui
   for (size_t x = 0; x < nc; x++) {
     cand *p = &cands[x];
     uint32_t y = best[nid[x]];
-    if (y != UINT32_MAX && (p->type < 0 || p->conf < cands[y].conf)) {
-      p->type = cands[y].type;
-      p->conf = cands[y].conf;
+    if (y != UINT32_MAX && (p->type < 0 || p->conf < (int)(y & 0xFF))) {
+      p->type = (int8_t)(y >> 8);
+      p->conf = (int8_t)(y & 0xFF);
     }
     if (p->words == 1 || (p->type == QR_GT_PERSON && p->words >= 2)) {
       alias[ns] = UINT32_MAX;
