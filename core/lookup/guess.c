@@ -125,6 +125,7 @@ static qr_status ws_reach(wordsets *s, uint32_t id) {
 
 /* Empties s of the ids of a text of n tokens. */
 static void ws_clear(wordsets *s, const uint32_t *ids, size_t n) {
+  if (!s->nw) return;   /* (never grown: out of memory at the first id) */
   if (s->nw <= n / 8) {
     memset(s->w, 0, WS_SETS * s->nw * sizeof *s->w);
     return;
