@@ -545,8 +545,7 @@ static int dropped_at_once(const text *t, size_t i) {
  * a time: every token sets its small bit, and its bits among the
  * capitalised words, the sentences' first words and the hyphens, without
  * a branch; what a capitalised word's neighbours tell is then worked out
- * for the 64 at once, on those bits (a word at a time, a branch or two at
- * every capitalised word were missed). */
+ * for the 64 at once, on those bits. */
 static qr_status scan_text(const text *t, uint32_t *restrict pos, size_t *npos) {
   /* (everything the loop reads and writes is in locals, restrict: its
    * stores to the bitmap would otherwise make the compiler load the
