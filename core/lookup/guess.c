@@ -16,13 +16,14 @@
  * gives elsewhere count. What is left without evidence is no guess.
  *
  * A document may be a whole book, and the guessing runs by default, in
- * every scan: it goes over the tokens once (everything a token alone tells
- * is taken then), then twice over the capitalised words (what their
- * neighbours tell, then the runs), then over the candidates only, each
- * name numbered once (a hash map keyed by its words' ids) so that what is
- * counted per name is an array. Its tables grow with the names, not the
- * text; its per-token marks are bits; what it needs from one text to the
- * next stays in the caller's qr_guesses. */
+ * every scan: it goes over the tokens once, 64 at a time (what a token and
+ * its neighbours tell is taken then, on bits), then over the starts of
+ * runs, then over the candidates only, each name numbered once (a hash map
+ * keyed by its words' ids) so that what is counted per name is an array.
+ * Its tables grow with the names, not the text; its per-token marks are
+ * bits; what it needs from one text to the next stays in the caller's
+ * qr_guesses. A corpus's guesses go straight among its mentions
+ * (put_guesses). */
 #include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
@@ -120,6 +121,16 @@ static qr_status ws_reach(wordsets *s, uint32_t id) {
   memset(w + WS_SETS * s->nw, 0, WS_SETS * (m - s->nw) * sizeof *w);
   s->w = w;
   s->nw = m;
+  return QR_OK;
+}
+
+/* ws_reach for a loop that keeps s's words and their count in locals
+ * (*w, *nw): they are read again when s grows. */
+static inline qr_status ws_cover(wordsets *s, uint32_t id, uint64_t *restrict *w, size_t *nw) {
+  if (__builtin_expect(id / 64 < *nw, 1)) return QR_OK;
+  if (ws_reach(s, id)) return QR_ENOMEM;
+  *w = s->w;
+  *nw = s->nw;
   return QR_OK;
 }
 
@@ -581,11 +592,8 @@ static qr_status scan_text(const text *t, uint32_t *restrict pos, size_t *npos) 
                                _mm_cmpeq_epi32(_mm_and_si128(f, start), zero))) & 15)
                 << (b - b0);
       uint32_t i0 = ids[b], i1 = ids[b + 1], i2 = ids[b + 2], i3 = ids[b + 3];
-      if (__builtin_expect((i0 | i1 | i2 | i3) / 64 >= snw, 0)) {   /* (at most the highest) */
-        if (ws_reach(ws, i0 | i1 | i2 | i3)) return QR_ENOMEM;
-        sw = ws->w;
-        snw = ws->nw;
-      }
+      /* (the ids ORed: at least the highest of them) */
+      if (ws_cover(ws, i0 | i1 | i2 | i3, &sw, &snw)) return QR_ENOMEM;
       sw[WS_SETS * (size_t)(i0 / 64) + WS_SMALL] |= (uint64_t)(sm & 1) << (i0 % 64);
       sw[WS_SETS * (size_t)(i1 / 64) + WS_SMALL] |= (uint64_t)(sm >> 1 & 1) << (i1 % 64);
       sw[WS_SETS * (size_t)(i2 / 64) + WS_SMALL] |= (uint64_t)(sm >> 2 & 1) << (i2 % 64);
@@ -594,11 +602,7 @@ static qr_status scan_text(const text *t, uint32_t *restrict pos, size_t *npos) 
 #endif
     for (; b < e; b++) {
       uint32_t f = keys[b].flags, id = ids[b];
-      if (__builtin_expect(id / 64 >= snw, 0)) {
-        if (ws_reach(ws, id)) return QR_ENOMEM;
-        sw = ws->w;
-        snw = ws->nw;
-      }
+      if (ws_cover(ws, id, &sw, &snw)) return QR_ENOMEM;
       sw[WS_SETS * (size_t)(id / 64) + WS_SMALL] |= (uint64_t)((f & QR_KF_SMALL) != 0) << (id % 64);
       caps |= (uint64_t)((f & QR_KF_NAMEWORD) != 0) << (b - b0);
       starts |= (uint64_t)((f & (QR_KF_BARRIER | QR_KF_LINE_START)) != 0) << (b - b0);
@@ -693,6 +697,31 @@ static qr_status put_guesses(qr_mentions *m, size_t m0, const cand *cands, size_
   return QR_OK;
 }
 
+/* One step of the passes that match words alone to people named in full
+ * (see qr_gazetteer_guess): candidate x, a person, is remembered by its
+ * last and first words (returns 1); or, a word alone, *y gets the person
+ * remembered under that word, by the last word first, or UINT32_MAX. The
+ * maps' entries of candidate ahead (UINT32_MAX: none), a few steps on,
+ * are asked for: the maps are over the word ids, far apart. */
+static int alias_step(idmap *last, idmap *first, const cand *cands, uint32_t x, uint32_t ahead,
+                      uint32_t *y) {
+  if (ahead != UINT32_MAX) {
+    const cand *q = &cands[ahead];
+    if (q->first_id < last->n) __builtin_prefetch(&last->v[q->first_id]);
+    if (q->first_id < first->n) __builtin_prefetch(&first->v[q->first_id]);
+    if (q->last_id < last->n) __builtin_prefetch(&last->v[q->last_id]);
+  }
+  const cand *p = &cands[x];
+  if (p->words >= 2) {
+    idmap_set(last, p->last_id, x);
+    idmap_set(first, p->first_id, x);
+    return 1;
+  }
+  *y = idmap_get(last, p->first_id);
+  if (*y == UINT32_MAX) *y = idmap_get(first, p->first_id);
+  return 0;
+}
+
 /* qr_gazetteer_guess, and with into, qr_gazetteer_guess_into (known is
  * into, then). */
 static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const uint8_t *caps,
@@ -734,7 +763,6 @@ static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const ui
     has_soft |= soft;
   }
   qr_status rc = scan_text(&t, pos, &npos);
-  if (rc) goto done;
   if (!rc) {
     /* a candidate starts at a capitalised word: room for that many, and
      * for a part of a title per word of a title (see below) */
@@ -763,7 +791,7 @@ static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const ui
       __builtin_prefetch(&keys[ahead + 4 < n ? ahead + 4 : n - 1]);
       __builtin_prefetch(&ids[ahead]);
     }
-    if (pos[p] < i || !name_word(&t, pos[p])) continue;
+    if (pos[p] < i) continue;   /* (every run start is a name word: see scan_text) */
     i = pos[p];
     size_t a = i, b = run_end(&t, i);
     i = b;
@@ -1084,43 +1112,21 @@ static qr_status guess_text(const qr_tokkey *keys, const uint32_t *ids, const ui
   if (!rc && (idmap_reserve(last, t.words->nw * 64, ns) || idmap_reserve(first, t.words->nw * 64, ns)))
     rc = QR_ENOMEM;
   for (size_t j = 0; j < ns && !rc; j++) {
-    const cand *p = &cands[seq[j]];
-    if (j + GUESS_AHEAD < ns) {   /* (the maps are over the word ids: far apart) */
-      const cand *ahead = &cands[seq[j + GUESS_AHEAD]];
-      if (ahead->first_id < last->n) __builtin_prefetch(&last->v[ahead->first_id]);
-      if (ahead->first_id < first->n) __builtin_prefetch(&first->v[ahead->first_id]);
-      if (ahead->last_id < last->n) __builtin_prefetch(&last->v[ahead->last_id]);
+    uint32_t y;
+    if (alias_step(last, first, cands, seq[j], j + GUESS_AHEAD < ns ? seq[j + GUESS_AHEAD] : UINT32_MAX, &y)) {
+      later[nl++] = (uint32_t)j;   /* (a person) */
+    } else {
+      alias[j] = y;
+      if (y == UINT32_MAX) later[nl++] = (uint32_t)j;
     }
-    if (p->words >= 2) {   /* (a person) */
-      idmap_set(last, p->last_id, seq[j]);
-      idmap_set(first, p->first_id, seq[j]);
-      later[nl++] = (uint32_t)j;
-      continue;
-    }
-    uint32_t y = idmap_get(last, p->first_id);
-    if (y == UINT32_MAX) y = idmap_get(first, p->first_id);
-    alias[j] = y;
-    if (y == UINT32_MAX) later[nl++] = (uint32_t)j;
   }
   idmap_clear(last);
   idmap_clear(first);
   for (size_t s = nl; s-- > 0 && !rc;) {
     size_t j = later[s];
-    const cand *p = &cands[seq[j]];
-    if (s >= GUESS_AHEAD) {
-      const cand *ahead = &cands[seq[later[s - GUESS_AHEAD]]];
-      if (ahead->first_id < last->n) __builtin_prefetch(&last->v[ahead->first_id]);
-      if (ahead->first_id < first->n) __builtin_prefetch(&first->v[ahead->first_id]);
-      if (ahead->last_id < last->n) __builtin_prefetch(&last->v[ahead->last_id]);
-    }
-    if (p->words >= 2) {
-      idmap_set(last, p->last_id, seq[j]);
-      idmap_set(first, p->first_id, seq[j]);
-      continue;
-    }
-    uint32_t y = idmap_get(last, p->first_id);
-    if (y == UINT32_MAX) y = idmap_get(first, p->first_id);
-    alias[j] = y;
+    uint32_t y;
+    if (!alias_step(last, first, cands, seq[j], s >= GUESS_AHEAD ? seq[later[s - GUESS_AHEAD]] : UINT32_MAX, &y))
+      alias[j] = y;
   }
   free(later);
   for (size_t j = 0; j < ns && !rc; j++) {
