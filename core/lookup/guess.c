@@ -642,6 +642,17 @@ static qr_status scan_text(const text *t, uint32_t *restrict pos, size_t *npos) 
   return QR_OK;
 }
 
+/* Mention from of m, copied to its place to (its candidates stay where
+ * they are). */
+static void move_mention(qr_mentions *m, size_t to, size_t from) {
+  m->tok_first[to] = m->tok_first[from];
+  m->tok_count[to] = m->tok_count[from];
+  m->entry[to] = m->entry[from];
+  m->flags[to] = m->flags[from];
+  m->cand_first[to] = m->cand_first[from];
+  m->cand_count[to] = m->cand_count[from];
+}
+
 /* Puts the guesses (the candidates with a type, in text order; full: per
  * name, the first that names it in full, as the index it gets) straight
  * among the mentions m[m0, m->n), as qr_mentions_add_guesses would put
@@ -667,15 +678,7 @@ static qr_status put_guesses(qr_mentions *m, size_t m0, const cand *cands, size_
     free(to);
     return QR_ENOMEM;
   }
-  for (size_t j = nk; j-- > 0;) {
-    size_t from = m0 + j, at = to[j];
-    m->tok_first[at] = m->tok_first[from];
-    m->tok_count[at] = m->tok_count[from];
-    m->entry[at] = m->entry[from];
-    m->flags[at] = m->flags[from];
-    m->cand_first[at] = m->cand_first[from];
-    m->cand_count[at] = m->cand_count[from];
-  }
+  for (size_t j = nk; j-- > 0;) move_mention(m, to[j], m0 + j);
   y = m0;
   k = 0;
   for (size_t x = 0; x < nc; x++) {
@@ -1227,13 +1230,7 @@ static qr_status merge_guesses(qr_mentions *m, size_t m0, const qr_guesses *q) {
   while (x > 0) {
     y--;
     if (k > m0 && m->tok_first[k - 1] > q->tok_first[x - 1]) {
-      k--;
-      m->tok_first[y] = m->tok_first[k];
-      m->tok_count[y] = m->tok_count[k];
-      m->entry[y] = m->entry[k];
-      m->flags[y] = m->flags[k];
-      m->cand_first[y] = m->cand_first[k];
-      m->cand_count[y] = m->cand_count[k];
+      move_mention(m, y, --k);
       continue;
     }
     x--;
