@@ -52,6 +52,7 @@ void qr_corpus_free(qr_corpus *c) {
   qr_lexicon_free(c->docids);
   qr_lexicon_free(c->lex);
   qr_buf_free(&c->scratch);
+  qr_entities_free(c->ents);
   for (size_t i = 0; i < c->nfiles; i++) qr_file_close(&c->files[i]);
   free(c->files);
   for (size_t i = 0; i < c->nowned; i++) free(c->owned[i]);
@@ -746,6 +747,7 @@ qr_status qr_corpus_reannotate(qr_corpus *c, qr_error *err) {
   qr_tokens_reset(&c->toks);
   qr_sentences_reset(&c->sents);
   qr_mentions_reset(&c->ments);
+  c->ments_gen++;
   for (size_t i = 0; i < c->ndocs; i++) {
     size_t failed;
     qr_status rc = in_rounds(c) ? qr_corpus_annotate_parallel(c, 0, 0, &failed)
@@ -1641,6 +1643,7 @@ qr_status qr_corpus_match(qr_corpus *c, const qr_gazetteer *g, qr_error *err) {
   c->gaz = g;
   c->gkeys_n = 0;
   qr_mentions_reset(&c->ments);
+  c->ments_gen++;
   for (size_t i = 0; i < c->ndocs; i++) {
     docrec *d = &c->docs[i];
     if (!g) {

@@ -50,6 +50,8 @@ struct qr_corpus {
   size_t ids_cap;
   qr_sentences sents;
   qr_mentions ments;
+  uint64_t ments_gen;      /* bumped when the mentions are made anew (not when extended) */
+  struct qr_entities *ents;   /* their entities, numbered on first use (entities.c), or NULL */
   qr_lexicon *lex;
   uint32_t *fold_of;       /* per lexicon id: the id of its folded form, or UNKNOWN */
   size_t fold_cap;
@@ -257,5 +259,8 @@ void qr_index_reseal(void *data, size_t len);
 /* Makes path absolute and plain ("./", "//" and "/." go; ".." stays):
  * how sources and roots are recorded and compared. Into out. */
 qr_status qr_corpus_abspath(const char *path, qr_buf *out);
+
+/* entities.c */
+void qr_entities_free(struct qr_entities *es);
 
 #endif

@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include "quarry/corpus.h"
+#include "quarry/entities.h"
 #include "quarry/gazetteer.h"
 #include "quarry/query.h"
 
@@ -117,7 +118,7 @@ void lqr_push_elem(lua_State *L, lqr_what what, lqr_corpus *box, int corpus_idx,
 lqr_view *lqr_push_view(lua_State *L, lqr_what what, lqr_corpus *box, int corpus_idx,
                         size_t first, size_t count);
 /* Pushes mention k of the corpus as a plain table. */
-void lqr_push_mention(lua_State *L, const qr_corpus *c, size_t k);
+void lqr_push_mention(lua_State *L, qr_corpus *c, size_t k);
 /* Sets start and stop on the table on top: the 1-based inclusive byte
  * span of tokens [t0, t1) of t (the one convention of every span quarry
  * reports). */
@@ -136,6 +137,9 @@ void lqr_set_mention_flags(lua_State *L, const qr_gazetteer *g, const qr_mention
                            size_t k);
 /* Sets the fields id, type and name of entry e on the table on top. */
 void lqr_set_entry_fields(lua_State *L, const qr_gazetteer *g, size_t e);
+/* The same fields (id, type, name) and known, of entity e of a corpus
+ * (quarry/entities.h); type, when not NULL, stands for e's own. */
+void lqr_set_entity_fields(lua_State *L, const qr_entities *es, uint32_t e, const char *type);
 /* Pushes a table describing entry e of g (id, type, name, names, attrs). */
 void lqr_push_entry(lua_State *L, const qr_gazetteer *g, size_t e);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lua/lqr.h"
+#include "quarry/entities.h"
 #include "quarry/stats.h"
 
 static const char *const within_names[] = {"s", "p", "d", NULL};
@@ -135,17 +136,13 @@ static int corpus_collocates(lua_State *L) {
   set_integer(L, "f_node", tot.f_node);
   set_integer(L, "window", tot.window);
   set_integer(L, "tokens", tot.tokens);
-  const qr_gazetteer *g = qr_corpus_gazetteer(c);
+  const qr_entities *es = NULL;   /* (made by qr_collocates when by id) */
+  if (o.by == QR_COLLOC_ID && qr_corpus_entities(c, &es)) return luaL_error(L, "out of memory");
   for (size_t i = 0; i < n; i++) {
     lua_createtable(L, 0, 16);
     lua_pushstring(L, rows[i].name);
     lua_setfield(L, -2, "collocate");
-    if (o.by == QR_COLLOC_ID) {   /* an entity: its name and type too */
-      lua_pushstring(L, qr_gazetteer_name(g, rows[i].key, 0));
-      lua_setfield(L, -2, "name");
-      lua_pushstring(L, qr_gazetteer_type(g, rows[i].key));
-      lua_setfield(L, -2, "type");
-    }
+    if (es) lqr_set_entity_fields(L, es, rows[i].key, NULL);   /* an entity: id, name, type */
     set_integer(L, "observed", (uint64_t)rows[i].m.observed);
     set_integer(L, "f_node", tot.f_node);
     set_integer(L, "f_collocate", rows[i].f_coll);
@@ -261,6 +258,10 @@ static int corpus_cooccurrences(lua_State *L) {
   size_t n;
   uint64_t units;
   qr_status rc = qr_cooccurrences(c, &o, &rows, &n, &units);
+  if (rc == QR_ELIMIT)
+    return luaL_error(L, "cooccurrences: more than %d pairs of entities, the most counted: a "
+                      "unit names too many entities (count within a smaller one, within = "
+                      "\"s\", or of one type)", (int)QR_COOC_MAX_PAIRS);
   if (rc) return luaL_error(L, "cooccurrences: %s", qr_status_string(rc));
   *guard = rows;
   /* the count is named after the unit; in documents it is the docs column */
@@ -271,7 +272,6 @@ static int corpus_cooccurrences(lua_State *L) {
   static const char *const *const cols[] = {cols_s, cols_p, cols_d};
   lqr_new_rows(L, (int)n, cols[o.within]);
   set_integer(L, "units", units);
-  const qr_gazetteer *g = qr_corpus_gazetteer(c);
   for (size_t i = 0; i < n; i++) {
     const qr_cooc_row *r = &rows[i];
     lua_createtable(L, 0, 18);
@@ -279,9 +279,9 @@ static int corpus_cooccurrences(lua_State *L) {
     lua_setfield(L, -2, "a");
     lua_pushstring(L, r->b_name);
     lua_setfield(L, -2, "b");
-    lua_pushstring(L, qr_gazetteer_id(g, r->a));
+    lua_pushstring(L, r->a_id);
     lua_setfield(L, -2, "a_id");
-    lua_pushstring(L, qr_gazetteer_id(g, r->b));
+    lua_pushstring(L, r->b_id);
     lua_setfield(L, -2, "b_id");
     set_integer(L, "docs", r->docs);
     set_integer(L, count_names[o.within], r->count);

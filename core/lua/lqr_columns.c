@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "lua/lqr.h"
+#include "quarry/entities.h"
 
 enum { COL_WORD, COL_LOWER, COL_KIND, COL_DOC, COL_SENTENCE, COL_ENTITY, COL_SPACE, NCOLS };
 static const char *const col_names[] = {"word", "lower", "kind", "doc", "sentence", "entity",
@@ -71,6 +72,10 @@ static int cols_next(lua_State *L) {
   const qr_tokens *t = qr_corpus_tokens(c);
   const qr_sentences *s = qr_corpus_sentences(c);
   const qr_mentions *m = qr_corpus_mentions(c);
+  const qr_entities *es = NULL;   /* the mentions' entities, when a column asks */
+  for (int k = 0; k < st->ncols && !es; k++)
+    if (st->col[k] == COL_ENTITY && qr_corpus_entities(st->box->c, &es))
+      return luaL_error(L, "out of memory");
   lua_pushinteger(L, (lua_Integer)first + 1);
   lua_pushinteger(L, (lua_Integer)n);
   for (int k = 0; k < st->ncols; k++) {
@@ -95,12 +100,11 @@ static int cols_next(lua_State *L) {
         while (sent + 1 < s->n && s->first[sent + 1] <= at) sent++;
         v = (lua_Integer)sent + 1;
         break;
-      default:   /* COL_ENTITY: the entry of the mention holding the token, or 0 (a
-                  * guessed name has none) */
+      default:   /* COL_ENTITY: the entity of the mention holding the token (from 1:
+                  * c:entity(n) tells which), or 0 */
         while (ment < m->n && (size_t)m->tok_first[ment] + m->tok_count[ment] <= at) ment++;
-        v = ment < m->n && m->tok_first[ment] <= at && !(m->flags[ment] & QR_MF_GUESS)
-                ? (lua_Integer)m->entry[ment] + 1
-                : 0;
+        v = ment < m->n && m->tok_first[ment] <= at ? (lua_Integer)qr_entities_of(es, ment) + 1
+                                                    : 0;
       }
       lua_pushinteger(L, v);
       lua_rawseti(L, tab, (lua_Integer)i + 1);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lua/lqr.h"
+#include "quarry/entities.h"
 #include "quarry/file.h"
 #include "quarry/index.h"
 #include "quarry/query.h"
@@ -320,6 +321,43 @@ static int corpus_entities(lua_State *L) {
   return 1;
 }
 
+void lqr_set_entity_fields(lua_State *L, const qr_entities *es, uint32_t e, const char *type) {
+  lua_pushstring(L, qr_entities_id(es, e));
+  lua_setfield(L, -2, "id");
+  lua_pushstring(L, type ? type : qr_entities_type(es, e));
+  lua_setfield(L, -2, "type");
+  lua_pushstring(L, qr_entities_name(es, e));
+  lua_setfield(L, -2, "name");
+  lua_pushboolean(L, e < qr_entities_known(es));
+  lua_setfield(L, -2, "known");
+}
+
+/* c:entity(id | number) -> {id, name, type, known, number} or nil: an entity of
+ * the corpus (a gazetteer's entry, or a name guessed), by id or by its number
+ * (from 1, as the `entity` column gives it) */
+static int corpus_entity(lua_State *L) {
+  lqr_corpus *box = lqr_checkcorpus(L, 1);
+  qr_corpus *c = lqr_corpus_of(L, box);
+  const qr_entities *es;
+  if (qr_corpus_entities(c, &es)) return luaL_error(L, "out of memory");
+  long e;
+  if (lua_type(L, 2) == LUA_TNUMBER) {
+    lua_Integer k = luaL_checkinteger(L, 2);
+    e = k >= 1 && (lua_Unsigned)k <= qr_entities_count(es) ? (long)(k - 1) : -1;
+  } else {
+    e = qr_entities_find(es, luaL_checkstring(L, 2));
+  }
+  if (e < 0) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_createtable(L, 0, 5);
+  lqr_set_entity_fields(L, es, (uint32_t)e, NULL);
+  lua_pushinteger(L, (lua_Integer)e + 1);
+  lua_setfield(L, -2, "number");
+  return 1;
+}
+
 /* ---- quarry.open ------------------------------------------------------------- */
 
 /* Checks the paths argument, and asks the file guard (lqr_check_read)
@@ -600,6 +638,7 @@ static const luaL_Reg corpus_methods[] = {
   {"docs", corpus_docs},
   {"doc", corpus_doc},
   {"entities", corpus_entities},
+  {"entity", corpus_entity},
   {"candidates", corpus_candidates},
   {"stats", corpus_stats},
   {"warnings", corpus_warnings},

@@ -85,7 +85,7 @@ void lqr_push_elem(lua_State *L, lqr_what what, lqr_corpus *box, int corpus_idx,
   lua_setiuservalue(L, -2, 1);
 }
 
-void lqr_push_mention(lua_State *L, const qr_corpus *c, size_t k) {
+void lqr_push_mention(lua_State *L, qr_corpus *c, size_t k) {
   const qr_mentions *m = qr_corpus_mentions(c);
   const qr_gazetteer *g = qr_corpus_gazetteer(c);
   const qr_tokens *t = qr_corpus_tokens(c);
@@ -97,16 +97,11 @@ void lqr_push_mention(lua_State *L, const qr_corpus *c, size_t k) {
   int guess = (m->flags[k] & QR_MF_GUESS) != 0;
   if (!guess) {
     lqr_set_entry_fields(L, g, m->entry[k]);
-  } else {   /* a name the gazetteer lacks: its id is its full name's words */
-    void **guard = lqr_guard(L, NULL);   /* frees the words if a push raises */
-    qr_buf id = {0};
-    if (qr_corpus_mention_id(c, k, &id)) {
-      qr_buf_free(&id);
-      luaL_error(L, "out of memory");
-    }
-    *guard = id.data;
-    lua_pushlstring(L, id.data ? id.data : "", id.len);
-    lua_remove(L, -2);   /* the guard: collected, and the words with it */
+  } else {   /* a name the gazetteer lacks: its entity's id (the words naming it in
+              * full, first in the corpus) is its id and name */
+    const qr_entities *es;
+    if (qr_corpus_entities(c, &es)) luaL_error(L, "out of memory");
+    lua_pushstring(L, qr_entities_id(es, qr_entities_of(es, k)));
     lua_pushvalue(L, -1);
     lua_setfield(L, -3, "id");
     lua_setfield(L, -2, "name");

@@ -398,8 +398,8 @@ static void matches_opt(lua_State *L, int t, int corpus_idx, qr_scope *scope) {
 /* Pushes the rows of a frequency list. legacy: the columns c:freq had
  * before `by` (form / id, type, name; count; docs), else the attribute's
  * column, count, docs and per_million. */
-static void push_freq_rows(lua_State *L, const qr_corpus *c, const qr_freq_list *l, int by,
-                           int legacy) {
+static void push_freq_rows(lua_State *L, qr_corpus *c, const qr_count_opts *o,
+                           const qr_freq_list *l, int by, int legacy) {
   static const char *const form_cols[] = {"form", "count", "docs", NULL};
   static const char *const ent_cols[] = {"id", "type", "name", "count", "docs", NULL};
   static const char *const id_cols[] = {"id", "type", "name", "count", "docs", "per_million",
@@ -411,13 +411,16 @@ static void push_freq_rows(lua_State *L, const qr_corpus *c, const qr_freq_list 
     lua_pushinteger(L, (lua_Integer)l->tokens);
     lua_setfield(L, -2, "tokens");
   }
-  const qr_gazetteer *g = qr_corpus_gazetteer(c);
+  /* by id: a row's key is an entity (a typed one with a type): made by qr_freq_by */
+  const qr_entities *es = NULL;
+  if (by == QR_BY_ID && qr_corpus_entities(c, &es)) luaL_error(L, "out of memory");
   const char *col = legacy ? "form" : qr_by_name(by);
   for (size_t i = 0; i < l->n; i++) {
     const qr_freq_row *r = &l->rows[i];
     lua_createtable(L, 0, 6);
     if (by == QR_BY_ID) {
-      lqr_set_entry_fields(L, g, r->key);
+      lqr_set_entity_fields(L, es, o->type ? qr_entities_typed_entity(es, r->key) : r->key,
+                            o->type);
     } else {
       lua_pushstring(L, r->sort);
       lua_setfield(L, -2, col);
@@ -485,7 +488,7 @@ static int corpus_freq(lua_State *L) {
   *guard = l;
   qr_status rc = qr_freq_by(c, &o, l);
   if (rc) return luaL_error(L, "freq: %s", qr_status_string(rc));
-  push_freq_rows(L, c, l, by, legacy);
+  push_freq_rows(L, c, &o, l, by, legacy);
   lua_remove(L, gi);
   return 1;
 }
@@ -651,7 +654,7 @@ static int corpus_keyness(lua_State *L) {
     k = qr_subcorpus_complement(nd, target.docs, target.ndocs, rest);
     ref.docs = push_intersection(L, rest, k, sub, nsub, &ref.ndocs);
   }
-  const qr_corpus *rc = rbox ? rbox->c : box->c;
+  qr_corpus *rc = rbox ? rbox->c : box->c;
   void **guard = lqr_guard(L, release_keyness);
   int gi = lua_gettop(L);
   qr_keyness_list *l = calloc(1, sizeof *l);

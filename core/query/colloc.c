@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quarry/entities.h"
 #include "quarry/stats.h"
 
 #if defined(__SSE2__)
@@ -278,24 +279,31 @@ typedef struct reader {
   const uint8_t *kind;
   const uint32_t *ids;        /* folds or forms (by lower or word) */
   const qr_mentions *m;
-  const qr_gazetteer *g;
+  const qr_entities *es;      /* by ent or id: the mentions' entities (NULL: no gazetteer) */
   uint32_t kinds;
-  uint32_t *type_of;          /* by ent: a small number per entry's type, filled as met */
+  uint32_t *type_of;          /* by ent: a small number per typed entity's type, filled as met */
   const char **types;         /* ... and the type of each number */
   size_t ntypes;
   size_t sent_hint;           /* the sentence of the hit before */
 } reader;
 
-/* The key of entry e's type (by ent): types are interned by the
- * gazetteer, so equal types are one pointer. */
-static uint32_t type_key(reader *r, uint32_t e) {
-  if (r->type_of[e] != UINT32_MAX) return r->type_of[e];
-  const char *ty = qr_gazetteer_type(r->g, e);
+/* The key of typed entity t's type (by ent): types are interned by the
+ * gazetteer, so equal types are mostly one pointer. */
+static uint32_t type_key(reader *r, uint32_t t) {
+  if (r->type_of[t] != UINT32_MAX) return r->type_of[t];
+  const char *ty = qr_entities_typed_type(r->es, t);
   size_t k = 0;
   while (k < r->ntypes && r->types[k] != ty && strcmp(r->types[k], ty) != 0) k++;
   if (k == r->ntypes) r->types[r->ntypes++] = ty;
-  r->type_of[e] = (uint32_t)k;
+  r->type_of[t] = (uint32_t)k;
   return (uint32_t)k;
+}
+
+/* Mention k's key (by ent: its type's; by id: its entity), or UINT32_MAX. */
+static uint32_t mention_key(reader *r, size_t k) {
+  uint32_t t = qr_entities_typed_of(r->es, k);
+  if (t >= qr_entities_ntyped(r->es)) return UINT32_MAX;
+  return r->o->by == QR_COLLOC_ENT ? type_key(r, t) : qr_entities_typed_entity(r->es, t);
 }
 
 /* Counts the entity mentions of document doc that overlap the window
@@ -312,9 +320,9 @@ static qr_status count_mentions(reader *r, tally *t, const qr_doc *doc, size_t a
   for (; k < k1 && m->tok_first[k] < b; k++) {
     size_t mf = m->tok_first[k], ml = mf + m->tok_count[k];   /* [mf, ml) */
     if (ml <= a || (mf <= last && ml > first)) continue;
-    uint32_t e = m->entry[k];
-    if (!r->g || (m->flags[k] & QR_MF_GUESS) || e >= qr_gazetteer_size(r->g)) continue;
-    qr_status rc = tally_add(t, r->o->by == QR_COLLOC_ENT ? type_key(r, e) : e);
+    uint32_t key = r->es ? mention_key(r, k) : UINT32_MAX;
+    if (key == UINT32_MAX) continue;
+    qr_status rc = tally_add(t, key);
     if (rc) return rc;
   }
   return QR_OK;
@@ -367,10 +375,8 @@ static qr_status collocate_freqs(qr_corpus *c, reader *r, const tally *t, const 
       qr_doc d;
       qr_corpus_doc(c, o->docs ? o->docs[i] : i, &d);
       for (size_t k = d.ment_first; k < d.ment_first + d.ment_count; k++) {
-        uint32_t e = r->m->entry[k];
-        if (!r->g || (r->m->flags[k] & QR_MF_GUESS) || e >= qr_gazetteer_size(r->g)) continue;
-        uint32_t key = o->by == QR_COLLOC_ENT ? type_key(r, e) : e;
-        if (t->count[key]) freq[key]++;
+        uint32_t key = r->es ? mention_key(r, k) : UINT32_MAX;
+        if (key != UINT32_MAX && t->count[key]) freq[key]++;
       }
     }
     return QR_OK;
@@ -456,7 +462,7 @@ static int cmp_rows(const void *a, const void *b) {
 static const char *key_name(const qr_corpus *c, const reader *r, uint32_t key) {
   switch (r->o->by) {
   case QR_COLLOC_ENT: return r->types[key];
-  case QR_COLLOC_ID: return qr_gazetteer_id(r->g, key);
+  case QR_COLLOC_ID: return qr_entities_id(r->es, key);
   default: return qr_lexicon_str(qr_corpus_lexicon(c), key, NULL);
   }
 }
@@ -483,10 +489,12 @@ static void work_free(work *w) {
 static qr_status collocates(qr_corpus *c, const qr_hit *hits, size_t nhits,
                             const qr_colloc_opts *o, work *wk, qr_colloc_row **rows,
                             size_t *nrows, qr_colloc_totals *tot) {
-  const qr_gazetteer *g = qr_corpus_gazetteer(c);
   int ents = o->by == QR_COLLOC_ENT || o->by == QR_COLLOC_ID;
-  size_t nkeys = ents ? (g ? qr_gazetteer_size(g) : 0) : qr_lexicon_size(qr_corpus_lexicon(c));
-  reader r = {c, o, qr_corpus_tokens(c)->kind, NULL, qr_corpus_mentions(c), g,
+  const qr_entities *es = NULL;
+  if (ents && qr_corpus_gazetteer(c) && qr_corpus_entities(c, &es)) return QR_ENOMEM;
+  /* (typed entities: as many as entities and types, at least) */
+  size_t nkeys = ents ? (es ? qr_entities_ntyped(es) : 0) : qr_lexicon_size(qr_corpus_lexicon(c));
+  reader r = {c, o, qr_corpus_tokens(c)->kind, NULL, qr_corpus_mentions(c), es,
               o->kinds ? o->kinds : 1u << QR_TOK_WORD, NULL, NULL, 0, 0};
   r.ids = o->by == QR_COLLOC_WORD ? qr_corpus_forms(c) : qr_corpus_folds(c);
   wk->t.count = calloc(nkeys ? nkeys : 1, sizeof *wk->t.count);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quarry/entities.h"
 #include "quarry/query.h"
 #include "quarry/stats.h"
 #include "quarry/utf8.h"
@@ -463,18 +464,19 @@ static qr_status count_shapes(const qr_corpus *c, tally *t, uint32_t *map, qr_le
   return rc;
 }
 
-/* Counts the mentions lying wholly inside the spans, by entry (id) or by
- * the id in names of the entry's type (ent); type (when set) keeps one
- * type. */
+/* Counts the mentions lying wholly inside the spans, by entity (id) or by
+ * the id in names of the mention's type (ent); type (when set) keeps the
+ * mentions of one type, and then counts by typed entity (the mentions of
+ * a guessed name that have that type). A guessed name counts as an entity
+ * of its own (quarry/entities.h). */
 static qr_status count_mentions(const qr_corpus *c, const qr_count_opts *o, const qr_span *sp,
-                                size_t nsp, qr_lexicon *names, tally *t) {
-  const qr_gazetteer *g = qr_corpus_gazetteer(c);
+                                size_t nsp, const qr_entities *es, qr_lexicon *names, tally *t) {
   const qr_mentions *m = qr_corpus_mentions(c);
-  size_t ng = qr_gazetteer_size(g);   /* g is not NULL here */
-  /* per entry: its key (the entry, or its type's id), or NONE when left
-   * out, worked out on first sight */
-  uint32_t *key = malloc((ng ? ng : 1) * sizeof *key);
-  uint8_t *seen = calloc(ng ? ng : 1, 1);
+  size_t nt = qr_entities_ntyped(es);
+  /* per typed entity: its key (its entity, or its type's id), or NONE when
+   * left out, worked out on first sight */
+  uint32_t *key = malloc((nt ? nt : 1) * sizeof *key);
+  uint8_t *seen = calloc(nt ? nt : 1, 1);
   if (!key || !seen) {
     free(key);
     free(seen);
@@ -494,27 +496,17 @@ static qr_status count_mentions(const qr_corpus *c, const qr_count_opts *o, cons
     }
     for (size_t x = lo; x < d.ment_first + d.ment_count && m->tok_first[x] < b; x++) {
       if (m->tok_first[x] + m->tok_count[x] > b) continue;
-      if (m->flags[x] & QR_MF_GUESS) {
-        /* a guessed name: counted by its type (it has no entry, no id) */
-        if (o->by == QR_BY_ID) continue;
-        const char *type = qr_guess_type_name(qr_mention_guess_type(m, x));
-        if (o->type && strcmp(type, o->type) != 0) continue;
-        uint32_t tk;
-        if ((rc = qr_lexicon_intern(names, type, strlen(type), &tk))) break;
-        tally_add(t, tk, sp[k].doc + 1, 1);
-        continue;
-      }
-      uint32_t e = m->entry[x];
-      if (e >= ng) continue;
-      if (!seen[e]) {
-        seen[e] = 1;
-        const char *type = qr_gazetteer_type(g, e);
-        if (o->type && strcmp(type, o->type) != 0) key[e] = QR_LEX_NONE;
-        else if (o->by == QR_BY_ID) key[e] = e;
-        else rc = qr_lexicon_intern(names, type, strlen(type), &key[e]);
+      uint32_t te = qr_entities_typed_of(es, x);
+      if (te >= nt) continue;
+      if (!seen[te]) {
+        seen[te] = 1;
+        const char *type = qr_entities_typed_type(es, te);
+        if (o->type && strcmp(type, o->type) != 0) key[te] = QR_LEX_NONE;
+        else if (o->by == QR_BY_ID) key[te] = o->type ? te : qr_entities_typed_entity(es, te);
+        else rc = qr_lexicon_intern(names, type, strlen(type), &key[te]);
         if (rc) break;
       }
-      if (key[e] != QR_LEX_NONE) tally_add(t, key[e], sp[k].doc + 1, 1);
+      if (key[te] != QR_LEX_NONE) tally_add(t, key[te], sp[k].doc + 1, 1);
     }
   }
   free(key);
@@ -529,20 +521,21 @@ void qr_freq_list_free(qr_freq_list *l) {
 }
 
 /* The string of key k of a list by `by` (borrowed). */
-static const char *key_name(const qr_corpus *c, qr_by by, const qr_lexicon *names, uint32_t k) {
+static const char *key_name(const qr_corpus *c, qr_by by, const qr_entities *es,
+                            const qr_lexicon *names, uint32_t k) {
   switch (by) {
   case QR_BY_WORD:
   case QR_BY_LOWER: return qr_lexicon_str(qr_corpus_lexicon(c), k, NULL);
   case QR_BY_KIND: return qr_token_kind_name((int)k);
-  case QR_BY_ID: return qr_gazetteer_id(qr_corpus_gazetteer(c), k);
+  case QR_BY_ID: return qr_entities_id(es, qr_entities_typed_entity(es, k));
   default: return qr_lexicon_str(names, k, NULL);
   }
 }
 
 /* Counts into t as o says; sets *ntok. */
 static qr_status count_by(const qr_corpus *c, const qr_count_opts *o, uint32_t kinds,
-                          const qr_span *sp, size_t nsp, tally *t, qr_lexicon *names,
-                          uint64_t *ntok) {
+                          const qr_span *sp, size_t nsp, const qr_entities *es, tally *t,
+                          qr_lexicon *names, uint64_t *ntok) {
   const qr_tokens *tk = qr_corpus_tokens(c);
   switch (o->by) {
   case QR_BY_WORD:
@@ -564,29 +557,31 @@ static qr_status count_by(const qr_corpus *c, const qr_count_opts *o, uint32_t k
   }
   default:
     *ntok = count_kinds(NULL, tk->kind, kinds, sp, nsp);
-    return qr_corpus_gazetteer(c) ? count_mentions(c, o, sp, nsp, names, t) : QR_OK;
+    return es ? count_mentions(c, o, sp, nsp, es, names, t) : QR_OK;
   }
 }
 
-qr_status qr_freq_by(const qr_corpus *c, const qr_count_opts *o, qr_freq_list *out) {
+qr_status qr_freq_by(qr_corpus *c, const qr_count_opts *o, qr_freq_list *out) {
   memset(out, 0, sizeof *out);
   if (o->by >= QR_BY_COUNT) return QR_EARG;
   uint32_t kinds = o->kinds ? o->kinds : o->by == QR_BY_KIND ? ALL_KINDS : 1u << QR_TOK_WORD;
-  const qr_gazetteer *g = qr_corpus_gazetteer(c);
+  int by_mention = o->by == QR_BY_ID || o->by == QR_BY_ENT;
+  const qr_entities *es = NULL;
+  if (by_mention && qr_corpus_gazetteer(c) && qr_corpus_entities(c, &es)) return QR_ENOMEM;
   qr_span *sp;
   size_t nsp;
   qr_status rc = qr_scope_spans(c, &o->scope, &sp, &nsp);
   if (rc) return rc;
-  /* the id space: entries (types are at most as many), kinds, or lexicon
-   * ids (shapes are at most as many as forms) */
-  size_t nid = o->by == QR_BY_ID || o->by == QR_BY_ENT ? (g ? qr_gazetteer_size(g) : 0)
+  /* the id space: typed entities (entities and types are at most as many),
+   * kinds, or lexicon ids (shapes are at most as many as forms) */
+  size_t nid = by_mention ? (es ? qr_entities_ntyped(es) : 0)
              : o->by == QR_BY_KIND ? QR_TOK_KIND_MAX
                                    : qr_lexicon_size(qr_corpus_lexicon(c));
   tally t;
   rc = tally_new(&t, nid);
   if (!rc && (o->by == QR_BY_SHAPE || o->by == QR_BY_ENT) && !(out->names = qr_lexicon_new()))
     rc = QR_ENOMEM;
-  if (!rc) rc = count_by(c, o, kinds, sp, nsp, &t, out->names, &out->tokens);
+  if (!rc) rc = count_by(c, o, kinds, sp, nsp, es, &t, out->names, &out->tokens);
   free(sp);
   size_t m = 0;
   for (size_t id = 0; !rc && id < nid; id++) m += t.c[id].count > 0;
@@ -604,7 +599,7 @@ qr_status qr_freq_by(const qr_corpus *c, const qr_count_opts *o, qr_freq_list *o
     rows[m].key = (uint32_t)id;
     rows[m].count = t.c[id].count;
     rows[m].docs = t.c[id].docs;
-    rows[m++].sort = key_name(c, o->by, out->names, (uint32_t)id);
+    rows[m++].sort = key_name(c, o->by, es, out->names, (uint32_t)id);
   }
   tally_free(&t);
   out->rows = rows;
@@ -633,7 +628,7 @@ static qr_status legacy_docs(const qr_corpus *c, const qr_freq_opts *o, qr_scope
   return QR_OK;
 }
 
-static qr_status legacy(const qr_corpus *c, const qr_freq_opts *o, qr_by by,
+static qr_status legacy(qr_corpus *c, const qr_freq_opts *o, qr_by by,
                         qr_freq_row **rows, size_t *n) {
   qr_count_opts co;
   memset(&co, 0, sizeof co);
@@ -654,12 +649,12 @@ static qr_status legacy(const qr_corpus *c, const qr_freq_opts *o, qr_by by,
   return QR_OK;
 }
 
-qr_status qr_freq_forms(const qr_corpus *c, const qr_freq_opts *o, qr_freq_row **rows,
+qr_status qr_freq_forms(qr_corpus *c, const qr_freq_opts *o, qr_freq_row **rows,
                         size_t *n) {
   return legacy(c, o, o->fold ? QR_BY_LOWER : QR_BY_WORD, rows, n);
 }
 
-qr_status qr_freq_entities(const qr_corpus *c, const qr_freq_opts *o, qr_freq_row **rows,
+qr_status qr_freq_entities(qr_corpus *c, const qr_freq_opts *o, qr_freq_row **rows,
                            size_t *n) {
   return legacy(c, o, QR_BY_ID, rows, n);
 }

@@ -114,7 +114,7 @@ static qr_status match_rows(const qr_corpus *tc, const qr_corpus *rc, qr_by by,
   return QR_OK;
 }
 
-qr_status qr_keyness(const qr_corpus *tc, const qr_scope *target, const qr_corpus *rc,
+qr_status qr_keyness(qr_corpus *tc, const qr_scope *target, qr_corpus *rc,
                      const qr_scope *ref, const qr_keyness_opts *o, qr_keyness_list *out) {
   memset(out, 0, sizeof *out);
   if (o->by >= QR_BY_COUNT || o->sort >= QR_KEY_NSORTS) return QR_EARG;

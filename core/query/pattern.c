@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "query/pattern_impl.h"
+#include "quarry/entities.h"
 #include "quarry/gazetteer.h"
 #include "quarry/stats.h"
 
@@ -415,9 +416,10 @@ static qr_status make_elem(qr_pattern *p, pnode *tok) {
   if (tok->a >= 0) {
     const pnode *t = &p->nodes[tok->a];
     e->mention = (t->level & LVL_MENTION) != 0;
-    const qr_gazetteer *g = qr_corpus_gazetteer(p->c);
-    size_t nbits = e->mention ? (g ? qr_gazetteer_size(g) : 0)
-                              : qr_lexicon_size(qr_corpus_lexicon(p->c));
+    /* a mention's set is of typed entities (quarry/entities.h) */
+    const qr_entities *es;
+    if (e->mention && qr_corpus_entities(p->c, &es)) return QR_ENOMEM;
+    size_t nbits = e->mention ? qr_entities_ntyped(es) : qr_lexicon_size(qr_corpus_lexicon(p->c));
     if (fold_sets(p, tok->a, nbits, &e->set)) return QR_ENOMEM;
     if (!e->set.w) {
       e->test = tok->a;
@@ -626,8 +628,9 @@ static size_t estimate(qr_pattern *p, const pelem *e) {
   size_t total = 0;
   if (e->mention) {
     const qr_mentions *m = qr_corpus_mentions(p->c);
-    for (size_t k = 0; k < m->n; k++)
-      total += !(m->flags[k] & QR_MF_GUESS) && qr_bits_has(&e->cand, m->entry[k]);
+    const qr_entities *es;
+    if (qr_corpus_entities(p->c, &es)) return SIZE_MAX;
+    for (size_t k = 0; k < m->n; k++) total += qr_bits_has(&e->cand, qr_entities_typed_of(es, k));
     return total;
   }
   uint32_t *folds;

@@ -5,6 +5,7 @@
  * the other words at their offsets. A phrase never runs across documents. */
 #include <stdlib.h>
 
+#include "quarry/entities.h"
 #include "quarry/query.h"
 
 static qr_status push_hit(qr_hit **hits, size_t *n, size_t *cap, size_t first, size_t count) {
@@ -57,14 +58,15 @@ qr_status qr_find_phrase(qr_corpus *c, const uint32_t *ids, size_t nids, int exa
   return QR_OK;
 }
 
-qr_status qr_find_entity(const qr_corpus *c, uint32_t entry, size_t limit, qr_hit **hits,
-                         size_t *nhits) {
+qr_status qr_find_entity(qr_corpus *c, uint32_t e, size_t limit, qr_hit **hits, size_t *nhits) {
   *hits = NULL;
   *nhits = 0;
   size_t cap = 0;
   const qr_mentions *m = qr_corpus_mentions(c);
+  const qr_entities *es;
+  if (qr_corpus_entities(c, &es)) return QR_ENOMEM;
   for (size_t k = 0; k < m->n; k++) {
-    if (m->entry[k] != entry || (m->flags[k] & QR_MF_GUESS)) continue;
+    if (qr_entities_of(es, k) != e) continue;
     if (push_hit(hits, nhits, &cap, m->tok_first[k], m->tok_count[k])) return QR_ENOMEM;
     if (limit && *nhits >= limit) break;
   }

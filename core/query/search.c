@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "query/pattern_impl.h"
+#include "quarry/entities.h"
 
 /* ---- structure ----------------------------------------------------------------- */
 
@@ -29,6 +30,7 @@ typedef struct search {
   const qr_corpus *c;
   const qr_sentences *sents;
   const qr_mentions *ments;
+  const qr_entities *ents;   /* the mentions' typed entities, which mention sets hold */
   const uint32_t *forms;
   qr_doc doc;            /* the document of the current start */
   size_t doc_index;
@@ -141,8 +143,7 @@ static size_t mention_passes(const search *s, const pelem *e, size_t t) {
   long k = mention_at(s, t);
   if (k < 0) return 0;
   const qr_mentions *m = s->ments;
-  /* (a guessed name is a mention, but of no entry of a set) */
-  int ok = !e->set.w || (!(m->flags[k] & QR_MF_GUESS) && qr_bits_has(&e->set, m->entry[k]));
+  int ok = !e->set.w || qr_bits_has(&e->set, qr_entities_typed_of(s->ents, (size_t)k));
   for (uint32_t j = 0; !ok && j < m->cand_count[k]; j++)   /* any reading of an ambiguous name */
     ok = qr_bits_has(&e->set, m->cands[m->cand_first[k] + j]);
   return ok ? m->tok_count[k] : 0;
@@ -353,6 +354,7 @@ struct anchor_iter {
   const qr_bits *set;
   const uint32_t *forms;
   const qr_mentions *ments;   /* a mention anchor: the next mention is k */
+  const qr_entities *ents;
   size_t k;
   cursor *heap;               /* a min-heap of the postings lists by their next position */
   size_t nheap;
@@ -379,6 +381,7 @@ static qr_status anchor_open(search *s, int elem, anchor_iter *it) {
   it->forms = s->forms;
   if (e->mention) {
     it->ments = s->ments;
+    it->ents = s->ents;
     return QR_OK;
   }
   uint32_t *folds;
@@ -412,8 +415,7 @@ static uint32_t anchor_next(anchor_iter *it) {
     const qr_mentions *m = it->ments;
     while (it->k < m->n) {
       size_t k = it->k++;
-      if (!(m->flags[k] & QR_MF_GUESS) && qr_bits_has(it->set, m->entry[k]))
-        return m->tok_first[k];
+      if (qr_bits_has(it->set, qr_entities_typed_of(it->ents, k))) return m->tok_first[k];
     }
     return UINT32_MAX;
   }
@@ -466,6 +468,9 @@ qr_status qr_pattern_search(const qr_pattern *p, const qr_search_opts *o, qr_mat
   s.c = p->c;
   s.sents = qr_corpus_sentences(p->c);
   s.ments = qr_corpus_mentions(p->c);
+  for (size_t i = 0; i < p->nelems && !s.ents; i++)   /* (a pattern of words needs none) */
+    if (p->elems[i].mention && qr_corpus_entities(p->c, &s.ents))
+      return qr_error_set(err, QR_ENOMEM, "out of memory");
   s.forms = qr_corpus_forms(p->c);
   s.out = out;
   s.nslots = 2 * p->nlabels;

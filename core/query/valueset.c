@@ -13,6 +13,7 @@
 #include <utf8proc.h>
 
 #include "query/pattern_impl.h"
+#include "quarry/entities.h"
 #include "quarry/gazetteer.h"
 #include "quarry/stats.h"
 #include "quarry/utf8.h"
@@ -295,34 +296,45 @@ qr_status qr_value_kinds(const char *value, size_t n, unsigned flags, uint32_t *
   return rc;
 }
 
+/* A mention set's strings: its typed entities' types (ent) or ids (id). */
 typedef struct entry_ctx {
-  const qr_gazetteer *g;
+  const qr_entities *es;
   qr_attr attr;
 } entry_ctx;
 
 static const char *entry_string(const void *ctx, size_t i, size_t *n) {
   const entry_ctx *e = ctx;
-  const char *s = e->attr == QR_ATTR_ENT ? qr_gazetteer_type(e->g, i) : qr_gazetteer_id(e->g, i);
+  const char *s = e->attr == QR_ATTR_ENT
+                      ? qr_entities_typed_type(e->es, (uint32_t)i)
+                      : qr_entities_id(e->es, qr_entities_typed_entity(e->es, (uint32_t)i));
   if (s) *n = strlen(s);
   return s;
 }
 
 qr_status qr_value_entries(qr_pattern *p, qr_attr attr, const char *value, size_t n,
                            unsigned flags, qr_bits *out, qr_error *err) {
-  const qr_gazetteer *g = qr_corpus_gazetteer(p->c);
-  size_t count = g ? qr_gazetteer_size(g) : 0;
+  const qr_entities *es;
+  if (qr_corpus_entities(p->c, &es)) return qr_error_set(err, QR_ENOMEM, "out of memory");
+  size_t count = qr_entities_ntyped(es);
   if (bits_new(out, count)) return qr_error_set(err, QR_ENOMEM, "out of memory");
-  if (!g) return QR_OK;
+  if (!count) return QR_OK;
   if (attr == QR_ATTR_ID && qr_value_is_literal(value, n, flags) &&
       !(flags & (QR_VAL_CASELESS | QR_VAL_DIACRITICS))) {
-    /* ids hold no NUL: a value with one names nothing */
-    char *id = memchr(value, 0, n) ? NULL : strndup(value, n);
-    if (!id && !memchr(value, 0, n)) return qr_error_set(err, QR_ENOMEM, "out of memory");
-    long e = id ? qr_gazetteer_find(g, id) : -1;
+    /* one id: the gazetteer's entry of that id, and the guessed names' (few
+     * next to a gazetteer's entries) of that id, under each type.
+     * Ids hold no NUL: a value with one names nothing */
+    if (memchr(value, 0, n)) return QR_OK;
+    char *id = strndup(value, n);
+    if (!id) return qr_error_set(err, QR_ENOMEM, "out of memory");
+    const qr_gazetteer *g = qr_corpus_gazetteer(p->c);
+    long e = g ? qr_gazetteer_find(g, id) : -1;
+    if (e >= 0 && (size_t)e < qr_entities_known(es)) qr_bits_set(out, (size_t)e);
+    for (size_t t = qr_entities_known(es); t < count; t++)
+      if (strcmp(qr_entities_id(es, qr_entities_typed_entity(es, (uint32_t)t)), id) == 0)
+        qr_bits_set(out, t);
     free(id);
-    if (e >= 0) qr_bits_set(out, (size_t)e);
     return QR_OK;
   }
-  entry_ctx ec = {g, attr};
+  entry_ctx ec = {es, attr};
   return scan_strings(value, n, flags, &ec, entry_string, count, out, err);
 }

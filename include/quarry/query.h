@@ -26,12 +26,13 @@ typedef struct qr_freq_row {
 
 /* Frequencies of token forms, most frequent first, ties in byte order of the
  * form. *rows is malloc'ed; the caller frees it. */
-qr_status qr_freq_forms(const qr_corpus *c, const qr_freq_opts *o, qr_freq_row **rows,
+qr_status qr_freq_forms(qr_corpus *c, const qr_freq_opts *o, qr_freq_row **rows,
                         size_t *n);
 
-/* Frequencies of gazetteer entries among the corpus's mentions, most
- * frequent first, ties by entry id. */
-qr_status qr_freq_entities(const qr_corpus *c, const qr_freq_opts *o, qr_freq_row **rows,
+/* Frequencies of entities (quarry/entities.h: the gazetteer's entries and
+ * the guessed names) among the corpus's mentions, most frequent first, ties
+ * by id; a row's key is the entity's number. */
+qr_status qr_freq_entities(qr_corpus *c, const qr_freq_opts *o, qr_freq_row **rows,
                            size_t *n);
 
 /* A stretch of tokens: [first, first + count), corpus-wide indices. */
@@ -45,8 +46,8 @@ typedef struct qr_hit {
 qr_status qr_find_phrase(qr_corpus *c, const uint32_t *ids, size_t nids, int exact, size_t limit,
                          qr_hit **hits, size_t *nhits);
 
-/* The mentions of entry, as hits, in corpus order. */
-qr_status qr_find_entity(const qr_corpus *c, uint32_t entry, size_t limit, qr_hit **hits,
+/* The mentions of entity e (quarry/entities.h), as hits, in corpus order. */
+qr_status qr_find_entity(qr_corpus *c, uint32_t e, size_t limit, qr_hit **hits,
                          size_t *nhits);
 
 /* ---- candidates: names the gazetteer does not know --------------------- */

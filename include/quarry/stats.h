@@ -119,8 +119,9 @@ typedef struct qr_freq_list {
  * document frequencies per id in arrays sized to the id space, then the
  * distinct ids sorted (a top-k heap when top is small). Keys: lexicon ids
  * (word, lower), token kinds (kind), ids of out->names (shape, ent) and
- * gazetteer entries (id). */
-qr_status qr_freq_by(const qr_corpus *c, const qr_count_opts *o, qr_freq_list *out);
+ * entities (id: quarry/entities.h, the gazetteer's entries and the guessed
+ * names; typed entities when o->type is set). */
+qr_status qr_freq_by(qr_corpus *c, const qr_count_opts *o, qr_freq_list *out);
 void qr_freq_list_free(qr_freq_list *l);
 
 /* Ranking the rows of a list: by count, descending, then by what equal
@@ -246,7 +247,7 @@ typedef struct qr_keyness_list {
 /* Keyness of the items of scope target of corpus tc against scope ref of
  * corpus rc (which may be tc: then items are matched by key, else by their
  * strings). Every item of either appears, at least min_count times in all. */
-qr_status qr_keyness(const qr_corpus *tc, const qr_scope *target, const qr_corpus *rc,
+qr_status qr_keyness(qr_corpus *tc, const qr_scope *target, qr_corpus *rc,
                      const qr_scope *ref, const qr_keyness_opts *o, qr_keyness_list *out);
 void qr_keyness_list_free(qr_keyness_list *l);
 
@@ -317,9 +318,9 @@ typedef struct qr_colloc_opts {
 } qr_colloc_opts;
 
 typedef struct qr_colloc_row {
-  uint32_t key;             /* lexicon id (lower, word) or gazetteer entry (id); for ent,
-                             * a number of the type */
-  const char *name;         /* the collocate: borrowed from the lexicon or gazetteer */
+  uint32_t key;             /* lexicon id (lower, word) or entity (id: quarry/entities.h);
+                             * for ent, a number of the type */
+  const char *name;         /* the collocate: borrowed from the lexicon or the entities */
   uint64_t f_coll;          /* f_c */
   qr_assoc m;
   double sort_key;
@@ -384,13 +385,16 @@ typedef struct qr_cooc_opts {
   size_t top;
   const uint32_t *docs;     /* subcorpus; NULL = all */
   size_t ndocs;
+  size_t max_pairs;         /* the most distinct pairs counted (QR_ELIMIT past it); 0 =
+                             * QR_COOC_MAX_PAIRS */
 } qr_cooc_opts;
 
 /* A pair named in one unit: a's id is before b's in byte order. The
  * measures take N = units, f_n = W = f_a, f_c = f_b. */
 typedef struct qr_cooc_row {
-  uint32_t a, b;            /* gazetteer entries */
-  const char *a_name, *b_name;   /* preferred names, borrowed from the gazetteer */
+  uint32_t a, b;            /* entities (quarry/entities.h) */
+  const char *a_name, *b_name;   /* preferred names, borrowed from the corpus's entities */
+  const char *a_id, *b_id;       /* ids, the same */
   uint64_t count;           /* O: units naming both */
   uint64_t docs;            /* documents holding such a unit */
   uint64_t f_a, f_b;        /* units naming each */
@@ -401,7 +405,11 @@ typedef struct qr_cooc_row {
 /* The pairs of entities named in the same unit, counted once per unit
  * whatever the number of mentions; a mention belongs to the unit of its
  * first token. *nunits gets N. *rows is malloc'ed; the caller frees it. */
-qr_status qr_cooccurrences(const qr_corpus *c, const qr_cooc_opts *o, qr_cooc_row **rows,
+qr_status qr_cooccurrences(qr_corpus *c, const qr_cooc_opts *o, qr_cooc_row **rows,
                            size_t *nrows, uint64_t *nunits);
+/* The most distinct pairs a call counts unless told fewer: past it,
+ * QR_ELIMIT (a unit that names n entities makes n (n - 1) / 2 pairs; the
+ * pairs' table then holds about 800 MB). */
+#define QR_COOC_MAX_PAIRS ((size_t)1 << 24)
 
 #endif

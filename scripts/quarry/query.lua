@@ -57,9 +57,10 @@ function M.compile(corpus, q, opts, fn, level)
       error(string.format("bad argument #1 to '%s' (expected a query, a phrase or {entity = id})",
                           fn), level)
     end
-    local g = corpus:gazetteer()
-    if not (g and g:entry(id)) then
-      error(string.format("%s: no entity '%s' in the corpus's gazetteer", fn, id), level)
+    -- an entry of the gazetteer, or a name guessed in the corpus
+    if not corpus:entity(id) then
+      error(string.format("%s: no entity '%s' in the corpus (its gazetteer or the names "
+                          .. "guessed)", fn, id), level)
     end
     tree = { type = "query", src = id, body = { type = "seq", pos = 1, items = {
       { type = "token", pos = 1,

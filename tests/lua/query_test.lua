@@ -31,7 +31,8 @@ end)
 T.test("freq of entities, by type", function()
   local rows = c:freq{ kind = "entity", top = 2 }
   T.eq(rows.columns, { "id", "type", "name", "count", "docs" })
-  T.eq(rows[1], { id = "north-korea", type = "GPE", name = "North Korea", count = 58, docs = 5 })
+  T.eq(rows[1], { id = "north-korea", type = "GPE", name = "North Korea", count = 58, docs = 5,
+               known = true })
   local people = c:freq{ type = "PERSON" }
   T.eq(people[1].name, "Vladimir Putin")
   T.eq(people[1].count, 49)

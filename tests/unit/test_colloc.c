@@ -490,6 +490,15 @@ static void test_cooc(unit *u) {
   CHECK_INT(u, pair_of(rows, n, "Beta", "Gamma")->count, 3);
   CHECK_INT(u, pair_of(rows, n, "Alpha", "Beta")->count, 2);
   free(rows);
+  /* three pairs in all: a limit of two is passed, with nothing returned;
+   * a limit of three is not */
+  o.max_pairs = 2;
+  CHECK_INT(u, qr_cooccurrences(c, &o, &rows, &n, &units), QR_ELIMIT);
+  CHECK(u, rows == NULL && n == 0);
+  o.max_pairs = 3;
+  CHECK_INT(u, qr_cooccurrences(c, &o, &rows, &n, &units), QR_OK);
+  CHECK_INT(u, n, 3);
+  free(rows);
   qr_cooc_opts ot = {.within = QR_UNIT_SENTENCE, .type = "PERSON"};
   CHECK_INT(u, qr_cooccurrences(c, &ot, &rows, &n, &units), QR_OK);
   CHECK_INT(u, n, 1);

@@ -139,7 +139,7 @@ static void render_freq(const qr_freq_list *l, qr_buf *out) {
                   (unsigned long long)l->rows[i].count, (unsigned)l->rows[i].docs);
 }
 
-static void check_freq(unit *u, const qr_corpus *c, const qr_count_opts *o, const char *want,
+static void check_freq(unit *u, qr_corpus *c, const qr_count_opts *o, const char *want,
                        uint64_t tokens) {
   qr_freq_list l;
   qr_buf b = {0};
