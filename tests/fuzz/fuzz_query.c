@@ -3,7 +3,9 @@
  * (scripts/quarry/cqp.lua), the compiler (quarry.core.compile: PCRE2 on the
  * lexicon, the builder, repetitions written out) and the search (the index,
  * the fixed-run path and the Pike VM), on the sample corpus with its
- * gazetteer, under every matching strategy; then c:count and c:kwic.
+ * gazetteer, under every matching strategy; then c:count and c:kwic; and
+ * on the sample corpus with the world gazetteer, whose mentions are mostly
+ * names it guessed (entities numbered apart: quarry/entities.h).
  *
  * A bad query must be a Lua error with a message, never a crash. Checked
  * besides the sanitizers (in Lua, raised as "FUZZ:" errors that abort):
@@ -28,13 +30,15 @@ static const char setup[] =
     "local quarry = require 'quarry'\n"
     "local c = quarry.open('corpus/', { quiet = true,\n"
     "  gazetteer = quarry.gazetteer('corpus/gazetteer.tsv') })\n"
+    "local w = quarry.open('corpus/', { quiet = true, gazetteer = '@world' })\n"
     "local ntok = c:stats().tokens\n"
-    "local function check(m)\n"
+    "local function check(m, cc)\n"
+    "  cc = cc or c\n"
     "  local last = 0\n"
     "  for i = 1, #m do\n"
     "    local r = m[i]\n"
     "    if r.first < last or r.first > r.last or r.last > ntok then error('FUZZ: order') end\n"
-    "    if c:doc(r.doc).index ~= r.doc_index then error('FUZZ: doc') end\n"
+    "    if cc:doc(r.doc).index ~= r.doc_index then error('FUZZ: doc') end\n"
     "    for _, cap in pairs(r.captures or {}) do\n"
     "      if cap.first < r.first or cap.last > r.last then error('FUZZ: capture') end\n"
     "    end\n"
@@ -57,6 +61,9 @@ static const char setup[] =
     "  if #m > #short then error('FUZZ: standard > shortest') end\n"
     "  if c:count(q) ~= #m then error('FUZZ: count') end\n"
     "  if #c:kwic(q, { limit = 20 }) ~= math.min(#m, 20) then error('FUZZ: kwic') end\n"
+    "  local mw = w:query(q)\n"
+    "  check(mw, w)\n"
+    "  if w:count(q) ~= #mw then error('FUZZ: count (world)') end\n"
     "end\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
