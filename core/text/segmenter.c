@@ -47,7 +47,9 @@ qr_segmenter *qr_segmenter_new_empty(void) {
   seg->speech = qr_lexicon_new();
   seg->openings = qr_lexicon_new();
   seg->closings = qr_lexicon_new();
-  if (!seg->abbrevs || !seg->starters || !seg->speech || !seg->openings || !seg->closings) {
+  seg->common = qr_lexicon_new();
+  if (!seg->abbrevs || !seg->starters || !seg->speech || !seg->openings || !seg->closings ||
+      !seg->common) {
     qr_segmenter_free(seg);
     return NULL;
   }
@@ -80,11 +82,14 @@ qr_segmenter *qr_segmenter_new(void) {
   const qr_embedded_file *sv = qr_embedded_find("core/text/data/speech-verbs-en.txt");
   const qr_embedded_file *op = qr_embedded_find("core/text/data/openings-en.txt");
   const qr_embedded_file *cl = qr_embedded_find("core/text/data/closings-en.txt");
+  /* (the list an import of place names is kept clean with: the same words) */
+  const qr_embedded_file *cw = qr_embedded_find("core/lookup/data/stop-forms-en.txt");
   if ((ab && qr_segmenter_load_abbrevs(seg, ab->data, ab->len, ab->name, NULL)) ||
       (st && load_words(seg->starters, st->data, st->len)) ||
       (sv && load_words(seg->speech, sv->data, sv->len)) ||
       (op && load_words(seg->openings, op->data, op->len)) ||
       (cl && load_words(seg->closings, cl->data, cl->len)) ||
+      (cw && load_words(seg->common, cw->data, cw->len)) ||
       (md && qr_sentmodel_load(&seg->model, md->data, md->len, md->name, NULL))) {
     qr_segmenter_free(seg);
     return NULL;
@@ -99,6 +104,7 @@ void qr_segmenter_free(qr_segmenter *seg) {
   qr_lexicon_free(seg->speech);
   qr_lexicon_free(seg->openings);
   qr_lexicon_free(seg->closings);
+  qr_lexicon_free(seg->common);
   qr_sentmodel_free(seg->model);
   free(seg->abbrev_class);
   free(seg);
@@ -150,6 +156,7 @@ uint64_t qr_segmenter_fingerprint(const qr_segmenter *seg) {
   h = hash_lexicon(h, seg->speech);
   h = hash_lexicon(h, seg->openings);
   h = hash_lexicon(h, seg->closings);
+  h = hash_lexicon(h, seg->common);
   h = qr_hash_step(h, qr_hash_bytes(seg->fused_key, sizeof seg->fused_key));
   h = qr_hash_step(h, qr_hash_bytes(seg->fused_split, sizeof seg->fused_split));
   h = qr_hash_step(h, seg->model ? qr_sentmodel_fingerprint(seg->model) : 0);
@@ -166,6 +173,14 @@ static int abbrev_entry(const qr_segmenter *seg, const char *s, size_t len) {
 
 int qr_segmenter_abbrev(const qr_segmenter *seg, const char *s, size_t len) {
   return abbrev_entry(seg, s, len) & ~QR_ABBR_EXACT;
+}
+
+int qr_segmenter_common_word(const qr_segmenter *seg, const char *s, size_t len) {
+  char low[24];
+  if (!seg || len == 0 || len > sizeof low) return 0;
+  for (size_t i = 0; i < len; i++)
+    low[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+  return qr_lexicon_find(seg->common, low, len) != QR_LEX_NONE;
 }
 
 int qr_segmenter_abbrev_recased(const qr_segmenter *seg, const char *s, size_t len) {

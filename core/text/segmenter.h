@@ -16,6 +16,9 @@ struct qr_segmenter {
   qr_lexicon *speech;        /* verbs of saying, lower case */
   qr_lexicon *openings;      /* greetings that open a letter (dear, hi), lower case */
   qr_lexicon *closings;      /* closings of a letter (thanks, best regards), lower case */
+  qr_lexicon *common;        /* common English words written small (the stop-forms of
+                              * core/lookup/data): an unknown "Word." before a number is an
+                              * abbreviation unless it is one of them */
   /* fused forms (gonna = gon + na): the lower-cased form packed into an
    * integer (qr_pack_lower), and the length of its first part */
   uint64_t fused_key[64];    /* a hash set: slot qr_fused_slot(key), probing on */
@@ -40,6 +43,9 @@ struct qr_segmenter {
  * written in small letters ("Corp." for "corp."): as qr_segmenter_abbrev,
  * but 0 for an entry marked exact. */
 int qr_segmenter_abbrev_recased(const qr_segmenter *seg, const char *s, size_t len);
+
+/* Is s[0, len) (ASCII letters, any case) a common English word? */
+int qr_segmenter_common_word(const qr_segmenter *seg, const char *s, size_t len);
 
 /* Does s[0, n) end in a file's extension after a name: "Sam3102.doc",
  * "API.pdf" (the tokenizer's list of extensions)? */

@@ -184,6 +184,13 @@ static qr_status push(qr_sentences *out, size_t first, size_t count, int flags) 
   return QR_OK;
 }
 
+/* Is s[0, n) ASCII letters only? */
+static int letters_only(const unsigned char *s, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')) return 0;
+  return 1;
+}
+
 /* After terminal token j (and its closers up to k-1), does a sentence start at
  * token k? GAP_YES or GAP_NO, or GAP_NEVER where the rules are sure that the
  * sentence goes on and the model must not add a boundary. */
@@ -211,6 +218,10 @@ static int boundary_after(const splitctx *c, size_t j, size_t k) {
     int cls = qr_segmenter_abbrev(c->seg, (const char *)c->s + st, len);
     if (cls == QR_ABBR_TITLE) return GAP_NO;
     if (cls == QR_ABBR_NUMBER && t->kind[k] == QR_TOK_NUMBER) return GAP_NO;
+    /* a word of letters the lexicon lacks kept its period for what follows
+     * it (a number, a bracket, a small word: the tokenizer's
+     * unknown_abbrev): an abbreviation inside its sentence, "9th Cir. 1999" */
+    if (!cls && len >= 3 && letters_only(c->s + st, len - 1)) return GAP_NO;
     /* after etc., as after a period, any capital: "... Skype rings, etc.
      * Anything that ..." (UD: 28 times in 29) */
     return starts_sentence(c, k, cls != QR_ABBR_FINAL) ? GAP_YES : GAP_NO;

@@ -610,6 +610,60 @@ static int abbrev_class(const qr_segmenter *seg, const unsigned char *s, size_t 
   return 0;
 }
 
+/* Is the word s[p, w), before the period at w that ends its chunk at w + 1,
+ * an abbreviation the lexicon lacks? What follows tells: before a number,
+ * an opening bracket or a small letter (after a space), a word of two to
+ * six ASCII letters is one ("Approx. 40 km", "9th Cir. 1999", "Dept. of
+ * Labor", "Ch. (iii)"), unless it is a common English word, which ends
+ * sentences ("at home. 3 days later"); the sentence splitter still weighs
+ * the gap. A number-class abbreviation written small keeps its period
+ * before a number too ("issue no. 7"). */
+static int unknown_abbrev(const qr_segmenter *seg, const unsigned char *s, size_t len, size_t p,
+                          size_t w, size_t b) {
+  size_t j = b;
+  while (j < len && (s[j] == ' ' || s[j] == '\t')) j++;
+  if (j == b || j >= len) return 0;
+  int number = (s[j] >= '0' && s[j] <= '9') || s[j] == '#';
+  int small = s[j] >= 'a' && s[j] <= 'z';
+  if (!number && !small && s[j] != '(') return 0;
+  if (number) {   /* a list's number ("the draft. 1. The fee", "2) ...") starts a sentence */
+    size_t k = j + (s[j] == '#');
+    while (k < len && k < j + 3 && s[k] >= '0' && s[k] <= '9') k++;
+    if (k + 1 < len && (s[k] == '.' || s[k] == ')') &&
+        (s[k + 1] == ' ' || s[k + 1] == '\t' || s[k + 1] == '\n'))
+      return 0;
+  }
+  /* a bracket before a capital opens a sentence of its own ("(See attached ...") */
+  if (s[j] == '(' && j + 1 < len && s[j + 1] >= 'A' && s[j + 1] <= 'Z' &&
+      !(j + 2 < len && s[j + 2] == ')'))
+    return 0;
+  size_t n = w - p;
+  if (n < 2 || n > 6) return 0;
+  int title = s[p] >= 'A' && s[p] <= 'Z';
+  for (size_t i = p; i < w; i++) {
+    int low = s[i] >= 'a' && s[i] <= 'z';
+    if (!low && !(s[i] >= 'A' && s[i] <= 'Z')) return 0;
+    title &= i == p || low;
+  }
+  /* before a small letter, informal text ends sentences with any word ("my
+   * cats. they"): only a short word with a capital is taken ("Dept. of") */
+  if (small && !(title && n <= 5)) return 0;
+  if (number && s[p] >= 'a' && s[p] <= 'z') {   /* no. 7: No. is of the number class */
+    char up[8];
+    memcpy(up, s + p, n + 1);
+    up[0] = (char)(up[0] - 32);
+    if (qr_segmenter_abbrev_recased(seg, up, n + 1) == QR_ABBR_NUMBER) return 1;
+  }
+  /* a common word, or one with an ending ("cats", "aimed") */
+  const char *wd = (const char *)s + p;
+  int ends_s = wd[n - 1] == 's' || wd[n - 1] == 'S';
+  int ends_ed = n > 3 && (wd[n - 2] | 0x20) == 'e' && (wd[n - 1] | 0x20) == 'd';
+  return !qr_segmenter_common_word(seg, wd, n) &&
+         !(ends_s && qr_segmenter_common_word(seg, wd, n - 1)) &&
+         !(ends_ed && (qr_segmenter_common_word(seg, wd, n - 2) ||
+                       qr_segmenter_common_word(seg, wd, n - 1)));
+}
+
 /* Does [a, e) — a core whose last character is a period — keep that period?
  * Yes for abbreviations of the lexicon, dotted acronyms (U.S., a.m., Ph.D.),
  * and single capital letters (initials). An abbreviation of the number class
@@ -631,6 +685,7 @@ static int keeps_period(const tokctx *t, size_t a, size_t e, size_t b) {
     return j < t->n && ((s[j] >= '0' && s[j] <= '9') || s[j] == '#');
   }
   if (cls) return 1;
+  if (e == b && unknown_abbrev(t->seg, s, t->n, p, w, b)) return 1;
   /* a single letter: an initial (J.); a small one right after a bracket
    * abbreviates a word of a biography: (b. 1950), (d. 1990), (m. 1949) */
   ch c = char_at(s, w, p);
@@ -1441,7 +1496,8 @@ static void window_fill(window *w, const qr_segmenter *seg, const unsigned char 
       if (!bit_at(w->plain, e)) continue;
       size_t q = last_set_upto(w->start, e - 1), n = e - q;
       const unsigned char *c = s + base + q;
-      int no = c[n - 1] == '.' ? n == 2 || (n < 64 && abbrev_class(seg, c, n))
+      int no = c[n - 1] == '.' ? n == 2 || (n < 64 && abbrev_class(seg, c, n)) ||
+                                     unknown_abbrev(seg, s, len, base + q, base + e - 1, base + e)
                                : n == 2 && (c[0] | 0x20) == 'x';
       if (no) w->plain[e >> 6] &= ~(1ULL << (e & 63));
     }
