@@ -33,7 +33,8 @@ static void classify64(const unsigned char *s, uint64_t out[7]) {
                      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(';')),
                                   _mm_cmpeq_epi8(v, _mm_set1_epi8(':')))),
         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('!')), _mm_cmpeq_epi8(v, _mm_set1_epi8('?'))));
-    __m128i is_odd_end = _mm_or_si128(is_period, _mm_cmpeq_epi8(v, _mm_set1_epi8('D')));
+    __m128i is_odd_end = _mm_or_si128(_mm_or_si128(is_period, _mm_cmpeq_epi8(v, _mm_set1_epi8('D'))),
+                                      _mm_cmpeq_epi8(v, _mm_set1_epi8('!')));
     int shift = 16 * k;
     sep |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_sep) << shift;
     nl |= (uint64_t)(uint16_t)_mm_movemask_epi8(is_nl) << shift;
@@ -60,7 +61,7 @@ static void classify64(const unsigned char *s, uint64_t out[7]) {
     if (c >= '0' && c <= '9') out[3] |= bit;
     if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c >= 0x7F) out[4] |= bit;
     if (c == ',' || c == ';' || c == ':' || c == '!' || c == '?' || c == '.') out[5] |= bit;
-    if (c == '.' || c == 'D') out[6] |= bit;
+    if (c == '.' || c == 'D' || c == '!') out[6] |= bit;
   }
 }
 

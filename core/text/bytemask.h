@@ -23,8 +23,9 @@ typedef struct qr_bytemasks {
                        * control bytes, DEL, and every byte >= 0x80 but those
                        * of the dashes and quotes of running text (– — ‘ ’ “ ”) */
   uint64_t *tail;     /* what may end a word as a token of its own: , ; : ! ? . */
-  uint64_t *odd_end;  /* . D: a word that ends in one may be no plain word
-                       * (an abbreviation, an initial, the emoticon XD) */
+  uint64_t *odd_end;  /* . D !: a word that ends in one may be no plain word
+                       * (an abbreviation, an initial, the emoticon XD, a name
+                       * with its "!": Yahoo!) */
 } qr_bytemasks;
 
 /* Fills words [0, nwords) of each mask from s[0, n). Bytes past n (when

@@ -664,6 +664,27 @@ static int unknown_abbrev(const qr_segmenter *seg, const unsigned char *s, size_
                        qr_segmenter_common_word(seg, wd, n - 1)));
 }
 
+/* Is s[a, e), ending in "!", a name that holds its "!" (a brand: "Yahoo!
+ * and AOL", "at Jeopardy! tonight")? A word of three letters or more with a
+ * capital and small letters only, inside a sentence (a word, a number or a
+ * comma before it on its line) and before a small word (not "i"): where an
+ * exclamation would end its sentence and the next would start with a
+ * capital. Shouted words ("WOW! grey") are no names. */
+static int name_with_bang(const unsigned char *s, size_t len, size_t a, size_t e) {
+  if (e - a < 4 || s[e - 1] != '!' || !(s[a] >= 'A' && s[a] <= 'Z')) return 0;
+  for (size_t i = a + 1; i + 1 < e; i++)
+    if (!(s[i] >= 'a' && s[i] <= 'z')) return 0;
+  size_t j = e;
+  while (j < len && (s[j] == ' ' || s[j] == '\t')) j++;
+  if (j == e || j + 1 >= len || !(s[j] >= 'a' && s[j] <= 'z')) return 0;
+  if (s[j] == 'i' && !(s[j + 1] >= 'a' && s[j + 1] <= 'z')) return 0;   /* "... Yahoo! i" */
+  size_t k = a;
+  while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t')) k--;
+  if (k == a || k == 0) return 0;
+  unsigned char p = s[k - 1];
+  return (p >= 'a' && p <= 'z') || (p >= 'A' && p <= 'Z') || (p >= '0' && p <= '9') || p == ',';
+}
+
 /* Does [a, e) — a core whose last character is a period — keep that period?
  * Yes for abbreviations of the lexicon, dotted acronyms (U.S., a.m., Ph.D.),
  * and single capital letters (initials). An abbreviation of the number class
@@ -960,9 +981,16 @@ static void split_core(tokctx *t, size_t a, size_t b) {
     }
     if (c.cp == '.') {
       if (nx < b && s[nx] == '.') {   /* an ellipsis inside: word...word */
-        emit_word(t, ps, p);
         size_t e = nx;
         while (e < b && s[e] == '.') e++;
+        size_t m;
+        if (e < b && s[e] == '@' && (m = match_email(s, ps, b)) > e) {
+          /* an address a mailing list's archive shortened: julie...@bellsouth.net */
+          emit(t, ps, m - ps, QR_TOK_EMAIL, 0, 0);
+          ps = p = m;
+          continue;
+        }
+        emit_word(t, ps, p);
         emit(t, p, e - p, QR_TOK_PUNCT, QR_TF_TERMINAL, 0);
         ps = p = e;
         continue;
@@ -1112,6 +1140,8 @@ static int plain_compound(tokctx *t, size_t a, size_t b) {
   }
   if (i != b) return 0;
   if (core_end < b && s[core_end] == '.' && keeps_period(t, core, core_end + 1, b)) return 0;
+  if (core == a && core_end + 1 == b && s[core_end] == '!' && name_with_bang(s, t->n, a, b))
+    return 0;   /* Yahoo! */
   for (i = a; i < core; i += n) {
     n = quote_pair(s, i, core);
     if (!n) n = opener_at(s, i, b);
@@ -1236,6 +1266,10 @@ static void tokenize_chunk(tokctx *t, size_t a, size_t b) {
       if (!is_suffix_char(d.cp) && d.cls != QR_CC_EMOJI && d.cls != QR_CC_JOINER &&
           !(d.cls == QR_CC_PUNCT && !is_apos(d.cp)))
         break;
+      if (d.cp == '!' && e == b && name_with_bang(s, t->n, a, e)) {   /* Yahoo! */
+        emit(t, a, e - a, QR_TOK_WORD, 0, 0);
+        return;
+      }
       if (d.cp == ')' && e - a >= 4 && s[e - 2] == 's' && s[e - 3] == '(' &&
           is_alpha(char_before(s, a, e - 3).cls))
         break;   /* friend(s) */
@@ -1498,7 +1532,8 @@ static void window_fill(window *w, const qr_segmenter *seg, const unsigned char 
       const unsigned char *c = s + base + q;
       int no = c[n - 1] == '.' ? n == 2 || (n < 64 && abbrev_class(seg, c, n)) ||
                                      unknown_abbrev(seg, s, len, base + q, base + e - 1, base + e)
-                               : n == 2 && (c[0] | 0x20) == 'x';
+                 : c[n - 1] == '!' ? name_with_bang(s, len, base + q, base + e)
+                                   : n == 2 && (c[0] | 0x20) == 'x';
       if (no) w->plain[e >> 6] &= ~(1ULL << (e & 63));
     }
   }
