@@ -776,6 +776,28 @@ static size_t match_phone(const unsigned char *s, size_t a, size_t b) {
   return g3 == 4 && a + 12 == b ? 12 : 0;
 }
 
+static int ascii_letter(unsigned c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+
+/* Is [a, b) a date with the month's short name between hyphens: a day of
+ * one or two digits, Jan to Dec (or Sept), a year of two digits
+ * (12-Mar-19, 1-Sept-04)? English-EWT writes it as one token. (GUM splits
+ * the form with a four-digit year, "8 - May - 2006", which stays split.) */
+static int month_date(const unsigned char *s, size_t a, size_t b) {
+  static const char months[] = "jan feb mar apr may jun jul aug sep oct nov dec ";
+  size_t d = digits_at(s, a, b);
+  if (d < 1 || d > 2 || a + d >= b || s[a + d] != '-') return 0;
+  size_t m = a + d + 1, e = m;
+  while (e < b && ascii_letter(s[e])) e++;
+  if (e - m < 3 || e - m > 4 || e >= b || s[e] != '-') return 0;
+  char mon[5] = {0};
+  for (size_t i = 0; i < 3; i++) mon[i] = (char)lower_ascii(s[m + i]);
+  const char *hit = strstr(months, mon);
+  if (!hit || (hit - months) % 4 != 0) return 0;
+  if (e - m == 4 && !(hit == months + 32 && lower_ascii(s[m + 3]) == 't')) return 0;   /* Sept */
+  size_t y = digits_at(s, e + 1, b);
+  return y == 2 && e + 1 + y == b;
+}
+
 /* A date written with slashes: d/d/d, or m/d with a day from 10 to 31. */
 static int slash_date(const unsigned char *s, size_t a, size_t b) {
   size_t i = a, groups = 0, last = 0, first = 0;
@@ -911,6 +933,10 @@ static void split_core(tokctx *t, size_t a, size_t b) {
   size_t ph = (t->has & HAS_DIGIT) ? match_phone(s, a, b) : 0;
   if (ph) {
     emit(t, a, ph, QR_TOK_NUMBER, 0, 0);
+    return;
+  }
+  if ((t->has & HAS_DIGIT) && month_date(s, a, b)) {
+    emit(t, a, b - a, QR_TOK_NUMBER, 0, 0);
     return;
   }
   while (p < b && !t->rc) {
@@ -1097,8 +1123,6 @@ static size_t joiner_at(const unsigned char *s, size_t i, size_t b) {
   if (!n) n = gen_punct(s, i, b, U_MDASH);
   return n ? n : gen_punct(s, i, b, U_NDASH);
 }
-
-static int ascii_letter(unsigned c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
 /* The common shape of a chunk the fast path leaves: opening quotes or
  * brackets, a core of ASCII words joined by apostrophes, hyphens or dashes,
