@@ -23,6 +23,8 @@
 #include <emmintrin.h>
 #endif
 
+#define MAX_MARKS 256
+
 typedef struct splitctx {
   const qr_segmenter *seg;
   const unsigned char *s;
@@ -31,6 +33,16 @@ typedef struct splitctx {
   int wrapped;        /* hard-wrapped text: line breaks are mostly spaces */
   size_t wrap_width;  /* the longest line, in bytes */
 } splitctx;
+
+/* The tokens that may mark a list's item (find_marks, for inline_lists): in
+ * local, then (past MAX_MARKS) in a malloc'ed array; when that fails,
+ * overflow says so and every token is looked at. Apart from splitctx, which
+ * the rules' loop reads at every token. */
+typedef struct marklist {
+  size_t *marks, local[MAX_MARKS];
+  size_t nmarks, marks_cap;
+  int overflow;
+} marklist;
 
 static inline int32_t first_cp(const splitctx *c, size_t i, qr_cclass *cls) {
   size_t st = c->t->start[i];
@@ -907,6 +919,209 @@ static inline int busy_for_nothing(const splitctx *c, size_t i, unsigned pk, uns
          !mark_may_matter(t, i, st);
 }
 
+/* ---- inline lists ---------------------------------------------------------------------- */
+
+/* Are the three bytes at w a bullet: • ‣ ⁃ ▪ ◦ (E2 80 A2, E2 80 A3, E2 81 83,
+ * E2 96 AA, E2 97 A6)? */
+static int is_bullet(const unsigned char *w) {
+  if (w[0] != 0xE2) return 0;
+  unsigned v = (unsigned)w[1] << 8 | w[2];
+  return v == 0x80A2 || v == 0x80A3 || v == 0x8183 || v == 0x96AA || v == 0x97A6;
+}
+
+/* A list's marker at token i: a small number or a small letter closed by
+ * ".", ")" or ".)" attached to it, or a bullet (• ◦ ‣ ⁃ ▪), standing
+ * after white space, before an item's first word (not "and", "or", "to":
+ * "figures 1) and 2)" is no list). Returns its number (a = 1, a bullet 0)
+ * and sets *end to the item's first token and *style to what tells the
+ * markers of one list apart (the closer, or a bullet); -1 when none. */
+static long list_marker(const splitctx *c, size_t i, size_t *end, int *style) {
+  const qr_tokens *t = c->t;
+  size_t n = t->len[i], k = i + 1;
+  /* (most tokens are none: two bytes at most, or three for a bullet) */
+  if (n > 3 || !(t->flags[i] & (QR_TF_SPACE_BEFORE | QR_TF_NEWLINE_BEFORE))) return -1;
+  const unsigned char *w = c->s + t->start[i];
+  if (n == 3 ? w[0] != 0xE2 : n == 2 ? t->kind[i] != QR_TOK_NUMBER
+                                     : !((w[0] >= 'a' && w[0] <= 'z') || (w[0] >= '0' && w[0] <= '9')))
+    return -1;
+  long v;
+  if (n == 3 && is_bullet(w)) {
+    v = 0;
+    *style = 0;
+  } else {
+    if (small_number(c, i)) v = n == 1 ? w[0] - '0' : (w[0] - '0') * 10 + (w[1] - '0');
+    else if (n == 1 && w[0] >= 'a' && w[0] <= 'z' && t->kind[i] == QR_TOK_WORD) v = w[0] - 'a' + 1;
+    else return -1;
+    /* the closer, attached: . ) or .) */
+    *style = 0;
+    while (k < t->n && k < i + 3 && !(t->flags[k] & (QR_TF_SPACE_BEFORE | QR_TF_NEWLINE_BEFORE)) &&
+           (TOK_IS(c, k, ".") || TOK_IS(c, k, ")"))) {
+      *style = *style * 4 + (c->s[t->start[k]] == '.' ? 1 : 2);
+      k++;
+    }
+    if (!*style) return -1;   /* a number or a letter without a closer */
+    *style += 64 * (w[0] >= 'a');   /* letters and numbers are two lists */
+  }
+  if (k >= t->n || !(t->flags[k] & QR_TF_SPACE_BEFORE) || (t->flags[k] & QR_TF_NEWLINE_BEFORE))
+    return -1;
+  if (t->kind[k] != QR_TOK_WORD && t->kind[k] != QR_TOK_NUMBER) return -1;
+  if (TOK_IS(c, k, "and") || TOK_IS(c, k, "or") || TOK_IS(c, k, "to")) return -1;
+  *end = k;
+  return v;
+}
+
+/* Lists written inline ("Demands: 1) a ceasefire 2) talks", "a. apples b.
+ * pears", "• water • food"): where markers of one style count on from 1
+ * (or a) at least twice in a row, or bullets come twice, each item is a
+ * sentence that starts at its marker, and nothing splits it before its
+ * first word. Not a list of clauses inside a sentence, which both
+ * treebanks keep whole: one whose items are joined by "and" or "or" ("that
+ * 1) ... and 2) ...", "either a) ... or b) ..."), nor one whose items the
+ * rules end already ("in order: 1) It is not normal ... 2) ..."), whose
+ * first item stays with what comes before it in EWT and GUM. gaps[k] is
+ * the gap before token first + k. */
+static void inline_lists(const splitctx *c, const marklist *ml, uint8_t *restrict gaps,
+                         size_t first) {
+  const qr_tokens *t = c->t;
+  size_t at[64];   /* the run's markers: first token */
+  size_t item[64]; /* ... and their items' first tokens */
+  size_t run = 0, m = 0, all = (size_t)ml->overflow, last = first;
+  long want = 1;
+  int style = -1;
+  for (size_t i = first + 1; i < t->n; i++) {
+    if (!all) {   /* the next token noted */
+      while (m < ml->nmarks && ml->marks[m] < i) m++;
+      if (m == ml->nmarks) break;
+      i = ml->marks[m];
+    }
+    /* a boundary between two markers ends a list; so does an item that
+     * ends in "and" or "or" (checked at the next marker) */
+    for (size_t k = last + 1; run && k <= i; k++) {
+      int d = GAP_DECISION(gaps[k - first]);
+      if (d == GAP_HARD || d == GAP_YES) {
+        run = 0;
+        style = -1;
+      }
+    }
+    if (run && i > first + 1 && (TOK_IS(c, i - 1, "and") || TOK_IS(c, i - 1, "or"))) {
+      run = 0;
+      style = -1;
+      continue;
+    }
+    last = i;
+    size_t end;
+    int st;
+    long v = list_marker(c, i, &end, &st);
+    if (v < 0) continue;
+    int next = run && st == style && (v == 0 || v == want);
+    if (!next) {   /* a list may start here: its first marker counts from 1 */
+      if (v > 1) continue;
+      run = 0;
+      style = st;
+      want = 1;
+    }
+    if (run < 64) {
+      at[run] = i;
+      item[run] = end;
+      run++;
+    }
+    want = v + 1;
+    if (run < 2) continue;
+    /* two or more: each item from its marker (the first one's too, now) */
+    for (size_t r = run == 2 ? 0 : run - 1; r < run; r++) {
+      if (GAP_DECISION(gaps[at[r] - first]) != GAP_HARD)
+        gaps[at[r] - first] = GAP(GAP_YES, WHY_LIST);
+      for (size_t k = at[r] + 1; k <= item[r]; k++) gaps[k - first] = GAP(GAP_NEVER, WHY_LIST);
+    }
+    i = end - 1;
+    last = i;
+  }
+}
+
+/* Notes the tokens that may mark a list's item: a small number or letter
+ * before an attached . or ), a bullet (three bytes, E2 ...). Only marks
+ * (punctuation or symbols) are looked at closely: 16 kinds at a time. */
+static void note_mark(marklist *c, size_t i);
+
+static void find_marks(const splitctx *c, marklist *ml, size_t first) {
+  const qr_tokens *t = c->t;
+  size_t i = first + 1;
+  while (i < t->n) {
+#if defined(__SSE2__)
+    /* a mark after a number, a mark after a one-byte word, or a mark of
+     * three bytes: most marks (a comma or a period after a word) are none */
+    const __m128i punct = _mm_set1_epi8(QR_TOK_PUNCT), symbol = _mm_set1_epi8(QR_TOK_SYMBOL);
+    const __m128i number = _mm_set1_epi8(QR_TOK_NUMBER), word = _mm_set1_epi8(QR_TOK_WORD);
+    const __m128i one = _mm_set1_epi32(1), three = _mm_set1_epi32(3);
+    while (i + 16 <= t->n) {
+      __m128i k = _mm_loadu_si128((const __m128i *)(const void *)(t->kind + i));
+      __m128i kp = _mm_loadu_si128((const __m128i *)(const void *)(t->kind + i - 1));
+      __m128i mark = _mm_or_si128(_mm_cmpeq_epi8(k, punct), _mm_cmpeq_epi8(k, symbol));
+      if (!_mm_movemask_epi8(mark)) {
+        i += 16;
+        continue;
+      }
+      const __m128i *lp = (const __m128i *)(const void *)(t->len + i - 1);
+      const __m128i *lc = (const __m128i *)(const void *)(t->len + i);
+      __m128i p1 = _mm_packs_epi16(
+          _mm_packs_epi32(_mm_cmpeq_epi32(_mm_loadu_si128(lp), one),
+                          _mm_cmpeq_epi32(_mm_loadu_si128(lp + 1), one)),
+          _mm_packs_epi32(_mm_cmpeq_epi32(_mm_loadu_si128(lp + 2), one),
+                          _mm_cmpeq_epi32(_mm_loadu_si128(lp + 3), one)));
+      __m128i c3 = _mm_packs_epi16(
+          _mm_packs_epi32(_mm_cmpeq_epi32(_mm_loadu_si128(lc), three),
+                          _mm_cmpeq_epi32(_mm_loadu_si128(lc + 1), three)),
+          _mm_packs_epi32(_mm_cmpeq_epi32(_mm_loadu_si128(lc + 2), three),
+                          _mm_cmpeq_epi32(_mm_loadu_si128(lc + 3), three)));
+      __m128i why = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(kp, number), c3),
+                                 _mm_and_si128(_mm_cmpeq_epi8(kp, word), p1));
+      unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(mark, why));
+      if (m) {
+        i += (size_t)__builtin_ctz(m);
+        break;
+      }
+      i += 16;
+    }
+    if (i >= t->n) break;
+#endif
+    /* the text is read last, for the few that pass the arrays' tests */
+    unsigned rk = t->kind[i], pk = t->kind[i - 1];
+    if (rk == QR_TOK_PUNCT || rk == QR_TOK_SYMBOL) {
+      uint32_t n = t->len[i], np = t->len[i - 1];
+      if (n == 1 && !(t->flags[i] & QR_TF_SPACE_BEFORE) &&
+          ((pk == QR_TOK_NUMBER && np <= 2) ||
+           (pk == QR_TOK_WORD && np == 1 && c->s[t->start[i - 1]] >= 'a'))) {
+        unsigned ch = c->s[t->start[i]];
+        if (ch == ')' || ch == '.') note_mark(ml, i - 1);
+      } else if (n == 3 && c->s[t->start[i]] == 0xE2 && is_bullet(c->s + t->start[i])) {
+        note_mark(ml, i);
+      }
+    }
+    i++;
+  }
+}
+
+/* Notes token i as a possible list marker (see splitctx). */
+static void note_mark(marklist *c, size_t i) {
+  if (c->overflow) return;
+  if (!c->marks) {
+    c->marks = c->local;
+    c->marks_cap = MAX_MARKS;
+  }
+  if (c->nmarks == c->marks_cap) {
+    size_t cap = 2 * c->marks_cap;
+    size_t *m = c->marks == c->local ? malloc(cap * sizeof *m) : realloc(c->marks, cap * sizeof *m);
+    if (!m) {
+      c->overflow = 1;
+      return;
+    }
+    if (c->marks == c->local) memcpy(m, c->local, sizeof c->local);
+    c->marks = m;
+    c->marks_cap = cap;
+  }
+  c->marks[c->nmarks++] = i;
+}
+
 /* The rules, gap by gap: gaps[k] is their view of the gap before token
  * first + k (gaps[0] is unused). */
 void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const qr_tokens *toks,
@@ -1017,6 +1232,13 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
       time_stamp(&c, i, first, &st);
     term = (is_terminal(&c, i) || (f & QR_TF_ABBREV)) ? i : NONE;
   }
+  marklist ml;   /* (field by field: local, 2 KB, is written only as marks are noted) */
+  ml.marks = NULL;
+  ml.nmarks = ml.marks_cap = 0;
+  ml.overflow = 0;
+  find_marks(&c, &ml, first);
+  inline_lists(&c, &ml, gaps, first);
+  if (ml.marks != ml.local) free(ml.marks);
 }
 
 /* The terminator the rules saw before the gap at token i: back over the
