@@ -6,6 +6,7 @@
 
 #include "quarry/base.h"
 #include "quarry/file.h"
+#include "quarry/text.h"
 
 /* Exit codes, as documented in `quarry help`. */
 enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2 };
@@ -50,6 +51,8 @@ int cli_parse(const char *cmd, int argc, char **argv, int first, const char *all
 void cli_opts_free(cli_opts *o);
 
 /* Prints "quarry CMD: message" to stderr and returns code. */
+/* --abbreviations FILE or @SET[,@SET...] into seg (cmd_tokens.c). */
+qr_status cli_load_abbrevs(qr_segmenter *seg, const char *spec, qr_error *err);
 int cli_fail(const char *cmd, int code, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))

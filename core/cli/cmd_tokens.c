@@ -176,6 +176,17 @@ static int ends_with(const char *s, const char *suffix) {
   return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* --abbreviations: a file in the lexicon format, or built-in sets named
+ * with @ ("@legal,@biomedical"). */
+qr_status cli_load_abbrevs(qr_segmenter *seg, const char *spec, qr_error *err) {
+  if (spec[0] == '@') return qr_segmenter_load_abbrev_sets(seg, spec, err);
+  qr_file af;
+  qr_status rc = qr_file_open(&af, spec, err);
+  if (!rc) rc = qr_segmenter_load_abbrevs(seg, af.data, af.len, spec, err);
+  qr_file_close(&af);   /* (also after a failed open, which leaves it empty) */
+  return rc;
+}
+
 /* --learn-abbreviations: a first pass over every input learns the
  * abbreviations of these texts (reported on standard error). Standard input
  * cannot be read twice, so it is refused here. */
@@ -254,15 +265,9 @@ int cmd_tokens(int argc, char **argv) {
     code = cli_fail("tokens", EXIT_DATA, "out of memory");
     goto done;
   }
-  if (o.abbrevs) {
-    qr_file af;
-    if (qr_file_open(&af, o.abbrevs, &err) ||
-        qr_segmenter_load_abbrevs(seg, af.data, af.len, o.abbrevs, &err)) {
-      qr_file_close(&af);
-      code = cli_fail("tokens", EXIT_DATA, "%s", err.msg);
-      goto done;
-    }
-    qr_file_close(&af);
+  if (o.abbrevs && cli_load_abbrevs(seg, o.abbrevs, &err)) {
+    code = cli_fail("tokens", EXIT_DATA, "%s", err.msg);
+    goto done;
   }
   if (o.model && strcmp(o.model, "none") == 0) {
     qr_segmenter_set_model(seg, NULL);

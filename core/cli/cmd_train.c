@@ -39,15 +39,9 @@ int cmd_train_segmenter(int argc, char **argv) {
     goto done;
   }
   qr_segmenter_set_model(seg, NULL);
-  if (o.abbrevs) {
-    qr_file af;
-    if (qr_file_open(&af, o.abbrevs, &err) ||
-        qr_segmenter_load_abbrevs(seg, af.data, af.len, o.abbrevs, &err)) {
-      qr_file_close(&af);
-      code = cli_fail("train-segmenter", EXIT_DATA, "%s", err.msg);
-      goto done;
-    }
-    qr_file_close(&af);
+  if (o.abbrevs && cli_load_abbrevs(seg, o.abbrevs, &err)) {
+    code = cli_fail("train-segmenter", EXIT_DATA, "%s", err.msg);
+    goto done;
   }
   tr = qr_sentmodel_trainer_new(seg);
   if (!tr) {

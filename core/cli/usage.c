@@ -163,7 +163,9 @@ static const usage usages[] = {
    "           and the features that weigh most\n"
    "\n"
    "options:\n"
-   "  --abbreviations FILE   more abbreviations (docs/segmentation.md)\n"
+   "  --abbreviations FILE|@SET[,@SET]\n"
+   "                         more abbreviations: a file, or built-in sets of\n"
+   "                         @legal, @scientific, @biomedical (docs/segmentation.md)\n"
    "  --learn-abbreviations  first learn the abbreviations of these files (words\n"
    "                         nearly always followed by a period; listed on stderr)\n"
    "  --model FILE|none      the sentence-boundary model (default: the built-in one,\n"
@@ -183,7 +185,9 @@ static const usage usages[] = {
    "  --min-count N          leave out features seen fewer times (default 1)\n"
    "  --margin X             how far the model must lean to add a boundary the\n"
    "                         rules do not see (default 2)\n"
-   "  --abbreviations FILE   more abbreviations for the tokenizer and the rules\n"},
+   "  --abbreviations FILE|@SET[,@SET]\n"
+   "                         more abbreviations for the tokenizer and the rules: a\n"
+   "                         file, or built-in sets (@legal, @scientific, @biomedical)\n"},
   {"entities",
    "usage: quarry entities CORPUS... [--gazetteer FILE|@world|none] [--known-only]\n"
    "                        [--format table|jsonl|tsv] [-o FILE]\n"

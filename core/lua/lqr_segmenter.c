@@ -42,6 +42,11 @@ static int seg_load(lua_State *L) {
   const char *path = luaL_checkstring(L, 2);
   qr_file f;
   qr_error err = {0};
+  if (path[0] == '@') {   /* built-in sets: "@legal", "@scientific,@biomedical" */
+    if (qr_segmenter_load_abbrev_sets(b->seg, path, &err)) return lqr_error(L, &err);
+    lua_settop(L, 1);
+    return 1;
+  }
   lqr_check_read(L, path);
   if (qr_file_open(&f, path, &err)) return lqr_error(L, &err);
   qr_status rc = qr_segmenter_load_abbrevs(b->seg, f.data, f.len, path, &err);

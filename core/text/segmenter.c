@@ -1,6 +1,7 @@
 /* segmenter.c — the data the tokenizer and splitter consult: abbreviations
  * (with their class) and frequent sentence starters, loaded from the data
  * files embedded in the binary (core/text/data/). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,6 +210,36 @@ int qr_segmenter_letter_phrase(const qr_segmenter *seg, const char *s, size_t n)
   if (qr_lexicon_find(seg->openings, low, n) != QR_LEX_NONE) return QR_LETTER_OPENING;
   if (qr_lexicon_find(seg->closings, low, n) != QR_LEX_NONE) return QR_LETTER_CLOSING;
   return 0;
+}
+
+#define SET_PREFIX "core/text/data/abbrev-en-"
+
+qr_status qr_segmenter_load_abbrev_sets(qr_segmenter *seg, const char *names, qr_error *err) {
+  const char *p = names;
+  for (;;) {
+    const char *e = strchr(p, ',');
+    size_t n = e ? (size_t)(e - p) : strlen(p);
+    char path[96];
+    const qr_embedded_file *f = NULL;
+    if (n > 1 && n < 48 && p[0] == '@') {
+      snprintf(path, sizeof path, SET_PREFIX "%.*s.txt", (int)(n - 1), p + 1);
+      f = qr_embedded_find(path);
+    }
+    if (!f) {   /* the names there are, for the message */
+      char known[160] = "";
+      size_t k = 0, pre = strlen(SET_PREFIX);
+      for (const qr_embedded_file *x = qr_embedded_files; x->name && k + 40 < sizeof known; x++)
+        if (strncmp(x->name, SET_PREFIX, pre) == 0)
+          k += (size_t)snprintf(known + k, sizeof known - k, "%s@%.*s", k ? ", " : "",
+                                (int)(strlen(x->name) - pre - 4), x->name + pre);
+      return qr_error_set(err, QR_EARG, "unknown abbreviation set '%.*s' (known: %s)", (int)n, p,
+                          known);
+    }
+    qr_status rc = qr_segmenter_load_abbrevs(seg, f->data, f->len, f->name, err);
+    if (rc) return rc;
+    if (!e) return QR_OK;
+    p = e + 1;
+  }
 }
 
 /* The lexicon format: "abbreviation [class] [exact]" per line, where class

@@ -106,6 +106,11 @@ qr_status qr_segmenter_add_abbrev(qr_segmenter *seg, const char *abbr, size_t le
  * "abbreviation [class]", # comments). name is used in error messages. */
 qr_status qr_segmenter_load_abbrevs(qr_segmenter *seg, const char *text, size_t len,
                                     const char *name, qr_error *err);
+/* Loads built-in sets of domain abbreviations, named "@legal", "@scientific"
+ * or "@biomedical" (core/text/data/abbrev-en-NAME.txt), several separated
+ * by commas ("@legal,@biomedical"). An unknown name is an error that lists
+ * the sets; the sets loaded before it stay. */
+qr_status qr_segmenter_load_abbrev_sets(qr_segmenter *seg, const char *names, qr_error *err);
 /* How many abbreviations seg knows, and whether it has a sentence model. */
 size_t qr_segmenter_nabbrevs(const qr_segmenter *seg);
 /* A number that is the same for segmenters that split text alike: the same

@@ -170,3 +170,24 @@ T.test("the splitter's model decides as quarry tokens --format explain says it d
   end
   for w, k in pairs(said) do T.eq(added[w], k, w) end
 end)
+
+T.test("built-in sets of domain abbreviations load by name", function()
+  local text = "The ruling of the Bankr. Court stands. Then Supp. Smith left."
+  local plain = q.segmenter()
+  T.eq(#plain:sentences(text), 4)
+  local legal = q.segmenter()
+  T.eq(legal:load_abbreviations("@legal"), legal)
+  T.eq(#legal:sentences(text), 2)
+  T.eq(legal:abbreviation("Cir."), "plain")
+  T.eq(legal:abbreviation("Para."), "number")
+  T.eq(plain:abbreviation("Cir."), nil)
+  local both = q.segmenter{ abbreviations = "@scientific,@biomedical" }
+  T.eq(both:abbreviation("Eq."), "number")
+  T.eq(both:abbreviation("spp."), "plain")
+  T.eq(both:abbreviation("Bankr."), nil)
+  T.raises(function() q.segmenter():load_abbreviations("@medical") end,
+           "unknown abbreviation set '@medical' (known: @biomedical, @legal, @scientific)")
+  -- a corpus opened with such a segmenter reads its texts with it
+  local path = T.tmpfile(text .. "\n", "ruling.txt")
+  T.eq(#q.open(path, { segmenter = legal, gazetteer = false }):doc(1):sentences(), 2)
+end)
