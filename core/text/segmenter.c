@@ -148,8 +148,17 @@ static uint64_t hash_lexicon(uint64_t h, const qr_lexicon *lx) {
   return qr_hash_step(h, qr_hash_bytes(p.bytes, p.nbytes));
 }
 
+/* The edition of the tokenizer's and the splitter's rules: the print of a
+ * segmenter covers its data and this number, so that an index made by rules
+ * that cut text otherwise is stale, not mixed with texts cut by these. Add
+ * one whenever a change to the rules changes what they make of some text
+ * (2: 2026-12-07, abbreviations the lexicon lacks, shortened addresses,
+ * names with "!", dates with a month's name, inline lists). */
+#define RULES_EDITION 2
+
 uint64_t qr_segmenter_fingerprint(const qr_segmenter *seg) {
   uint64_t h = qr_hash_seed(1);
+  h = qr_hash_step(h, RULES_EDITION);
   h = hash_lexicon(h, seg->abbrevs);
   if (seg->abbrev_class)
     h = qr_hash_step(h, qr_hash_bytes(seg->abbrev_class, qr_lexicon_size(seg->abbrevs)));
