@@ -1020,11 +1020,9 @@ static void inline_lists(const splitctx *c, const marklist *ml, uint8_t *restric
       style = st;
       want = 1;
     }
-    if (run < 64) {
-      at[run] = i;
-      item[run] = end;
-      run++;
-    }
+    if (run < 64) run++;   /* (past 64 items, the last slot takes each new one) */
+    at[run - 1] = i;
+    item[run - 1] = end;
     want = v + 1;
     if (run < 2) continue;
     /* two or more: each item from its marker (the first one's too, now) */
