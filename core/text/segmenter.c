@@ -153,8 +153,10 @@ static uint64_t hash_lexicon(uint64_t h, const qr_lexicon *lx) {
  * that cut text otherwise is stale, not mixed with texts cut by these. Add
  * one whenever a change to the rules changes what they make of some text
  * (2: 2026-12-07, abbreviations the lexicon lacks, shortened addresses,
- * names with "!", dates with a month's name, inline lists). */
-#define RULES_EDITION 2
+ * names with "!", dates with a month's name, inline lists; 3: 2026-12-07,
+ * lists over several sentences, an ellipsis opening a sentence, attributions
+ * that go on, links standing alone). */
+#define RULES_EDITION 3
 
 uint64_t qr_segmenter_fingerprint(const qr_segmenter *seg) {
   uint64_t h = qr_hash_seed(1);

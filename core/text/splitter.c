@@ -203,6 +203,19 @@ static int letters_only(const unsigned char *s, size_t n) {
   return 1;
 }
 
+/* Does the attribution of a quotation end at token i, or one word after it
+ * (“Why?” Betty asked. / Pete said softly,)? One that goes on ("... ."
+ * Allton said he had only ...) is a sentence of its own: EWT and GUM, 8
+ * times in 8, where the attribution that ends goes on 15 times in 16. */
+static int attribution_ends(const splitctx *c, size_t i) {
+  const qr_tokens *t = c->t;
+  for (size_t m = i; m < i + 2; m++) {
+    if (m >= t->n || (t->flags[m] & QR_TF_NEWLINE_BEFORE) || t->kind[m] == QR_TOK_PUNCT) return 1;
+    if (t->kind[m] != QR_TOK_WORD) return 0;
+  }
+  return 0;
+}
+
 /* After terminal token j (and its closers up to k-1), does a sentence start at
  * token k? GAP_YES or GAP_NO, or GAP_NEVER where the rules are sure that the
  * sentence goes on and the model must not add a boundary. */
@@ -222,7 +235,8 @@ static int boundary_after(const splitctx *c, size_t j, size_t k) {
     qr_cclass cls;
     int32_t q = first_cp(c, k - 1, &cls);
     if ((q == 0x201D || q == '"' || q == 0x2019 || q == '\'') &&
-        qr_segmenter_is_speech_verb(c->seg, (const char *)c->s + t->start[k + 1], t->len[k + 1]))
+        qr_segmenter_is_speech_verb(c->seg, (const char *)c->s + t->start[k + 1], t->len[k + 1]) &&
+        attribution_ends(c, k + 2))
       return GAP_NEVER;
   }
   if (t->kind[j] == QR_TOK_WORD && (t->flags[j] & QR_TF_ABBREV)) {
@@ -239,6 +253,12 @@ static int boundary_after(const splitctx *c, size_t j, size_t k) {
     return starts_sentence(c, k, cls != QR_ABBR_FINAL) ? GAP_YES : GAP_NO;
   }
   if (TOK_IS(c, j, "...") || TOK_IS(c, j, "\xE2\x80\xA6")) {
+    /* an ellipsis after a sentence's end opens the next one, on the same
+     * line: "You've all won! ... Now comes the hard part" (EWT train: 5 times
+     * in 7) */
+    if (k == j + 1 && j > 0 && is_terminal(c, j - 1) && (t->flags[j] & QR_TF_SPACE_BEFORE) &&
+        !(t->flags[k] & QR_TF_NEWLINE_BEFORE))
+      return GAP_NO;
     qr_cclass cls;
     first_cp(c, k, &cls);
     return cls == QR_CC_UPPER && starts_sentence(c, k, 0) ? GAP_YES : GAP_NO;
@@ -873,12 +893,13 @@ static int why_of(const splitctx *c, size_t j) {
 }
 
 /* Is token j quiet: a plain word (white space before it at most: no line
- * break, no period of its own) after anything but punctuation? With nothing
+ * break, no period of its own) after anything but punctuation or a link
+ * (which may have stood alone: see WHY_LINK)? With nothing
  * ended before it, the rules see no boundary there and have nothing to note
  * (its gap stays 0, GAP(GAP_NO, WHY_NONE)). Most tokens of prose are quiet. */
 static int quiet(const qr_tokens *t, size_t j) {
   return t->kind[j] == QR_TOK_WORD && (t->flags[j] & ~QR_TF_SPACE_BEFORE) == 0 &&
-         t->kind[j - 1] != QR_TOK_PUNCT;
+         t->kind[j - 1] != QR_TOK_PUNCT && t->kind[j - 1] != QR_TOK_URL;
 }
 
 /* The first token from j on (j > 0) that is not quiet, or limit: sixteen
@@ -886,12 +907,14 @@ static int quiet(const qr_tokens *t, size_t j) {
 static size_t skip_quiet(const qr_tokens *t, size_t j, size_t limit) {
 #if defined(__SSE2__)
   const __m128i word = _mm_set1_epi8(QR_TOK_WORD), punct = _mm_set1_epi8(QR_TOK_PUNCT);
+  const __m128i url = _mm_set1_epi8(QR_TOK_URL);
   const __m128i other_flags = _mm_set1_epi8((char)(uint8_t)~QR_TF_SPACE_BEFORE);
   while (j + 16 <= limit) {
     __m128i k = _mm_loadu_si128((const __m128i *)(const void *)(t->kind + j));
     __m128i kp = _mm_loadu_si128((const __m128i *)(const void *)(t->kind + j - 1));
     __m128i f = _mm_loadu_si128((const __m128i *)(const void *)(t->flags + j));
-    __m128i ok = _mm_andnot_si128(_mm_cmpeq_epi8(kp, punct), _mm_cmpeq_epi8(k, word));
+    __m128i loud = _mm_or_si128(_mm_cmpeq_epi8(kp, punct), _mm_cmpeq_epi8(kp, url));
+    __m128i ok = _mm_andnot_si128(loud, _mm_cmpeq_epi8(k, word));
     ok = _mm_and_si128(ok, _mm_cmpeq_epi8(_mm_and_si128(f, other_flags), _mm_setzero_si128()));
     unsigned busy = ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFF;
     if (busy) return j + (size_t)__builtin_ctz(busy);
@@ -900,6 +923,16 @@ static size_t skip_quiet(const qr_tokens *t, size_t j, size_t limit) {
 #endif
   while (j < limit && quiet(t, j)) j++;
   return j;
+}
+
+/* Did the link before token i stand alone: a sentence starts with it, and
+ * small words follow (not "and", "or")? "... tight? http://a.org/ try
+ * couch surfing": EWT train, 40 times in 42. (After a link and a capital,
+ * the model decides.) */
+static int link_alone(const splitctx *c, size_t i, const rulestate *st) {
+  if (st->start != i - 1 || c->t->kind[i] != QR_TOK_WORD) return 0;
+  unsigned char b = c->s[c->t->start[i]];
+  return b >= 'a' && b <= 'z' && !TOK_IS(c, i, "and") && !TOK_IS(c, i, "or");
 }
 
 /* The commonest tokens that skip_quiet stops at, where the rules have
@@ -970,42 +1003,79 @@ static long list_marker(const splitctx *c, size_t i, size_t *end, int *style) {
   return v;
 }
 
+/* A list being read: its markers' first tokens and their items' first
+ * tokens (past 64 items, the last slot takes each new one), the number
+ * (or letter) it waits for next, its style (list_marker), and whether a
+ * boundary stands inside its items. */
+typedef struct listrun {
+  size_t at[64], item[64];
+  size_t n;
+  long want;
+  int style;
+  int ended;
+} listrun;
+
+/* May a list of this style run on past a sentence's end? A closer ")" or a
+ * bullet ends nothing, so items of several sentences are still one list
+ * ("nights 1) what island ... in Fiji. A way ... ride 2) I would ..."); a
+ * closer "." ends sentences itself ("I scored 1. Then he scored 2.") and
+ * its lists stay inside one. */
+static int runs_past_boundaries(int style) { return (style & 63) == 0 || (style & 3) == 2; }
+
+/* Does the first item of a list whose items end, marker at a, item from
+ * token k, run on from what comes before it: after a colon ("in order: 1)
+ * It is not normal"), or written as a sentence after an opening that needs
+ * it ("These are 1) Assassinate ...")? Both treebanks keep such a one
+ * whole; one in small letters after words ("for four nights 1) what
+ * island ...") starts at its marker. */
+static int introduced(const splitctx *c, size_t a, size_t k, size_t first) {
+  if (a > first + 1 && TOK_IS(c, a - 1, ":")) return 1;
+  qr_cclass cls;
+  first_cp(c, k, &cls);
+  return cls == QR_CC_UPPER;
+}
+
 /* Lists written inline ("Demands: 1) a ceasefire 2) talks", "a. apples b.
  * pears", "• water • food"): where markers of one style count on from 1
  * (or a) at least twice in a row, or bullets come twice, each item is a
  * sentence that starts at its marker, and nothing splits it before its
- * first word. Not a list of clauses inside a sentence, which both
- * treebanks keep whole: one whose items are joined by "and" or "or" ("that
- * 1) ... and 2) ...", "either a) ... or b) ..."), nor one whose items the
- * rules end already ("in order: 1) It is not normal ... 2) ..."), whose
- * first item stays with what comes before it in EWT and GUM. gaps[k] is
- * the gap before token first + k. */
+ * first word. A list of another style inside an item ("2) ... with an a)
+ * resort ... 3) ...") leaves the outer one counting. Not a list of
+ * clauses inside a sentence, which both treebanks keep whole: one whose
+ * items are joined by "and" or "or" ("that 1) ... and 2) ...", "either a)
+ * ... or b) ..."). A list whose items the rules end already may keep its
+ * first item with what comes before it (introduced); its other markers
+ * start sentences. gaps[k] is the gap before token first + k. */
 static void inline_lists(const splitctx *c, const marklist *ml, uint8_t *restrict gaps,
                          size_t first) {
   const qr_tokens *t = c->t;
-  size_t at[64];   /* the run's markers: first token */
-  size_t item[64]; /* ... and their items' first tokens */
-  size_t run = 0, m = 0, all = (size_t)ml->overflow, last = first;
-  long want = 1;
-  int style = -1;
+  listrun runs[2];   /* the list being read, and one it is nested in */
+  listrun *cur = &runs[0], *outer = NULL;
+  cur->n = 0;
+  size_t m = 0, all = (size_t)ml->overflow, last = first;
   for (size_t i = first + 1; i < t->n; i++) {
     if (!all) {   /* the next token noted */
       while (m < ml->nmarks && ml->marks[m] < i) m++;
       if (m == ml->nmarks) break;
       i = ml->marks[m];
     }
-    /* a boundary between two markers ends a list; so does an item that
-     * ends in "and" or "or" (checked at the next marker) */
-    for (size_t k = last + 1; run && k <= i; k++) {
+    /* a boundary between two markers ends a list that cannot run past
+     * one, and marks one that can; so does an item that ends in "and" or
+     * "or" (checked at the next marker) */
+    for (size_t k = last + 1; cur->n && k <= i; k++) {
       int d = GAP_DECISION(gaps[k - first]);
-      if (d == GAP_HARD || d == GAP_YES) {
-        run = 0;
-        style = -1;
+      if (d != GAP_HARD && d != GAP_YES) continue;
+      if (d == GAP_HARD || !runs_past_boundaries(cur->style)) {
+        cur->n = 0;
+        outer = NULL;
+      } else {
+        cur->ended = 1;
+        if (outer) outer->ended = 1;
       }
     }
-    if (run && i > first + 1 && (TOK_IS(c, i - 1, "and") || TOK_IS(c, i - 1, "or"))) {
-      run = 0;
-      style = -1;
+    if (cur->n && i > first + 1 && (TOK_IS(c, i - 1, "and") || TOK_IS(c, i - 1, "or"))) {
+      cur->n = 0;
+      outer = NULL;
       continue;
     }
     last = i;
@@ -1013,23 +1083,33 @@ static void inline_lists(const splitctx *c, const marklist *ml, uint8_t *restric
     int st;
     long v = list_marker(c, i, &end, &st);
     if (v < 0) continue;
-    int next = run && st == style && (v == 0 || v == want);
-    if (!next) {   /* a list may start here: its first marker counts from 1 */
-      if (v > 1) continue;
-      run = 0;
-      style = st;
-      want = 1;
+    if (outer && st == outer->style && (v == 0 || v == outer->want)) {
+      *cur = *outer;   /* back in the outer list: the inner one is done */
+      outer = NULL;
     }
-    if (run < 64) run++;   /* (past 64 items, the last slot takes each new one) */
-    at[run - 1] = i;
-    item[run - 1] = end;
-    want = v + 1;
-    if (run < 2) continue;
-    /* two or more: each item from its marker (the first one's too, now) */
-    for (size_t r = run == 2 ? 0 : run - 1; r < run; r++) {
-      if (GAP_DECISION(gaps[at[r] - first]) != GAP_HARD)
-        gaps[at[r] - first] = GAP(GAP_YES, WHY_LIST);
-      for (size_t k = at[r] + 1; k <= item[r]; k++) gaps[k - first] = GAP(GAP_NEVER, WHY_LIST);
+    if (!(cur->n && st == cur->style && (v == 0 || v == cur->want))) {
+      /* a list may start here: its first marker counts from 1 */
+      if (v > 1) continue;
+      if (cur->n && st != cur->style && !outer) {   /* inside an item of cur */
+        outer = cur;
+        cur = cur == &runs[0] ? &runs[1] : &runs[0];
+      }
+      cur->n = 0;
+      cur->style = st;
+      cur->ended = 0;
+    }
+    if (cur->n < 64) cur->n++;
+    cur->at[cur->n - 1] = i;
+    cur->item[cur->n - 1] = end;
+    cur->want = v + 1;
+    if (cur->n < 2) continue;
+    /* two or more: each item from its marker (the first one's too, now,
+     * but after a colon in a list whose items end) */
+    for (size_t r = cur->n == 2 ? 0 : cur->n - 1; r < cur->n; r++) {
+      size_t a = cur->at[r];
+      if (r == 0 && cur->ended && introduced(c, a, cur->item[0], first)) continue;
+      if (GAP_DECISION(gaps[a - first]) != GAP_HARD) gaps[a - first] = GAP(GAP_YES, WHY_LIST);
+      for (size_t k = a + 1; k <= cur->item[r]; k++) gaps[k - first] = GAP(GAP_NEVER, WHY_LIST);
     }
     i = end - 1;
     last = i;
@@ -1198,7 +1278,7 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
         u = WHY_LETTER;
       } else if (i == st.pending) {
         u = st.pending_why;
-      } else if (pk == QR_TOK_URL && rk == QR_TOK_URL) {
+      } else if (pk == QR_TOK_URL && (rk == QR_TOK_URL || link_alone(&c, i, &st))) {
         u = WHY_LINK;
       } else if (((((pk == QR_TOK_PUNCT) | (pk == QR_TOK_SYMBOL)) & (toks->len[i - 1] >= 8)) |
                   (((rk == QR_TOK_PUNCT) | (rk == QR_TOK_SYMBOL)) & (toks->len[i] >= 8))) &&
