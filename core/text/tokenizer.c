@@ -431,6 +431,14 @@ static size_t scan_host(const unsigned char *s, size_t a, size_t b) {
   }
   if (labels < 2 || long_label < 2) return 0;
   if (!is_tld(s + last_label, i - last_label)) return 0;
+  /* a domain written in title case after a small letter is a sentence's
+   * start after a missing space: "streak.In spite", "done.It was" */
+  if (i - last_label >= 2 && ascii_class[s[last_label]] == B_UPPER &&
+      ascii_class[s[last_label - 2]] == B_LOWER) {
+    size_t k = last_label + 1;
+    while (k < i && ascii_class[s[k]] == B_LOWER) k++;
+    if (k == i) return 0;
+  }
   return i;
 }
 
@@ -1040,7 +1048,13 @@ static void split_core(tokctx *t, size_t a, size_t b) {
         for (size_t k = ps; k < p; k++) all_alpha &= s[k] >= 'a' && s[k] <= 'z';
         int lone_i = e - nx == 1 && (s[nx] == 'I' || s[nx] == 'i');
         int title = next.cls == QR_CC_UPPER && lower_after;
-        if (e == b && all_alpha && (e - nx >= 2 || lone_i) &&
+        /* (a clitic may follow the word: "quality.You'll also") */
+        size_t ce = e;
+        if (title && ce < b && is_apos(char_at(s, b, ce).cp)) {
+          ce += (size_t)char_at(s, b, ce).len;
+          while (ce < b && s[ce] >= 'a' && s[ce] <= 'z') ce++;
+        }
+        if ((e == b || ce == b) && all_alpha && (e - nx >= 2 || lone_i) &&
             (lower_after || next.cls == QR_CC_UPPER || lone_i) &&
             (title || lone_i || (!is_tld(s + nx, e - nx) && !is_extension(s + nx, e - nx)))) {
           emit_word(t, ps, p);
