@@ -108,7 +108,8 @@ static qr_status entity_of(const qr_corpus *c, qr_entities *es, size_t full, uin
   qr_buf *b = &es->scratch;
   qr_buf_reset(b);
   for (size_t i = m->tok_first[full]; i < (size_t)m->tok_first[full] + m->tok_count[full]; i++)
-    if (c->toks.kind[i] != QR_TOK_PUNCT && qr_buf_append(b, &c->fold[i], sizeof *c->fold))
+    if (c->toks.kind[i] != QR_TOK_PUNCT && c->toks.kind[i] != QR_TOK_ELLIPSIS &&
+        qr_buf_append(b, &c->fold[i], sizeof *c->fold))
       return QR_ENOMEM;
   size_t before = qr_lexicon_size(es->keys);
   qr_status rc = qr_lexicon_intern(es->keys, b->data ? b->data : "", b->len, j);

@@ -468,7 +468,9 @@ static qr_status scan_sentence(scan *s, ments *mt, size_t doc, size_t t0, size_t
   for (size_t i = t0; i < t1;) {
     int is_covered = covered(mt, i, 1);
     if (t->kind[i] != QR_TOK_WORD || !(class_of(s, i) & CL_CAP) || is_covered) {
-      if (t->kind[i] != QR_TOK_PUNCT && t->kind[i] != QR_TOK_SYMBOL) seen = 1;
+      if (t->kind[i] != QR_TOK_PUNCT && t->kind[i] != QR_TOK_SYMBOL &&
+          t->kind[i] != QR_TOK_ELLIPSIS)
+        seen = 1;
       i++;
       continue;
     }

@@ -33,6 +33,10 @@ static const char *const why_names[WHY_MAX] = {
   "none", "period", "question", "exclaim", "ellipsis", "abbr", "title", "numabbr", "initial",
   "acronym", "softline", "dash", "list", "link", "date", "letter", "caption", "ruler", "stamp"};
 
+/* A token's kind as the model knows it: an ellipsis is the mark it was
+ * when the model was trained (its features would change otherwise). */
+static int model_kind(int kind) { return kind == QR_TOK_ELLIPSIS ? QR_TOK_PUNCT : kind; }
+
 static uint64_t mix(uint64_t h) {
   h ^= h >> 30;
   h *= 0xbf58476d1ce4e5b9ULL;
@@ -203,7 +207,7 @@ int qr_gap_is_candidate(const qr_gap *g) {
     if (r_small && ((g->term != NONE && g->term != i - 1) || why == WHY_ELLIPSIS)) return 0;
     return 1;
   }
-  switch (t->kind[i - 1]) {
+  switch (model_kind(t->kind[i - 1])) {
   case QR_TOK_WORD:
     /* before a capital; after a small word ("the Kremlin") only just before
      * the rules' next boundary, where a signature or a line may end. Not
@@ -326,8 +330,9 @@ size_t qr_gap_features(const qr_gap *g, uint64_t *f, qr_buf *names) {
     size_t ll = L.wlen > 5 ? 5 : L.wlen;
     add(&fs, F_LLEN, (uint64_t)ll, lens[ll], 1);
   }
-  const char *lk = qr_token_kind_name(t->kind[i - 1]), *rk = qr_token_kind_name(t->kind[i]);
-  add2(&fs, F_KINDS, (uint64_t)t->kind[i - 1], (uint64_t)t->kind[i], lk, rk);
+  int lkind = model_kind(t->kind[i - 1]), rkind = model_kind(t->kind[i]);
+  const char *lk = qr_token_kind_name(lkind), *rk = qr_token_kind_name(rkind);
+  add2(&fs, F_KINDS, (uint64_t)lkind, (uint64_t)rkind, lk, rk);
   /* where the gap lies between the rules' boundaries */
   static const char *const bnames[] = {"0", "1", "2", "3-4", "5-8", "9-16", "17-32", "33+"};
   int bs = bucket(g->since), bu = bucket(g->until);

@@ -129,6 +129,10 @@ static int is_terminal(const splitctx *c, size_t i) {
   return (c->t->flags[i] & QR_TF_TERMINAL) != 0;
 }
 
+/* Is kind k punctuation: a mark, or an ellipsis (a kind of its own for the
+ * user, a mark like any other to the rules)? */
+static inline int mark_kind(unsigned k) { return k == QR_TOK_PUNCT || k == QR_TOK_ELLIPSIS; }
+
 /* Hard-wrapped text (a book, a mail, a text file cut at 45 to 100 columns)
  * has most of its lines about as long as its wrap width, which is the length
  * 90% of its lines do not pass: a few longer lines (a URL, a table row) do
@@ -210,7 +214,7 @@ static int letters_only(const unsigned char *s, size_t n) {
 static int attribution_ends(const splitctx *c, size_t i) {
   const qr_tokens *t = c->t;
   for (size_t m = i; m < i + 2; m++) {
-    if (m >= t->n || (t->flags[m] & QR_TF_NEWLINE_BEFORE) || t->kind[m] == QR_TOK_PUNCT) return 1;
+    if (m >= t->n || (t->flags[m] & QR_TF_NEWLINE_BEFORE) || mark_kind(t->kind[m])) return 1;
     if (t->kind[m] != QR_TOK_WORD) return 0;
   }
   return 0;
@@ -323,7 +327,7 @@ static int is_dash(const splitctx *c, size_t i) {
 static size_t drawn_at(const splitctx *c, size_t i, int table) {
   const unsigned char *s = c->s + c->t->start[i];
   size_t n = c->t->len[i];
-  if (c->t->kind[i] != QR_TOK_PUNCT && c->t->kind[i] != QR_TOK_SYMBOL) return 0;
+  if (!mark_kind(c->t->kind[i]) && c->t->kind[i] != QR_TOK_SYMBOL) return 0;
   for (size_t k = 0; k < n; k++)
     if (!(s[k] == '*' || s[k] == '=' || s[k] == '_' || s[k] == '-' || s[k] == '~' ||
           s[k] == '#' || s[k] == '+' || (table && s[k] == '|')))
@@ -614,7 +618,7 @@ static int postscript(const splitctx *c, size_t i, uint8_t *restrict gaps, size_
       !postscript_at(c, ps))
     return GAP_NO;
   if (!memchr(c->s + t->start[ps], '.', t->len[ps]) && ps > first &&
-      t->kind[ps - 1] != QR_TOK_PUNCT && GAP_DECISION(gaps[ps - first]) == GAP_NO &&
+      !mark_kind(t->kind[ps - 1]) && GAP_DECISION(gaps[ps - first]) == GAP_NO &&
       !(t->flags[ps] & QR_TF_NEWLINE_BEFORE) && ps > st->start) {
     first_cp(c, ps - 1, &cls);
     if (cls != QR_CC_LOWER || t->kind[ps - 1] != QR_TOK_WORD) {
@@ -686,7 +690,7 @@ static int vocative_line(const splitctx *c, size_t i, size_t start, int stamped)
 static int file_ends_at(const splitctx *c, size_t i, size_t first) {
   const qr_tokens *t = c->t;
   if ((TOK_IS(c, i, ">>") || TOK_IS(c, i, ")")) && i > first) i--;
-  return t->kind[i] != QR_TOK_PUNCT &&
+  return !mark_kind(t->kind[i]) &&
          qr_is_file_name((const char *)c->s + t->start[i], t->len[i]);
 }
 
@@ -927,7 +931,7 @@ static int why_of(const splitctx *c, size_t j) {
  * (its gap stays 0, GAP(GAP_NO, WHY_NONE)). Most tokens of prose are quiet. */
 static int quiet(const qr_tokens *t, size_t j) {
   return t->kind[j] == QR_TOK_WORD && (t->flags[j] & ~QR_TF_SPACE_BEFORE) == 0 &&
-         t->kind[j - 1] != QR_TOK_PUNCT && t->kind[j - 1] != QR_TOK_URL;
+         !mark_kind(t->kind[j - 1]) && t->kind[j - 1] != QR_TOK_URL;
 }
 
 /* The first token from j on (j > 0) that is not quiet, or limit: sixteen
@@ -935,13 +939,14 @@ static int quiet(const qr_tokens *t, size_t j) {
 static size_t skip_quiet(const qr_tokens *t, size_t j, size_t limit) {
 #if defined(__SSE2__)
   const __m128i word = _mm_set1_epi8(QR_TOK_WORD), punct = _mm_set1_epi8(QR_TOK_PUNCT);
-  const __m128i url = _mm_set1_epi8(QR_TOK_URL);
+  const __m128i url = _mm_set1_epi8(QR_TOK_URL), ellipsis = _mm_set1_epi8(QR_TOK_ELLIPSIS);
   const __m128i other_flags = _mm_set1_epi8((char)(uint8_t)~QR_TF_SPACE_BEFORE);
   while (j + 16 <= limit) {
     __m128i k = _mm_loadu_si128((const __m128i *)(const void *)(t->kind + j));
     __m128i kp = _mm_loadu_si128((const __m128i *)(const void *)(t->kind + j - 1));
     __m128i f = _mm_loadu_si128((const __m128i *)(const void *)(t->flags + j));
-    __m128i loud = _mm_or_si128(_mm_cmpeq_epi8(kp, punct), _mm_cmpeq_epi8(kp, url));
+    __m128i loud = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(kp, punct), _mm_cmpeq_epi8(kp, url)),
+                                _mm_cmpeq_epi8(kp, ellipsis));
     __m128i ok = _mm_andnot_si128(loud, _mm_cmpeq_epi8(k, word));
     ok = _mm_and_si128(ok, _mm_cmpeq_epi8(_mm_and_si128(f, other_flags), _mm_setzero_si128()));
     unsigned busy = ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFF;
@@ -973,10 +978,10 @@ static int link_alone(const splitctx *c, size_t i, const rulestate *st) {
 static inline int busy_for_nothing(const splitctx *c, size_t i, unsigned pk, unsigned rk,
                                    const rulestate *st) {
   const qr_tokens *t = c->t;
-  if (rk == QR_TOK_PUNCT)
+  if (mark_kind(rk))
     return (pk == QR_TOK_WORD || pk == QR_TOK_NUMBER) && t->len[i] < 8 &&
            !(t->len[i] == 1 && c->s[t->start[i]] == '-');
-  return rk == QR_TOK_WORD && pk == QR_TOK_PUNCT && t->len[i - 1] < 8 &&
+  return rk == QR_TOK_WORD && mark_kind(pk) && t->len[i - 1] < 8 &&
          !mark_may_matter(t, i, st);
 }
 
@@ -1308,13 +1313,13 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
         u = st.pending_why;
       } else if (pk == QR_TOK_URL && (rk == QR_TOK_URL || link_alone(&c, i, &st))) {
         u = WHY_LINK;
-      } else if (((((pk == QR_TOK_PUNCT) | (pk == QR_TOK_SYMBOL)) & (toks->len[i - 1] >= 8)) |
-                  (((rk == QR_TOK_PUNCT) | (rk == QR_TOK_SYMBOL)) & (toks->len[i] >= 8))) &&
+      } else if (((((mark_kind(pk)) | (pk == QR_TOK_SYMBOL)) & (toks->len[i - 1] >= 8)) |
+                  (((mark_kind(rk)) | (rk == QR_TOK_SYMBOL)) & (toks->len[i] >= 8))) &&
                  ruler_gap(&c, i, first)) {   /* a ruler has eight bytes or more */
         u = WHY_RULER;
       } else if (rk == QR_TOK_PUNCT && file_list_item(&c, i, first)) {
         u = WHY_LIST;
-      } else if (pk == QR_TOK_PUNCT && rk == QR_TOK_WORD && mark_may_matter(toks, i, &st)) {
+      } else if (mark_kind(pk) && rk == QR_TOK_WORD && mark_may_matter(toks, i, &st)) {
         /* PS or PPS before the mark: two or three bytes, the first a P */
         if (!(f & QR_TF_NEWLINE_BEFORE) && i >= first + 2 && toks->len[i - 2] - 2u <= 1u &&
             (c.s[toks->start[i - 2]] | 0x20) == 'p')
@@ -1485,7 +1490,7 @@ static unsigned may_ask16(const uint8_t *rules, const unsigned char *r0s, const 
                                _mm_or_si128(_mm_or_si128(IS(p0, '-'), IS(p0, ':')),
                                             _mm_or_si128(_mm_or_si128(IS(p0, '['), IS(p0, ']')),
                                                          IS(p0, '_'))));
-  __m128i muted = _mm_and_si128(IS(pk, QR_TOK_PUNCT), quote);
+  __m128i muted = _mm_and_si128(_mm_or_si128(IS(pk, QR_TOK_PUNCT), IS(pk, QR_TOK_ELLIPSIS)), quote);
   __m128i plain = _mm_andnot_si128(_mm_or_si128(small, muted), _mm_or_si128(cap, IS(p0, ',')));
   /* the reason: the rule byte's upper six bits */
   __m128i why = _mm_and_si128(_mm_srli_epi16(rule, 2), _mm_set1_epi8(0x3F));
@@ -1520,7 +1525,7 @@ size_t qr_model_candidates(const char *text, const qr_tokens *toks, size_t first
   for (; i < toks->n; i++) {
     cand[ncand] = (uint32_t)i;
     ncand += may_ask(gaps[i - first], s[toks->start[i]], s[toks->start[i - 1]],
-                     toks->kind[i - 1] == QR_TOK_PUNCT);
+                     mark_kind(toks->kind[i - 1]));
   }
   return ncand;
 }

@@ -182,8 +182,25 @@ static int grow_tokens(tokctx *t) {
   return 1;
 }
 
+/* Is the terminator text[start, start + len) (two bytes or more) an ellipsis:
+ * periods only, or "…" only? */
+static int ellipsis_form(const unsigned char *s, size_t len) {
+  if (s[0] == '.') {
+    for (size_t i = 1; i < len; i++)
+      if (s[i] != '.') return 0;
+    return 1;
+  }
+  if (len % 3) return 0;
+  for (size_t i = 0; i < len; i += 3)
+    if (s[i] != 0xE2 || s[i + 1] != 0x80 || s[i + 2] != 0xA6) return 0;
+  return 1;
+}
+
 static inline void emit(tokctx *t, size_t start, size_t len, int kind, int flags, size_t split) {
   if (t->rc || len == 0) return;
+  /* every terminator comes here: the ellipses get their kind in one place */
+  if (kind == QR_TOK_PUNCT && len >= 2 && (flags & QR_TF_TERMINAL) && ellipsis_form(t->s + start, len))
+    kind = QR_TOK_ELLIPSIS;
   qr_tokens *o = t->out;
   if (o->n == o->cap && !grow_tokens(t)) return;
   size_t k = o->n++;
@@ -1767,7 +1784,8 @@ void qr_tokens_free(qr_tokens *t) {
 }
 
 static const char *const kind_names[QR_TOK_KIND_MAX] = {
-  "?", "word", "number", "punct", "symbol", "url", "email", "hashtag", "mention", "emoji"};
+  "?", "word", "number", "punct", "symbol", "url", "email", "hashtag", "mention", "emoji",
+  "ellipsis"};
 
 const char *qr_token_kind_name(int kind) {
   return kind > 0 && kind < QR_TOK_KIND_MAX ? kind_names[kind] : "?";

@@ -30,6 +30,8 @@ typedef enum qr_token_kind {
   QR_TOK_HASHTAG,   /* #word */
   QR_TOK_MENTION,   /* @user */
   QR_TOK_EMOJI,     /* pictographs and text emoticons such as :-) */
+  QR_TOK_ELLIPSIS,  /* a run of periods or of "…" ("...", "....", "..", "…"), a terminator;
+                     * ". . ." written with spaces stays three periods, as UD writes it */
   QR_TOK_KIND_MAX
 } qr_token_kind;
 

@@ -259,6 +259,10 @@ static void kinds(unit *u, const qr_segmenter *seg) {
     {"word 7,000 , $ http://x.org a@b.com #tag @me \xF0\x9F\x98\x80 :)",
      "word number punct symbol url email hashtag mention emoji emoji"},
     {"20th 1990s 3.5", "number number number"},
+    /* ellipses of every form are their own kind; a period, a run of
+     * other terminators and the spaced form (three periods) are marks */
+    {"so... well.... ok.. no\xE2\x80\xA6 yes . . . go. why?!", "word ellipsis word ellipsis word "
+     "ellipsis word ellipsis word punct punct punct word punct word punct"},
     {NULL, NULL}};
   qr_tokens t = {0};
   qr_buf got = {0};
