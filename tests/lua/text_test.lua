@@ -16,6 +16,18 @@ T.test("tokenize gives text, kind, offsets, parts and spacing", function()
   T.eq(#q.tokenize(""), 0)
 end)
 
+T.test("ellipses are a kind of their own, and queries find them", function()
+  local kinds = {}
+  for i, t in ipairs(q.tokenize("Wait... then \u{2026} go. . . now")) do kinds[i] = t.kind end
+  T.eq(kinds, { "word", "ellipsis", "word", "ellipsis", "word", "punct", "punct", "punct", "word" })
+  local path = T.tmpfile("We waited... and waited.... Then it came.\n", "a.txt")
+  local c = q.open(path, { quiet = true, gazetteer = false })
+  local rows = c:freq{ kind = "ellipsis" }
+  T.eq({ rows[1].form, rows[2].form }, { "...", "...." })
+  T.eq(c:count('[kind="ellipsis"]'), 2)
+  c:close()
+end)
+
 T.test("sentences gives text, offsets and tokens", function()
   local text = "He left. She stayed in the U.S. He said so."
   local s = q.sentences(text)
