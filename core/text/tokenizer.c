@@ -1245,10 +1245,36 @@ static int plain_compound(tokctx *t, size_t a, size_t b) {
   return 1;
 }
 
+/* The numero sign written with a letter: "N°" or "Nº" (a degree sign or a
+ * masculine ordinal after N), one word, and with its period before a
+ * number ("N°. 7", an abbreviation of the number class) or a period of its
+ * own. */
+static int numero(tokctx *t, size_t a, size_t b) {
+  const unsigned char *s = t->s;
+  if (b - a < 3 || b - a > 4 || (s[a] | 0x20) != 'n' || s[a + 1] != 0xC2 ||
+      (s[a + 2] != 0xB0 && s[a + 2] != 0xBA))
+    return 0;
+  size_t e = a + 3;
+  if (e == b) {
+    emit(t, a, 3, QR_TOK_WORD, 0, 0);
+    return 1;
+  }
+  if (s[e] != '.') return 0;
+  size_t j = b;
+  while (j < t->n && (s[j] == ' ' || s[j] == '\t')) j++;
+  if (j > b && j < t->n && ((s[j] >= '0' && s[j] <= '9') || s[j] == '#')) {
+    emit(t, a, 4, QR_TOK_WORD, QR_TF_ABBREV, 0);
+  } else {
+    emit(t, a, 3, QR_TOK_WORD, 0, 0);
+    emit(t, e, 1, QR_TOK_PUNCT, QR_TF_TERMINAL, 0);
+  }
+  return 1;
+}
+
 static void tokenize_chunk(tokctx *t, size_t a, size_t b) {
   const unsigned char *s = t->s;
   t->has = chunk_has(s, a, b);
-  if (plain_compound(t, a, b) || list_marker(t, a, b)) return;
+  if (plain_compound(t, a, b) || list_marker(t, a, b) || numero(t, a, b)) return;
   while (a < b && !t->rc) {
     size_t m;
     unsigned c0 = s[a];
