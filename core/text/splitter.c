@@ -172,15 +172,54 @@ static void measure_lines(splitctx *c) {
   c->wrapped = width >= 20 && width <= 100 && full >= 2 && full * 2 >= lines;
 }
 
-/* Does a line break before token i end the sentence? prev is the length of
- * the line before it (from its first token to its last). */
-static int newline_breaks(const splitctx *c, size_t i, size_t prev) {
+/* Is s[a, e), a line, a row of a table laid out with white space: two
+ * columns' gaps at least (a tab, or two spaces or more between words, not
+ * after a sentence's end: "end.  Next" is no gap)? "Ann     34    Paris" */
+static int table_row(const unsigned char *s, size_t a, size_t e) {
+  /* most lines have neither two spaces together nor a tab: eight bytes at
+   * a time (a step of seven, so that a pair across two loads is seen) */
+  const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  int any = 0;
+  size_t q = a;
+  for (; q + 8 <= e && !any; q += 7) {
+    uint64_t v;
+    memcpy(&v, s + q, 8);
+    uint64_t sp = v ^ (ones * ' '), tab = v ^ (ones * '\t');
+    uint64_t zs = (sp - ones) & ~sp & highs, zt = (tab - ones) & ~tab & highs;
+    any = (zs & (zs >> 8)) || zt;
+  }
+  for (; q + 1 < e && !any; q++) any = s[q] == '\t' || (s[q] == ' ' && s[q + 1] == ' ');
+  if (!any) return 0;
+  size_t gaps = 0;
+  for (size_t k = a + 1; k + 1 < e; k++) {
+    if (s[k] != '\t' && !(s[k] == ' ' && s[k + 1] == ' ')) continue;
+    size_t g = k;
+    while (g < e && (s[g] == ' ' || s[g] == '\t')) g++;
+    unsigned char b = s[k - 1];
+    if (g < e && b != ' ' && b != '\t' && b != '.' && b != '!' && b != '?' && b != ':' && b != ';')
+      gaps++;
+    k = g;
+  }
+  return gaps >= 2;
+}
+
+/* Does a line break before token i end the sentence? The line before it
+ * starts at byte from, and is prev bytes long from its first token to its
+ * last. */
+static int newline_breaks(const splitctx *c, size_t i, size_t from, size_t prev) {
   qr_cclass cls;
   first_cp(c, i, &cls);
   if (cls == QR_CC_LOWER && !(c->t->flags[i - 1] & QR_TF_TERMINAL)) return 0;
   if (!c->wrapped) return 1;
   if (cls == QR_CC_LOWER) return 0;
-  return prev * 10 < c->wrap_width * 6;
+  /* a line that ends in a link, before a capital: the link ended the
+   * sentence ("See the report at http://a.org/r.pdf | The figures ...")
+   * whatever the line's length (a link is not cut where a line wraps) */
+  if (c->t->kind[i - 1] == QR_TOK_URL) return 1;
+  if (prev * 10 < c->wrap_width * 6) return 1;
+  /* after a row of a table, each a sentence (the header's line, and each
+   * row after it, ends with its row) */
+  return table_row(c->s, from, from + prev);
 }
 
 static qr_status push(qr_sentences *out, size_t first, size_t count, int flags) {
@@ -205,6 +244,15 @@ static int letters_only(const unsigned char *s, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (!((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')) return 0;
   return 1;
+}
+
+/* Is token j the a.m. or p.m. of a time ("5:30 P.M.", "9 a.m.")? */
+static int clock_suffix(const splitctx *c, size_t j) {
+  const qr_tokens *t = c->t;
+  if (j == 0 || t->len[j] != 4 || t->kind[j - 1] != QR_TOK_NUMBER) return 0;
+  const unsigned char *w = c->s + t->start[j];
+  return ((w[0] | 0x20) == 'a' || (w[0] | 0x20) == 'p') && w[1] == '.' && (w[2] | 0x20) == 'm' &&
+         w[3] == '.';
 }
 
 /* Does the attribution of a quotation end at token i, or one word after it
@@ -252,6 +300,12 @@ static int boundary_after(const splitctx *c, size_t j, size_t k) {
      * it (a number, a bracket, a small word: the tokenizer's
      * unknown_abbrev): an abbreviation inside its sentence, "9th Cir. 1999" */
     if (!cls && len >= 3 && letters_only(c->s + st, len - 1)) return GAP_NO;
+    /* after a time's a.m. or p.m., a title and its name: "... ended at 5:30
+     * P.M. | Mr. Smith left" (in UD a capital after a time starts a
+     * sentence 169 times in 187; "at 5 p.m. Friday" goes on) */
+    if (clock_suffix(c, j) && (t->flags[k] & QR_TF_ABBREV) &&
+        qr_segmenter_abbrev(c->seg, (const char *)c->s + t->start[k], t->len[k]) == QR_ABBR_TITLE)
+      return GAP_YES;
     /* after etc., as after a period, any capital: "... Skype rings, etc.
      * Anything that ..." (UD: 28 times in 29) */
     return starts_sentence(c, k, cls != QR_ABBR_FINAL) ? GAP_YES : GAP_NO;
@@ -925,29 +979,27 @@ static int why_of(const splitctx *c, size_t j) {
 }
 
 /* Is token j quiet: a plain word (white space before it at most: no line
- * break, no period of its own) after anything but punctuation or a link
- * (which may have stood alone: see WHY_LINK)? With nothing
+ * break, no period of its own) after a word or a number (not after a mark,
+ * nor a link, which may have stood alone: see WHY_LINK)? With nothing
  * ended before it, the rules see no boundary there and have nothing to note
  * (its gap stays 0, GAP(GAP_NO, WHY_NONE)). Most tokens of prose are quiet. */
 static int quiet(const qr_tokens *t, size_t j) {
   return t->kind[j] == QR_TOK_WORD && (t->flags[j] & ~QR_TF_SPACE_BEFORE) == 0 &&
-         !mark_kind(t->kind[j - 1]) && t->kind[j - 1] != QR_TOK_URL;
+         (t->kind[j - 1] == QR_TOK_WORD || t->kind[j - 1] == QR_TOK_NUMBER);
 }
 
 /* The first token from j on (j > 0) that is not quiet, or limit: sixteen
  * tokens at a time where SSE2 is there. */
 static size_t skip_quiet(const qr_tokens *t, size_t j, size_t limit) {
 #if defined(__SSE2__)
-  const __m128i word = _mm_set1_epi8(QR_TOK_WORD), punct = _mm_set1_epi8(QR_TOK_PUNCT);
-  const __m128i url = _mm_set1_epi8(QR_TOK_URL), ellipsis = _mm_set1_epi8(QR_TOK_ELLIPSIS);
+  const __m128i word = _mm_set1_epi8(QR_TOK_WORD), number = _mm_set1_epi8(QR_TOK_NUMBER);
   const __m128i other_flags = _mm_set1_epi8((char)(uint8_t)~QR_TF_SPACE_BEFORE);
   while (j + 16 <= limit) {
     __m128i k = _mm_loadu_si128((const __m128i *)(const void *)(t->kind + j));
     __m128i kp = _mm_loadu_si128((const __m128i *)(const void *)(t->kind + j - 1));
     __m128i f = _mm_loadu_si128((const __m128i *)(const void *)(t->flags + j));
-    __m128i loud = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(kp, punct), _mm_cmpeq_epi8(kp, url)),
-                                _mm_cmpeq_epi8(kp, ellipsis));
-    __m128i ok = _mm_andnot_si128(loud, _mm_cmpeq_epi8(k, word));
+    __m128i after = _mm_or_si128(_mm_cmpeq_epi8(kp, word), _mm_cmpeq_epi8(kp, number));
+    __m128i ok = _mm_and_si128(after, _mm_cmpeq_epi8(k, word));
     ok = _mm_and_si128(ok, _mm_cmpeq_epi8(_mm_and_si128(f, other_flags), _mm_setzero_si128()));
     unsigned busy = ~(unsigned)_mm_movemask_epi8(ok) & 0xFFFF;
     if (busy) return j + (size_t)__builtin_ctz(busy);
@@ -1272,7 +1324,7 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
     if (term == NONE && (f & ~QR_TF_SPACE_BEFORE) == 0 && i != st.pending &&
         busy_for_nothing(&c, i, pk, rk, &st))
       continue;   /* its gap stays 0 and nothing is noted */
-    size_t prev_line = 0;
+    size_t prev_line = 0, prev_from = line_off;
     if (f & QR_TF_NEWLINE_BEFORE) {
       size_t end = toks->start[i - 1] + toks->len[i - 1];
       prev_line = end > line_off ? end - line_off : 0;
@@ -1286,7 +1338,7 @@ void qr_split_rules(const qr_segmenter *seg, const char *text, size_t len, const
     }
     int why = term != NONE ? why_of(&c, term) : WHY_NONE;
     if ((f & QR_TF_PARA_BEFORE) ||
-        ((f & QR_TF_NEWLINE_BEFORE) && newline_breaks(&c, i, prev_line))) {
+        ((f & QR_TF_NEWLINE_BEFORE) && newline_breaks(&c, i, prev_from, prev_line))) {
       *g = GAP(GAP_HARD, why);
     } else if (term != NONE) {
       size_t n = absorbs(&c, i);
