@@ -643,11 +643,32 @@ static int abbrev_class(const qr_segmenter *seg, const unsigned char *s, size_t 
  * sentences ("at home. 3 days later"); the sentence splitter still weighs
  * the gap. A number-class abbreviation written small keeps its period
  * before a number too ("issue no. 7"). */
+/* From s[j], a run of short words in title case, each with its period and
+ * one space after it ("R. Civ. P. 12", "Br. 7"): the end of the run (where
+ * what follows it starts), or j when there is none. */
+static size_t abbrev_run(const unsigned char *s, size_t len, size_t j) {
+  for (int k = 0; k < 4; k++) {
+    if (j >= len || !(s[j] >= 'A' && s[j] <= 'Z')) return j;
+    size_t e = j + 1;
+    while (e < len && e < j + 5 && s[e] >= 'a' && s[e] <= 'z') e++;
+    if (e + 1 >= len || s[e] != '.' || s[e + 1] != ' ') return j;
+    j = e + 2;
+  }
+  return j;
+}
+
 static int unknown_abbrev(const qr_segmenter *seg, const unsigned char *s, size_t len, size_t p,
                           size_t w, size_t b) {
   size_t j = b;
   while (j < len && (s[j] == ' ' || s[j] == '\t')) j++;
   if (j == b || j >= len) return 0;
+  /* a run of abbreviations before a number reads as one: "Fed. R. Civ. P.
+   * 12(b)", "Def. Br. 7" (each of its words is asked in turn) */
+  if (s[j] >= 'A' && s[j] <= 'Z') {
+    size_t r = abbrev_run(s, len, j);
+    if (r == j || !(r < len && s[r] >= '0' && s[r] <= '9')) return 0;
+    j = r;
+  }
   int number = (s[j] >= '0' && s[j] <= '9') || s[j] == '#';
   int small = s[j] >= 'a' && s[j] <= 'z';
   if (!number && !small && s[j] != '(') return 0;
