@@ -698,15 +698,18 @@ static int unknown_abbrev(const qr_segmenter *seg, const unsigned char *s, size_
     char up[8];
     memcpy(up, s + p, n + 1);
     up[0] = (char)(up[0] - 32);
-    return qr_segmenter_abbrev_recased(seg, up, n + 1) == QR_ABBR_NUMBER;
+    /* before a number, a word in small letters of four or more ends its
+     * sentence ("learns chess. 1542 Leonardo": EWT and GUM, about 130
+     * times, against 2 abbreviations the lexicon lacks, "approx. 40");
+     * a shorter one is taken ("ep. 4", "ch. 2"), a common one is not
+     * (below: "the war. 1944") */
+    if (n > 3) return 0;
+  } else if (number && !title) {
+    /* ... and a word in capitals only is a name or a numeral ("the USA.
+     * 1999 was", "Phillip II. 1575"); a title-case word is taken: "Approx.
+     * 40 km", "9th Cir. 1999" */
+    return 0;
   }
-  /* before a number, a word written in capitals only is a name or a
-   * numeral ("the USA. 1999 was", "Phillip II. 1575"), and a word in small
-   * letters one that ends its sentence ("learns chess. 1542 Leonardo"):
-   * EWT and GUM, about 150 times, against 4 abbreviations the lexicon
-   * lacks ("approx. 40"). A title-case word is taken: "Approx. 40 km",
-   * "9th Cir. 1999". */
-  if (number && !title) return 0;
   /* a common word, or one with an ending ("cats", "aimed") */
   const char *wd = (const char *)s + p;
   int ends_s = wd[n - 1] == 's' || wd[n - 1] == 'S';
