@@ -698,6 +698,7 @@ static int unknown_abbrev(const qr_segmenter *seg, const unsigned char *s, size_
     char up[8];
     memcpy(up, s + p, n + 1);
     up[0] = (char)(up[0] - 32);
+    if (qr_segmenter_abbrev_recased(seg, up, n + 1) == QR_ABBR_NUMBER) return 1;
     /* before a number, a word in small letters of four or more ends its
      * sentence ("learns chess. 1542 Leonardo": EWT and GUM, about 130
      * times, against 2 abbreviations the lexicon lacks, "approx. 40");
