@@ -184,7 +184,8 @@ uint32_t lqr_opt_kinds(lua_State *L, int t, const char *fn, int *entity) {
     else if (kind) mask = 1u << kind;
     else
       luaL_error(L, "option 'kind' to '%s': bad kind '%s' (expected word, number, punct, symbol, "
-                 "url, email, hashtag, mention, emoji, ellipsis, all%s)", fn, k, entity ? " or entity" : "");
+                 "url, email, hashtag, mention, emoji, ellipsis, all%s)", fn, k,
+                 entity ? " or entity" : "");
   } else if (lua_type(L, v) == LUA_TTABLE) {
     lua_Integer n = (lua_Integer)lua_rawlen(L, v);
     for (lua_Integer i = 1; i <= n; i++) {

@@ -199,7 +199,8 @@ static int ellipsis_form(const unsigned char *s, size_t len) {
 static inline void emit(tokctx *t, size_t start, size_t len, int kind, int flags, size_t split) {
   if (t->rc || len == 0) return;
   /* every terminator comes here: the ellipses get their kind in one place */
-  if (kind == QR_TOK_PUNCT && len >= 2 && (flags & QR_TF_TERMINAL) && ellipsis_form(t->s + start, len))
+  if (kind == QR_TOK_PUNCT && len >= 2 && (flags & QR_TF_TERMINAL) &&
+      ellipsis_form(t->s + start, len))
     kind = QR_TOK_ELLIPSIS;
   qr_tokens *o = t->out;
   if (o->n == o->cap && !grow_tokens(t)) return;
@@ -635,14 +636,6 @@ static int abbrev_class(const qr_segmenter *seg, const unsigned char *s, size_t 
   return 0;
 }
 
-/* Is the word s[p, w), before the period at w that ends its chunk at w + 1,
- * an abbreviation the lexicon lacks? What follows tells: before a number,
- * an opening bracket or a small letter (after a space), a word of two to
- * six ASCII letters is one ("Approx. 40 km", "9th Cir. 1999", "Dept. of
- * Labor", "Ch. (iii)"), unless it is a common English word, which ends
- * sentences ("at home. 3 days later"); the sentence splitter still weighs
- * the gap. A number-class abbreviation written small keeps its period
- * before a number too ("issue no. 7"). */
 /* From s[j], a run of short words in title case, each with its period and
  * one space after it ("R. Civ. P. 12", "Br. 7"): the end of the run (where
  * what follows it starts), or j when there is none. */
@@ -657,6 +650,16 @@ static size_t abbrev_run(const unsigned char *s, size_t len, size_t j) {
   return j;
 }
 
+/* Is the word s[p, w), before the period at w that ends its chunk at w + 1,
+ * an abbreviation the lexicon lacks? What follows tells: before a number
+ * (or a run of such words and a number), an opening bracket or a small
+ * letter (after a space), a word of two to six ASCII letters is one
+ * ("Approx. 40 km", "9th Cir. 1999", "Civ. P. 12", "Dept. of Labor", "Ch.
+ * (iii)"), unless it is a common English word, which ends sentences ("at
+ * home. 3 days later"); the sentence splitter still weighs the gap. Before
+ * a number, a word in capitals only, or in small letters of four or more,
+ * is none (below); a number-class abbreviation written small keeps its
+ * period ("issue no. 7"). */
 static int unknown_abbrev(const qr_segmenter *seg, const unsigned char *s, size_t len, size_t p,
                           size_t w, size_t b) {
   size_t j = b;
