@@ -774,17 +774,16 @@ static int agency_dateline(const splitctx *c, size_t i, size_t start) {
 static int capital_at(const splitctx *c, size_t i);
 
 /* Does a source's credit in brackets, opening a line or following a
- * sentence, a link in brackets or another bracket, end before token i:
- * "(New Scientist Space) | NASA is looking ...", "[http://...] (BBC) | The
- * Palestinian ..."? One to three capitalised words in the brackets, a
- * capital after them (UD EWT train and dev: 4 times in 4; GUM has none). */
+ * sentence's end, end before token i: "(New Scientist Space) | NASA is
+ * looking ...", "... in Gaza. (BBC) | The group ..."? One to three
+ * capitalised words in the brackets, a capital after them (UD EWT train and
+ * dev: 4 times in 4; GUM has none). */
 static int source_credit(const splitctx *c, size_t i, size_t start) {
   const qr_tokens *t = c->t;
   if (i < start + 3 || i - start > 5 || !TOK_IS(c, start, "(") || !TOK_IS(c, i - 1, ")") ||
       (t->flags[i] & QR_TF_NEWLINE_BEFORE))
     return 0;
-  if (start > 0 && !(t->flags[start] & QR_TF_NEWLINE_BEFORE) && !is_terminal(c, start - 1) &&
-      !TOK_IS(c, start - 1, ")") && !TOK_IS(c, start - 1, "]"))
+  if (start > 0 && !(t->flags[start] & QR_TF_NEWLINE_BEFORE) && !is_terminal(c, start - 1))
     return 0;
   for (size_t k = start + 1; k < i - 1; k++)
     if (t->kind[k] != QR_TOK_WORD || !capital_at(c, k)) return 0;
