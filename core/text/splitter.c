@@ -1009,14 +1009,21 @@ static size_t skip_quiet(const qr_tokens *t, size_t j, size_t limit) {
   return j;
 }
 
-/* Did the link before token i stand alone: a sentence starts with it, and
- * small words follow (not "and", "or")? "... tight? http://a.org/ try
- * couch surfing": EWT train and dev, 6 times in 6 ("and" goes on). (After
- * a link and a capital, the model decides.) */
+/* Did the link before token i stand alone: a sentence starts with it, a
+ * whole address (a scheme or www.), and small words follow (not "and",
+ * "or")? "... tight? http://a.org/ try couch surfing": EWT train and dev, 6
+ * times in 6 ("and" goes on). A site's bare name is a name, often a
+ * sentence's subject: "OneStat.com compiled the figures". (After a link
+ * and a capital, the model decides.) */
 static int link_alone(const splitctx *c, size_t i, const rulestate *st) {
   if (st->start != i - 1 || c->t->kind[i] != QR_TOK_WORD) return 0;
+  const unsigned char *u = c->s + c->t->start[i - 1];
+  size_t n = c->t->len[i - 1];
+  int whole = (n > 4 && (u[0] | 0x20) == 'w' && (u[1] | 0x20) == 'w' && (u[2] | 0x20) == 'w' &&
+               u[3] == '.') ||
+              memchr(u, ':', n < 8 ? n : 8) != NULL;
   unsigned char b = c->s[c->t->start[i]];
-  return b >= 'a' && b <= 'z' && !TOK_IS(c, i, "and") && !TOK_IS(c, i, "or");
+  return whole && b >= 'a' && b <= 'z' && !TOK_IS(c, i, "and") && !TOK_IS(c, i, "or");
 }
 
 /* The commonest tokens that skip_quiet stops at, where the rules have
