@@ -154,8 +154,9 @@ static uint64_t hash_lexicon(uint64_t h, const qr_lexicon *lx) {
  * one whenever a change to the rules changes what they make of some text
  * (2: 2026-12-07, abbreviations the lexicon lacks, shortened addresses,
  * names with "!", dates with a month's name, inline lists; 3: 2026-12-07,
- * lists over several sentences, an ellipsis opening a sentence, attributions
- * that go on, links standing alone). */
+ * lists over several sentences, an ellipsis opening a sentence, a name and
+ * a verb of saying after a quoted sentence's period, links standing alone,
+ * and more). */
 #define RULES_EDITION 3
 
 uint64_t qr_segmenter_fingerprint(const qr_segmenter *seg) {

@@ -705,9 +705,15 @@ static int unknown_abbrev(const qr_segmenter *seg, const unsigned char *s, size_
     /* before a number, a word in small letters of four or more ends its
      * sentence ("learns chess. 1542 Leonardo": EWT and GUM, about 130
      * times, against 2 abbreviations the lexicon lacks, "approx. 40");
-     * a shorter one is taken ("ep. 4", "ch. 2"), a common one is not
-     * (below: "the war. 1944") */
-    if (n > 3) return 0;
+     * a shorter one is taken ("ep. 4", "ch. 2"), and so are a numeral of a
+     * citation ("Juvenal, Sat., xiii. 4") and a word before a number and a
+     * comma ("stat. 1, c. 18": in UD, never a sentence's end); a common
+     * one is not (below: "the war. 1944") */
+    if (n > 3 && strspn((const char *)s + p, "ivxlcdm") < n) {
+      size_t k = j;
+      while (k < len && s[k] >= '0' && s[k] <= '9') k++;
+      if (k >= len || s[k] != ',') return 0;
+    }
   } else if (number && !title) {
     /* ... and a word in capitals only is a name or a numeral ("the USA.
      * 1999 was", "Phillip II. 1575"); a title-case word is taken: "Approx.
