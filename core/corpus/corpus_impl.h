@@ -225,6 +225,10 @@ void qr_corpus_spill_discard(qr_corpus *c, const void *p, size_t n);
 /* Lets the page cache go of p[0, n) of the scratch file where it is written
  * back (what is not yet stays): read for the last time. */
 void qr_corpus_spill_uncache(const qr_corpus *c, const void *p, size_t n);
+/* The scratch file's copy of the texts at [at, at + n) out of the page
+ * cache (the texts hashed are read where they came from: an input's
+ * mapping). */
+void qr_corpus_spill_uncache_texts(const qr_corpus *c, uint64_t at, size_t n);
 /* The places of the arrays settled in a file are multiples of this. */
 #define SETTLE_ALIGN 4096u
 /* Makes the scratch file the index's file without copying it: the blocks of

@@ -406,6 +406,11 @@ static void *emit_units(void *p) {
       /* read: out of this process's memory, from a piece or from several
        * (the texts of small documents, gathered) */
       release_sources(j->w->c, ps, at, n, 1);
+      /* and the scratch file's copy of the texts, hashed where they came
+       * from, out of the page cache: the last move opens room before them,
+       * and a move drops the page cache above it on one thread (100 MB of
+       * texts kept it 7 ms, every other thread waiting) */
+      if (s == S_TEXT) qr_corpus_spill_uncache_texts(j->w->c, at, n);
       written(j, n);
       continue;
     }

@@ -36,6 +36,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "corpus/corpus_impl.h"
 
@@ -272,20 +275,23 @@ static qr_status make_annotators(qr_corpus *c, size_t n) {
 
 /* The threads' arrays, freed (a load is done with them; the next one
  * grows them again). */
-static void free_arrays(qr_corpus *c) {
-  for (size_t i = 0; i < c->nannotators; i++) {
-    for (int k = 0; k < 2; k++) {
-      round_arrays *r = &c->annotators[i].set[k];
-      qr_tokens_free(&r->toks);
-      qr_sentences_free(&r->sents);
-      qr_mentions_free(&r->ments);
-      free(r->form);
-      free(r->fold);
-      r->form = r->fold = NULL;
-      r->ids_cap = 0;
-      qr_buf_free(&r->fresh);
-    }
+/* A thread's two sets of arrays, freed. */
+static void free_sets(struct qr_annotator *an) {
+  for (int k = 0; k < 2; k++) {
+    round_arrays *r = &an->set[k];
+    qr_tokens_free(&r->toks);
+    qr_sentences_free(&r->sents);
+    qr_mentions_free(&r->ments);
+    free(r->form);
+    free(r->fold);
+    r->form = r->fold = NULL;
+    r->ids_cap = 0;
+    qr_buf_free(&r->fresh);
   }
+}
+
+static void free_arrays(qr_corpus *c) {
+  for (size_t i = 0; i < c->nannotators; i++) free_sets(&c->annotators[i]);
 }
 
 void qr_corpus_free_annotators(qr_corpus *c) {
@@ -506,9 +512,8 @@ static qr_status finish_docs(qr_corpus *c, job *j, size_t nok, int warn_cuts, si
  * the same whatever part of the text their folds were first met in, and no
  * thread waits for another between windows: each goes on with its part of
  * the next window. Reading all tokens on every thread costs little next to
- * the writes (about 6 ms a window on english100): a token's fold is read in
- * order, and a thread's mispredicted branches are as many as the positions
- * it writes either way. A part's tokens are taken a step at a time, by its
+ * the writes: the folds are read in order, eight at a time (post_block). A
+ * part's tokens are taken a step at a time, by its
  * owner from the front and, once another thread is done with its own part,
  * by that thread from the back, placing its positions from each fold's
  * last places down: where the two meet, every position is in its place, so
@@ -570,24 +575,63 @@ static size_t post_take(atomic_uint_fast64_t *steps, int back) {
   }
 }
 
+/* The tokens of fold[i, i + 8) whose folds are in [lo, lo + width), as
+ * bits (bit r: token i + r). A window holds a quarter of the postings and
+ * a part its share of them, so that whether a token is a part's is a coin
+ * of one in four or eight: tested token by token, a branch mispredicted
+ * that often, and the sort of english100 took 0.33 s on one thread (0.24
+ * s with the blocks) and 0.18 s on two (0.13 s). */
+static unsigned post_block(const uint32_t *fold, size_t i, uint32_t lo, uint32_t width) {
+#if defined(__SSE2__)
+  /* (f - lo) < width, unsigned: compared signed with the top bits flipped */
+  const __m128i flip = _mm_set1_epi32((int)0x80000000u);
+  const __m128i low = _mm_set1_epi32((int)lo), top = _mm_set1_epi32((int)(width ^ 0x80000000u));
+  __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(fold + i));
+  __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(fold + i + 4));
+  a = _mm_xor_si128(_mm_sub_epi32(a, low), flip);
+  b = _mm_xor_si128(_mm_sub_epi32(b, low), flip);
+  unsigned ma = (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmplt_epi32(a, top)));
+  unsigned mb = (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmplt_epi32(b, top)));
+  return ma | mb << 4;
+#else
+  unsigned m = 0;
+  for (unsigned r = 0; r < 8; r++) m |= (unsigned)(fold[i + r] - lo < width) << r;
+  return m;
+#endif
+}
+
 /* Places the positions of step k's tokens whose folds are part u = [a, b)
  * of window w: forward through next (its owner), or backward through prev
  * (its helper, from the part's last places down). The last step placed
  * lets go of the part's pages; the last part past a step, of its folds'. */
 static void post_step(post_job *j, size_t w, size_t u, size_t a, size_t b, size_t k, int back) {
   uint32_t *pos = j->pos, lo = (uint32_t)a, width = (uint32_t)(b - a);
+  const uint32_t *fold = j->fold;
   size_t s0 = k * j->step, s1 = j->n - s0 < j->step ? j->n : s0 + j->step;
-  if (!back) {
+  size_t e8 = s0 + (s1 - s0) / 8 * 8;   /* [s0, e8) in blocks of eight */
+  if (width && !back) {
     uint32_t *next = j->next;
-    for (size_t i = s0; width && i < s1; i++) {
-      uint32_t f = j->fold[i];
+    for (size_t i = s0; i < e8; i += 8)
+      for (unsigned m = post_block(fold, i, lo, width); m; m &= m - 1) {
+        size_t t = i + (size_t)__builtin_ctz(m);
+        pos[next[fold[t]]++] = (uint32_t)t;
+      }
+    for (size_t i = e8; i < s1; i++) {
+      uint32_t f = fold[i];
       if (f - lo < width) pos[next[f]++] = (uint32_t)i;
     }
-  } else {
+  } else if (width) {
     uint32_t *prev = j->prev;
-    for (size_t i = s1; width && i-- > s0;) {
-      uint32_t f = j->fold[i];
+    for (size_t i = s1; i-- > e8;) {
+      uint32_t f = fold[i];
       if (f - lo < width) pos[--prev[f]] = (uint32_t)i;
+    }
+    for (size_t i = e8; i > s0;) {
+      i -= 8;
+      for (unsigned m = post_block(fold, i, lo, width); m; m &= ~(1u << (31 - __builtin_clz(m)))) {
+        size_t t = i + (size_t)(31 - __builtin_clz(m));
+        pos[--prev[fold[t]]] = (uint32_t)t;
+      }
     }
   }
   if (!j->drop) return;
@@ -914,7 +958,12 @@ static void run_pipeline(pipeline *pl, int id) {
     }
     pthread_cond_broadcast(&pl->cv);
   }
+  int merged = !pl->stop && pl->m >= pl->nrounds;
   pthread_mutex_unlock(&pl->mu);
+  /* every round merged: no thread reads this one's arrays again, and each
+   * frees its own (the pages go back on every core, not one after the
+   * other on the main thread while the others wait) */
+  if (merged) free_sets(&pl->c->annotators[id]);
 }
 
 typedef struct helper_arg {

@@ -346,6 +346,11 @@ void qr_corpus_spill_uncache(const qr_corpus *c, const void *p, size_t n) {
   posix_fadvise(s->file.fd, (off_t)((const char *)p - s->file.base), (off_t)n, POSIX_FADV_DONTNEED);
 }
 
+void qr_corpus_spill_uncache_texts(const qr_corpus *c, uint64_t at, size_t n) {
+  const struct qr_spill *s = c->spill;
+  if (s && s->keeps_texts && n) posix_fadvise(s->file.fd, (off_t)at, (off_t)n, POSIX_FADV_DONTNEED);
+}
+
 /* ---- settling: the scratch file becomes the index ------------------------- */
 
 /* Moves the file's bytes at [at, EOF) by delta (> 0: a hole of zeros

@@ -246,11 +246,13 @@ int main(void) {
           qr_corpus_set_jobs(c, jobs);
           if (spilled) CHECK_INT(&u, qr_corpus_spill(c, dir, tn, &err), QR_OK);
           c->post_window = window;
-          /* steps of 10,000 tokens, the second thread only helping: every
+          /* steps of 9,999 tokens, the second thread only helping: every
            * part placed from both ends, its owner's and its helper's steps
            * meeting somewhere (a thread with no part of its own: its part
-           * is placed by a helper alone, from its back) */
-          c->post_step = 10000;
+           * is placed by a helper alone, from its back); a step is read in
+           * blocks of eight tokens, and 9,999 leaves a few over at each
+           * step's end, read one at a time, forward and backward */
+          c->post_step = 9999;
           c->post_help_only = 1;
           CHECK_INT(&u, qr_corpus_add_text(c, "big", big, tn, &err), QR_OK);
           CHECK_INT(&u, c->spill != NULL, spilled);
