@@ -21,6 +21,21 @@ qr_status qr_grow(void **p, size_t *cap, size_t need, size_t elem) {
   return QR_OK;
 }
 
+void *qr_zalloc(size_t n, size_t elem) {
+  if (elem && n > SIZE_MAX / elem) return NULL;
+  size_t bytes = n * elem;
+  if (bytes == 0) bytes = 1;
+  void *p = malloc(bytes);
+  if (!p) return NULL;
+#if defined(__GNUC__)
+  /* a compiler makes malloc and memset of zeros one calloc, whose pages
+   * stay unwritten: this says p may hold anything by now */
+  __asm__ volatile("" : : "r"(p) : "memory");
+#endif
+  memset(p, 0, bytes);
+  return p;
+}
+
 qr_status qr_buf_reserve(qr_buf *b, size_t extra) {
   if (extra > SIZE_MAX - b->len - 1) return QR_ENOMEM;
   if (qr_grow((void **)&b->data, &b->cap, b->len + extra + 1, 1)) return QR_ENOMEM;

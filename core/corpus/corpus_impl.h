@@ -206,8 +206,9 @@ void qr_corpus_spill_copy(qr_corpus *c, void *dst, const void *src, size_t n);
 /* Writes the bytes [a, e) of document d's text into the scratch file, at
  * their place in the index's texts, where the scratch file can become the
  * index (the texts are then settled with the arrays); safe on several
- * threads, for spans of text that do not overlap. */
-void qr_corpus_spill_put_text(qr_corpus *c, const docrec *d, size_t a, size_t e);
+ * threads, for spans of text that do not overlap. drop: the pages of a
+ * mapped text are let go as they are written (else the caller does). */
+void qr_corpus_spill_put_text(qr_corpus *c, const docrec *d, size_t a, size_t e, int drop);
 /* Room for c's postings in the scratch file (disk given), or NULL (not
  * spilled; or no disk, err set). A file that can become the index is cut
  * right after them. */

@@ -145,6 +145,11 @@ static void annotate_batch(job *j, batch *bt, int id) {
   round_arrays *r = &an->set[bt->round % 2];
   qr_corpus *w = an->w;
   swap_arrays(w, r);
+  /* room for a token a byte: the arrays grown at once, not doubled batch
+   * after batch (each move of a large array interrupts the other threads
+   * to flush their TLBs); pages never written cost nothing (a failure here
+   * is no failure: the arrays grow as they fill) */
+  if (!qr_tokens_reserve(&w->toks, bt->bytes)) (void)qr_corpus_ids_room(w, w->toks.n + bt->bytes);
   bt->worker = id;
   bt->tok0 = w->toks.n;
   bt->sent0 = w->sents.n;
@@ -215,10 +220,11 @@ static int copy_spilled(job *j, const batch *bt, int id, size_t nt, size_t ns) {
   }
   qr_corpus_spill_copy(c, c->sents.count + bt->dst_sent, w->sents.count + bt->sent0, ns * 4);
   qr_corpus_spill_copy(c, c->sents.flags + bt->dst_sent, w->sents.flags + bt->sent0, ns);
-  /* and the spans' texts, while they are in memory */
+  /* and the spans' texts, while they are in memory (their pages are let
+   * go with the round's: finish_round) */
   for (size_t k = bt->first; k < bt->first + bt->nmerge; k++) {
     const span *sp = &j->spans[k];
-    qr_corpus_spill_put_text(c, &c->docs[sp->doc], sp->a, sp->e);
+    qr_corpus_spill_put_text(c, &c->docs[sp->doc], sp->a, sp->e, 0);
   }
   return 1;
 }
@@ -735,7 +741,7 @@ qr_status qr_corpus_sort_postings(const qr_corpus *c, size_t nlex, uint32_t *sta
   size_t *win = NULL, nwin = 0;
   qr_status rc = j.count ? QR_OK : QR_ENOMEM;
   for (size_t t = 0; t < nt && !rc; t++)
-    if (!(j.count[t] = calloc(nlex ? nlex : 1, sizeof(uint32_t)))) rc = QR_ENOMEM;
+    if (!(j.count[t] = qr_zalloc(nlex ? nlex : 1, sizeof(uint32_t)))) rc = QR_ENOMEM;
   if (!rc) {
     post_phase(&j);
     /* each fold's place; the first thread's counts become the next places */
@@ -891,11 +897,18 @@ static qr_status finish_round(pipeline *pl, size_t m, size_t nok, qr_status map_
   qr_status fin = finish_docs(c, &j, nok, pl->warn_cuts, &pl->failed);
   qr_status rc = map_rc ? map_rc : fin;
   if (c->spill) {
-    /* an index build: the round's arrays and texts are done with */
+    /* an index build: the round's arrays and texts are done with; the
+     * texts a document at a time, not a span at a time: each call that
+     * lets go of mapped pages interrupts every other thread to flush its
+     * TLB (a call per span of 1 MB: 97 of them for 100 MB of text) */
     qr_corpus_drop_pages(c, tok0, c->toks.n, sent0, c->sents.n);
-    for (size_t k = j.batches[0].first; k < j.batches[0].first + round_spans(&j); k++) {
-      const docrec *d = &c->docs[pl->spans[k].doc];
-      if (d->mapped) qr_pages_drop(d->text + pl->spans[k].a, pl->spans[k].e - pl->spans[k].a);
+    size_t k0 = j.batches[0].first, k1 = k0 + round_spans(&j);
+    for (size_t k = k0; k < k1;) {
+      const span *sp = &pl->spans[k];
+      size_t e = sp->e;
+      for (k++; k < k1 && pl->spans[k].doc == sp->doc && pl->spans[k].a == e; k++) e = pl->spans[k].e;
+      const docrec *d = &c->docs[sp->doc];
+      if (d->mapped) qr_pages_drop(d->text + sp->a, e - sp->a);
     }
   }
   if (c->progress && !rc) {

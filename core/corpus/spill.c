@@ -264,7 +264,7 @@ void qr_corpus_spill_copy(qr_corpus *c, void *dst, const void *src, size_t n) {
 
 #define PUT_STEP ((size_t)1 << 20)
 
-void qr_corpus_spill_put_text(qr_corpus *c, const docrec *d, size_t a, size_t e) {
+void qr_corpus_spill_put_text(qr_corpus *c, const docrec *d, size_t a, size_t e, int drop) {
   struct qr_spill *s = c->spill;
   /* past the room (a file grown since it was listed), the texts are not
    * all there, and the index is copied */
@@ -277,7 +277,7 @@ void qr_corpus_spill_put_text(qr_corpus *c, const docrec *d, size_t a, size_t e)
     size_t step = n - done < PUT_STEP ? n - done : PUT_STEP;
     ssize_t w = pwrite(s->file.fd, d->text + a + done, step, at + (off_t)done);
     if (w <= 0) return;   /* (a full disk: the texts are not all there) */
-    if (d->mapped) qr_pages_drop(d->text + a + done, (size_t)w);
+    if (drop && d->mapped) qr_pages_drop(d->text + a + done, (size_t)w);
     done += (size_t)w;
   }
   atomic_fetch_add(&s->text_put, n);

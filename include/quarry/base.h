@@ -67,6 +67,14 @@ void qr_buf_free(qr_buf *b);    /* releases the memory, leaves an empty buffer *
  * left untouched and QR_ENOMEM is returned. */
 qr_status qr_grow(void **p, size_t *cap, size_t need, size_t elem);
 
+/* n zeroed elements of size elem, like calloc, but with every page written
+ * at once: calloc leaves a large block's pages unmapped, each read first
+ * as the shared page of zeros and copied at its first write, and each such
+ * copy interrupts every other core running the process to flush its TLB.
+ * For a table read before it is written (a cache, counts) that threads use
+ * while others of the process run. NULL when out of memory. */
+void *qr_zalloc(size_t n, size_t elem);
+
 /* A 64-bit hash of n bytes (not cryptographic; fast on short keys). */
 uint64_t qr_hash_bytes(const void *p, size_t n);
 

@@ -1,8 +1,11 @@
 /* test_base.c — table-driven tests of the plumbing: JSON reading and
  * writing, the lexicon, UTF-8 decoding and case folding. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "quarry/json.h"
 #include "quarry/lexicon.h"
@@ -201,8 +204,41 @@ static void utf8_cases(unit *u) {
   CHECK_INT(u, first, 4);
 }
 
+/* qr_zalloc's pages are in memory when it returns (written): calloc's of
+ * a large block are not, and each is copied from the page of zeros at its
+ * first write, interrupting the process's other threads. mincore says
+ * which pages of a range are resident. */
+static void zalloc_cases(unit *u) {
+  unit_case(u, "zalloc: zeroed, and every page of a large block written at once");
+  size_t n = (size_t)4 << 20;
+  unsigned char *p = qr_zalloc(n, 1);
+  CHECK(u, p != NULL);
+  if (!p) return;
+  /* (asked before any byte is read: a read maps the page of zeros, which
+   * mincore counts as resident too) */
+  size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+  uintptr_t lo = ((uintptr_t)p + ps - 1) & ~(uintptr_t)(ps - 1);
+  uintptr_t hi = ((uintptr_t)p + n) & ~(uintptr_t)(ps - 1);
+  size_t npages = (hi - lo) / ps, resident = 0;
+  unsigned char *vec = malloc(npages);
+  if (vec && mincore((void *)lo, hi - lo, vec) == 0)
+    for (size_t k = 0; k < npages; k++) resident += vec[k] & 1;
+  CHECK_INT(u, resident, npages);
+  free(vec);
+  size_t zero = 1;
+  for (size_t i = 0; i < n; i += 4093) zero &= p[i] == 0;
+  CHECK(u, zero && p[n - 1] == 0);
+  free(p);
+  unit_case(u, "zalloc: a count too large for memory is NULL, zero elements are not");
+  CHECK(u, qr_zalloc(SIZE_MAX / 2, 4) == NULL);
+  void *z = qr_zalloc(0, 8);
+  CHECK(u, z != NULL);
+  free(z);
+}
+
 int main(void) {
   unit u = {0};
+  zalloc_cases(&u);
   json_parse_cases(&u);
   json_write_cases(&u);
   lexicon_cases(&u);
