@@ -1027,6 +1027,17 @@ qr_status qr_corpus_annotate_parallel(qr_corpus *c, size_t first, int warn_cuts,
   if (rc) return rc;
   if (nw > nbatches) nw = nbatches;
   if (nw < 1) nw = 1;
+  if (!c->spill) {
+    /* the corpus's arrays in memory: room for the tokens the text will
+     * likely make (a token every four bytes; English prose has one every
+     * five), so that they are not moved as they double, round after round
+     * (each move of a large array interrupts the other threads to flush
+     * their TLBs); past it they grow as before, and pages never written
+     * cost nothing (a failure here is no failure) */
+    size_t bytes = 0;
+    for (size_t b = 0; b < nbatches; b++) bytes += batches[b].bytes;
+    (void)qr_corpus_room(c, bytes / 4, bytes / 64);
+  }
   if ((rc = make_annotators(c, nw))) goto done;
   size_t round_bytes = c->batch_bytes ? c->batch_bytes : ROUND_BYTES;
   if ((rc = plan_rounds(batches, nbatches, round_bytes * nw, &rounds, &nrounds))) goto done;
