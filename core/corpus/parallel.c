@@ -98,8 +98,10 @@ struct qr_annotator {
   uint32_t *stage;   /* STAGE ids mapped, on their way to a scratch file (or NULL) */
 };
 
-/* ids mapped at a time into a thread's stage */
-#define STAGE ((size_t)1 << 14)
+/* ids mapped at a time into a thread's stage (1 MiB): each is one pwrite,
+ * and the page cache takes a write in folios as large as the write (64 KiB
+ * stages: 0.46 s of a build's 1.9 s on one core in the kernel, 1 MiB: 0.40 s) */
+#define STAGE ((size_t)1 << 18)
 
 /* A round's batches. */
 typedef struct job {
