@@ -6,6 +6,10 @@
 
 #include "quarry/base.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 qr_status qr_grow(void **p, size_t *cap, size_t need, size_t elem) {
   if (need <= *cap) return QR_OK;
   size_t ncap = *cap ? *cap : 16;
@@ -34,6 +38,33 @@ void *qr_zalloc(size_t n, size_t elem) {
 #endif
   memset(p, 0, bytes);
   return p;
+}
+
+void qr_copy_stream(void *dst, const void *src, size_t n) {
+  if (!n) return;   /* (an empty array may be NULL) */
+#if defined(__SSE2__)
+  char *d = dst;
+  const char *s = src;
+  /* streaming stores want 16-byte aligned destinations: the head by memcpy */
+  size_t head = (16 - ((uintptr_t)d & 15)) & 15;
+  if (head > n) head = n;
+  memcpy(d, s, head);
+  d += head, s += head, n -= head;
+  for (; n >= 64; n -= 64, d += 64, s += 64) {
+    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + 16));
+    __m128i c = _mm_loadu_si128((const __m128i *)(const void *)(s + 32));
+    __m128i e = _mm_loadu_si128((const __m128i *)(const void *)(s + 48));
+    _mm_stream_si128((__m128i *)(void *)d, a);
+    _mm_stream_si128((__m128i *)(void *)(d + 16), b);
+    _mm_stream_si128((__m128i *)(void *)(d + 32), c);
+    _mm_stream_si128((__m128i *)(void *)(d + 48), e);
+  }
+  memcpy(d, s, n);
+  _mm_sfence();
+#else
+  memcpy(dst, src, n);
+#endif
 }
 
 qr_status qr_buf_reserve(qr_buf *b, size_t extra) {

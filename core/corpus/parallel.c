@@ -231,6 +231,24 @@ static int copy_spilled(job *j, const batch *bt, int id, size_t nt, size_t ns) {
   return 1;
 }
 
+/* dst[i] = map[src[i]] for n ids, past the caches as qr_copy_stream
+ * copies: the corpus's arrays are not read again in the load, and a store
+ * into a line not in the cache reads it from memory first (with the
+ * copies, 345 -> 304 ms of the 2 threads' time loading 100 MB with
+ * 1,000,000 names). */
+static void map_ids(uint32_t *dst, const uint32_t *src, const uint32_t *map, size_t n) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  for (; i < n && ((uintptr_t)(dst + i) & 15); i++) dst[i] = map[src[i]];
+  for (; i + 4 <= n; i += 4)
+    _mm_stream_si128((__m128i *)(void *)(dst + i),
+                     _mm_set_epi32((int)map[src[i + 3]], (int)map[src[i + 2]],
+                                   (int)map[src[i + 1]], (int)map[src[i]]));
+  _mm_sfence();
+#endif
+  for (; i < n; i++) dst[i] = map[src[i]];
+}
+
 /* Step 3: the merged spans of batch bt into their places, ids mapped, on
  * thread `thread` (its stage is annotators[thread]'s). */
 static void copy_batch(job *j, const batch *bt, int thread) {
@@ -246,11 +264,9 @@ static void copy_batch(job *j, const batch *bt, int thread) {
   size_t s0 = bt->tok0, d0 = bt->dst_tok;
   qr_tokens_copy(&c->toks, d0, &w->toks, s0, nt);
   /* a fold is a string of the thread's lexicon too, mapped as the forms
-   * are: two independent loads, where fold_of[form] waits for the first */
-  for (size_t i = 0; i < nt; i++) {
-    c->form[d0 + i] = an->map[w->form[s0 + i]];
-    c->fold[d0 + i] = an->map[w->fold[s0 + i]];
-  }
+   * are (not through fold_of[form], a load that waits for the first) */
+  map_ids(c->form + d0, w->form + s0, an->map, nt);
+  map_ids(c->fold + d0, w->fold + s0, an->map, nt);
   for (size_t k = 0; k < ns; k++) {
     c->sents.first[bt->dst_sent + k] = (uint32_t)(w->sents.first[bt->sent0 + k] - s0 + d0);
     c->sents.count[bt->dst_sent + k] = w->sents.count[bt->sent0 + k];

@@ -1826,12 +1826,13 @@ void qr_tokens_reset(qr_tokens *t) { t->n = 0; }
 qr_status qr_tokens_reserve(qr_tokens *t, size_t extra) { return reserve_tokens(t, extra); }
 
 void qr_tokens_copy(qr_tokens *dst, size_t at, const qr_tokens *src, size_t from, size_t n) {
-  if (!n) return;   /* (an empty array may be NULL) */
-  memcpy(dst->start + at, src->start + from, n * sizeof *dst->start);
-  memcpy(dst->len + at, src->len + from, n * sizeof *dst->len);
-  memcpy(dst->kind + at, src->kind + from, n);
-  memcpy(dst->flags + at, src->flags + from, n);
-  memcpy(dst->split + at, src->split + from, n);
+  /* past the caches: a corpus's arrays are filled a round or a document at
+   * a time, and not read again until the corpus is queried */
+  qr_copy_stream(dst->start + at, src->start + from, n * sizeof *dst->start);
+  qr_copy_stream(dst->len + at, src->len + from, n * sizeof *dst->len);
+  qr_copy_stream(dst->kind + at, src->kind + from, n);
+  qr_copy_stream(dst->flags + at, src->flags + from, n);
+  qr_copy_stream(dst->split + at, src->split + from, n);
 }
 
 void qr_tokens_free(qr_tokens *t) {

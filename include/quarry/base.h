@@ -75,6 +75,14 @@ qr_status qr_grow(void **p, size_t *cap, size_t need, size_t elem);
  * while others of the process run. NULL when out of memory. */
 void *qr_zalloc(size_t n, size_t elem);
 
+/* Copies n bytes from src to dst (not overlapping) past the caches: a
+ * large copy whose destination is not read again soon (a round's tokens
+ * into a corpus's arrays) writes memory without reading each line of the
+ * destination first, and leaves the caches to the threads' own work. Ends
+ * with a store fence, so that the bytes are seen by other threads once a
+ * lock or an atomic says the copy is done. memcpy where SSE2 is missing. */
+void qr_copy_stream(void *dst, const void *src, size_t n);
+
 /* A 64-bit hash of n bytes (not cryptographic; fast on short keys). */
 uint64_t qr_hash_bytes(const void *p, size_t n);
 

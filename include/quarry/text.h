@@ -60,7 +60,8 @@ void qr_tokens_free(qr_tokens *t);
 /* Makes room for extra more tokens in every array. */
 qr_status qr_tokens_reserve(qr_tokens *t, size_t extra);
 /* Copies tokens [from, from + n) of src over [at, at + n) of dst (which has
- * room: qr_tokens_reserve), every array; n stays as it was. */
+ * room: qr_tokens_reserve), every array, past the caches (qr_copy_stream);
+ * n stays as it was. */
 void qr_tokens_copy(qr_tokens *dst, size_t at, const qr_tokens *src, size_t from, size_t n);
 
 /* Sentences as token ranges [first, first + count) into a qr_tokens. */

@@ -236,9 +236,42 @@ static void zalloc_cases(unit *u) {
   free(z);
 }
 
+/* qr_copy_stream copies every byte and no other, whatever the two
+ * pointers' alignments and the length: a head before the destination's
+ * first 16-byte boundary, blocks of 64, and a tail. */
+static void copy_stream_cases(unit *u) {
+  enum { MAX = 300, PAD = 32 };
+  unsigned char src[MAX + PAD], dst[MAX + 2 * PAD];
+  for (size_t i = 0; i < sizeof src; i++) src[i] = (unsigned char)(i * 131 + 7);
+  for (size_t so = 0; so < 16; so += 5) {
+    for (size_t dof = 0; dof < 17; dof++) {
+      unit_case(u, "copy_stream: source at +%zu, destination at +%zu, 0 to %d bytes", so, dof,
+                MAX);
+      size_t bad = 0;
+      for (size_t n = 0; n <= MAX; n++) {
+        memset(dst, 0xEE, sizeof dst);
+        qr_copy_stream(dst + PAD + dof, src + so, n);
+        for (size_t i = 0; i < sizeof dst; i++) {
+          int inside = i >= PAD + dof && i < PAD + dof + n;
+          bad += dst[i] != (inside ? src[so + i - PAD - dof] : 0xEE);
+        }
+      }
+      CHECK_INT(u, bad, 0);
+    }
+  }
+  /* (an empty array may be NULL: memcpy's pointers may not, which UBSan
+   * checks in make sanitize) */
+  unit_case(u, "copy_stream: 0 bytes copied touch nothing, NULL pointers included");
+  unsigned char keep = 0x5A;
+  qr_copy_stream(NULL, NULL, 0);
+  qr_copy_stream(&keep, src, 0);
+  CHECK_INT(u, keep, 0x5A);
+}
+
 int main(void) {
   unit u = {0};
   zalloc_cases(&u);
+  copy_stream_cases(&u);
   json_parse_cases(&u);
   json_write_cases(&u);
   lexicon_cases(&u);
