@@ -1,7 +1,8 @@
 -- bench/scale.lua — quarry on one core and on every core: a corpus load
 -- (tokenize, split, intern, look up), an index made and opened. Wall time
 -- (quarry.clock: os.clock would add up the threads' times), best of ROUNDS
--- runs (an index: ROUNDS + 4), one core and every core taken in turn, the
+-- runs (an index: ROUNDS + 4), one core and every core taken in turn (the
+-- ratio of the medians printed beside the best's), the
 -- file system synced before each index is made (what earlier runs left to
 -- write back would be timed too).
 --
@@ -16,13 +17,22 @@ local cores = 2
 -- The best of n runs of f(1) and of f(cores), the two taken in turn: a
 -- machine shared with others is slower for a while, and a ratio of runs
 -- made minutes apart measures that as much as the cores.
+-- The medians come along, for the report: how far the best is from the
+-- usual.
+local function median(t)
+  table.sort(t)
+  local n = #t
+  return n % 2 == 1 and t[(n + 1) // 2] or (t[n // 2] + t[n // 2 + 1]) / 2
+end
+
 local function best_pair(f, n)
-  local one, all = math.huge, math.huge
-  for _ = 1, n do
-    one = math.min(one, f(1))
-    all = math.min(all, f(cores))
+  local ones, alls = {}, {}
+  for i = 1, n do
+    ones[i] = f(1)
+    alls[i] = f(cores)
   end
-  return one, all
+  local one, all = math.min(table.unpack(ones)), math.min(table.unpack(alls))
+  return one, all, median(ones) / median(alls)
 end
 
 local function open_time(path, g)
@@ -36,9 +46,9 @@ local function open_time(path, g)
   end, rounds)
 end
 
-local function report(what, mb, one, all)
-  print(string.format("%-44s %7.2f s %7.1f MB/s   %d cores: %6.2f s %7.1f MB/s  %.2fx",
-                      what, one, mb / one, cores, all, mb / all, one / all))
+local function report(what, mb, one, all, med)
+  print(string.format("%-44s %7.2f s %7.1f MB/s   %d cores: %6.2f s %7.1f MB/s  %.2fx (medians: %.2fx)",
+                      what, one, mb / one, cores, all, mb / all, one / all, med))
 end
 
 local stats = quarry.open(text, { quiet = true, gazetteer = false }):stats()
@@ -53,14 +63,14 @@ report("... + look up 1M people (100 documents)", mb, open_time(docs, g))
 -- both cores is slowed by whatever else the machine runs where a run on one
 -- core has the other to spare: the best of seven finds quiet moments)
 local path = out .. "/english100.qidx"
-local one, all = best_pair(function(jobs)
+local one, all, med = best_pair(function(jobs)
   os.remove(path)
   os.execute("sync")
   local t = clock()
   quarry.index(text, path, { jobs = jobs, gazetteer = false })
   return clock() - t
 end, rounds + 4)
-report("quarry index (one document, no gazetteer)", mb, one, all)
+report("quarry index (one document, no gazetteer)", mb, one, all, med)
 local f = io.open(path, "rb")
 local size = f:seek("end")
 f:close()
