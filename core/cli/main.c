@@ -5,6 +5,9 @@
  * escapes as a crash. */
 #include <signal.h>
 #include <string.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "cli/cli.h"
 
@@ -57,6 +60,18 @@ int main(int argc, char **argv) {
    * with the file's name (EFBIG), not a signal that kills the process
    * half-way through */
   signal(SIGXFSZ, SIG_IGN);
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+  /* Blocks of 1 MiB and more are always mapped on their own. glibc's
+   * threshold starts at 128 KiB and rises to the size of each mapped block
+   * freed, up to 32 MiB: once a corpus is closed, the next one's arrays of
+   * a few MB (a thread's round of tokens, its lexicon, the fresh strings)
+   * come from the heaps, where realloc copies them and a thread's heap
+   * lets pages go as it shrinks, to fault them in again. The second and
+   * later 2-core opens of 100 MB with 1,000,000 names in one process took
+   * 1.15-1.23 s where the first took 1.10 s (136 ms more system time each);
+   * with the threshold fixed, 1.07-1.15 s, every one. */
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
   if (argc < 2) {
     static char repl[] = "repl";
     char *args[] = {argv[0], repl, NULL};
