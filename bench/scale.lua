@@ -47,7 +47,7 @@ local function open_time(path, g)
 end
 
 local function report(what, mb, one, all, med)
-  print(string.format("%-44s %7.2f s %7.1f MB/s   %d cores: %6.2f s %7.1f MB/s  %.2fx (medians: %.2fx)",
+  print(string.format("%-44s %7.2f s %7.1f MB/s   %d cores: %6.2f s %7.1f MB/s  %.3fx (medians: %.3fx)",
                       what, one, mb / one, cores, all, mb / all, one / all, med))
 end
 

@@ -765,7 +765,8 @@ qr_status qr_corpus_sort_postings(const qr_corpus *c, size_t nlex, uint32_t *sta
    * medians of 5: three windows 133 ms, two 110 ms, one 81 ms; the peak 92,
    * 91 and 131 MB) */
   size_t window = n / 4 > POST_WINDOW_MIN ? n / 4 : POST_WINDOW_MIN;
-  if (nt > 1) window = n <= POST_WINDOW_THREADS ? n : window > POST_WINDOW_THREADS ? window : POST_WINDOW_THREADS;
+  if (nt > 1 && n <= POST_WINDOW_THREADS) window = n;
+  else if (nt > 1 && window < POST_WINDOW_THREADS) window = POST_WINDOW_THREADS;
   if (!c->spill) window = SIZE_MAX;
   if (c->post_window) window = c->post_window;
   size_t *win = NULL, nwin = 0;
