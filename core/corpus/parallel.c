@@ -605,11 +605,12 @@ static size_t post_take(atomic_uint_fast64_t *steps, int back) {
 }
 
 /* The tokens of fold[i, i + 8) whose folds are in [lo, lo + width), as
- * bits (bit r: token i + r). A window holds a quarter of the postings and
- * a part its share of them, so that whether a token is a part's is a coin
- * of one in four or eight: tested token by token, a branch mispredicted
- * that often, and the sort of english100 took 0.33 s on one thread (0.24
- * s with the blocks) and 0.18 s on two (0.13 s). */
+ * bits (bit r: token i + r). A part is a thread's share of a window (a
+ * quarter of the postings on one thread; on threads, all of them up to 1
+ * GB), so that whether a token is a part's is a coin of one in two to
+ * eight: tested token by token, a branch mispredicted that often, and the
+ * sort of english100 took 0.33 s on one thread (0.24 s with the blocks)
+ * and 0.18 s on two in quarters (0.13 s). */
 static unsigned post_block(const uint32_t *fold, size_t i, uint32_t lo, uint32_t width) {
 #if defined(__SSE2__)
   /* (f - lo) < width, unsigned: compared signed with the top bits flipped */
