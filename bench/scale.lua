@@ -1,16 +1,19 @@
 -- bench/scale.lua — quarry on one core and on every core: a corpus load
 -- (tokenize, split, intern, look up), an index made and opened. Wall time
 -- (quarry.clock: os.clock would add up the threads' times), best of ROUNDS
--- runs (an index: ROUNDS + 4), one core and every core taken in turn (the
--- ratio of the medians printed beside the best's), the
--- file system synced before each index is made (what earlier runs left to
--- write back would be timed too).
+-- runs, one core and every core taken in turn (the ratio of the medians
+-- printed beside the best's), the file system synced before each index is
+-- made (what earlier runs left to write back would be timed too).
 --
 --   quarry run bench/scale.lua -- TEXT DOCS GAZETTEER OUT [ROUNDS]
 -- TEXT: one big document; DOCS: the same text as many documents (a folder);
 -- GAZETTEER: the 1,000,000 people; OUT: a folder for the index files.
 local text, docs, gaz, out, rounds = ...
-rounds = tonumber(rounds) or 3
+-- Nine rounds by default: a run on both cores is slowed by whatever else
+-- the machine runs, where a run on one core has the other to spare, and an
+-- index run writes 600 MB, whose writing back the kernel does on whichever
+-- core is free; the more runs, the likelier a quiet moment among them.
+rounds = tonumber(rounds) or 9
 local clock = quarry.clock
 local cores = 2
 
@@ -58,10 +61,6 @@ report("tokenize + split + intern (one document)", mb, open_time(text))
 local g = quarry.gazetteer(gaz)
 report("... + look up 1M people (100 documents)", mb, open_time(docs, g))
 
--- (four more rounds than the loads: each index run writes 600 MB, whose
--- writing back the kernel does on whichever core is free, and a run on
--- both cores is slowed by whatever else the machine runs where a run on one
--- core has the other to spare: the best of seven finds quiet moments)
 local path = out .. "/english100.qidx"
 local one, all, med = best_pair(function(jobs)
   os.remove(path)
@@ -69,7 +68,7 @@ local one, all, med = best_pair(function(jobs)
   local t = clock()
   quarry.index(text, path, { jobs = jobs, gazetteer = false })
   return clock() - t
-end, rounds + 4)
+end, rounds)
 report("quarry index (one document, no gazetteer)", mb, one, all, med)
 local f = io.open(path, "rb")
 local size = f:seek("end")
